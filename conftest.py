@@ -1,0 +1,45 @@
+"""Project-wide test fixtures. Factories live in gongkai/factories.py (shared)
+and in each app's tests/factories.py (its own models)."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (row locks, real concurrency); set DATABASE_URL to run")
+    for item in items:
+        if "postgres" in item.keywords and not settings.IS_POSTGRES:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Uploads and the search index go to a per-test folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(request):
+    """Background jobs run in-process in tests, except in the tests that start
+    a real Celery worker against the configured broker."""
+    from gongkai.celery import app
+
+    eager = "celery_worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    from gongkai.workdays import calendar
+
+    calendar._local.snapshot = None
+    yield

@@ -1,0 +1,241 @@
+"""Proactive disclosure (主动公开): the catalogue of government information.
+
+An ``Item``'s row holds its current content: the working copy while it is a
+draft, the published content once published. Every version submitted for
+review is frozen in an ``ItemVersion`` (its content hash is what sign-off
+decisions approve). Revising a published item works on a new ItemVersion in
+draft; the public keeps seeing the published content until the revision is
+approved and published, when it is applied to the row."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.models import NoDeleteModel
+
+
+class Topic(NoDeleteModel):
+    """主题分类: a configurable tree (e.g. 综合政务 › 政务公开)."""
+
+    parent = models.ForeignKey("self", verbose_name=_("parent topic"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    name = models.CharField(_("name"), max_length=60)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    sort = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class Category(NoDeleteModel):
+    """信息类别/体裁: 规章, 行政规范性文件, 工作动态, 政策解读 … (configurable)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Used in index numbers as {category}."))
+    is_policy = models.BooleanField(
+        _("policy document"), default=False, help_text=_("Policy documents are expected to have an interpretation.")
+    )
+    is_interpretation = models.BooleanField(_("interpretation"), default=False)
+    annual_report_row = models.CharField(
+        _("annual report row"),
+        max_length=20,
+        blank=True,
+        choices=[("rule", _("Rules (规章)")), ("normative", _("Normative documents (行政规范性文件)"))],
+    )
+    sort = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Disclosure(models.TextChoices):
+    ACTIVE = "active", _("Proactive disclosure")  # 主动公开
+    ON_REQUEST = "on_request", _("Disclosure on application")  # 依申请公开
+    WITHHELD = "withheld", _("Not disclosed")  # 不予公开
+
+
+class WithholdingReason(NoDeleteModel):
+    """A legal reason for not disclosing proactively, with its article."""
+
+    applies_to = models.CharField(_("applies to"), max_length=20, choices=[(Disclosure.ON_REQUEST, Disclosure.ON_REQUEST.label), (Disclosure.WITHHELD, Disclosure.WITHHELD.label)])
+    text = models.CharField(_("reason"), max_length=200)
+    article = models.CharField(_("legal basis"), max_length=100)
+    sort = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("withholding reason")
+        verbose_name_plural = _("withholding reasons")
+        ordering = ["applies_to", "sort"]
+
+    def __str__(self) -> str:
+        return f"{self.text}（{self.article}）"
+
+
+class Validity(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")  # 有效
+    REPEALED = "repealed", _("Repealed")  # 废止
+    EXPIRED = "expired", _("Expired")  # 失效
+
+
+class Scope(models.TextChoices):
+    PUBLIC = "public", _("The whole public")  # 全社会
+    SPECIFIC = "specific", _("Specific groups")  # 特定群众
+
+
+class ItemState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved, awaiting publication")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class InterpretationKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    GRAPHIC = "graphic", _("Graphic")
+    VIDEO = "video", _("Video")
+
+
+class ItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE)
+
+    def withheld(self):
+        return self.exclude(disclosure=Disclosure.ACTIVE)
+
+
+class Item(NoDeleteModel):
+    """A piece of government information (政府信息) in an organ's catalogue."""
+
+    organ = models.ForeignKey("organs.Organ", verbose_name=_("issuing organ"), on_delete=models.PROTECT, related_name="items")
+    department = models.ForeignKey(
+        "organs.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("body"), blank=True, help_text=_("Cleaned HTML."))
+    body_text = models.TextField(editable=False, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="items")
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="items")
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)  # 发文字号
+    date_formed = models.DateField(_("date formed"))  # 成文日期
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    validity = models.CharField(_("validity"), max_length=20, choices=Validity.choices, default=Validity.IN_FORCE)
+    validity_changed_on = models.DateField(_("repealed or expired on"), null=True, blank=True)  # 废止日期
+    validity_note = models.TextField(_("explanation of repeal or expiry"), blank=True)
+    disclosure = models.CharField(_("disclosure attribute"), max_length=20, choices=Disclosure.choices, default=Disclosure.ACTIVE)
+    withholding_reason = models.ForeignKey(
+        WithholdingReason, verbose_name=_("legal reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    withholding_note = models.TextField(_("reason in detail"), blank=True)
+    disclosure_channels = models.CharField(_("disclosure method"), max_length=100, default="政府网站")  # 公开方式
+    scope = models.CharField(_("disclosure scope"), max_length=20, choices=Scope.choices, default=Scope.PUBLIC)  # 公开范围
+    important = models.BooleanField(_("important matter"), default=False, help_text=_("Needs the principal leader's approval."))
+    on_portal = models.BooleanField(_("also on the government portal"), default=True)
+    # Interpretations (政策解读)
+    interpretation_kind = models.CharField(_("interpretation form"), max_length=10, choices=InterpretationKind.choices, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    interprets = models.ManyToManyField("self", verbose_name=_("interprets"), symmetrical=False, blank=True, related_name="interpretations")
+    # Workflow
+    state = models.CharField(_("state"), max_length=20, choices=ItemState.choices, default=ItemState.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    index_number = models.CharField(_("index number"), max_length=80, null=True, blank=True, unique=True)  # 索引号
+    index_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    index_serial = models.PositiveIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField(_("date published"), null=True, blank=True, db_index=True)  # 发布日期
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    attachments_text = models.TextField(editable=False, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("government information item")
+        verbose_name_plural = _("government information items")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["organ", "state", "-published_at"]),
+            models.Index(fields=["state", "disclosure", "-published_at"]),
+            models.Index(fields=["organ", "index_year", "index_serial"]),
+            models.Index(fields=["state", "date_formed"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "index_year", "index_serial"], name="item_unique_serial"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemVersion(NoDeleteModel):
+    """A frozen version of an item, as submitted for review (and, once
+    approved, as published). ``data`` holds every field and the attachments'
+    fingerprints; ``content_hash`` is what sign-off decisions approve."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("item version")
+        verbose_name_plural = _("item versions")
+        ordering = ["item", "number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="itemversion_unique_number")]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.item.organ_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Attachment(NoDeleteModel):
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField(editable=False, blank=True)
+    is_current = models.BooleanField(default=True, help_text=_("False once removed from the item; kept for earlier versions."))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexCounter(models.Model):
+    """The last serial given per organ and year; locked while publishing so
+    numbers are unique and gap-free."""
+
+    organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="indexcounter_unique")]

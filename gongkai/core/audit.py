@@ -1,0 +1,40 @@
+"""The single way to write the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from gongkai.core.models import AuditEvent
+
+
+def log_action(target: models.Model, action: str, *, by=None, organ=None, reason: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
+    """Record that ``by`` did ``action`` to ``target``. ``by`` may be None for
+    the system itself (a scheduled job); the event then says so."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    if actor is not None:
+        actor_name = actor.get_full_name() or actor.get_username()
+    else:
+        actor_name = str(by) if isinstance(by, str) else "system"
+    if organ is None:
+        organ = getattr(target, "organ", None)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=actor_name[:150],
+        organ=organ,
+        action=action,
+        target_type=ContentType.objects.get_for_model(type(target)),
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+        reason=reason or "",
+        data=data or {},
+    )
+
+
+def trail_for(target: models.Model):
+    """The audit trail of one record, newest first."""
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(type(target)), target_id=str(target.pk)
+    ).select_related("actor")

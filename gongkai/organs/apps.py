@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgansConfig(AppConfig):
+    name = "gongkai.organs"
+    label = "organs"

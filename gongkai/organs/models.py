@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.models import NoDeleteModel
+
+
+class OrganKind(models.TextChoices):
+    GOVERNMENT = "government", _("People's government")  # 人民政府: has a portal and supervises organs below
+    DEPARTMENT = "department", _("Government department")  # 政府工作部门
+    TOWN = "town", _("Town or sub-district")  # 乡镇、街道
+    OTHER = "other", _("Other organ")
+
+
+DEFAULT_INDEX_TEMPLATE = "{organ_code}/{year}-{serial:05d}"
+
+
+class OrganQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def below(self, organ: "Organ"):
+        """The organ and every organ under it in the tree."""
+        return self.filter(path__startswith=organ.path)
+
+
+class Organ(NoDeleteModel):
+    """An organ (机关) publishing government information. Organs form a tree:
+    a city government with its bureaus and towns below it."""
+
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganKind.choices, default=OrganKind.DEPARTMENT)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("web address name"), max_length=40, unique=True)
+    code = models.CharField(
+        _("organ code"), max_length=40, unique=True, help_text=_("Used in index numbers, e.g. the unified social credit code.")
+    )
+    index_template = models.CharField(
+        _("index number template"),
+        max_length=120,
+        default=DEFAULT_INDEX_TEMPLATE,
+        help_text=_("Fields: {organ_code} {year} {month} {category} {serial:05d}"),
+    )
+    # Disclosure guide (指南, Art. 12) data
+    office_name = models.CharField(_("disclosure office"), max_length=100, blank=True)
+    address = models.CharField(_("office address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    fax = models.CharField(_("fax"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    functions = models.TextField(_("functions"), blank=True)
+    head_name = models.CharField(_("head of organ"), max_length=50, blank=True)
+    site_id_code = models.CharField(_("website identification code"), max_length=20, blank=True)  # 网站标识码
+    draft_reply_days = models.PositiveSmallIntegerField(
+        _("internal target for a draft reply (working days)"), default=5
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = OrganQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organ")
+        verbose_name_plural = _("organs")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.pk:
+            super().save(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
+        self.path = (self.parent.path if self.parent_id else "") + f"{self.pk:06d}."
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def ancestors(self):
+        ids = [int(p) for p in self.path.strip(".").split(".") if p]
+        return Organ.objects.filter(pk__in=ids[:-1]).order_by("path")
+
+    @property
+    def government(self) -> "Organ | None":
+        """The nearest government at or above this organ: whose portal carries its items."""
+        if self.kind == OrganKind.GOVERNMENT:
+            return self
+        for organ in reversed(list(self.ancestors())):
+            if organ.kind == OrganKind.GOVERNMENT:
+                return organ
+        return None
+
+
+class Department(NoDeleteModel):
+    """A department (科室) or subordinate unit (下属单位) of an organ."""
+
+    organ = models.ForeignKey(Organ, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("name"), max_length=100)
+    is_unit = models.BooleanField(_("subordinate unit"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["organ", "name"]
+        constraints = [models.UniqueConstraint(fields=["organ", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Clerk")  # 经办人
+    DEPARTMENT_HEAD = "department_head", _("Department head")  # 科室负责人
+    DEPUTY_LEADER = "deputy_leader", _("Deputy leader")  # 分管领导
+    PRINCIPAL_LEADER = "principal_leader", _("Principal leader")  # 主要领导
+    DISCLOSURE_OFFICE = "disclosure_office", _("Disclosure office")  # 公开办
+    CONFIDENTIALITY_REVIEWER = "confidentiality_reviewer", _("Confidentiality reviewer")  # 保密审查员
+    WEB_ADMIN = "web_admin", _("Web administrator")  # 网站管理员
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, organ__is_active=True, user__is_active=True)
+
+
+class Membership(NoDeleteModel):
+    """A person holds one role in one organ (optionally in one department).
+    A person may hold several roles in several organs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
+    organ = models.ForeignKey(Organ, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="memberships")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role membership")
+        verbose_name_plural = _("role memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "organ", "role"], name="membership_unique_role")]
+        indexes = [models.Index(fields=["organ", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organ.display_name} · {self.get_role_display()}"

@@ -1,0 +1,94 @@
+"""Who may do what where. Every face (workspace, admin, API) asks these
+functions; none decides on its own. Roles are per organ (Membership).
+
+- A role in an organ gives that role's powers in that organ only.
+- The disclosure office (公开办) of a government supervises every organ below
+  it: it may *read* their records (read-only unless it also holds a role there).
+- A superuser is the system administrator: read everything, manage set-up;
+  it is not a shortcut through sign-off chains (谁审核谁负责 needs a real role).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from gongkai.organs.models import Membership, Organ, OrganKind, Role
+
+
+def _memberships(user):
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    cache = getattr(user, "_gongkai_memberships", None)
+    if cache is None:
+        cache = list(Membership.objects.active().filter(user=user).select_related("organ"))
+        user._gongkai_memberships = cache
+    return cache
+
+
+def roles_in(user, organ: Organ) -> set[str]:
+    return {m.role for m in _memberships(user) if m.organ_id == organ.pk}
+
+
+def has_role(user, organ: Organ, *roles: str) -> bool:
+    held = roles_in(user, organ)
+    return bool(held & set(roles)) if roles else bool(held)
+
+
+def require_role(user, organ: Organ, *roles: str) -> None:
+    if not has_role(user, organ, *roles):
+        names = "、".join(str(Role(r).label) for r in roles)
+        raise PermissionDenied(_("You need the role %(roles)s in %(organ)s.") % {"roles": names, "organ": organ.name})
+
+
+def organs_with_role(user, *roles: str):
+    ids = {m.organ_id for m in _memberships(user) if not roles or m.role in roles}
+    return Organ.objects.filter(pk__in=ids)
+
+
+def supervised_organs(user):
+    """Organs below a government whose disclosure office this user belongs to."""
+    governments = [
+        m.organ for m in _memberships(user) if m.role == Role.DISCLOSURE_OFFICE and m.organ.kind == OrganKind.GOVERNMENT
+    ]
+    if not governments:
+        return Organ.objects.none()
+    condition = Q()
+    for government in governments:
+        condition |= Q(path__startswith=government.path)
+    return Organ.objects.filter(condition)
+
+
+def readable_organs(user):
+    """Organs whose internal records the user may read."""
+    if getattr(user, "is_superuser", False):
+        return Organ.objects.all()
+    own = {m.organ_id for m in _memberships(user)}
+    return Organ.objects.filter(Q(pk__in=own) | Q(pk__in=supervised_organs(user).values("pk")))
+
+
+def can_read_organ(user, organ: Organ) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    if has_role(user, organ):
+        return True
+    return any(
+        m.role == Role.DISCLOSURE_OFFICE and m.organ.kind == OrganKind.GOVERNMENT and organ.path.startswith(m.organ.path)
+        for m in _memberships(user)
+    )
+
+
+def require_read(user, organ: Organ) -> None:
+    if not can_read_organ(user, organ):
+        raise PermissionDenied(_("You have no access to %(organ)s.") % {"organ": organ.name})
+
+
+def is_staff_member(user) -> bool:
+    return getattr(user, "is_superuser", False) or bool(_memberships(user))
+
+
+def forget(user) -> None:
+    """Drop the per-request cache of memberships (after granting a role)."""
+    if hasattr(user, "_gongkai_memberships"):
+        del user._gongkai_memberships

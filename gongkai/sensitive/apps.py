@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SensitiveConfig(AppConfig):
+    name = "gongkai.sensitive"
+    label = "sensitive"

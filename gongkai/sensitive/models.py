@@ -1,0 +1,63 @@
+"""Sensitive-content findings: resident ID numbers, mobile numbers, bank
+cards, secrecy marks and the configurable word list, found in a text before
+it is published (and, later, in what is already online)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.models import NoDeleteModel
+
+
+class SensitiveWord(NoDeleteModel):
+    word = models.CharField(_("word"), max_length=50, unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("sensitive word")
+        verbose_name_plural = _("sensitive words")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class FindingKind(models.TextChoices):
+    ID_NUMBER = "id_number", _("Resident ID number")
+    MOBILE = "mobile", _("Mobile number")
+    BANK_CARD = "bank_card", _("Bank card number")
+    SECRECY_MARK = "secrecy_mark", _("Secrecy mark")
+    WORD = "word", _("Sensitive word")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("To be resolved")
+    FALSE_POSITIVE = "false_positive", _("False positive")
+    REDACTION = "redaction", _("Returned for redaction")
+
+
+class Finding(NoDeleteModel):
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
+    where = models.CharField(_("found in"), max_length=200)
+    match = models.CharField(_("match"), max_length=100)
+    context = models.CharField(_("context"), max_length=300)
+    status = models.CharField(_("status"), max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(_("reason"), blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sensitive-content finding")
+        verbose_name_plural = _("sensitive-content findings")
+        ordering = ["subject_type", "subject_id", "version", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "version"])]

@@ -1,0 +1,69 @@
+import pytest
+from django.core.exceptions import PermissionDenied  # noqa: F401
+
+from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.factories import OrganFactory, member
+from gongkai.organs.models import Role
+from gongkai.signoff import services
+from gongkai.signoff.models import Decision, SignoffStatus, SubjectKind
+
+pytestmark = pytest.mark.django_db
+
+
+def open_for(organ, by, important=False):
+    return services.open_signoff(
+        organ, organ=organ, kind=SubjectKind.ITEM, by=by, title="测试", version=1, content_hash="h1", important=important
+    )
+
+
+def test_unimportant_subject_skips_the_principal_leader():
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    assert [s.role for s in signoff.steps.all()] == [Role.DEPARTMENT_HEAD, Role.CONFIDENTIALITY_REVIEWER, Role.DEPUTY_LEADER]
+
+
+def test_each_step_moves_to_the_next_role_and_the_last_approves():
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK), important=True)
+    for role in (Role.DEPARTMENT_HEAD, Role.CONFIDENTIALITY_REVIEWER, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER):
+        assert signoff.current_role == role
+        signoff = services.decide(signoff, by=member(organ, role), decision=Decision.APPROVE, content_hash="h1")
+    assert signoff.status == SignoffStatus.APPROVED
+    assert signoff.decisions.count() == 4
+
+
+def test_it_refuses_a_person_without_the_step_role():
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    with pytest.raises(NotAllowed):
+        services.decide(signoff, by=member(organ, Role.DEPUTY_LEADER), decision=Decision.APPROVE, content_hash="h1")
+
+
+def test_it_refuses_the_right_role_in_another_organ():
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    with pytest.raises(NotAllowed):
+        services.decide(signoff, by=member(OrganFactory(), Role.DEPARTMENT_HEAD), decision=Decision.APPROVE, content_hash="h1")
+
+
+def test_returning_needs_a_comment():
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    with pytest.raises(DomainError):
+        services.decide(signoff, by=member(organ, Role.DEPARTMENT_HEAD), decision=Decision.RETURN, content_hash="h1")
+
+
+def test_a_changed_version_cannot_be_approved():
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    with pytest.raises(InvalidTransition):
+        services.decide(signoff, by=member(organ, Role.DEPARTMENT_HEAD), decision=Decision.APPROVE, content_hash="other")
+
+
+def test_waiting_for_lists_only_the_current_role_holders():
+    organ = OrganFactory()
+    head = member(organ, Role.DEPARTMENT_HEAD)
+    deputy = member(organ, Role.DEPUTY_LEADER)
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    assert list(type(signoff).objects.waiting_for(head)) == [signoff]
+    assert list(type(signoff).objects.waiting_for(deputy)) == []

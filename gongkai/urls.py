@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("gongkai.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("gongkai.api.urls")),
+    path("workspace/", include("gongkai.workspace.urls")),
+    path("", include("gongkai.portal.urls")),
+]
+
+if not settings.S3_BUCKET:
+    # Attachments on local disk. Behind nginx in production the same path is served by nginx (docs/deployment.md).
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

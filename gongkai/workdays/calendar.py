@@ -1,0 +1,194 @@
+"""Chinese working days and deadline arithmetic.
+
+A day is a working day when an administrator's override says so; otherwise
+when the ``chinesecalendar`` package says so for the years it carries;
+otherwise — for a year nobody has loaded — Monday to Friday, and every answer
+that relied on such a day is marked *provisional*, never silently trusted.
+
+Counting rule (documented default, regulations §2): the day of receipt is not
+counted; day 1 is the first working day after it; the deadline is the end of
+the Nth working day. Excluded periods (consultation, fee payment) are spans of
+dates whose working days do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+
+import chinese_calendar
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+CACHE_KEY = "workdays:calendar-version"
+_MAX_STEPS = 4000  # no deadline spans more than ~10 years of days
+
+
+def _package_years() -> set[int]:
+    years = set()
+    for year in range(2004, 2100):
+        try:
+            chinese_calendar.is_workday(dt.date(year, 6, 1))
+        except NotImplementedError:
+            break
+        years.add(year)
+    return years
+
+
+PACKAGE_YEARS = frozenset(_package_years())
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    reason: str = ""
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass
+class Deadline:
+    """A deadline that can explain itself."""
+
+    start: dt.date
+    working_days: int
+    due: dt.date
+    excluded: list[tuple[Period, int]] = field(default_factory=list)  # period, working days skipped in it
+    provisional_years: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    def as_dict(self) -> dict:
+        return {
+            "start": self.start.isoformat(),
+            "working_days": self.working_days,
+            "due": self.due.isoformat(),
+            "excluded": [
+                {"start": p.start.isoformat(), "end": p.end.isoformat(), "reason": p.reason, "working_days": n}
+                for p, n in self.excluded
+            ],
+            "provisional_years": self.provisional_years,
+            "sources": self.sources,
+        }
+
+
+class WorkCalendar:
+    """An immutable snapshot of the calendar: package data plus overrides."""
+
+    def __init__(self, overrides: dict[dt.date, bool] | None = None, loaded_years: dict[int, str] | None = None):
+        self.overrides = dict(overrides or {})
+        self.loaded_years = dict(loaded_years or {})
+
+    def knows_year(self, year: int) -> bool:
+        return year in self.loaded_years or year in PACKAGE_YEARS
+
+    def source_of(self, year: int) -> str:
+        if year in self.loaded_years:
+            return self.loaded_years[year]
+        if year in PACKAGE_YEARS:
+            return "chinesecalendar"
+        return "provisional"
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        if day.year in PACKAGE_YEARS and day.year not in self.loaded_years:
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day``."""
+        current = day
+        for _step in range(_MAX_STEPS):
+            current += dt.timedelta(days=1)
+            if self.is_working_day(current):
+                return current
+        raise ValueError("no working day found")
+
+    def add_working_days(self, start: dt.date, days: int, excluded: list[Period] | tuple = ()) -> Deadline:
+        """The end of the ``days``-th counted working day after ``start``."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        skipped: dict[Period, int] = {}
+        current, counted = start, 0
+        years = {start.year}
+        for _step in range(_MAX_STEPS):
+            if counted >= days:
+                break
+            current += dt.timedelta(days=1)
+            years.add(current.year)
+            if not self.is_working_day(current):
+                continue
+            hit = next((p for p in excluded if p.contains(current)), None)
+            if hit is not None:
+                skipped[hit] = skipped.get(hit, 0) + 1
+                continue
+            counted += 1
+        else:
+            raise ValueError("deadline too far away")
+        ordered = sorted(excluded, key=lambda p: p.start)
+        return Deadline(
+            start=start,
+            working_days=days,
+            due=current,
+            excluded=[(p, skipped.get(p, 0)) for p in ordered],
+            provisional_years=sorted(y for y in years if not self.knows_year(y)),
+            sources=sorted({self.source_of(y) for y in years}),
+        )
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]: how many counted days have passed by the end of ``end``."""
+        if end <= start:
+            return 0
+        count, current = 0, start
+        while current < end:
+            current += dt.timedelta(days=1)
+            if self.is_working_day(current):
+                count += 1
+        return count
+
+
+_local = threading.local()
+
+
+def current() -> WorkCalendar:
+    """The calendar in force, rebuilt when an administrator changes it (the
+    version lives in the shared cache, so every web process notices)."""
+    from gongkai.workdays.models import CalendarYear, DayOverride
+
+    version = cache.get(CACHE_KEY, 0)
+    snapshot = getattr(_local, "snapshot", None)
+    if snapshot is None or snapshot[0] != version:
+        overrides = dict(DayOverride.objects.values_list("date", "is_working"))
+        years = dict(CalendarYear.objects.values_list("year", "source"))
+        snapshot = (version, WorkCalendar(overrides, years))
+        _local.snapshot = snapshot
+    return snapshot[1]
+
+
+def invalidate() -> None:
+    try:
+        cache.incr(CACHE_KEY)
+    except ValueError:
+        cache.set(CACHE_KEY, 1, None)
+    _local.snapshot = None
+
+
+def is_working_day(day: dt.date) -> bool:
+    return current().is_working_day(day)
+
+
+def add_working_days(start: dt.date, days: int, excluded=()) -> Deadline:
+    return current().add_working_days(start, days, excluded)
+
+
+PROVISIONAL_WARNING = _(
+    "This deadline falls in a year whose holiday schedule is not loaded; it counts Monday–Friday only "
+    "and will be recomputed when an administrator loads the schedule."
+)

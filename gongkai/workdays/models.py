@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarSource(models.TextChoices):
+    CHINESECALENDAR = "chinesecalendar", _("chinesecalendar package")
+    HOLIDAY_CN = "holiday-cn", _("holiday-cn JSON file")
+    MANUAL = "manual", _("entered by an administrator")
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday schedule an administrator has loaded. Years known to
+    the chinesecalendar package need no row; a row overrides or extends it."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=20, choices=CalendarSource.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class DayOverride(models.Model):
+    """One day whose status differs from Monday–Friday: a public holiday on a
+    weekday, or a make-up working weekend (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=CalendarSource.choices)
+    changed_at = models.DateTimeField(auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_working else '休'} {self.name}"
