@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.workspace",
     "gongkai.api",
+    "gongkai.demo",
 ]
 
 MIDDLEWARE = [

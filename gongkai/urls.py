@@ -8,7 +8,11 @@ urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("gongkai.api.urls")),
+    path("workspace/applications/", include("gongkai.applications.urls_workspace")),
+    path("workspace/reports/", include("gongkai.reports.urls_workspace")),
     path("workspace/", include("gongkai.workspace.urls")),
+    path("apply/", include("gongkai.applications.urls_public")),
+    path("annual-reports/", include("gongkai.reports.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -1,0 +1,13 @@
+from django.http import HttpResponse
+from django.urls import path
+
+app_name = "applications_ws"
+
+
+def placeholder(request):
+    return HttpResponse("")
+
+
+urlpatterns = [
+    path("", placeholder, name="queue"),
+]
