@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.models import NoDeleteModel
+from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
 class Topic(NoDeleteModel):
@@ -111,7 +111,7 @@ class InterpretationKind(models.TextChoices):
     VIDEO = "video", _("Video")
 
 
-class ItemQuerySet(models.QuerySet):
+class ItemQuerySet(NoDeleteQuerySet):
     def published(self):
         return self.filter(state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE)
 

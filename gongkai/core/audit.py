@@ -19,7 +19,9 @@ def log_action(target: models.Model, action: str, *, by=None, organ=None, reason
     else:
         actor_name = str(by) if isinstance(by, str) else "system"
     if organ is None:
-        organ = getattr(target, "organ", None)
+        from gongkai.organs.models import Organ
+
+        organ = target if isinstance(target, Organ) else getattr(target, "organ", None)
     return AuditEvent.objects.create(
         actor=actor,
         actor_name=actor_name[:150],

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.models import NoDeleteModel
+from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
 class OrganKind(models.TextChoices):
@@ -17,7 +17,7 @@ class OrganKind(models.TextChoices):
 DEFAULT_INDEX_TEMPLATE = "{organ_code}/{year}-{serial:05d}"
 
 
-class OrganQuerySet(models.QuerySet):
+class OrganQuerySet(NoDeleteQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -129,7 +129,7 @@ class Role(models.TextChoices):
     WEB_ADMIN = "web_admin", _("Web administrator")  # 网站管理员
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(NoDeleteQuerySet):
     def active(self):
         return self.filter(is_active=True, organ__is_active=True, user__is_active=True)
 

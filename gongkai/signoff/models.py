@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.models import NoDeleteModel
+from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 from gongkai.organs.models import Role
 
 
@@ -63,7 +63,7 @@ class SignoffStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class SignoffQuerySet(models.QuerySet):
+class SignoffQuerySet(NoDeleteQuerySet):
     def pending(self):
         return self.filter(status=SignoffStatus.PENDING)
 
