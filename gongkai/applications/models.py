@@ -1,0 +1,517 @@
+"""Disclosure on application (依申请公开): one register for every channel.
+
+An ``Application`` carries the facts the statutory clock depends on (the Art. 31
+date of receipt, correction, consultations, extension, fee periods) and the
+deadline computed from them (``due_on`` + ``due_explanation``), recomputable at
+any time. Its ``status`` moves only through ``services`` (an explicit table of
+allowed moves, a row lock and an audit row per move).
+
+The annual report (issue 4) counts from these names: ``received_on``,
+``closed_on``, ``outcome``, ``applicant_type`` and ``Application.objects.reportable()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
+from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Online form")  # 网上申请
+    LETTER = "letter", _("Letter")  # 信函
+    FAX = "fax", _("Fax")  # 传真
+    IN_PERSON = "in_person", _("In person")  # 当面提交
+    ORAL = "oral", _("Oral (transcribed by staff)")  # 口头申请（代为填写）
+    EMAIL = "email", _("E-mail")  # 电子邮件
+    API = "api", _("Other channel via the API")  # 微信、微博等渠道
+
+
+# Channels whose date of receipt is the day both sides confirm (Art. 31).
+CONFIRMED_CHANNELS = {Channel.WEB, Channel.FAX, Channel.EMAIL, Channel.API}
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")  # 居民身份证
+    PASSPORT = "passport", _("Passport")  # 护照
+    HK_MACAO_TAIWAN = "hmt_permit", _("Travel permit (Hong Kong, Macao, Taiwan)")  # 港澳台通行证
+    CREDIT_CODE = "credit_code", _("Unified social credit code")  # 统一社会信用代码
+    OTHER = "other", _("Other document")
+
+
+class FormWanted(models.TextChoices):
+    PAPER = "paper", _("Paper")  # 纸质
+    ELECTRONIC = "electronic", _("Electronic")  # 电子
+
+
+class DeliveryMethod(models.TextChoices):
+    POST = "post", _("By post")  # 邮寄
+    EMAIL = "email", _("By e-mail")  # 电子邮件
+    IN_PERSON = "in_person", _("Collected in person")  # 当面领取
+    ONLINE = "online", _("Online download")  # 网上获取
+
+
+class Status(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation of receipt")  # 待确认收到
+    RECEIVED = "received", _("Received")  # 已收到
+    IN_PROGRESS = "in_progress", _("Being handled")  # 办理中
+    CORRECTION_REQUESTED = "correction_requested", _("Waiting for correction")  # 待补正
+    CONSULTING = "consulting", _("Consulting a third party or agency")  # 征求意见中
+    AWAITING_FEE = "awaiting_fee", _("Waiting for fee payment")  # 待缴费
+    IN_SIGNOFF = "in_signoff", _("Reply in sign-off")  # 答复审核中
+    APPROVED = "approved", _("Reply approved, to be sent")  # 答复已审定
+    CLOSED = "closed", _("Closed")  # 已办结
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 已撤回
+    MERGED = "merged", _("Merged into another application")  # 已合并
+    SPAM = "spam", _("Not an application (spam)")  # 无效
+
+
+RUNNING_STATES = (
+    Status.RECEIVED,
+    Status.IN_PROGRESS,
+    Status.CORRECTION_REQUESTED,
+    Status.CONSULTING,
+    Status.AWAITING_FEE,
+    Status.IN_SIGNOFF,
+    Status.APPROVED,
+)
+FINAL_STATES = (Status.CLOSED, Status.WITHDRAWN, Status.MERGED, Status.SPAM)
+# States in which the reply clock is running (not paused by a restart-type wait).
+CLOCK_STATES = (Status.RECEIVED, Status.IN_PROGRESS, Status.CONSULTING, Status.AWAITING_FEE, Status.IN_SIGNOFF, Status.APPROVED)
+
+
+class TrackingCounter(models.Model):
+    """The last serial given per organ and year; the row is locked while a
+    number is taken so numbers are unique and consecutive under concurrency."""
+
+    organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="trackingcounter_unique")]
+
+
+class ApplicationQuerySet(NoDeleteQuerySet):
+    def reportable(self):
+        """Applications the annual report counts: received (date of receipt
+        known) and not merged into another, not spam, not still unconfirmed."""
+        return self.filter(received_on__isnull=False).exclude(
+            status__in=[Status.MERGED, Status.SPAM, Status.AWAITING_CONFIRMATION]
+        )
+
+    def running(self):
+        return self.filter(status__in=RUNNING_STATES)
+
+    def overdue(self, today: dt.date | None = None):
+        """Running applications whose reply deadline has passed (超期)."""
+        today = today or dt.date.today()
+        return self.filter(status__in=CLOCK_STATES, due_on__lt=today)
+
+    def due_within(self, days: int, today: dt.date | None = None):
+        """Running applications due within ``days`` working days (today included, overdue excluded)."""
+        from gongkai.workdays.calendar import current
+
+        today = today or dt.date.today()
+        limit = current().add_working_days(today, days).due if days > 0 else today
+        return self.filter(status__in=CLOCK_STATES, due_on__gte=today, due_on__lte=limit)
+
+    def waiting_for(self, user):
+        """Running applications on which ``user`` must act: assigned to them,
+        unclaimed in an organ or department where they handle applications, or
+        a reply waiting for their sign-off step."""
+        from gongkai.organs.models import Membership, Role
+        from gongkai.signoff.models import Signoff
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        condition = Q(assignee=user, status__in=RUNNING_STATES)
+        for organ_id, role, department_id in Membership.objects.active().filter(user=user).values_list(
+            "organ_id", "role", "department_id"
+        ):
+            if role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
+                unclaimed = Q(organ_id=organ_id, assignee__isnull=True, status__in=RUNNING_STATES)
+                if department_id and role != Role.DISCLOSURE_OFFICE:
+                    unclaimed &= Q(department_id=department_id)
+                condition |= unclaimed
+            if role == Role.DISCLOSURE_OFFICE:
+                condition |= Q(organ_id=organ_id, status=Status.AWAITING_CONFIRMATION)
+        signoff_ids = Signoff.objects.waiting_for(user).filter(kind="reply").values_list("subject_id", flat=True)
+        reply_ids = [int(i) for i in signoff_ids]
+        if reply_ids:
+            condition |= Q(replies__pk__in=reply_ids, status=Status.IN_SIGNOFF)
+        return self.filter(condition).distinct()
+
+
+class Application(NoDeleteModel):
+    """政府信息公开申请: one application in the register, whatever its channel."""
+
+    organ = models.ForeignKey("organs.Organ", verbose_name=_("organ"), on_delete=models.PROTECT, related_name="applications")
+    tracking_number = models.CharField(_("tracking number"), max_length=60, unique=True)  # 申请编号
+    secret = models.CharField(
+        _("case page secret (hashed)"), max_length=64, editable=False,
+        help_text=_("SHA-256 of the secret given to the applicant; compared in constant time."),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    api_channel = models.ForeignKey(
+        "applications.ApiChannel", verbose_name=_("API channel"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    external_reference = models.CharField(_("reference in the channel"), max_length=100, blank=True)
+    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    # Applicant (申请人) — Art. 29 (一)
+    applicant_type = models.CharField(_("applicant type"), max_length=20, choices=ApplicantType.choices)
+    applicant_name = models.CharField(_("name"), max_length=200)
+    id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
+    id_number = models.CharField(_("document number"), max_length=40)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("postal address"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Information sought (所需信息) — Art. 29 (二), (三)
+    subject = models.CharField(_("information sought (title)"), max_length=300)
+    document_number = models.CharField(_("document number (发文字号)"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    form_wanted = models.CharField(_("form wanted"), max_length=20, choices=FormWanted.choices)
+    delivery_method = models.CharField(_("delivery wanted"), max_length=20, choices=DeliveryMethod.choices)
+
+    # Receipt and state
+    submitted_at = models.DateTimeField(_("arrived at"), auto_now_add=True)
+    received_on = models.DateField(_("date of receipt"), null=True, blank=True, db_index=True)  # Art. 31
+    receipt_note = models.CharField(_("how the date of receipt was set"), max_length=200, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
+
+    # The clock
+    clock_start = models.DateField(_("clock starts after"), null=True, blank=True)  # receipt, or receipt of the correction
+    due_on = models.DateField(_("reply due"), null=True, blank=True, db_index=True)
+    due_explanation = models.JSONField(_("how the deadline was computed"), default=dict, blank=True)
+    internal_due_on = models.DateField(_("internal target for the draft reply"), null=True, blank=True)
+    correction_notice_due_on = models.DateField(_("correction notice due"), null=True, blank=True)
+    correction_requested_on = models.DateField(_("correction requested on"), null=True, blank=True)
+    correction_deadline = models.DateField(_("correction due from the applicant"), null=True, blank=True)
+    correction_text = models.TextField(_("what to correct"), blank=True)
+    corrected_on = models.DateField(_("correction received on"), null=True, blank=True)
+    correction_response = models.TextField(_("the applicant's correction"), blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("extension approved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extended_on = models.DateField(_("extended on"), null=True, blank=True)
+
+    # Handling
+    department = models.ForeignKey(
+        "organs.Department", verbose_name=_("responsible department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_petition_suspected = models.BooleanField(_("looks like a petition or complaint"), default=False)  # 信访举报投诉
+    is_volume_flagged = models.BooleanField(_("volume or frequency beyond a reasonable range (Art. 35)"), default=False)
+    possible_duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("possible repeat of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    split_from = models.ForeignKey(
+        "self", verbose_name=_("split from"), null=True, blank=True, on_delete=models.PROTECT, related_name="split_into"
+    )
+
+    # Delivery (送达)
+    delivered_via = models.CharField(_("delivered via"), max_length=20, choices=DeliveryMethod.choices, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivery_reference = models.CharField(_("postal tracking number or signature"), max_length=100, blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["organ", "status", "due_on"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["organ", "received_on"]),
+            models.Index(fields=["organ", "closed_on"]),
+            models.Index(fields=["id_number", "organ"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_number} {self.subject[:40]}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_STATES
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATES
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask(self.id_number, keep_start=4 if self.id_type != IdType.CREDIT_CODE else 6, keep_end=4)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask(self.phone, keep_start=3, keep_end=4)
+
+
+def mask(value: str, *, keep_start: int, keep_end: int) -> str:
+    """Personal data shown in public: the middle replaced by asterisks."""
+    value = value or ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+class AttachmentPurpose(models.TextChoices):
+    ID_COPY = "id_copy", _("Copy of identity document")
+    APPLICATION = "application", _("Scan of the written application")
+    CORRECTION = "correction", _("Submitted with the correction")
+    OTHER = "other", _("Other")
+
+
+def attachment_path(instance, filename):
+    return f"applications/{instance.application.organ_id}/{instance.application_id}/{filename}"
+
+
+class ApplicationAttachment(NoDeleteModel):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=AttachmentPurpose.choices, default=AttachmentPurpose.OTHER)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Note(NoDeleteModel):
+    """An internal note (内部备注), never shown to the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "id"]
+
+
+class ConsultationKind(models.TextChoices):
+    THIRD_PARTY = "third_party", _("Third party (Art. 32)")  # 征求第三方意见
+    OTHER_AGENCY = "other_agency", _("Other agency (Art. 34)")  # 征求其他机关意见
+
+
+class ConsultationAnswer(models.TextChoices):
+    PENDING = "pending", _("No answer yet")
+    AGREES = "agrees", _("Agrees to disclosure")
+    OBJECTS = "objects", _("Objects to disclosure")
+    SILENT = "silent", _("No answer in time")
+
+
+class Consultation(NoDeleteModel):
+    """A consultation; the time it runs does not count toward the deadline (Art. 33)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="consultations")
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsultationKind.choices)
+    party = models.CharField(_("consulted party"), max_length=200)
+    question = models.TextField(_("question"), blank=True)
+    sent_on = models.DateField(_("sent on"))
+    answer_due_on = models.DateField(_("answer due"))
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=20, choices=ConsultationAnswer.choices, default=ConsultationAnswer.PENDING)
+    answer_text = models.TextField(_("answer text"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["sent_on", "id"]
+
+
+class ReplyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_SIGNOFF = "in_signoff", _("In sign-off")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+    SENT = "sent", _("Sent")
+
+
+class Reply(NoDeleteModel):
+    """答复: one version of the decision on an application, signed off as a whole."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="replies")
+    version = models.PositiveIntegerField(_("version"))
+    outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices)
+    legal_basis = models.TextField(_("legal basis"))
+    body = models.TextField(_("reply text"))
+    documents_provided = models.TextField(_("documents or excerpts provided"), blank=True)
+    other_organ = models.CharField(_("organ that holds the information"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT)
+    content_hash = models.CharField(max_length=64)
+    signoff = models.ForeignKey("signoff.Signoff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["application", "version"]
+        constraints = [models.UniqueConstraint(fields=["application", "version"], name="reply_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.application.tracking_number} v{self.version}"
+
+
+class LetterKind(models.TextChoices):
+    RECEIPT = "receipt", _("Acknowledgement of receipt")  # 受理回执
+    CORRECTION = "correction", _("Correction notice")  # 补正告知书
+    EXTENSION = "extension", _("Extension notice")  # 延期答复告知书
+    THIRD_PARTY = "third_party", _("Third-party consultation letter")  # 征求第三方意见书
+    FEE = "fee", _("Fee notice")  # 收费通知书
+    REPLY = "reply", _("Reply")  # 答复告知书
+
+
+def letter_path(instance, filename):
+    return f"applications/{instance.application.organ_id}/{instance.application_id}/letters/{filename}"
+
+
+class CaseLetter(NoDeleteModel):
+    """A letter generated for the case (告知书), kept with it."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("kind"), max_length=20, choices=LetterKind.choices)
+    letter_kind = models.CharField(_("letter template"), max_length=60)
+    docx = models.FileField(upload_to=letter_path, max_length=300)
+    pdf = models.FileField(upload_to=letter_path, max_length=300, blank=True)
+    text = models.TextField(_("text"))
+    for_applicant = models.BooleanField(_("shown to the applicant"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["created_at", "id"]
+
+
+class FeeScheme(models.TextChoices):
+    PER_APPLICATION = "per_application", _("Per application (counted per applicant per month)")  # 按件计收
+    PER_PAGE = "per_page", _("Per page")  # 按量计收
+
+
+class FeeStatus(models.TextChoices):
+    NOTIFIED = "notified", _("Notice sent, waiting for payment")
+    PAID = "paid", _("Paid")
+    UNPAID = "unpaid", _("Not paid in time")
+    WAIVED = "waived", _("Waived")
+
+
+class Fee(NoDeleteModel):
+    """信息处理费: at most one scheme per application."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="fee")
+    scheme = models.CharField(_("scheme"), max_length=20, choices=FeeScheme.choices)
+    quantity = models.PositiveIntegerField(_("pages or position in the month"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    explanation = models.JSONField(_("how the fee was computed"), default=dict)
+    notified_on = models.DateField(_("notice sent on"))
+    pay_by = models.DateField(_("pay by"))
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=FeeStatus.choices, default=FeeStatus.NOTIFIED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("information-processing fee")
+        verbose_name_plural = _("information-processing fees")
+
+
+class Appeal(NoDeleteModel):
+    """行政复议 or 行政诉讼 against a decision, with its result (table 四)."""
+
+    organ = models.ForeignKey("organs.Organ", verbose_name=_("organ"), on_delete=models.PROTECT, related_name="appeals")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AppealKind.choices)
+    result = models.CharField(_("result"), max_length=20, choices=AppealResult.choices, default=AppealResult.PENDING)
+    filed_on = models.DateField(_("filed on"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    body = models.CharField(_("reviewing body or court"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_on", "-id"]
+        indexes = [models.Index(fields=["organ", "filed_on"]), models.Index(fields=["organ", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_number}".strip()
+
+
+class ApiChannel(NoDeleteModel):
+    """A channel (e.g. a WeChat or Weibo service-account bridge) allowed to file
+    applications through the API with its own key (stored hashed)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    key_prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    organs = models.ManyToManyField("organs.Organ", verbose_name=_("organs it may file to"), blank=True, related_name="+")
+    all_organs = models.BooleanField(_("may file to every organ"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API channel")
+        verbose_name_plural = _("API channels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReminderSent(models.Model):
+    """Claims one reminder (application, kind, due date) so the periodic job
+    never sends it twice, however often it runs."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=40)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "kind", "due_on"], name="remindersent_unique")]
