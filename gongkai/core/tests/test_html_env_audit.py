@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from gongkai.core.audit import log_action, trail_for
-from gongkai.core.html import clean_html, html_to_text
+from gongkai.core.richtext import clean_html, html_to_text
 from gongkai.env import env_bool, env_int, env_list
 from gongkai.factories import OrganFactory, UserFactory
 from gongkai.organs.models import Organ

@@ -1,5 +1,6 @@
 """Every user-facing string has its zh-hans translation: a clerk never meets English."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,26 +12,31 @@ def po_files():
     return sorted(p for p in ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts)
 
 
-def untranslated(path: Path) -> list[str]:
-    missing, msgid, in_msgstr, msgstr, fuzzy = [], None, False, "", False
-    lines = path.read_text(encoding="utf-8").splitlines() + [""]
-    for line in lines:
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        if line.startswith("msgid "):
-            msgid, in_msgstr, msgstr = line[6:].strip('"'), False, ""
+def entries(path: Path):
+    """(msgid, msgstr, fuzzy) for each entry of a .po file."""
+    flags, msgid, msgstr, section = "", None, "", None
+    for line in path.read_text(encoding="utf-8").splitlines() + ["#"]:
+        if line.startswith("#") or line.startswith("msgid ") or not line.strip():
+            if msgid is not None and section == "str":
+                yield msgid, msgstr, "fuzzy" in flags
+                msgid, msgstr, section, flags = None, "", None, ""
+        if line.startswith("#,"):
+            flags += line
+        elif line.startswith("msgid "):
+            msgid, section = json.loads(line[6:]), "id"
+        elif line.startswith("msgid_plural"):
+            section = "plural"
         elif line.startswith("msgstr"):
-            in_msgstr = True
-            msgstr = line.split(" ", 1)[1].strip('"')
-        elif line.startswith('"') and in_msgstr:
-            msgstr += line.strip('"')
-        elif line.startswith('"') and msgid is not None:
-            msgid += line.strip('"')
-        elif not line.strip():
-            if msgid and in_msgstr and (not msgstr or fuzzy):
-                missing.append(msgid)
-            msgid, in_msgstr, msgstr, fuzzy = None, False, "", False
-    return missing
+            msgstr += json.loads(line.split(" ", 1)[1])
+            section = "str"
+        elif line.startswith('"') and section == "id":
+            msgid += json.loads(line)
+        elif line.startswith('"') and section == "str":
+            msgstr += json.loads(line)
+
+
+def untranslated(path: Path) -> list[str]:
+    return [msgid for msgid, msgstr, fuzzy in entries(path) if msgid and (not msgstr or fuzzy)]
 
 
 @pytest.mark.parametrize("path", po_files(), ids=lambda p: str(p.relative_to(ROOT)))
