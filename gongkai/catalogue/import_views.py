@@ -1,0 +1,116 @@
+"""Workspace pages for importing an existing catalogue: upload a file, read the
+dry-run report, confirm. The uploaded file is kept in storage between the two
+steps (web processes are stateless); the confirmation carries a signed token
+naming the file, the organ and the user who checked it."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gongkai.catalogue.importer import COLUMN_LABELS, ImportFileError, run_import
+from gongkai.organs.models import Organ, Role
+from gongkai.organs.permissions import organs_with_role, require_role
+
+IMPORT_ROLES = (Role.WEB_ADMIN, Role.DISCLOSURE_OFFICE)
+TOKEN_SALT = "gongkai.catalogue.import"
+TOKEN_MAX_AGE = 24 * 3600
+SHOWN_ERRORS = 500
+
+
+class ImportForm(forms.Form):
+    organ = forms.ModelChoiceField(label=gettext_lazy("Organ"), queryset=Organ.objects.none())
+    file = forms.FileField(
+        label=gettext_lazy("Catalogue file"),
+        help_text=gettext_lazy("Excel (.xlsx) or CSV (UTF-8 or GB18030); the first row holds the column names."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organ"].queryset = organs_with_role(user, *IMPORT_ROLES).filter(is_active=True)
+
+
+def _allowed(user):
+    if not organs_with_role(user, *IMPORT_ROLES).exists():
+        raise PermissionDenied(_("Importing a catalogue needs the role web administrator or disclosure office."))
+
+
+@login_required
+def upload(request):
+    _allowed(request.user)
+    report = token = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            organ = form.cleaned_data["organ"]
+            require_role(request.user, organ, *IMPORT_ROLES)
+            uploaded = form.cleaned_data["file"]
+            name = uploaded.name.rsplit("/", 1)[-1][:100]
+            try:
+                report = run_import(uploaded, organ=organ, by=request.user, name=name, dry_run=True)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if report.ok and report.rows:
+                    uploaded.seek(0)
+                    path = default_storage.save(f"imports/{uuid.uuid4().hex}/upload", uploaded)
+                    token = signing.dumps({"path": path, "organ": organ.pk, "user": request.user.pk, "name": name}, salt=TOKEN_SALT)
+                elif not report.rows:
+                    form.add_error("file", _("The file has column names but no rows."))
+    else:
+        form = ImportForm(user=request.user)
+    return render(
+        request,
+        "catalogue/import.html",
+        {
+            "form": form,
+            "report": report,
+            "token": token,
+            "shown_errors": report.errors[:SHOWN_ERRORS] if report else [],
+            "columns": [(COLUMN_LABELS[k], v) for k, v in report.columns.items()] if report else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request):
+    _allowed(request.user)
+    try:
+        data = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return HttpResponseBadRequest(_("This import has expired or is invalid; upload the file again."))
+    if data["user"] != request.user.pk:
+        raise PermissionDenied(_("Only the person who checked the file may confirm its import."))
+    organ = Organ.objects.get(pk=data["organ"])
+    require_role(request.user, organ, *IMPORT_ROLES)
+    try:
+        with default_storage.open(data["path"], "rb") as stream:
+            report = run_import(stream, organ=organ, by=request.user, name=data["name"], dry_run=False)
+    except (ImportFileError, FileNotFoundError):
+        return HttpResponseBadRequest(_("This import has expired or is invalid; upload the file again."))
+    if not report.ok:
+        # The catalogue changed since the dry run (e.g. an index number was used meanwhile).
+        form = ImportForm(user=request.user, initial={"organ": organ.pk})
+        return render(
+            request,
+            "catalogue/import.html",
+            {"form": form, "report": report, "token": None, "shown_errors": report.errors[:SHOWN_ERRORS], "columns": []},
+            status=409,
+        )
+    messages.success(
+        request,
+        _("Imported %(count)d items into %(organ)s.") % {"count": report.imported, "organ": organ.name},
+    )
+    return redirect("workspace:catalogue_import:upload")

@@ -1,0 +1,276 @@
+"""Import of an existing catalogue: dry run, all or nothing, kept index numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import translation
+
+from gongkai.catalogue.importer import ImportFileError, parse_datetime, run_import
+from gongkai.catalogue.models import Category, IndexCounter, Item, ItemState, Topic, Validity
+from gongkai.core.models import AuditEvent
+from gongkai.factories import OrganFactory, UserFactory, member
+from gongkai.organs.models import Role
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "索引号,标题,发文字号,成文日期,发布日期,主题分类,信息类别,有效性,关键词,正文\n"
+
+
+@pytest.fixture
+def organ():
+    return OrganFactory(code="ORG1", slug="gxj", index_template="{organ_code}/{year}-{serial:05d}")
+
+
+@pytest.fixture
+def user():
+    return UserFactory(is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def taxonomy():
+    parent = Topic.objects.create(name="工业、交通", code="T05")
+    Topic.objects.create(name="工业", code="T0501", parent=parent)
+    Category.objects.create(name="通知公告", code="TZGG")
+    Category.objects.create(name="行政规范性文件", code="GFXWJ", is_policy=True)
+
+
+def csv_file(*rows: str, encoding="utf-8", header=HEADER) -> io.BytesIO:
+    return io.BytesIO((header + "".join(r + "\n" for r in rows)).encode(encoding))
+
+
+GOOD = "ORG1/2024-00007,关于开展工业企业安全检查的通知,某工信发〔2024〕7号,2024-03-01,2024-03-05,工业,通知公告,有效,安全检查,各企业：请做好检查。"
+GOOD_NO_NUMBER = ",关于公布2024年技改项目的公告,,2024年4月1日,2024/4/2,工业、交通/工业,行政规范性文件,现行有效,,"
+
+
+def test_it_imports_rows_as_published_items_keeping_index_numbers(organ, user):
+    report = run_import(csv_file(GOOD), organ=organ, by=user, dry_run=False)
+    assert report.ok and report.imported == 1
+    item = Item.objects.get()
+    assert item.state == ItemState.PUBLISHED
+    assert item.index_number == "ORG1/2024-00007"
+    assert (item.index_year, item.index_serial) == (2024, 7)
+    assert item.document_number == "某工信发〔2024〕7号"
+    assert item.date_formed == dt.date(2024, 3, 1)
+    assert item.body == "<p>各企业：请做好检查。</p>"
+    assert item.body_text == "各企业：请做好检查。"
+
+
+def test_it_raises_the_index_counter_past_imported_serials(organ, user):
+    run_import(csv_file(GOOD), organ=organ, by=user, dry_run=False)
+    assert IndexCounter.objects.get(organ=organ, year=2024).last_serial == 7
+
+
+def test_rows_without_index_number_get_the_next_numbers(organ, user):
+    report = run_import(csv_file(GOOD, GOOD_NO_NUMBER), organ=organ, by=user, dry_run=False)
+    assert report.numbered == 1
+    item = Item.objects.get(title="关于公布2024年技改项目的公告")
+    assert item.index_number == "ORG1/2024-00008"
+    assert IndexCounter.objects.get(organ=organ, year=2024).last_serial == 8
+
+
+def test_dry_run_imports_nothing(organ, user):
+    report = run_import(csv_file(GOOD), organ=organ, by=user, dry_run=True)
+    assert report.ok and report.rows == 1
+    assert not Item.objects.exists()
+
+
+def test_dry_run_reports_every_bad_row_with_its_number(organ, user):
+    bad_date = GOOD.replace("2024-03-01", "2024-13-45").replace("00007", "00001")
+    bad_topic = GOOD.replace(",工业,", ",没有这个主题,").replace("00007", "00002")
+    report = run_import(csv_file(GOOD, bad_date, bad_topic), organ=organ, by=user, dry_run=True)
+    assert [e.row for e in report.errors] == [3, 4]
+    assert "成文日期" in report.errors[0].messages[0]
+    assert "没有这个主题" in report.errors[1].messages[0]
+
+
+def test_a_real_run_with_one_bad_row_imports_nothing(organ, user):
+    bad = GOOD.replace("关于开展工业企业安全检查的通知", "").replace("00007", "00009")
+    report = run_import(csv_file(GOOD, bad), organ=organ, by=user, dry_run=False)
+    assert report.imported == 0 and report.bad_rows == 1
+    assert not Item.objects.exists()
+    assert not IndexCounter.objects.exists()
+
+
+def test_reasons_are_translated(organ, user):
+    bad = GOOD.replace("关于开展工业企业安全检查的通知", "")
+    with translation.override("zh-hans"):
+        report = run_import(csv_file(bad), organ=organ, by=user)
+    assert "为空" in report.errors[0].messages[0]
+
+
+def test_an_index_number_already_in_the_catalogue_is_refused(organ, user):
+    run_import(csv_file(GOOD), organ=organ, by=user, dry_run=False)
+    report = run_import(csv_file(GOOD), organ=organ, by=user, dry_run=False)
+    assert report.errors[0].row == 2
+    assert "ORG1/2024-00007" in report.errors[0].messages[0]
+    assert Item.objects.count() == 1
+
+
+def test_an_index_number_twice_in_the_file_is_refused(organ, user):
+    report = run_import(csv_file(GOOD, GOOD), organ=organ, by=user)
+    assert [e.row for e in report.errors] == [3]
+
+
+def test_repealed_rows_need_an_explanation(organ, user):
+    repealed = GOOD.replace(",有效,", ",废止,")
+    report = run_import(csv_file(repealed), organ=organ, by=user)
+    assert report.errors and "废止说明" in report.errors[0].messages[0]
+
+
+def test_repealed_rows_with_an_explanation_are_imported(organ, user):
+    header = HEADER.rstrip("\n") + ",废止说明\n"
+    repealed = GOOD.replace(",有效,", ",已废止,") + ",被新办法替代"
+    report = run_import(csv_file(repealed, header=header), organ=organ, by=user, dry_run=False)
+    assert report.ok
+    item = Item.objects.get()
+    assert (item.validity, item.validity_note) == (Validity.REPEALED, "被新办法替代")
+
+
+def test_gb18030_csv_is_read(organ, user):
+    report = run_import(csv_file(GOOD, encoding="gb18030"), organ=organ, by=user)
+    assert report.ok and report.rows == 1
+
+
+def test_utf8_with_bom_is_read(organ, user):
+    report = run_import(csv_file(GOOD, encoding="utf-8-sig"), organ=organ, by=user)
+    assert report.ok and report.columns["index_number"] == "索引号"
+
+
+def test_headers_are_matched_flexibly(organ, user):
+    header = "索引号 , 标题*,文号,成文时间,发布时间,主题,体裁,有效性,主题词,内容,备注\n"
+    report = run_import(csv_file(GOOD + ",无", header=header), organ=organ, by=user)
+    assert report.ok
+    assert report.ignored_columns == ["备注"]
+
+
+def test_a_missing_required_column_refuses_the_file(organ, user):
+    with pytest.raises(ImportFileError, match="发布日期"):
+        run_import(csv_file("x,y", header="标题,成文日期,主题分类,信息类别\n"), organ=organ, by=user)
+
+
+def test_xlsx_is_read(organ, user):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([h for h in HEADER.strip().split(",")])
+    sheet.append(["", "关于工业的通知", "", dt.datetime(2024, 5, 6), dt.datetime(2024, 5, 7, 9, 30), "工业", "通知公告", "有效", "", "正文"])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    report = run_import(data, organ=organ, by=user, name="目录.xlsx", dry_run=False)
+    assert report.ok
+    assert Item.objects.get().published_at.date() == dt.date(2024, 5, 7)
+
+
+def test_html_bodies_are_cleaned(organ, user):
+    row = GOOD.replace("各企业：请做好检查。", '"<p onclick=""x()"">正文</p><script>alert(1)</script>"')
+    run_import(csv_file(row), organ=organ, by=user, dry_run=False)
+    assert Item.objects.get().body == "<p>正文</p>"
+
+
+def test_the_import_is_audited(organ, user):
+    run_import(csv_file(GOOD, GOOD_NO_NUMBER), organ=organ, by=user, dry_run=False)
+    event = AuditEvent.objects.get(action="catalogue.imported")
+    assert event.data["rows"] == 2 and event.actor == user
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-05", dt.datetime(2024, 3, 5)),
+        ("2024/3/5", dt.datetime(2024, 3, 5)),
+        ("2024.3.5", dt.datetime(2024, 3, 5)),
+        ("2024年3月5日", dt.datetime(2024, 3, 5)),
+        ("20240305", dt.datetime(2024, 3, 5)),
+        ("2024-03-05 10:20", dt.datetime(2024, 3, 5, 10, 20)),
+        ("", None),
+    ],
+)
+def test_dates_are_read_as_agencies_write_them(text, expected):
+    assert parse_datetime(text) == expected
+
+
+def test_command_imports_a_file(organ, user, tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_bytes(csv_file(GOOD).getvalue())
+    out = io.StringIO()
+    call_command("import_catalogue", str(path), organ="gxj", stdout=out)
+    assert Item.objects.count() == 1
+
+
+def test_command_dry_run_fails_on_bad_rows_and_imports_nothing(organ, user, tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_bytes(csv_file(GOOD.replace("2024-03-05", "明天")).getvalue())
+    with pytest.raises(CommandError):
+        call_command("import_catalogue", str(path), organ="gxj", dry_run=True, stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Item.objects.exists()
+
+
+def test_command_refuses_an_unknown_organ(user, tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_catalogue", str(tmp_path / "x.csv"), organ="nope")
+
+
+# --- The workspace page ---------------------------------------------------------------------
+
+
+def upload(client, organ, data, name="目录.csv"):
+    return client.post(
+        reverse("workspace:catalogue_import:upload"), {"organ": organ.pk, "file": io.BytesIO(data) if False else _named(data, name)}
+    )
+
+
+def _named(data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_the_page_shows_the_dry_run_and_imports_on_confirmation(client, organ):
+    admin = member(organ, Role.WEB_ADMIN)
+    client.force_login(admin)
+    response = upload(client, organ, csv_file(GOOD).getvalue())
+    assert response.status_code == 200
+    assert not Item.objects.exists()
+    token = response.context["token"]
+    response = client.post(reverse("workspace:catalogue_import:confirm"), {"token": token})
+    assert response.status_code == 302
+    assert Item.objects.get().created_by == admin
+
+
+def test_the_page_lists_bad_rows(client, organ):
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    response = upload(client, organ, csv_file(GOOD.replace("2024-03-05", "明天")).getvalue())
+    assert response.status_code == 200
+    assert response.context["report"].errors[0].row == 2
+    assert "token" not in response.context or response.context["token"] is None
+
+
+def test_a_clerk_may_not_import(client, organ):
+    client.force_login(member(organ, Role.CLERK))
+    response = upload(client, organ, csv_file(GOOD).getvalue())
+    assert response.status_code in (200, 403)
+    assert not Item.objects.exists()
+    if response.status_code == 200:
+        assert response.context["form"].errors
+
+
+def test_a_web_admin_of_another_organ_may_not_confirm(client, organ):
+    other = OrganFactory()
+    client.force_login(member(organ, Role.WEB_ADMIN))
+    token = upload(client, organ, csv_file(GOOD).getvalue()).context["token"]
+    client.force_login(member(other, Role.WEB_ADMIN))
+    response = client.post(reverse("workspace:catalogue_import:confirm"), {"token": token})
+    assert response.status_code in (400, 403)
+    assert not Item.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(reverse("workspace:catalogue_import:upload"))
+    assert response.status_code == 302
