@@ -105,6 +105,17 @@ class ItemState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class RevisionState(models.TextChoices):
+    """The workflow of a revision of a published item; the public keeps the
+    published content meanwhile."""
+
+    NONE = "", _("No revision")
+    DRAFT = "draft", _("Revision in draft")
+    IN_REVIEW = "in_review", _("Revision in review")
+    RETURNED = "returned", _("Revision returned")
+    APPROVED = "approved", _("Revision approved, awaiting publication")
+
+
 class InterpretationKind(models.TextChoices):
     TEXT = "text", _("Text")
     GRAPHIC = "graphic", _("Graphic")
@@ -153,7 +164,8 @@ class Item(NoDeleteModel):
     interprets = models.ManyToManyField("self", verbose_name=_("interprets"), symmetrical=False, blank=True, related_name="interpretations")
     # Workflow
     state = models.CharField(_("state"), max_length=20, choices=ItemState.choices, default=ItemState.DRAFT, db_index=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(_("version"), default=0, help_text=_("The version the public content corresponds to."))
+    revision_state = models.CharField(_("revision"), max_length=20, choices=RevisionState.choices, default="", blank=True)
     index_number = models.CharField(_("index number"), max_length=80, null=True, blank=True, unique=True)  # 索引号
     index_year = models.PositiveSmallIntegerField(null=True, blank=True)
     index_serial = models.PositiveIntegerField(null=True, blank=True)
@@ -183,6 +195,17 @@ class Item(NoDeleteModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_public(self) -> bool:
+        return self.state == ItemState.PUBLISHED and self.disclosure == Disclosure.ACTIVE
+
+    @property
+    def workflow_state(self) -> str:
+        """The state the staff act on: the revision's when one is under way."""
+        if self.state == ItemState.PUBLISHED and self.revision_state:
+            return self.revision_state
+        return self.state
+
 
 class ItemVersion(NoDeleteModel):
     """A frozen version of an item, as submitted for review (and, once
@@ -194,6 +217,9 @@ class ItemVersion(NoDeleteModel):
     data = models.JSONField()
     content_hash = models.CharField(max_length=64)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, help_text=_("Empty while a revision is still being drafted.")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -202,6 +228,9 @@ class ItemVersion(NoDeleteModel):
         verbose_name_plural = _("item versions")
         ordering = ["item", "number"]
         constraints = [models.UniqueConstraint(fields=["item", "number"], name="itemversion_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.item} v{self.number}"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

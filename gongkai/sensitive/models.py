@@ -39,6 +39,7 @@ class FindingStatus(models.TextChoices):
     OPEN = "open", _("To be resolved")
     FALSE_POSITIVE = "false_positive", _("False positive")
     REDACTION = "redaction", _("Returned for redaction")
+    SUPERSEDED = "superseded", _("Superseded by a later version")
 
 
 class Finding(NoDeleteModel):
