@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import uuid
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -63,6 +64,26 @@ class Deadline:
     @property
     def provisional(self) -> bool:
         return bool(self.provisional_years)
+
+    def describe(self) -> list[str]:
+        """The deadline explained in sentences (translated), for every screen that shows it."""
+        from django.utils.translation import gettext
+
+        lines = [
+            gettext("Counted from %(start)s (that day not counted): %(days)s working days, due at the end of %(due)s.")
+            % {"start": self.start.isoformat(), "days": self.working_days, "due": self.due.isoformat()}
+        ]
+        for period, skipped in self.excluded:
+            lines.append(
+                gettext("Not counted: %(start)s to %(end)s (%(reason)s), %(days)s working days.")
+                % {"start": period.start.isoformat(), "end": period.end.isoformat(), "reason": period.reason or "—", "days": skipped}
+            )
+        lines.append(gettext("Calendar used: %(sources)s.") % {"sources": ", ".join(self.sources)})
+        if self.provisional:
+            lines.append(str(PROVISIONAL_WARNING) + " " + gettext("Years: %(years)s.") % {
+                "years": ", ".join(str(y) for y in self.provisional_years)
+            })
+        return lines
 
     def as_dict(self) -> dict:
         return {
@@ -117,7 +138,8 @@ class WorkCalendar:
             raise ValueError("days must not be negative")
         skipped: dict[Period, int] = {}
         current, counted = start, 0
-        years = {start.year}
+        # Only the days after ``start`` are looked at, so only their years can make the answer provisional.
+        years: set[int] = set()
         for _step in range(_MAX_STEPS):
             if counted >= days:
                 break
@@ -139,7 +161,7 @@ class WorkCalendar:
             due=current,
             excluded=[(p, skipped.get(p, 0)) for p in ordered],
             provisional_years=sorted(y for y in years if not self.knows_year(y)),
-            sources=sorted({self.source_of(y) for y in years}),
+            sources=sorted({self.source_of(y) for y in years or {start.year}}),
         )
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
@@ -147,6 +169,8 @@ class WorkCalendar:
         if end <= start:
             return 0
         count, current = 0, start
+        if (end - start).days > _MAX_STEPS * 10:
+            raise ValueError("span too long")
         while current < end:
             current += dt.timedelta(days=1)
             if self.is_working_day(current):
@@ -162,7 +186,12 @@ def current() -> WorkCalendar:
     version lives in the shared cache, so every web process notices)."""
     from gongkai.workdays.models import CalendarYear, DayOverride
 
-    version = cache.get(CACHE_KEY, 0)
+    version = cache.get(CACHE_KEY)
+    if version is None:
+        # A fresh token (not 0) when the key is missing or was evicted, so a
+        # snapshot built before the eviction is never mistaken for current.
+        cache.add(CACHE_KEY, uuid.uuid4().hex, None)
+        version = cache.get(CACHE_KEY)
     snapshot = getattr(_local, "snapshot", None)
     if snapshot is None or snapshot[0] != version:
         overrides = dict(DayOverride.objects.values_list("date", "is_working"))
@@ -173,11 +202,26 @@ def current() -> WorkCalendar:
 
 
 def invalidate() -> None:
-    try:
-        cache.incr(CACHE_KEY)
-    except ValueError:
-        cache.set(CACHE_KEY, 1, None)
-    _local.snapshot = None
+    """Make every process rebuild its snapshot. Called again when the
+    surrounding transaction commits, so a process that rebuilt from the old
+    rows in between does not keep them."""
+    from django.db import transaction
+
+    def bump() -> None:
+        cache.set(CACHE_KEY, uuid.uuid4().hex, None)
+        _local.snapshot = None
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def missing_years(horizon: int = 1, today: dt.date | None = None) -> list[int]:
+    """Years from this one to ``horizon`` years ahead whose holiday schedule is
+    neither in the chinesecalendar package nor loaded by an administrator.
+    Deadlines falling in them are provisional (weekends only)."""
+    today = today or dt.date.today()
+    calendar = current()
+    return [year for year in range(today.year, today.year + horizon + 1) if not calendar.knows_year(year)]
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.models import NoDeleteModel
+
 
 class CalendarSource(models.TextChoices):
     CHINESECALENDAR = "chinesecalendar", _("chinesecalendar package")
@@ -9,7 +11,7 @@ class CalendarSource(models.TextChoices):
     MANUAL = "manual", _("entered by an administrator")
 
 
-class CalendarYear(models.Model):
+class CalendarYear(NoDeleteModel):
     """A year whose holiday schedule an administrator has loaded. Years known to
     the chinesecalendar package need no row; a row overrides or extends it."""
 
@@ -18,6 +20,7 @@ class CalendarYear(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    raw = models.JSONField(_("file as loaded"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("calendar year")
@@ -28,7 +31,7 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
-class DayOverride(models.Model):
+class DayOverride(NoDeleteModel):
     """One day whose status differs from Monday–Friday: a public holiday on a
     weekday, or a make-up working weekend (调休)."""
 
