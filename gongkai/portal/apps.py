@@ -1,6 +1,46 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "gongkai.portal"
     label = "portal"
+    verbose_name = _("Public disclosure column")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from gongkai.catalogue.models import Category, Topic
+        from gongkai.catalogue.signals import item_public_changed
+        from gongkai.organs.models import Organ
+
+        item_public_changed.connect(invalidate_item_pages, dispatch_uid="portal.invalidate_item_pages")
+        for model in (Organ, Topic, Category):
+            post_save.connect(invalidate_everything, sender=model, dispatch_uid=f"portal.invalidate.{model.__name__}")
+
+
+def invalidate_item_pages(sender, item_id, organ_id=None, **kwargs):
+    """An item changed for the public: refresh its organ's column, the
+    portals above it, the columns of the documents it interprets or that
+    interpret it, and the platform-wide feeds and sitemap."""
+    from gongkai.catalogue.models import Item
+    from gongkai.organs.models import Organ
+    from gongkai.portal import cache as page_cache
+
+    organ_ids = {organ_id} if organ_id else set()
+    item = Item.objects.filter(pk=item_id).first()
+    if item is not None:
+        organ_ids.add(item.organ_id)
+        organ_ids.update(item.interprets.values_list("organ_id", flat=True))
+        organ_ids.update(item.interpretations.values_list("organ_id", flat=True))
+    names = {"items"}
+    for path in Organ.objects.filter(pk__in=organ_ids).values_list("path", flat=True):
+        names.update(page_cache.organ_and_above(path))
+    page_cache.bump(*sorted(names))
+
+
+def invalidate_everything(sender, **kwargs):
+    """Organs, topics or categories appear on every page."""
+    from gongkai.portal import cache as page_cache
+
+    page_cache.bump("conf")

@@ -1,8 +1,53 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from gongkai.portal import cache as page_cache
 from gongkai.portal import views
+from gongkai.portal.feeds import ColumnAtomFeed, ColumnFeed
+from gongkai.portal.sitemaps import SITEMAPS
 
 app_name = "portal"
+
+
+def _cached(view, names=lambda kwargs: ["items"]):
+    """Feeds and sitemaps: cached like the pages, refreshed on every publish."""
+
+    def wrapped(request, *args, **kwargs):
+        return page_cache.cached_page(request, names(kwargs), lambda: view(request, *args, **kwargs))
+
+    return wrapped
+
+
+def _organ_names(kwargs):
+    from gongkai.organs.models import Organ
+
+    organ = Organ.objects.filter(slug=kwargs["organ_slug"]).only("pk").first()
+    return [page_cache.organ_key(organ.pk)] if organ else ["items"]
+
+
+rss, atom = ColumnFeed(), ColumnAtomFeed()
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
+    path("feed/rss/", _cached(rss), name="feed_rss"),
+    path("feed/atom/", _cached(atom), name="feed_atom"),
+    path(
+        "sitemap.xml",
+        _cached(lambda request: sitemap_views.index(request, SITEMAPS, sitemap_url_name="portal:sitemap_section")),
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        _cached(lambda request, section: sitemap_views.sitemap(request, SITEMAPS, section=section)),
+        name="sitemap_section",
+    ),
+    path("<slug:organ_slug>/", views.column_home, name="column"),
+    path("<slug:organ_slug>/guide/", views.guide, name="guide"),
+    path("<slug:organ_slug>/catalogue/", views.catalogue, name="catalogue"),
+    path("<slug:organ_slug>/items/<int:pk>/", views.item_detail, name="item"),
+    path("<slug:organ_slug>/search/", views.search, name="organ_search"),
+    path("<slug:organ_slug>/feed/rss/", _cached(rss, _organ_names), name="organ_feed_rss"),
+    path("<slug:organ_slug>/feed/atom/", _cached(atom, _organ_names), name="organ_feed_atom"),
 ]

@@ -1,5 +1,321 @@
-from django.shortcuts import render
+"""The public disclosure column (政府信息公开专栏): landing page, each organ's
+column home, guide (指南), catalogue (目录), item pages, search, feeds and
+sitemap. Thin: queries live in ``selectors``, search in ``gongkai.search``;
+rendered pages are cached for anonymous visitors (``cache``)."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.catalogue.models import Category, Item, Topic, Validity
+from gongkai.organs.models import Organ, OrganKind
+from gongkai.portal import cache as page_cache
+from gongkai.portal import selectors
+from gongkai.search import services as search_services
+from gongkai.search.highlight import mark, snippet
+
+PER_PAGE = 20
+MIN_YEAR, MAX_YEAR = 1949, 2200
+
+
+def healthz(request):
+    """A trivial view: the baseline the load benchmark compares pages with."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# --- parameters ----------------------------------------------------------------
+# Unknown or malformed values are ignored (the filter is not applied), so a
+# bad link gives a normal page, never an error.
+
+
+def int_param(request, name: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
+    value = request.GET.get(name, "").strip()
+    if not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def page_param(request) -> int:
+    return int_param(request, "page", 1, 1_000_000) or 1
+
+
+def choice_param(request, name: str, choices) -> str | None:
+    value = request.GET.get(name, "")
+    return value if value in choices else None
+
+
+def organ_or_404(slug: str) -> Organ:
+    return get_object_or_404(selectors.public_organs(), slug=slug)
+
+
+def column_names(organ: Organ) -> list[str]:
+    return [page_cache.organ_key(organ.pk)]
+
+
+def site_meta(request, organ: Organ | None, column_name: str, **extra) -> dict:
+    """The meta tags government websites carry (SiteName, SiteIDCode, …)."""
+    government = organ.government if organ else None
+    site = government or organ
+    site_id = (organ.site_id_code if organ else "") or (government.site_id_code if government else "")
+    meta = {
+        "SiteName": site.name if site else request_site_name(),
+        "SiteDomain": request.get_host(),
+        "SiteIDCode": site_id,
+        "ColumnName": column_name,
+        "ColumnType": _("Government information disclosure"),
+    }
+    meta.update({k: v for k, v in extra.items() if v})
+    return meta
+
+
+def request_site_name() -> str:
+    from django.conf import settings
+
+    return settings.SITE_NAME
+
+
+def base_context(request, organ: Organ | None, section: str) -> dict:
+    return {"organ": organ, "section": section, "government": organ.government if organ else None}
+
+
+# --- landing page -----------------------------------------------------------------
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    def render_page():
+        organs = list(selectors.public_organs().order_by("path"))
+        governments = [o for o in organs if o.kind == OrganKind.GOVERNMENT]
+        tree = []
+        for government in governments:
+            below = [o for o in organs if o.path.startswith(government.path) and o.pk != government.pk]
+            tree.append((government, below))
+        placed = {o.pk for g, below in tree for o in [g, *below]}
+        others = [o for o in organs if o.pk not in placed]
+        context = {
+            "tree": tree,
+            "others": others,
+            "meta": site_meta(request, None, _("Home")),
+            "section": "home",
+        }
+        return render(request, "portal/home.html", context)
+
+    return page_cache.cached_page(request, [], render_page)
+
+
+# --- an organ's column --------------------------------------------------------------
+
+
+def column_home(request, organ_slug):
+    organ = organ_or_404(organ_slug)
+
+    def render_page():
+        items = selectors.list_items(selectors.column_items(organ))
+        context = base_context(request, organ, "home")
+        context.update(
+            latest=list(items[:10]),
+            policies=list(items.filter(category__is_policy=True)[:6]),
+            interpretations=list(items.filter(category__is_interpretation=True)[:6]),
+            organs_below=(
+                list(selectors.public_organs().below(organ).exclude(pk=organ.pk)) if organ.kind == OrganKind.GOVERNMENT else []
+            ),
+            categories=selectors.categories(),
+            meta=site_meta(request, organ, _("Government information disclosure column"), Description=organ.functions[:120]),
+        )
+        return render(request, "portal/column_home.html", context)
+
+    return page_cache.cached_page(request, column_names(organ), render_page)
+
+
+def guide(request, organ_slug):
+    """政府信息公开指南 (Art. 12), generated from the organ's own data."""
+    organ = organ_or_404(organ_slug)
+
+    def render_page():
+        context = base_context(request, organ, "guide")
+        roots = [t for t in selectors.topics() if t.parent_id is None]
+        children: dict[int, list[Topic]] = {}
+        for topic in selectors.topics():
+            if topic.parent_id:
+                children.setdefault(topic.parent_id, []).append(topic)
+        context.update(
+            topic_tree=[(t, children.get(t.pk, [])) for t in roots],
+            categories=selectors.categories(),
+            meta=site_meta(request, organ, _("Disclosure guide"), ArticleTitle=_("Guide to government information disclosure")),
+        )
+        return render(request, "portal/guide.html", context)
+
+    return page_cache.cached_page(request, column_names(organ), render_page)
+
+
+def catalogue(request, organ_slug):
+    """政府信息公开目录, browsable by topic, category and year."""
+    organ = organ_or_404(organ_slug)
+
+    def render_page():
+        all_topics = selectors.topics()
+        all_categories = selectors.categories()
+        topic_id = int_param(request, "topic")
+        topic = next((t for t in all_topics if t.pk == topic_id), None)
+        category_id = int_param(request, "category")
+        category = next((c for c in all_categories if c.pk == category_id), None)
+        year = int_param(request, "year", MIN_YEAR, MAX_YEAR)
+
+        qs = selectors.column_items(organ)
+        if topic:
+            qs = qs.filter(topic_id__in=selectors.topic_with_descendants(topic.pk))
+        if category:
+            qs = qs.filter(category=category)
+        if year:
+            qs = qs.filter(published_at__year=year)
+        label = f"catalogue:{organ.pk}:{topic and topic.pk}:{category and category.pk}:{year}"
+        total = selectors.cached_count(qs, organ, label)
+        paginator = Paginator(selectors.list_items(qs), PER_PAGE)
+        paginator.count = total  # cached: no COUNT(*) on every page view
+        number = page_param(request)
+        try:
+            page = paginator.page(number)
+        except EmptyPage:
+            raise Http404(_("There is no such page."))
+        context = base_context(request, organ, "catalogue")
+        context.update(
+            page=page,
+            total=total,
+            topics=all_topics,
+            categories=all_categories,
+            years=selectors.column_years(organ),
+            topic=topic,
+            category=category,
+            year=year,
+            query_base=_query_without_page(request, {"topic": topic and topic.pk, "category": category and category.pk, "year": year}),
+            meta=site_meta(request, organ, _("Government information disclosure catalogue")),
+        )
+        return render(request, "portal/catalogue.html", context)
+
+    return page_cache.cached_page(request, column_names(organ), render_page)
+
+
+def _query_without_page(request, values: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def item_detail(request, organ_slug, pk):
+    organ = organ_or_404(organ_slug)
+
+    def render_page():
+        item = get_object_or_404(
+            Item.objects.published().select_related("organ", "topic", "topic__parent", "category", "department"),
+            pk=pk,
+            organ=organ,
+        )
+        public = Item.objects.published().select_related("organ", "category")
+        context = base_context(request, organ, "catalogue")
+        context.update(
+            item=item,
+            attachments=list(item.attachments.filter(is_current=True)),
+            interpretations=list(public.filter(interprets=item).order_by("published_at")),
+            interprets=list(public.filter(interpretations=item).order_by("published_at")),
+            meta=site_meta(
+                request,
+                organ,
+                item.category.name,
+                ArticleTitle=item.title,
+                PubDate=timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M") if item.published_at else "",
+                ContentSource=item.organ.name,
+                Keywords=item.keywords,
+                Description=(item.summary or item.body_text[:120]).strip(),
+            ),
+        )
+        return render(request, "portal/item.html", context)
+
+    return page_cache.cached_page(request, column_names(organ), render_page)
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def search(request, organ_slug=None):
+    organ = organ_or_404(organ_slug) if organ_slug else None
+    query = request.GET.get("q", "")[: search_services.MAX_QUERY_CHARS]
+    organs = list(selectors.public_organs().below(organ)) if organ and organ.kind == OrganKind.GOVERNMENT else (
+        [organ] if organ else list(selectors.public_organs())
+    )
+    all_topics = selectors.topics()
+    all_categories = selectors.categories()
+    organ_filter = int_param(request, "organ")
+    if organ_filter not in {o.pk for o in organs}:
+        organ_filter = None
+    topic_id = int_param(request, "topic")
+    topic = next((t for t in all_topics if t.pk == topic_id), None)
+    category_id = int_param(request, "category")
+    category = next((c for c in all_categories if c.pk == category_id), None)
+    year = int_param(request, "year", MIN_YEAR, MAX_YEAR)
+    validity = choice_param(request, "validity", Validity.values)
+    order = choice_param(request, "order", ["relevance", "date"]) or "relevance"
+    page = page_param(request)
+    years = selectors.column_years(organ)
+
+    results = search_services.search(
+        query,
+        organs=[organ_filter] if organ_filter else None,
+        column=organ.pk if organ else None,
+        topic=topic.pk if topic else None,
+        category=category.pk if category else None,
+        year=year,
+        validity=validity,
+        order=order,
+        page=page,
+        per_page=PER_PAGE,
+    )
+    if results.total and page > results.pages:
+        raise Http404(_("There is no such page."))
+    by_id = Item.objects.published().select_related("organ", "category", "topic").in_bulk(results.ids)
+    hits = []
+    for hit in results.hits:
+        item = by_id.get(hit.id)
+        if item is None:  # unpublished since the index was written; the signal will remove it
+            continue
+        hits.append(
+            {
+                "item": item,
+                "title": mark(item.title, results.words),
+                "snippet": snippet(item.body_text or item.attachments_text, results.words),
+            }
+        )
+    params = {
+        "q": query,
+        "organ": organ_filter,
+        "topic": topic and topic.pk,
+        "category": category and category.pk,
+        "year": year,
+        "validity": validity,
+        "order": order if order != "relevance" else None,
+    }
+    context = base_context(request, organ, "search")
+    context.update(
+        query=query,
+        results=results,
+        hits=hits,
+        organs=organs,
+        topics=all_topics,
+        categories=all_categories,
+        validities=Validity.choices,
+        years=years,
+        selected={"organ": organ_filter, "topic": topic and topic.pk, "category": category and category.pk, "year": year, "validity": validity, "order": order},
+        query_base=_query_without_page(request, params),
+        page_numbers=_page_window(page, results.pages),
+        start=(page - 1) * PER_PAGE + 1,
+        meta=site_meta(request, organ, _("Search")),
+    )
+    return render(request, "portal/search.html", context)
+
+
+def _page_window(page: int, pages: int, width: int = 5) -> list[int]:
+    start = max(1, page - width)
+    return list(range(start, min(pages, page + width) + 1))

@@ -1,0 +1,79 @@
+"""Cached public pages (公开页面缓存).
+
+Anonymous visitors get rendered pages from the cache. Each key carries
+version numbers that are bumped when what the page shows may have changed:
+
+* ``organ:<id>`` — an item of that organ or of an organ below it changed
+  (so a government's portal column is refreshed too), or the organ itself;
+* ``items`` — any item changed (portal-wide feeds, sitemap);
+* ``conf`` — organs, topics or categories changed (every page).
+
+Bumping a version makes every key built with the old one unreachable; old
+entries expire on their own. The versions live in the shared cache (Redis in
+production), so every web process sees a bump at once. With the default
+in-process cache, one process only: see docs/portal.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+PREFIX = "portal:v:"
+
+
+def organ_key(organ_id: int) -> str:
+    return f"organ:{organ_id}"
+
+
+def versions(names: list[str]) -> str:
+    keys = [PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    return ".".join(str(found.get(key, 0)) for key in keys)
+
+
+def bump(*names: str) -> None:
+    for name in names:
+        key = PREFIX + name
+        try:
+            cache.incr(key)
+        except ValueError:
+            # Missing (never set, or evicted): a new value never used before.
+            cache.set(key, time.time_ns(), None)
+
+
+def organ_and_above(path: str) -> list[str]:
+    """Version names of an organ (given its tree path) and every organ above it."""
+    return [organ_key(int(part)) for part in path.strip(".").split(".") if part]
+
+
+def page_key(request, names: list[str]) -> str:
+    digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+    return f"portal:page:{versions(['conf', *names])}:{get_language()}:{request.get_host()}:{digest}"
+
+
+def cached_page(request, names: list[str], render):
+    """Serve ``render()``'s response from the cache for anonymous GET
+    requests; only successful responses are stored."""
+    timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if request.method != "GET" or request.user.is_authenticated or not timeout:
+        return render()
+    key = page_key(request, names)
+    hit = cache.get(key)
+    if hit is not None:
+        content, content_type = hit
+        response = HttpResponse(content, content_type=content_type)
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        cache.set(key, (response.content, response["Content-Type"]), timeout)
+        response["X-Page-Cache"] = "miss"
+    return response

@@ -1,0 +1,102 @@
+"""Read-only questions the public pages ask of the catalogue. Only
+published, proactively disclosed items (``Item.objects.published()``) are
+ever returned."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from gongkai.catalogue.models import Category, Item, Topic
+from gongkai.organs.models import Organ, OrganKind
+from gongkai.portal import cache as page_cache
+
+
+def public_organs():
+    return Organ.objects.filter(is_active=True)
+
+
+def column_organ_ids(organ: Organ) -> list[int]:
+    """Organs whose items the column shows: a government's portal column
+    aggregates the organs below it."""
+    if organ.kind != OrganKind.GOVERNMENT:
+        return [organ.pk]
+    return list(Organ.objects.below(organ).values_list("pk", flat=True))
+
+
+def column_items(organ: Organ):
+    """The organ's column: its own published items and, for a government,
+    the items of organs below it that are marked for the portal."""
+    published = Item.objects.published()
+    if organ.kind != OrganKind.GOVERNMENT:
+        return published.filter(organ=organ)
+    below = [pk for pk in column_organ_ids(organ) if pk != organ.pk]
+    if not below:
+        return published.filter(organ=organ)
+    return published.filter(Q(organ=organ) | Q(organ_id__in=below, on_portal=True))
+
+
+def list_items(queryset):
+    return queryset.select_related("organ", "topic", "category").only(
+        "id", "title", "organ__name", "organ__short_name", "organ__slug", "topic__name", "topic__parent_id",
+        "category__name", "document_number", "index_number", "published_at", "validity", "date_formed", "summary",
+    ).order_by("-published_at", "-id")
+
+
+def topic_with_descendants(topic_id: int) -> list[int]:
+    parents = dict(Topic.objects.values_list("pk", "parent_id"))
+    ids = {topic_id}
+    changed = True
+    while changed:
+        changed = False
+        for pk, parent in parents.items():
+            if parent in ids and pk not in ids:
+                ids.add(pk)
+                changed = True
+    return sorted(ids)
+
+
+def topics() -> list[Topic]:
+    """Active topics in tree order: each top-level topic followed by its children."""
+    active = list(Topic.objects.filter(is_active=True).select_related("parent"))
+    children: dict[int, list[Topic]] = {}
+    for topic in active:
+        children.setdefault(topic.parent_id, []).append(topic)
+    ordered: list[Topic] = []
+
+    def walk(parent_id):
+        for topic in children.get(parent_id, []):
+            ordered.append(topic)
+            walk(topic.pk)
+
+    walk(None)
+    return ordered
+
+
+def categories():
+    return list(Category.objects.filter(is_active=True))
+
+
+def cached_count(queryset, organ: Organ | None, label: str) -> int:
+    """COUNT(*) of a column list, cached until the column changes: a list
+    page of a million-item portal must not count every request."""
+    names = [page_cache.organ_key(organ.pk)] if organ else ["items"]
+    key = f"portal:count:{page_cache.versions(['conf', *names])}:{label}"
+    value = cache.get(key)
+    if value is None:
+        value = queryset.count()
+        cache.set(key, value, 3600)
+    return value
+
+
+def column_years(organ: Organ | None) -> list[int]:
+    """The years in which the column published, newest first (two indexed
+    look-ups, not a scan)."""
+    qs = column_items(organ) if organ else Item.objects.published()
+    newest = qs.order_by("-published_at").values_list("published_at", flat=True).first()
+    oldest = qs.order_by("published_at").values_list("published_at", flat=True).first()
+    if not newest or not oldest:
+        return []
+    from django.utils import timezone
+
+    return list(range(timezone.localtime(newest).year, timezone.localtime(oldest).year - 1, -1))

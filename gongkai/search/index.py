@@ -1,0 +1,230 @@
+"""The tantivy full-text index (全文检索索引) of published items.
+
+One directory (``settings.SEARCH_INDEX_DIR``) holds the index. Exactly one
+process writes at a time — the Celery worker indexing an item, or the
+``rebuild_search_index`` command — serialised by an OS file lock next to the
+index; any number of web processes read it and reload after a commit
+(see docs/search.md).
+
+Text fields hold jieba tokens separated by spaces and use tantivy's
+``whitespace`` tokenizer, so the index holds exactly the words jieba found.
+Numeric fast fields carry what the filters and the date order need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+from django.utils import timezone
+
+from gongkai.search.segment import index_tokens
+
+log = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("title", "body", "docno", "keywords", "attachments")
+# Every text field is indexed into one field, ``text``, the title three times
+# and the 发文字号 and keywords twice: a query word is then a single term
+# query, which tantivy ranks top-k with block-max WAND (skipping blocks that
+# cannot enter the top k) instead of scoring every match of a common word.
+FIELD_WEIGHTS = {"title": 3, "docno": 2, "keywords": 2, "body": 1, "attachments": 1}
+VALIDITY_CODES = {"in_force": 1, "repealed": 2, "expired": 3}
+# How often a reader checks whether a writer committed (seconds). A published
+# item is searchable within this delay plus the indexing time.
+RELOAD_INTERVAL = 1.0
+WRITER_HEAP = 64_000_000
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("text", stored=False, tokenizer_name="whitespace", index_option="freq")
+    builder.add_unsigned_field("organ", indexed=True, fast=True)
+    # Every column (organ column, government portals above it) showing the item.
+    builder.add_unsigned_field("columns", indexed=True)
+    # The item's topic and the topics above it, so a parent topic finds its children's items.
+    builder.add_unsigned_field("topic", indexed=True)
+    builder.add_unsigned_field("category", indexed=True, fast=True)
+    builder.add_integer_field("year", indexed=True, fast=True)
+    builder.add_unsigned_field("validity", indexed=True, fast=True)
+    builder.add_integer_field("published", indexed=False, fast=True)
+    return builder.build()
+
+
+SCHEMA = build_schema()
+
+
+@dataclass
+class _Handle:
+    index: tantivy.Index
+    last_reload: float
+
+
+_handles: dict[str, _Handle] = {}
+_handles_lock = threading.Lock()
+
+
+def index_dir() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR)
+
+
+def get_index() -> tantivy.Index:
+    """The index of this process (opened, or created when missing)."""
+    path = index_dir()
+    key = str(path)
+    handle = _handles.get(key)
+    if handle is None:
+        with _handles_lock:
+            handle = _handles.get(key)
+            if handle is None:
+                path.mkdir(parents=True, exist_ok=True)
+                with _file_lock():
+                    index = tantivy.Index(SCHEMA, path=key, reuse=True)
+                handle = _Handle(index=index, last_reload=time.monotonic())
+                _handles[key] = handle
+    return handle.index
+
+
+def searcher() -> tantivy.Searcher:
+    """A searcher on the latest commit: reloads at most every RELOAD_INTERVAL
+    seconds, so a commit by another process shows here within that delay."""
+    index = get_index()
+    handle = _handles[str(index_dir())]
+    now = time.monotonic()
+    if now - handle.last_reload >= RELOAD_INTERVAL:
+        handle.last_reload = now
+        index.reload()
+    return index.searcher()
+
+
+def forget_handles() -> None:
+    """Drop the opened indexes (tests switch index folders; rebuild swaps it)."""
+    with _handles_lock:
+        _handles.clear()
+
+
+@contextlib.contextmanager
+def _file_lock():
+    """An exclusive OS lock shared by every process on this machine (tantivy
+    allows one writer per index; a second one would fail with LockBusy)."""
+    path = index_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.writer.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def writer(heap: int = WRITER_HEAP, threads: int = 1):
+    """The single writer, held under the file lock; commits on success."""
+    index = get_index()
+    with _file_lock():
+        w = index.writer(heap, threads)
+        try:
+            yield w
+            w.commit()
+        except BaseException:
+            w.rollback()
+            raise
+        finally:
+            # Consumes the writer and releases tantivy's own writer lock at once
+            # (not whenever the garbage collector drops the Python object).
+            w.wait_merging_threads()
+    index.reload()
+    _handles[str(index_dir())].last_reload = time.monotonic()
+
+
+# --- documents ---------------------------------------------------------------
+
+
+def columns_of(organ_id: int, organ_path: str, government_ids: set[int], on_portal: bool) -> list[int]:
+    """The columns showing an item: its organ's, and when it is marked for the
+    portal, every government above its organ."""
+    columns = [organ_id]
+    if on_portal:
+        for part in organ_path.strip(".").split("."):
+            if part and int(part) != organ_id and int(part) in government_ids:
+                columns.append(int(part))
+    return columns
+
+
+def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int | None]) -> dict:
+    """The raw values of one item, before segmentation (picklable: the
+    rebuild command segments them in worker processes)."""
+    topics = []
+    topic_id = item.topic_id
+    while topic_id is not None and topic_id not in topics:
+        topics.append(topic_id)
+        topic_id = topic_parents.get(topic_id)
+    published = item.published_at
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "body": item.body_text,
+        "docno": item.document_number,
+        "keywords": item.keywords.replace(",", " ").replace("，", " ").replace("；", " ").replace(";", " "),
+        "attachments": item.attachments_text,
+        "organ": item.organ_id,
+        "columns": columns_of(item.organ_id, item.organ.path, government_ids, item.on_portal),
+        "topic": topics,
+        "category": item.category_id,
+        "year": timezone.localtime(published).year if published else 0,
+        "validity": VALIDITY_CODES.get(item.validity, 0),
+        "published": int(published.timestamp()) if published else 0,
+    }
+
+
+def segment_fields(fields: dict) -> dict:
+    segmented = dict(fields)
+    for name in TEXT_FIELDS:
+        segmented[name] = index_tokens(fields[name] or "")
+    return segmented
+
+
+def make_document(segmented: dict) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_unsigned("id", segmented["id"])
+    parts = []
+    for name in TEXT_FIELDS:
+        if segmented[name]:
+            parts.extend([segmented[name]] * FIELD_WEIGHTS[name])
+    doc.add_text("text", " ".join(parts))
+    doc.add_unsigned("organ", segmented["organ"])
+    for column in segmented["columns"]:
+        doc.add_unsigned("columns", column)
+    for topic in segmented["topic"]:
+        doc.add_unsigned("topic", topic)
+    doc.add_unsigned("category", segmented["category"])
+    doc.add_integer("year", segmented["year"])
+    doc.add_unsigned("validity", segmented["validity"])
+    doc.add_integer("published", segmented["published"])
+    return doc
+
+
+def context_for_indexing() -> dict:
+    """What every document needs from outside the item: which organs are
+    governments (for portal columns) and the topic tree."""
+    from gongkai.catalogue.models import Topic
+    from gongkai.organs.models import Organ, OrganKind
+
+    return {
+        "government_ids": set(Organ.objects.filter(kind=OrganKind.GOVERNMENT).values_list("pk", flat=True)),
+        "topic_parents": dict(Topic.objects.values_list("pk", "parent_id")),
+    }
+
+
+def indexable_items():
+    """The items the public may see, and so may find (主动公开, published)."""
+    from gongkai.catalogue.models import Item
+
+    return Item.objects.published().select_related("organ")

@@ -1,0 +1,74 @@
+"""Chinese word segmentation (分词) for the search index.
+
+Documents are segmented with jieba's *search* mode, which emits every word of
+the precise segmentation plus the dictionary words inside long words
+(市生态环境局 → 市 生态 环境 生态环境 局), so a query for a short word finds
+the longer word it is part of. Queries are segmented in *precise* mode: each
+query word is then a term the index holds.
+
+``rjieba`` (the Rust port, 15× faster, same dictionary) is used; the pure
+Python ``jieba`` only when rjieba cannot be imported.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # pragma: no cover - which branch runs depends on the install
+    import rjieba as _jieba
+
+    def _cut(text: str) -> list[str]:
+        return _jieba.cut(text, hmm=True)
+
+    def _cut_for_search(text: str) -> list[str]:
+        return _jieba.cut_for_search(text, hmm=True)
+
+    BACKEND = "rjieba"
+except ImportError:  # pragma: no cover
+    import jieba as _jieba  # type: ignore[no-redef]
+
+    def _cut(text: str) -> list[str]:
+        return list(_jieba.cut(text, HMM=True))
+
+    def _cut_for_search(text: str) -> list[str]:
+        return list(_jieba.cut_for_search(text, HMM=True))
+
+    BACKEND = "jieba"
+
+# A token is kept when it holds a letter, digit or CJK character; punctuation
+# and spaces are dropped. Tokens are lower-cased so "PM2.5" meets "pm2.5".
+_WORD = re.compile(r"\w", re.UNICODE)
+MAX_TOKEN_CHARS = 40
+
+
+def _normalise(tokens: list[str]) -> list[str]:
+    out = []
+    for token in tokens:
+        token = token.strip().lower()
+        if token and len(token) <= MAX_TOKEN_CHARS and _WORD.search(token) and not token.isspace():
+            # Whitespace inside a token would split it again in the index.
+            out.extend(part for part in token.split() if part)
+    return out
+
+
+def index_tokens(text: str) -> str:
+    """The text as whitespace-separated tokens, ready for the index."""
+    if not text:
+        return ""
+    return " ".join(_normalise(_cut_for_search(text)))
+
+
+def query_words(text: str) -> list[str]:
+    """The distinct words of a user's query, in order (precise mode)."""
+    seen: dict[str, None] = {}
+    for token in _normalise(_cut(text or "")):
+        seen.setdefault(token, None)
+    return list(seen)
+
+
+def sub_words(word: str) -> list[str]:
+    """The shorter dictionary words inside a long query word, used as a
+    fallback when the whole word is not in the index as such."""
+    if len(word) < 3:
+        return []
+    return [t for t in _normalise(_cut_for_search(word)) if t != word]
