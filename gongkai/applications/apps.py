@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationsConfig(AppConfig):
     name = "gongkai.applications"
     label = "applications"
+    verbose_name = _("Disclosure on application")
+
+    def ready(self) -> None:
+        from gongkai.applications import receivers  # noqa: F401  (connects signal receivers)

@@ -1,13 +1,15 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from gongkai.applications import views_public as views
 
 app_name = "applications_public"
 
-
-def placeholder(request):
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("", placeholder, name="apply"),
+    path("", views.organ_list, name="apply"),
+    path("case/", views.case_login, name="case_login"),
+    path("case/<str:tracking_number>/", views.case, name="case"),
+    path("case/<str:tracking_number>/correct/", views.correct, name="correct"),
+    path("case/<str:tracking_number>/letters/<int:letter_id>/<str:fmt>/", views.letter, name="letter"),
+    path("<slug:slug>/", views.apply, name="form"),
+    path("<slug:slug>/done/<str:token>/", views.done, name="done"),
 ]

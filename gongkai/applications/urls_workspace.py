@@ -1,13 +1,15 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from gongkai.applications import views_workspace as views
 
 app_name = "applications_ws"
 
-
-def placeholder(request):
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("", placeholder, name="queue"),
+    path("", views.queue, name="queue"),
+    path("export.xlsx", views.export, name="export"),
+    path("register/", views.register, name="register"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/do/<str:action>/", views.action, name="action"),
+    path("<int:pk>/letters/<int:letter_id>/<str:fmt>/", views.letter, name="letter"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
 ]

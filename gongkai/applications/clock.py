@@ -1,0 +1,109 @@
+"""The statutory clock (Art. 30, 32–34): deadlines as pure functions of an
+application's facts, so they can be stored in indexed columns and recomputed
+whenever the facts or the working-day calendar change.
+
+- Reply: 20 working days after the clock start (the date of receipt, or the
+  receipt of the corrected application — a restart, not a pause), plus an
+  approved extension (≤ 20), not counting working days inside consultation
+  periods (third party / other agency, 15 working days each) nor, when
+  ``APPLICATIONS_FEE_TIME_EXCLUDED`` is on, the fee payment period.
+- Correction notice: within 7 working days of receipt, once.
+- Internal target: the organ's ``draft_reply_days`` after the clock start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from gongkai.workdays.calendar import Deadline, Period, WorkCalendar, current
+
+REPLY_DAYS = 20  # Art. 33
+MAX_EXTENSION_DAYS = 20  # Art. 33
+CORRECTION_NOTICE_DAYS = 7  # Art. 30
+CONSULTATION_DAYS = 15  # Art. 32, 34
+
+
+def fee_time_excluded() -> bool:
+    return bool(getattr(settings, "APPLICATIONS_FEE_TIME_EXCLUDED", True))
+
+
+@dataclass
+class Clock:
+    reply: Deadline
+    internal: Deadline
+    correction_notice: Deadline | None
+    explanation: dict
+
+
+def excluded_periods(application) -> list[Period]:
+    """Consultation periods (and, if configured, the fee payment period) of an application."""
+    periods: list[Period] = []
+    if application.pk:
+        for consultation in application.consultations.all():
+            end = consultation.answered_on or consultation.answer_due_on
+            if end < consultation.sent_on:
+                end = consultation.sent_on
+            periods.append(Period(consultation.sent_on, end, f"consultation:{consultation.kind}:{consultation.party}"))
+        fee = getattr(application, "fee", None) if _has_fee(application) else None
+        if fee is not None and fee_time_excluded():
+            end = fee.paid_on or fee.pay_by
+            periods.append(Period(fee.notified_on, max(end, fee.notified_on), "fee"))
+    return periods
+
+
+def _has_fee(application) -> bool:
+    from gongkai.applications.models import Fee
+
+    try:
+        application.fee
+    except Fee.DoesNotExist:
+        return False
+    return True
+
+
+def compute(application, *, calendar: WorkCalendar | None = None) -> Clock | None:
+    """The deadlines of an application whose receipt is known; None before that."""
+    if application.received_on is None:
+        return None
+    calendar = calendar or current()
+    start = application.clock_start or application.received_on
+    periods = excluded_periods(application)
+    days = REPLY_DAYS + min(application.extension_days or 0, MAX_EXTENSION_DAYS)
+    reply = calendar.add_working_days(start, days, periods)
+    internal = calendar.add_working_days(start, application.organ.draft_reply_days)
+    notice = calendar.add_working_days(application.received_on, CORRECTION_NOTICE_DAYS)
+    explanation = {
+        "received_on": application.received_on.isoformat(),
+        "clock_start": start.isoformat(),
+        "restarted_after_correction": application.corrected_on is not None and start == application.corrected_on,
+        "base_days": REPLY_DAYS,
+        "extension_days": application.extension_days or 0,
+        "fee_time_excluded": fee_time_excluded(),
+        "reply": reply.as_dict(),
+        "internal_target": internal.as_dict(),
+        "correction_notice_due": notice.due.isoformat(),
+        "provisional": reply.provisional,
+    }
+    return Clock(reply=reply, internal=internal, correction_notice=notice, explanation=explanation)
+
+
+def apply(application, *, calendar: WorkCalendar | None = None) -> bool:
+    """Set the stored deadline columns from the facts. True when something changed."""
+    clock = compute(application, calendar=calendar)
+    before = (application.due_on, application.internal_due_on, application.correction_notice_due_on)
+    if clock is None:
+        application.due_on = application.internal_due_on = application.correction_notice_due_on = None
+        application.due_explanation = {}
+    else:
+        application.due_on = clock.reply.due
+        application.internal_due_on = clock.internal.due
+        application.correction_notice_due_on = clock.correction_notice.due
+        application.due_explanation = clock.explanation
+    return before != (application.due_on, application.internal_due_on, application.correction_notice_due_on)
+
+
+def consultation_due(sent_on: dt.date, *, calendar: WorkCalendar | None = None) -> Deadline:
+    return (calendar or current()).add_working_days(sent_on, CONSULTATION_DAYS)

@@ -1,0 +1,233 @@
+"""What leaves the case: letters (告知书) generated through ``gongkai.letters``
+and kept with the case, and notifications through ``gongkai.notify`` (sent in
+background jobs after the transaction commits). Services call these inside
+their transaction; nothing here changes the application's state."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.applications.models import Application, CaseLetter
+from gongkai.organs.models import Membership, Role
+
+# Letter kinds of gongkai.letters: the procedural letters and ``reply.<outcome>``.
+PROCEDURAL_KINDS = {"receipt", "correction", "extension", "third_party", "fee"}
+
+
+def letter_kind(kind: str, outcome: str = "") -> str:
+    return f"reply.{outcome}" if kind == "reply" else kind
+
+
+def _d(value) -> str:
+    return value.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月") if value else ""
+
+
+def letter_context(application: Application, *, extra: dict | None = None) -> dict:
+    """The placeholders the letter templates use (see gongkai.letters.rendering.PLACEHOLDERS)."""
+    organ = application.organ
+    extra = dict(extra or {})
+    context = {
+        "tracking_number": application.tracking_number,
+        "applicant": application.applicant_name,
+        "name": application.applicant_name,
+        "subject": application.subject,
+        "received_on": _d(application.received_on),
+        "due_on": _d(application.due_on),
+        "correction_requested_on": _d(application.correction_requested_on),
+        "correction_deadline": _d(application.correction_deadline),
+        "correction_text": application.correction_text,
+        "extension_days": str(application.extension_days or ""),
+        "extension_reason": application.extension_reason,
+        "office": organ.office_name or organ.name,
+        "organ_phone": organ.phone,
+    }
+    fee = _fee(application)
+    if fee is not None:
+        context.update(
+            fee_amount=str(fee.amount), fee_scheme=str(fee.get_scheme_display()), pay_by=_d(fee.pay_by),
+            fee_explanation="\n".join(fee.explanation.get("text", [])),
+            payment_method=str(getattr(settings, "APPLICATIONS_PAYMENT_METHOD", "") or organ.address),
+        )
+    consultation = extra.pop("consultation", None)
+    if consultation is not None:
+        context.update(third_party=consultation.party, consultation_question=consultation.question,
+                       answer_due_on=_d(consultation.answer_due_on))
+    reply = extra.pop("reply", None)
+    if reply is not None:
+        context.update(
+            outcome=reply.outcome, decision=reply.body, legal_basis=reply.legal_basis,
+            documents=reply.documents_provided, other_organ=reply.other_organ,
+        )
+    context.update(extra)
+    return context
+
+
+def _fee(application: Application):
+    from gongkai.applications.models import Fee
+
+    return Fee.objects.filter(application=application).first() if application.pk else None
+
+
+def make_letter(application: Application, kind: str, *, by=None, extra: dict | None = None, for_applicant: bool = True) -> CaseLetter:
+    """Render the organ's letter for this step and keep it with the case."""
+    from gongkai.letters import render_letter
+
+    context = letter_context(application, extra=extra)
+    template = letter_kind(kind, context.get("outcome", ""))
+    docx, pdf, text = render_letter(template, organ=application.organ, context=context)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    base = f"{application.tracking_number}-{kind}-{stamp}"
+    letter = CaseLetter(
+        application=application, kind=kind, letter_kind=template, text=text, for_applicant=for_applicant,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    letter.docx.save(f"{base}.docx", ContentFile(docx), save=False)
+    if pdf:
+        letter.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
+    letter.save()
+    return letter
+
+
+# --- notifications (events of gongkai.notify.events) ------------------------------
+
+
+def _context(application: Application, **extra) -> dict:
+    return {
+        "tracking_number": application.tracking_number,
+        "subject": application.subject,
+        "organ": application.organ.name,
+        "applicant": application.applicant_name,
+        "due_on": application.due_on,
+        "received_on": application.received_on,
+        **extra,
+    }
+
+
+def _send(recipient, event: str, application: Application, context: dict, link: str = "") -> None:
+    from gongkai.notify.services import notify
+
+    notify(recipient, event, context, organ=application.organ, link=link)
+
+
+def _staff_link(application: Application) -> str:
+    from django.urls import reverse
+
+    return reverse("applications_ws:detail", args=[application.pk])
+
+
+def staff(application: Application, *roles: str, department: bool = False):
+    """Active people holding ``roles`` in the application's organ (in its department, if asked and set)."""
+    memberships = Membership.objects.active().filter(organ=application.organ, role__in=roles).select_related("user")
+    if department and application.department_id:
+        memberships = memberships.filter(department_id=application.department_id)
+    seen, people = set(), []
+    for membership in memberships:
+        if membership.user_id not in seen:
+            seen.add(membership.user_id)
+            people.append(membership.user)
+    return people
+
+
+def _unique(people):
+    return list({p.pk: p for p in people if p is not None}.values())
+
+
+def _to_staff(people, event: str, application: Application, **extra) -> None:
+    for person in _unique(people):
+        _send(person, event, application, _context(application, **extra), link=_staff_link(application))
+
+
+def _step(people, application: Application, step: str) -> None:
+    _to_staff(people, "step.waiting", application, step=step)
+
+
+def applicant(application: Application):
+    """The applicant as a notification recipient (e-mail, phone)."""
+    from gongkai.notify.services import Recipient
+
+    return Recipient(name=application.applicant_name, email=application.email, phone=application.phone)
+
+
+def tell_applicant(application: Application, event: str, **extra) -> None:
+    """Tell the applicant; an applicant with no e-mail or phone leaves a visible failed row (told by post)."""
+    from django.urls import reverse
+
+    recipient = application.user if application.user_id and not (application.email or application.phone) else applicant(application)
+    _send(recipient, event, application, _context(application, **extra), link=reverse("applications_public:case_login"))
+
+
+def arrived(application: Application) -> None:
+    if application.received_on:
+        _to_staff(staff(application, Role.CLERK, Role.DISCLOSURE_OFFICE), "application.new", application)
+        tell_applicant(application, "applicant.receipt")
+    else:
+        _step(staff(application, Role.CLERK, Role.DISCLOSURE_OFFICE), application, _("confirm receipt"))
+
+
+def receipt_confirmed(application: Application) -> None:
+    tell_applicant(application, "applicant.receipt")
+
+
+def routed(application: Application) -> None:
+    _step(staff(application, Role.DEPARTMENT_HEAD, Role.CLERK, department=True), application, _("handle the application"))
+
+
+def assigned(application: Application) -> None:
+    if application.assignee_id:
+        _step([application.assignee], application, _("handle the application"))
+
+
+def corrected(application: Application) -> None:
+    people = [application.assignee] if application.assignee_id else staff(application, Role.CLERK, Role.DISCLOSURE_OFFICE)
+    _step(people, application, _("the applicant corrected the application"))
+
+
+def signoff_waiting(application: Application, signoff) -> None:
+    if signoff.current_role:
+        _step(staff(application, signoff.current_role), application,
+              _("sign off the reply (%(role)s)") % {"role": Role(signoff.current_role).label})
+
+
+def reply_approved(application: Application) -> None:
+    people = [application.assignee] if application.assignee_id else staff(application, Role.CLERK)
+    _step(people, application, _("send the approved reply"))
+
+
+def reply_returned(application: Application, comment: str) -> None:
+    people = [application.assignee] if application.assignee_id else staff(application, Role.CLERK)
+    _step(people, application, _("revise the returned reply: %(comment)s") % {"comment": comment})
+
+
+def correction_requested(application: Application) -> None:
+    tell_applicant(application, "applicant.correction", correction_deadline=application.correction_deadline,
+                   correction_text=application.correction_text)
+
+
+def extended(application: Application) -> None:
+    tell_applicant(application, "applicant.extension", extension_days=application.extension_days,
+                   reason=application.extension_reason)
+
+
+def fee_charged(application: Application, fee) -> None:
+    tell_applicant(application, "applicant.fee", amount=fee.amount, pay_by=fee.pay_by)
+
+
+def reply_sent(application: Application, *, via: str) -> None:
+    tell_applicant(application, "applicant.reply", via=via)
+
+
+def deadline_ahead(application: Application, days: int) -> None:
+    people = [application.assignee] if application.assignee_id else staff(application, Role.CLERK, department=True)
+    people += staff(application, Role.DEPARTMENT_HEAD, department=True)
+    _to_staff(people, "deadline.approaching", application, days=days)
+
+
+def overdue(application: Application) -> None:
+    people = staff(application, Role.DISCLOSURE_OFFICE)
+    if application.assignee_id:
+        people.append(application.assignee)
+    handler = application.assignee.get_full_name() if application.assignee_id else _("nobody assigned")
+    _to_staff(people, "deadline.overdue", application, handler=handler)

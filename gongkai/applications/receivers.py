@@ -1,0 +1,16 @@
+"""When an administrator loads or corrects a year of the working-day calendar,
+running deadlines are recomputed (in a background job, each change audited)."""
+
+from __future__ import annotations
+
+from gongkai.workdays import signals as workday_signals
+
+
+def recompute_after_calendar_change(sender, years=None, **kwargs) -> None:
+    from gongkai.applications.tasks import recompute_deadlines
+    from gongkai.core.tasks import enqueue
+
+    enqueue(recompute_deadlines, sorted(int(y) for y in years) if years else None, "calendar_changed")
+
+
+workday_signals.calendar_changed.connect(recompute_after_calendar_change, dispatch_uid="applications.recompute_deadlines")

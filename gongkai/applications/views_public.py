@@ -1,0 +1,167 @@
+"""The applicant's face: the web form per organ and the case page.
+
+The case page is opened with tracking number + secret (or a signed-in account
+that filed it). Unknown numbers and wrong secrets get the same message; failed
+attempts are counted per client address in the cache and refused beyond a limit."""
+
+from __future__ import annotations
+
+import re
+import secrets as pysecrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.applications import services
+from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
+from gongkai.applications.models import Application, CaseLetter, Status
+from gongkai.core.errors import DomainError
+from gongkai.organs.models import Organ
+from gongkai.workdays.calendar import PROVISIONAL_WARNING
+
+SESSION_CASES = "applications_case_ids"
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def organ_list(request):
+    organs = Organ.objects.active().order_by("path")
+    return render(request, "applications/public/organs.html", {"organs": organs})
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, slug):
+    organ = get_object_or_404(Organ, slug=slug, is_active=True)
+    if request.method == "POST":
+        token = request.POST.get("form_token", "")
+        form = ApplicationForm(request.POST, request.FILES)
+        if not TOKEN_RE.match(token):
+            form.is_valid()
+            form.add_error(None, _("The form expired; please submit it again."))
+            token = pysecrets.token_urlsafe(24)
+        elif form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
+            try:
+                result = services.submit_application(
+                    organ=organ, channel="web", data=data, attachments=form.cleaned_data["attachments"],
+                    form_token=token, user=request.user,
+                )
+            except DomainError as error:
+                form.apply_error(error)
+            else:
+                if result.created:
+                    request.session[f"apply_secret_{token}"] = result.secret
+                    _remember(request, result.application)
+                return redirect("applications_public:done", slug=organ.slug, token=token)
+    else:
+        form = ApplicationForm()
+        token = pysecrets.token_urlsafe(24)
+    return render(request, "applications/public/apply.html", {"organ": organ, "form": form, "form_token": token})
+
+
+def done(request, slug, token):
+    application = get_object_or_404(Application, form_token=token, organ__slug=slug)
+    secret = request.session.get(f"apply_secret_{token}", "")
+    if not secret and application.pk not in request.session.get(SESSION_CASES, []):
+        raise Http404
+    return render(request, "applications/public/done.html", {"application": application, "secret": secret})
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _remember(request, application: Application) -> None:
+    ids = [i for i in request.session.get(SESSION_CASES, []) if i != application.pk][-19:]
+    request.session[SESSION_CASES] = ids + [application.pk]
+
+
+@require_http_methods(["GET", "POST"])
+def case_login(request):
+    limit = int(getattr(settings, "APPLICATIONS_CASE_LOGIN_ATTEMPTS", 10))
+    window = int(getattr(settings, "APPLICATIONS_CASE_LOGIN_WINDOW", 900))
+    key = f"applications:case-login:{_client(request)}"
+    form = CaseLoginForm(request.POST or None)
+    if request.method == "POST":
+        attempts = cache.get(key, 0)
+        if attempts >= limit:
+            form.is_valid()
+            form.add_error(None, _("Too many attempts. Please wait a quarter of an hour and try again."))
+        elif form.is_valid():
+            number = form.cleaned_data["tracking_number"].strip()
+            application = Application.objects.filter(tracking_number=number).first()
+            if services.secret_matches(application, form.cleaned_data["secret"].strip()):
+                _remember(request, application)
+                return redirect("applications_public:case", tracking_number=application.tracking_number)
+            cache.set(key, attempts + 1, window)
+            form.add_error(None, _("The tracking number and secret do not match any application."))
+    mine = []
+    if request.user.is_authenticated:
+        mine = Application.objects.filter(user=request.user).select_related("organ")[:50]
+    return render(request, "applications/public/case_login.html", {"form": form, "mine": mine})
+
+
+def _case_or_404(request, tracking_number) -> Application:
+    application = Application.objects.select_related("organ").filter(tracking_number=tracking_number).first()
+    if application is None:
+        raise Http404
+    allowed = application.pk in request.session.get(SESSION_CASES, []) or (
+        request.user.is_authenticated and application.user_id == request.user.pk
+    )
+    if not allowed:
+        raise Http404
+    return application
+
+
+def case(request, tracking_number):
+    application = _case_or_404(request, tracking_number)
+    letters = application.letters.filter(for_applicant=True)
+    if application.status != Status.CLOSED:
+        letters = letters.exclude(kind="reply")
+    return render(
+        request,
+        "applications/public/case.html",
+        {
+            "application": application,
+            "letters": letters,
+            "explanation": application.due_explanation,
+            "provisional_warning": PROVISIONAL_WARNING,
+            "correction_form": CorrectionForm() if application.status == Status.CORRECTION_REQUESTED else None,
+        },
+    )
+
+
+@require_POST
+def correct(request, tracking_number):
+    application = _case_or_404(request, tracking_number)
+    form = CorrectionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.submit_correction(application, text=form.cleaned_data["text"], attachments=form.cleaned_data["attachments"])
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Your correction was received. The 20 working days start again from today."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("applications_public:case", kwargs={"tracking_number": application.tracking_number}))
+
+
+def letter(request, tracking_number, letter_id, fmt):
+    application = _case_or_404(request, tracking_number)
+    item = get_object_or_404(CaseLetter, pk=letter_id, application=application, for_applicant=True)
+    if item.kind == "reply" and application.status != Status.CLOSED:
+        raise Http404
+    return _letter_response(item, fmt)
+
+
+def _letter_response(item: CaseLetter, fmt: str):
+    field = item.pdf if fmt == "pdf" else item.docx
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])

@@ -1,0 +1,414 @@
+"""The staff face: queues, case detail with the actions the user may take,
+registration of paper/fax/oral applications, Excel export. Every view checks
+read access through ``gongkai.organs.permissions``; every action goes through a
+service, which checks the role and the state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.applications import services
+from gongkai.applications.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    ConsultationForm,
+    ReplyForm,
+    StaffRegisterForm,
+)
+from gongkai.applications.models import (
+    RUNNING_STATES,
+    Appeal,
+    Application,
+    CaseLetter,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationKind,
+    DeliveryMethod,
+    FeeScheme,
+    Reply,
+    ReplyStatus,
+    Status,
+)
+from gongkai.applications.taxonomy import AppealKind, AppealResult, Outcome
+from gongkai.applications.views_public import _letter_response
+from gongkai.core.audit import trail_for
+from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.organs.models import Department, Role
+from gongkai.organs.permissions import has_role, is_staff_member, organs_with_role, readable_organs, require_read
+from gongkai.signoff.models import Decision, Signoff
+from gongkai.signoff.services import history
+from gongkai.workdays.calendar import PROVISIONAL_WARNING, current
+
+
+def _staff_only(request) -> None:
+    if not is_staff_member(request.user):
+        raise PermissionDenied(_("The application register is for staff of an organ."))
+
+
+def _queue(request):
+    organs = readable_organs(request.user)
+    queryset = Application.objects.filter(organ__in=organs).select_related("organ", "assignee", "department")
+    view = request.GET.get("view", "running")
+    today = timezone.localdate()
+    if view == "overdue":
+        queryset = queryset.overdue(today)
+    elif view == "soon":
+        queryset = queryset.due_within(3, today)
+    elif view == "mine":
+        queryset = queryset.waiting_for(request.user)
+    elif view == "confirm":
+        queryset = queryset.filter(status=Status.AWAITING_CONFIRMATION)
+    elif view == "all":
+        pass
+    else:
+        view = "running"
+        queryset = queryset.filter(status__in=RUNNING_STATES)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    organ = request.GET.get("organ", "")
+    if organ.isdigit():
+        queryset = queryset.filter(organ_id=int(organ))
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(Q(tracking_number__icontains=q) | Q(subject__icontains=q) | Q(applicant_name__icontains=q))
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        queryset = queryset.filter(received_on__year=int(year))
+    order = "due_on" if view in ("running", "overdue", "soon", "mine") else "-submitted_at"
+    return queryset.order_by(order, "id"), view, organs
+
+
+@login_required
+def queue(request):
+    _staff_only(request)
+    queryset, view, organs = _queue(request)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    views = [
+        ("running", _("Running")), ("mine", _("Waiting for me")), ("overdue", _("Overdue")),
+        ("soon", _("Due within 3 working days")), ("confirm", _("To confirm receipt")), ("all", _("All")),
+    ]
+    return render(request, "applications/ws/queue.html", {
+        "page": page, "view": view, "views": views, "organs": organs, "statuses": Status.choices, "today": today,
+        "can_register": organs_with_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE).exists(),
+        "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def export(request):
+    """The register as Excel (openpyxl), with the current filters."""
+    import openpyxl
+
+    _staff_only(request)
+    queryset, _view, _organs = _queue(request)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(_("Applications"))
+    sheet.append([
+        _("Tracking number"), _("Organ"), _("Channel"), _("Applicant type"), _("Applicant"), _("Information sought"),
+        _("Date of receipt"), _("Reply due"), _("Status"), _("Outcome"), _("Closed on"), _("Handler"), _("Department"),
+    ])
+    for a in queryset.iterator(chunk_size=1000):
+        sheet.append([
+            a.tracking_number, a.organ.name, a.get_channel_display(), a.get_applicant_type_display(), a.applicant_name,
+            a.subject, a.received_on, a.due_on, a.get_status_display(), a.get_outcome_display() if a.outcome else "",
+            a.closed_on, (a.assignee.get_full_name() if a.assignee_id else ""), (a.department.name if a.department_id else ""),
+        ])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="applications-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    organs = organs_with_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE)
+    if not organs.exists():
+        raise PermissionDenied(_("Registering applications needs the role clerk or disclosure office."))
+    form = StaffRegisterForm(request.POST or None, request.FILES or None, organs=organs)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("attachments", "organ", "channel", "received_on", "receipt_note")}
+        try:
+            result = services.register_application(
+                organ=form.cleaned_data["organ"], channel=form.cleaned_data["channel"], data=data,
+                received_on=form.cleaned_data["received_on"], by=request.user,
+                attachments=form.cleaned_data["attachments"], receipt_note=form.cleaned_data["receipt_note"],
+            )
+        except DomainError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Registered as %(number)s. Give the applicant this secret for the case page: %(secret)s") % {
+                "number": result.application.tracking_number, "secret": result.secret})
+            return redirect("applications_ws:detail", pk=result.application.pk)
+    return render(request, "applications/ws/register.html", {"form": form})
+
+
+def _application(request, pk) -> Application:
+    application = get_object_or_404(Application.objects.select_related("organ", "assignee", "department"), pk=pk)
+    require_read(request.user, application.organ)
+    return application
+
+
+@login_required
+def detail(request, pk):
+    application = _application(request, pk)
+    user, organ = request.user, application.organ
+    verbs = services.allowed_verbs(application)
+    handler = has_role(user, organ, *services.HANDLER_ROLES)
+    router = has_role(user, organ, *services.ROUTER_ROLES)
+    office = has_role(user, organ, Role.DISCLOSURE_OFFICE)
+    replies = list(application.replies.select_related("signoff", "created_by"))
+    current_reply = replies[-1] if replies else None
+    waiting_signoff = None
+    if current_reply and current_reply.status == ReplyStatus.IN_SIGNOFF and current_reply.signoff_id:
+        signoff = current_reply.signoff
+        if has_role(user, organ, signoff.current_role):
+            waiting_signoff = signoff
+    can = {
+        "confirm": "confirm_receipt" in verbs and has_role(user, organ, Role.CLERK, Role.DISCLOSURE_OFFICE),
+        "spam": "mark_spam" in verbs and office,
+        "route": "route" in verbs and router,
+        "claim": "claim" in verbs and handler and application.assignee_id in (None, user.pk) and application.assignee_id != user.pk,
+        "assign": "assign" in verbs and router,
+        "note": handler or has_role(user, organ, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER),
+        "correction": "request_correction" in verbs and handler and application.correction_requested_on is None,
+        "consult": "start_consultation" in verbs and handler,
+        "answer": "answer_consultation" in verbs and handler,
+        "extend": "extend" in verbs and office and not application.extension_days,
+        "fee": "charge_fee" in verbs and handler and not hasattr(application, "fee_cache"),
+        "payment": "record_payment" in verbs and handler,
+        "draft": "draft_reply" in verbs and handler,
+        "submit": "submit_reply" in verbs and handler and current_reply is not None and current_reply.status == ReplyStatus.DRAFT,
+        "decide": waiting_signoff is not None,
+        "deliver": "record_delivery" in verbs and handler,
+        "withdraw": "withdraw" in verbs and handler,
+        "merge": "merge" in verbs and handler,
+        "split": "split" in verbs and handler,
+        "flags": "set_flags" in verbs and handler,
+        "appeal": has_role(user, organ, Role.DISCLOSURE_OFFICE, Role.CLERK) and application.received_on is not None,
+    }
+    from gongkai.applications.models import Fee
+
+    fee = Fee.objects.filter(application=application).first()
+    if fee is not None:
+        can["fee"] = False
+    draft_initial = {}
+    if current_reply is not None and current_reply.status in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
+        draft_initial = {f: getattr(current_reply, f) for f in ("outcome", "legal_basis", "body", "documents_provided", "other_organ")}
+    return render(request, "applications/ws/detail.html", {
+        "a": application,
+        "can": can,
+        "explanation": application.due_explanation,
+        "provisional_warning": PROVISIONAL_WARNING,
+        "replies": replies,
+        "current_reply": current_reply,
+        "waiting_signoff": waiting_signoff,
+        "signoffs": history(current_reply) if current_reply else [],
+        "reply_form": ReplyForm(initial=draft_initial),
+        "consultation_form": ConsultationForm(),
+        "appeal_form": AppealForm(),
+        "appeal_decision_form": AppealDecisionForm(),
+        "departments": Department.objects.filter(organ=application.organ, is_active=True),
+        "handlers": _handlers(application),
+        "consultations": application.consultations.all(),
+        "answers": [c for c in ConsultationAnswer.choices if c[0] != ConsultationAnswer.PENDING],
+        "letters": application.letters.all(),
+        "notes": application.notes.select_related("author"),
+        "attachments": application.attachments.all(),
+        "fee": fee,
+        "fee_schemes": FeeScheme.choices,
+        "deliveries": DeliveryMethod.choices,
+        "appeals": application.appeals.all(),
+        "trail": trail_for(application)[:100],
+        "duplicate": application.possible_duplicate_of,
+        "calendar_sources": explanation_sources(application.due_explanation),
+        "today": timezone.localdate(),
+    })
+
+
+def explanation_sources(explanation: dict) -> list[str]:
+    return list((explanation or {}).get("reply", {}).get("sources", []))
+
+
+def _handlers(application: Application):
+    from gongkai.organs.models import Membership
+
+    ids = Membership.objects.active().filter(organ=application.organ, role__in=services.HANDLER_ROLES).values_list("user_id", flat=True)
+    from gongkai.accounts.models import User
+
+    return User.objects.filter(pk__in=ids).order_by("full_name")
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Enter a valid date (YYYY-MM-DD)."), field=field) from None
+
+
+def _int(value: str, field: str, default: int | None = None) -> int | None:
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise DomainError(_("Enter a whole number."), field=field) from None
+
+
+def _do(request, application: Application, action: str) -> str:
+    """Run one action through its service; return the success message."""
+    p, user = request.POST, request.user
+    if action == "confirm":
+        services.confirm_receipt(application, by=user, received_on=_date(p.get("received_on", ""), "received_on"))
+        return _("Receipt confirmed; the clock runs from the date of receipt.")
+    if action == "spam":
+        services.mark_spam(application, by=user, reason=p.get("reason", ""))
+        return _("Marked as not an application.")
+    if action == "route":
+        department = Department.objects.filter(pk=_int(p.get("department"), "department") or 0, organ=application.organ).first()
+        if department is None:
+            raise DomainError(_("Choose a department."), field="department")
+        services.route(application, department=department, by=user)
+        return _("Routed to %(department)s.") % {"department": department.name}
+    if action == "claim":
+        services.claim(application, by=user)
+        return _("You handle this application now.")
+    if action == "assign":
+        person = _handlers(application).filter(pk=_int(p.get("assignee"), "assignee") or 0).first()
+        if person is None:
+            raise DomainError(_("Choose a handler."), field="assignee")
+        services.assign(application, to=person, by=user)
+        return _("Assigned.")
+    if action == "note":
+        services.add_note(application, text=p.get("text", ""), by=user)
+        return _("Note added.")
+    if action == "correction":
+        services.request_correction(application, by=user, text=p.get("text", ""),
+                                    respond_within_days=_int(p.get("respond_within_days"), "respond_within_days", 10))
+        return _("Correction notice generated; the applicant is told.")
+    if action == "consult":
+        form = ConsultationForm(p)
+        if not form.is_valid():
+            raise DomainError(_("Fill in the consultation: kind and party."), field="party")
+        services.start_consultation(application, kind=form.cleaned_data["kind"], party=form.cleaned_data["party"],
+                                    question=form.cleaned_data["question"], by=user)
+        return _("Consultation started; its time does not count toward the deadline.")
+    if action == "answer":
+        consultation = get_object_or_404(Consultation, pk=_int(p.get("consultation"), "consultation") or 0, application=application)
+        services.answer_consultation(consultation, answer=p.get("answer", ""), text=p.get("text", ""), by=user)
+        return _("Answer recorded.")
+    if action == "extend":
+        services.extend(application, days=_int(p.get("days"), "days", 0), reason=p.get("reason", ""), by=user)
+        return _("Extended; the extension notice is generated and the applicant told.")
+    if action == "fee":
+        services.charge_fee(application, scheme=p.get("scheme", ""), pages=_int(p.get("pages"), "pages"), by=user)
+        return _("Fee notice generated; the applicant is told.")
+    if action == "payment":
+        services.record_payment(application, by=user, paid_on=_date(p.get("paid_on", ""), "paid_on"), reference=p.get("reference", ""))
+        return _("Payment recorded.")
+    if action == "draft":
+        services.draft_reply(application, outcome=p.get("outcome", ""), legal_basis=p.get("legal_basis", ""), body=p.get("body", ""),
+                             documents_provided=p.get("documents_provided", ""), other_organ=p.get("other_organ", ""), by=user)
+        return _("Draft reply saved.")
+    if action == "submit":
+        reply = get_object_or_404(Reply, pk=_int(p.get("reply"), "reply") or 0, application=application)
+        services.submit_reply(reply, by=user, important=bool(p.get("important")))
+        return _("The reply is in sign-off.")
+    if action == "decide":
+        reply = get_object_or_404(Reply, pk=_int(p.get("reply"), "reply") or 0, application=application)
+        services.decide_reply(reply, by=user, decision=p.get("decision", ""), comment=p.get("comment", ""))
+        return _("Decision recorded.")
+    if action == "deliver":
+        services.record_delivery(application, via=p.get("via", ""), by=user,
+                                 delivered_on=_date(p.get("delivered_on", ""), "delivered_on"), reference=p.get("reference", ""))
+        return _("Delivery recorded; the application is closed.")
+    if action == "withdraw":
+        services.withdraw(application, by=user, reason=p.get("reason", ""))
+        return _("Withdrawal recorded.")
+    if action == "merge":
+        into = Application.objects.filter(tracking_number=p.get("into", "").strip()).first()
+        if into is None:
+            raise DomainError(_("No application has that tracking number."), field="into")
+        services.merge(application, into=into, by=user, reason=p.get("reason", ""))
+        return _("Merged.")
+    if action == "split":
+        parts = [{"subject": line} for line in p.get("parts", "").splitlines() if line.strip()]
+        created = services.split(application, parts=parts, by=user)
+        return _("Split into: %(numbers)s") % {"numbers": "、".join(c.tracking_number for c in created)}
+    if action == "flags":
+        services.set_flags(application, by=user, petition=bool(p.get("petition")), volume=bool(p.get("volume")))
+        return _("Flags saved.")
+    if action == "appeal":
+        form = AppealForm(p)
+        if not form.is_valid():
+            raise DomainError(_("Fill in the kind and the filing date."), field="filed_on")
+        services.record_appeal(organ=application.organ, application=application, by=user, **form.cleaned_data)
+        return _("Appeal recorded.")
+    if action == "appeal_decide":
+        appeal = get_object_or_404(Appeal, pk=_int(p.get("appeal"), "appeal") or 0, application=application)
+        form = AppealDecisionForm(p)
+        if not form.is_valid():
+            raise DomainError(_("Fill in the result and the decision date."), field="decided_on")
+        services.decide_appeal(appeal, by=user, **form.cleaned_data)
+        return _("Result recorded.")
+    raise Http404
+
+
+ACTIONS = {
+    "confirm", "spam", "route", "claim", "assign", "note", "correction", "consult", "answer", "extend", "fee", "payment",
+    "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide",
+}
+
+
+@login_required
+@require_POST
+def action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    application = _application(request, pk)
+    try:
+        message = _do(request, application, action)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error.message)) from None
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, message)
+    return redirect("applications_ws:detail", pk=application.pk)
+
+
+@login_required
+def letter(request, pk, letter_id, fmt):
+    application = _application(request, pk)
+    item = get_object_or_404(CaseLetter, pk=letter_id, application=application)
+    return _letter_response(item, fmt)
+
+
+@login_required
+def attachment(request, pk, attachment_id):
+    from django.http import FileResponse
+
+    application = _application(request, pk)
+    item = get_object_or_404(application.attachments, pk=attachment_id)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+__all__ = ["queue", "detail", "action", "register", "export", "letter", "attachment", "Outcome", "AppealKind", "AppealResult",
+           "ConsultationKind", "Decision", "Signoff", "current"]
