@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongkai.workspace",
     "gongkai.api",
     "gongkai.demo",
+    "gongkai.letters",  # notice letters (告知书): organ-editable templates, DOCX/PDF rendering (issue 3 helper)
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/", include("gongkai.api.urls")),
     path("workspace/applications/", include("gongkai.applications.urls_workspace")),
     path("workspace/reports/", include("gongkai.reports.urls_workspace")),
+    path("workspace/notifications/", include("gongkai.notify.urls")),
+    path("workspace/letters/", include("gongkai.letters.urls")),
     path("workspace/", include("gongkai.workspace.urls")),
     path("apply/", include("gongkai.applications.urls_public")),
     path("annual-reports/", include("gongkai.reports.urls_public")),

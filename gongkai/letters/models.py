@@ -1,0 +1,47 @@
+"""An organ's own wording of a notice letter (告知书模板).
+
+The letter used for (organ, kind) is the organ's active template, else the
+platform-wide one (``organ`` empty, set by an administrator), else the default
+in ``gongkai.letters.defaults``. Changes are audited with the old and the new
+text; nothing is deleted (going back to the default deactivates the row)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.models import NoDeleteModel
+
+
+class LetterTemplate(NoDeleteModel):
+    organ = models.ForeignKey(
+        "organs.Organ",
+        verbose_name=_("organ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the platform-wide wording used by organs without their own."),
+    )
+    kind = models.CharField(_("letter"), max_length=60)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), help_text=_("One paragraph per line. Placeholders like {{applicant}} are filled in."))
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        ordering = ["organ", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["organ", "kind"], name="lettertemplate_unique_organ_kind"),
+            models.UniqueConstraint(fields=["kind"], condition=Q(organ__isnull=True), name="lettertemplate_unique_platform_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organ or '—'} · {self.kind}"

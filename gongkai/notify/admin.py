@@ -1,0 +1,30 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.admin import NoDeleteAdmin
+from gongkai.core.errors import DomainError
+from gongkai.notify import services
+from gongkai.notify.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(NoDeleteAdmin):
+    list_display = ("created_at", "channel", "recipient_name", "address", "event", "subject", "status", "attempts", "next_attempt_at")
+    list_filter = ("status", "channel", "event")
+    search_fields = ("recipient_name", "address", "subject")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send the selected failed notifications again"))
+    def send_again(self, request, queryset):
+        done = 0
+        for row in queryset:
+            try:
+                services.requeue(row, by=request.user, reason="admin")
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{row.pk}: {exc.message}", messages.WARNING)
+        self.message_user(request, _("%(n)s notifications queued again.") % {"n": done})

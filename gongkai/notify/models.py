@@ -1,0 +1,94 @@
+"""Notifications (通知): one row per message per channel, kept for ever.
+
+A row is written by ``gongkai.notify.services.notify`` with its final subject
+and body, then delivered by a background job. A failed delivery stays visible:
+the row records the attempts and the last error and is retried with
+exponential backoff until it is sent or gives up (``failed``), when staff can
+queue it again."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
+
+
+class Channel(models.TextChoices):
+    INAPP = "inapp", _("In-app")  # 站内消息
+    CONSOLE = "console", _("Log (console)")  # 日志
+    EMAIL = "email", _("E-mail")  # 电子邮件
+    SMS = "sms", _("SMS")  # 短信
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Queued")  # 待发送
+    SENDING = "sending", _("Sending")  # 发送中
+    RETRYING = "retrying", _("Failed, will retry")  # 发送失败，将重试
+    SENT = "sent", _("Sent")  # 已发送
+    FAILED = "failed", _("Failed")  # 发送失败
+
+
+PENDING_STATES = (Status.QUEUED, Status.RETRYING)
+
+
+class NotificationQuerySet(NoDeleteQuerySet):
+    def due(self, now=None):
+        """Rows waiting to be (re)sent whose time has come."""
+        now = now or timezone.now()
+        return self.filter(status__in=PENDING_STATES, next_attempt_at__lte=now)
+
+    def stale(self, older_than, now=None):
+        """Rows claimed by a worker that died before finishing."""
+        now = now or timezone.now()
+        return self.filter(status=Status.SENDING, claimed_at__lt=now - older_than)
+
+    def inbox(self, user):
+        """A user's in-app notifications, newest first."""
+        return self.filter(recipient=user, channel=Channel.INAPP)
+
+    def unread(self, user):
+        return self.inbox(user).filter(read_at__isnull=True)
+
+    def problems(self):
+        return self.filter(status__in=(Status.RETRYING, Status.FAILED))
+
+
+class Notification(NoDeleteModel):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=254, blank=True, help_text=_("E-mail address or phone number used."))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    event = models.CharField(_("event"), max_length=60, db_index=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    organ = models.ForeignKey(
+        "organs.Organ", verbose_name=_("organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["recipient", "channel", "read_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient_name or self.address}: {self.subject}"

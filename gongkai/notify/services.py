@@ -1,0 +1,242 @@
+"""The one way to notify someone: ``notify(recipient, event, context)``.
+
+``recipient`` is a user (staff), a :class:`Recipient` (an applicant: name,
+e-mail, phone), or a bare e-mail address or phone number. One row per channel
+is written at once, in the caller's transaction; delivery is queued for after
+the commit (``gongkai.core.tasks.enqueue``), so a rolled-back change sends
+nothing and a committed one is never lost: a failed delivery is retried with
+exponential backoff by the task and by ``send_pending_notifications``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from gongkai.core.audit import log_action
+from gongkai.core.errors import DomainError
+from gongkai.notify import backends
+from gongkai.notify.events import EVENTS
+from gongkai.notify.models import PENDING_STATES, Channel, Notification, Status
+
+logger = logging.getLogger("gongkai.notify")
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 60  # 1, 2, 4, 8 … minutes
+BACKOFF_MAX_SECONDS = 6 * 3600
+STALE_CLAIM = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone without an account (an applicant)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def default_channels() -> list[str]:
+    return [c for c in getattr(settings, "NOTIFY_BACKENDS", ["console"]) if c in backends.BACKENDS]
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Delay before the next attempt after ``attempts`` failed ones."""
+    return dt.timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+
+
+def _format(value):
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "DATE_FORMAT")
+    return "" if value is None else str(value)
+
+
+def render(event: str, context: dict) -> tuple[str, str, str]:
+    """(subject, body, sms text) of an event in the site language."""
+    spec = EVENTS.get(event)
+    if spec is None:
+        raise DomainError(_("Unknown notification event “%(event)s”.") % {"event": event}, field="event")
+    missing = [key for key in spec.required if context.get(key) in (None, "")]
+    if missing:
+        raise DomainError(
+            _("The notification “%(event)s” needs: %(keys)s.") % {"event": event, "keys": ", ".join(missing)}, field="context"
+        )
+    values = {key: _format(value) for key, value in context.items()}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(spec.subject) % values
+        body = str(spec.body) % values
+        sms = str(spec.sms) % values
+    return subject[:200], body, sms
+
+
+def _addresses(recipient, channel: str) -> tuple[str, str] | None:
+    """(name, address) for the channel, or None when the recipient has none."""
+    if hasattr(recipient, "get_username"):
+        name = recipient.get_full_name() or recipient.get_username()
+        if channel == Channel.EMAIL:
+            return (name, recipient.email) if recipient.email else None
+        if channel == Channel.SMS:
+            return (name, getattr(recipient, "phone", "")) if getattr(recipient, "phone", "") else None
+        return name, recipient.email or recipient.get_username()
+    if isinstance(recipient, str):
+        recipient = Recipient(email=recipient) if "@" in recipient else Recipient(phone=recipient)
+    if channel == Channel.INAPP:
+        return None  # only accounts have an inbox
+    if channel == Channel.EMAIL:
+        return (recipient.name, recipient.email) if recipient.email else None
+    if channel == Channel.SMS:
+        return (recipient.name, recipient.phone) if recipient.phone else None
+    return recipient.name, recipient.email or recipient.phone
+
+
+def notify(
+    recipient,
+    event: str,
+    context: dict,
+    *,
+    channels: Iterable[str] | None = None,
+    organ=None,
+    link: str = "",
+) -> list[Notification]:
+    """Write one ``Notification`` per channel and queue their delivery.
+
+    ``channels`` defaults to ``settings.NOTIFY_BACKENDS`` (``console`` unless
+    configured, e.g. ``email,sms`` in production), plus ``inapp`` for a user.
+    A channel the recipient has no address for is skipped; if that leaves
+    nothing, one ``failed`` row says so (visible, never silently dropped).
+    Raises ``DomainError`` for an unknown event or missing context keys.
+    """
+    subject, body, sms = render(event, context)
+    is_user = hasattr(recipient, "get_username")
+    wanted = list(channels) if channels is not None else default_channels() + ([Channel.INAPP] if is_user else [])
+    unknown = [c for c in wanted if c not in backends.BACKENDS]
+    if unknown:
+        raise DomainError(_("Unknown notification channel: %(channels)s.") % {"channels": ", ".join(unknown)}, field="channels")
+    now = timezone.now()
+    rows = []
+    for channel in dict.fromkeys(wanted):
+        target = _addresses(recipient, channel)
+        if target is None:
+            continue
+        name, address = target
+        inapp = channel == Channel.INAPP
+        rows.append(
+            Notification.objects.create(
+                recipient=recipient if is_user else None,
+                recipient_name=name[:200],
+                address=address[:254],
+                channel=channel,
+                event=event,
+                subject=subject,
+                body=sms if channel == Channel.SMS else body,
+                link=link[:300],
+                organ=organ,
+                status=Status.SENT if inapp else Status.QUEUED,
+                sent_at=now if inapp else None,
+                next_attempt_at=None if inapp else now,
+            )
+        )
+    if not rows:
+        name = getattr(recipient, "name", "") or (recipient if isinstance(recipient, str) else str(recipient))
+        rows.append(
+            Notification.objects.create(
+                recipient=recipient if is_user else None,
+                recipient_name=str(name)[:200],
+                channel=wanted[0] if wanted else Channel.CONSOLE,
+                event=event,
+                subject=subject,
+                body=body,
+                link=link[:300],
+                organ=organ,
+                status=Status.FAILED,
+                last_error="no address for any of the channels: " + ", ".join(wanted),
+            )
+        )
+    from gongkai.core.tasks import enqueue
+    from gongkai.notify.tasks import send_notification
+
+    for row in rows:
+        if row.status == Status.QUEUED:
+            enqueue(send_notification, row.pk)
+    return rows
+
+
+def claim(pk: int, *, now=None) -> bool:
+    """Claim a due row for sending with a conditional UPDATE: of two workers
+    (or a task and the periodic command) only one wins."""
+    now = now or timezone.now()
+    return bool(
+        Notification.objects.filter(pk=pk, status__in=PENDING_STATES, next_attempt_at__lte=now).update(
+            status=Status.SENDING, claimed_at=now
+        )
+    )
+
+
+def deliver(pk: int) -> str:
+    """Claim and send one notification. Returns its status afterwards
+    ("skipped" when another worker had it or it was not due)."""
+    if not claim(pk):
+        return "skipped"
+    notification = Notification.objects.get(pk=pk)
+    try:
+        backends.BACKENDS[notification.channel](notification)
+    except Exception as exc:  # any failure of the transport is recorded and retried
+        attempts = notification.attempts + 1
+        gave_up = attempts >= MAX_ATTEMPTS
+        Notification.objects.filter(pk=pk, status=Status.SENDING).update(
+            status=Status.FAILED if gave_up else Status.RETRYING,
+            attempts=F("attempts") + 1,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=None if gave_up else timezone.now() + backoff(attempts),
+        )
+        logger.warning("notification %s attempt %s failed: %s", pk, attempts, exc)
+        return Status.FAILED if gave_up else Status.RETRYING
+    Notification.objects.filter(pk=pk, status=Status.SENDING).update(
+        status=Status.SENT, attempts=F("attempts") + 1, sent_at=timezone.now(), next_attempt_at=None
+    )
+    return Status.SENT
+
+
+def send_pending(*, limit: int = 500, now=None) -> dict[str, int]:
+    """Send every due row (first attempts and retries), and release rows whose
+    worker died mid-send. Idempotent; safe to run from several workers."""
+    now = now or timezone.now()
+    released = Notification.objects.stale(STALE_CLAIM, now=now).update(status=Status.RETRYING, next_attempt_at=now)
+    counts: dict[str, int] = {"released": released}
+    for pk in list(Notification.objects.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]):
+        result = deliver(pk)
+        counts[result] = counts.get(result, 0) + 1
+    return counts
+
+
+@transaction.atomic
+def requeue(notification: Notification, *, by, reason: str = "") -> Notification:
+    """Queue a failed notification again (staff action), audited."""
+    row = Notification.objects.select_for_update().get(pk=notification.pk)
+    if row.status not in (Status.FAILED, Status.RETRYING):
+        raise DomainError(_("Only a failed notification can be sent again."), field="status")
+    row.status, row.next_attempt_at = Status.QUEUED, timezone.now()
+    row.save(update_fields=["status", "next_attempt_at"])
+    log_action(row, "notify.requeued", by=by, organ=row.organ, reason=reason, data={"attempts": row.attempts, "last_error": row.last_error})
+    from gongkai.core.tasks import enqueue
+    from gongkai.notify.tasks import send_notification
+
+    enqueue(send_notification, row.pk)
+    return row
+
+
+def mark_read(notification: Notification, *, by) -> None:
+    if notification.recipient_id != getattr(by, "pk", None):
+        raise DomainError(_("This is not your notification."), field="notification")
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
