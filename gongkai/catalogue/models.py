@@ -124,10 +124,42 @@ class InterpretationKind(models.TextChoices):
 
 class ItemQuerySet(NoDeleteQuerySet):
     def published(self):
+        """What the public may see: published, proactively disclosed."""
         return self.filter(state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE)
 
     def withheld(self):
-        return self.exclude(disclosure=Disclosure.ACTIVE)
+        """The register of items not disclosed proactively (依申请公开/不予公开)."""
+        return self.exclude(disclosure=Disclosure.ACTIVE).exclude(state=ItemState.WITHDRAWN)
+
+    def unpublished_active(self):
+        return self.filter(disclosure=Disclosure.ACTIVE).exclude(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN])
+
+    def over_publication_limit(self, today=None):
+        """Proactive items formed more than 20 working days ago (Art. 26) and still unpublished."""
+        from gongkai.catalogue.deadlines import last_day_formed_in_time
+
+        return self.unpublished_active().filter(date_formed__lt=last_day_formed_in_time(today))
+
+    def near_publication_limit(self, today=None, within: int = 5):
+        """Unpublished proactive items whose Art. 26 limit falls within ``within`` working days."""
+        from gongkai.catalogue.deadlines import last_day_formed_in_time
+
+        return self.unpublished_active().filter(
+            date_formed__gte=last_day_formed_in_time(today),
+            date_formed__lt=last_day_formed_in_time(today, ahead=within),
+        )
+
+    def lacking_interpretation(self):
+        """Published policy documents with no published interpretation (文件多，解读少)."""
+        interpreted = Item.interprets.through.objects.filter(from_item__state=ItemState.PUBLISHED).values("to_item_id")
+        return self.published().filter(category__is_policy=True).exclude(pk__in=interpreted)
+
+    def waiting_for_publication(self):
+        """Approved proactive items, or approved revisions, that a publisher must publish."""
+        return self.filter(
+            models.Q(state=ItemState.APPROVED, disclosure=Disclosure.ACTIVE)
+            | models.Q(state=ItemState.PUBLISHED, revision_state=RevisionState.APPROVED)
+        )
 
 
 class Item(NoDeleteModel):

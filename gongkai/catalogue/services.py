@@ -701,3 +701,37 @@ def _state_label(item: Item) -> str:
 
 def item_content_type() -> ContentType:
     return ContentType.objects.get_for_model(Item)
+
+
+# --- What a person may do next ------------------------------------------------------------
+
+
+def allowed_actions(item: Item, user) -> set[str]:
+    """The moves ``user`` may make on ``item`` now; faces offer only these."""
+    actions: set[str] = set()
+    organ = item.organ
+    drafting = has_role(user, organ, *DRAFTING_ROLES)
+    publishing = has_role(user, organ, *PUBLISHING_ROLES)
+    editable = is_editable(item)
+    if drafting and editable:
+        actions |= {"edit", "submit"}
+    if drafting and item.state in (ItemState.DRAFT, ItemState.RETURNED, ItemState.IN_REVIEW):
+        actions.add("withdraw")
+    if item.state == ItemState.PUBLISHED:
+        if drafting and not item.revision_state:
+            actions.add("revise")
+        if publishing:
+            actions |= {"validity", "withdraw"}
+    if publishing and item.state == ItemState.APPROVED:
+        actions.add("withdraw")
+    if publishing and (
+        (item.state == ItemState.APPROVED and item.disclosure == Disclosure.ACTIVE)
+        or (item.state == ItemState.PUBLISHED and item.revision_state == RevisionState.APPROVED)
+    ):
+        actions.add("publish")
+    signoff = pending_signoff(item)
+    if signoff is not None and has_role(user, organ, signoff.current_role):
+        actions.add("review")
+    if has_role(user, organ, *RESOLVING_ROLES) and signoff is not None and sensitive.open_findings(item, signoff.version).exists():
+        actions.add("resolve")
+    return actions

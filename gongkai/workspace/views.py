@@ -1,7 +1,486 @@
+"""The staff workspace: my tasks, the catalogue's items and their workflow,
+registers and the audit trail. Views only check permissions, call the
+catalogue's services and render; every rule lives in the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai.catalogue import diff, services
+from gongkai.catalogue.deadlines import publication_deadline
+from gongkai.catalogue.forms import ItemForm, NoteForm, ReasonForm, ResolveFindingForm, ReviewForm, ValidityForm
+from gongkai.catalogue.models import Category, Disclosure, Item, ItemState, ItemVersion, RevisionState
+from gongkai.core.audit import trail_for
+from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.models import AuditEvent
+from gongkai.organs.models import Role
+from gongkai.organs.permissions import (
+    has_role,
+    organs_with_role,
+    readable_organs,
+    require_read,
+    require_role,
+    supervised_organs,
+)
+from gongkai.sensitive.models import Finding, FindingStatus
+from gongkai.signoff.models import Signoff, SignoffStatus
+from gongkai.signoff.services import history
+
+PAGE_SIZE = 30
+
+
+def _staff_required(request) -> None:
+    if not (request.user.is_superuser or readable_organs(request.user).exists()):
+        raise PermissionDenied(_("The workspace is for staff holding a role in an organ."))
+
+
+def _item(request, pk: int) -> Item:
+    item = get_object_or_404(Item.objects.select_related("organ", "category", "topic", "created_by"), pk=pk)
+    require_read(request.user, item.organ)
+    return item
+
+
+def _domain_error(request, error: DomainError) -> None:
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    messages.error(request, error.message)
+
+
+# --- My tasks ------------------------------------------------------------------------
 
 
 @login_required
 def home(request):
-    return render(request, "workspace/home.html")
+    _staff_required(request)
+    user = request.user
+    signoffs = list(Signoff.objects.waiting_for(user).filter(kind="item").select_related("organ")[:50])
+    other_signoffs = Signoff.objects.waiting_for(user).exclude(kind="item").select_related("organ")[:50]
+    drafting_organs = organs_with_role(user, *services.DRAFTING_ROLES)
+    publishing_organs = organs_with_role(user, *services.PUBLISHING_ROLES)
+    reviewer_organs = organs_with_role(user, Role.CONFIDENTIALITY_REVIEWER)
+    items = Item.objects.select_related("organ", "category")
+    pending_findings = Finding.objects.filter(
+        status=FindingStatus.OPEN,
+        subject_type=services.item_content_type(),
+        subject_id__in=[
+            str(pk) for pk in items.filter(organ__in=reviewer_organs).filter(
+                Q(state=ItemState.IN_REVIEW) | Q(revision_state=RevisionState.IN_REVIEW)
+            ).values_list("pk", flat=True)[:500]
+        ],
+    )
+    finding_items = items.filter(pk__in={int(f) for f in pending_findings.values_list("subject_id", flat=True)})
+    context = {
+        "signoffs": signoffs,
+        "other_signoffs": other_signoffs,
+        "finding_items": finding_items,
+        "to_publish": items.filter(organ__in=publishing_organs).waiting_for_publication()[:50],
+        "returned": items.filter(organ__in=drafting_organs).filter(
+            Q(state=ItemState.RETURNED) | Q(state=ItemState.PUBLISHED, revision_state=RevisionState.RETURNED)
+        ).filter(Q(created_by=user) | Q(organ__in=organs_with_role(user, Role.CLERK)))[:50],
+        "drafts": items.filter(created_by=user).filter(
+            Q(state=ItemState.DRAFT) | Q(state=ItemState.PUBLISHED, revision_state=RevisionState.DRAFT)
+        )[:50],
+        "overdue": items.filter(organ__in=readable_organs(user)).over_publication_limit()[:50],
+        "near": items.filter(organ__in=readable_organs(user)).near_publication_limit()[:50],
+        "can_draft": drafting_organs.exists(),
+    }
+    context["nothing_to_do"] = not any(
+        context[k] for k in ("signoffs", "finding_items", "to_publish", "returned", "drafts", "overdue", "near")
+    )
+    return render(request, "workspace/home.html", context)
+
+
+# --- Item list ------------------------------------------------------------------------
+
+
+@login_required
+def item_list(request):
+    _staff_required(request)
+    organs = readable_organs(request.user)
+    items = Item.objects.filter(organ__in=organs).select_related("organ", "category", "topic")
+    q = (request.GET.get("q") or "").strip()[:100]
+    if q:
+        items = items.filter(Q(title__icontains=q) | Q(document_number__icontains=q) | Q(index_number__icontains=q))
+    state = request.GET.get("state") or ""
+    if state in ItemState.values:
+        items = items.filter(state=state)
+    elif state in RevisionState.values and state:
+        items = items.filter(state=ItemState.PUBLISHED, revision_state=state)
+    organ_id = request.GET.get("organ") or ""
+    if organ_id.isdigit():
+        items = items.filter(organ_id=int(organ_id))
+    category_id = request.GET.get("category") or ""
+    if category_id.isdigit():
+        items = items.filter(category_id=int(category_id))
+    flag = request.GET.get("flag") or ""
+    if flag == "overdue":
+        items = items.over_publication_limit()
+    elif flag == "near":
+        items = items.near_publication_limit()
+    page = Paginator(items.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "workspace/item_list.html", {
+        "page": page, "q": q, "state": state, "organ_id": organ_id, "category_id": category_id, "flag": flag,
+        "organs": organs.order_by("path"), "categories": Category.objects.all(), "states": ItemState.choices,
+        "query": query.urlencode(),
+    })
+
+
+# --- Drafting ------------------------------------------------------------------------
+
+
+def _save_files(item: Item, by, files) -> None:
+    for uploaded in files:
+        services.add_attachment(item, by=by, uploaded=uploaded)
+
+
+@login_required
+def item_new(request):
+    organs = organs_with_role(request.user, *services.DRAFTING_ROLES).order_by("path")
+    if not organs.exists():
+        raise PermissionDenied(_("Only clerks, the disclosure office and web administrators draft items."))
+    organ_id = request.GET.get("organ") or request.POST.get("organ") or ""
+    organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
+    if organ is None and len(organs) == 1:
+        organ = organs[0]
+    if organ is None:
+        if organ_id:
+            raise PermissionDenied(_("You cannot draft items for this organ."))
+        return render(request, "workspace/choose_organ.html", {"organs": organs})
+    form = ItemForm(request.POST or None, request.FILES or None, organ=organ)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.create_draft(
+                organ=organ, by=request.user, data=form.content(), files=form.cleaned_data["attachments"]
+            )
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise PermissionDenied(error.message)
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("The draft is saved. Check it, then submit it for review."))
+            return redirect("workspace:item", pk=item.pk)
+    return render(request, "workspace/item_form.html", {"form": form, "organ": organ, "item": None})
+
+
+@login_required
+def item_edit(request, pk: int):
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    if not services.is_editable(item):
+        messages.error(request, _("This item cannot be edited in its present state."))
+        return redirect("workspace:item", pk=item.pk)
+    initial = services.working_data(item)
+    form = ItemForm(request.POST or None, request.FILES or None, organ=item.organ, item=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.update_draft(item, by=request.user, data=form.content())
+                _save_files(item, request.user, form.cleaned_data["attachments"])
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise PermissionDenied(error.message)
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("workspace:item", pk=item.pk)
+    return render(request, "workspace/item_form.html", {
+        "form": form, "organ": item.organ, "item": item, "attachments": services.attachments_of(item),
+        "signoff_rounds": history(item),
+    })
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk: int, attachment_pk: int):
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    attachment = get_object_or_404(item.attachments, pk=attachment_pk)
+    try:
+        services.remove_attachment(item, by=request.user, attachment=attachment)
+        messages.success(request, _("The attachment is removed from the item (earlier versions keep it)."))
+    except DomainError as error:
+        _domain_error(request, error)
+    return redirect("workspace:item_edit", pk=item.pk)
+
+
+# --- Item page -------------------------------------------------------------------------
+
+
+@login_required
+def item_detail(request, pk: int):
+    item = _item(request, pk)
+    user = request.user
+    actions = services.allowed_actions(item, user)
+    versions = list(item.versions.order_by("-number").select_related("created_by"))
+    rounds = list(history(item))
+    signoff = next((s for s in rounds if s.status == SignoffStatus.PENDING), None)
+    latest = services.latest_submitted(item)
+    findings = list(services.findings_of(item).exclude(status=FindingStatus.SUPERSEDED).select_related("resolved_by"))
+    returned_rounds = [r for r in rounds if r.status == SignoffStatus.RETURNED]
+    working = services.working_data(item)
+    deadline = None
+    if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, ItemState.WITHDRAWN):
+        deadline = publication_deadline(item.date_formed)
+    return render(request, "workspace/item_detail.html", {
+        "item": item,
+        "actions": actions,
+        "can_resolve": "resolve" in actions,
+        "versions": versions,
+        "rounds": rounds,
+        "signoff": signoff,
+        "latest": latest,
+        "findings": findings,
+        "open_findings": [f for f in findings if f.status == FindingStatus.OPEN],
+        "last_return": returned_rounds[-1] if returned_rounds and item.workflow_state == ItemState.RETURNED else None,
+        "working_rows": diff.rows(working),
+        "working_body": working.get("body", ""),
+        "attachments": services.attachments_of(item, working),
+        "interprets": Item.objects.filter(pk__in=working.get("interprets", [])),
+        "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN),
+        "deadline": deadline,
+        "today": timezone.localdate(),
+        "resolve_form": ResolveFindingForm(),
+        "note_form": NoteForm(),
+        "is_revision": item.state == ItemState.PUBLISHED and bool(item.revision_state),
+    })
+
+
+@login_required
+def item_version(request, pk: int, number: int):
+    item = _item(request, pk)
+    version = get_object_or_404(item.versions.select_related("created_by"), number=number)
+    previous = item.versions.filter(number__lt=number, submitted_at__isnull=False).order_by("-number").first()
+    rounds = [r for r in history(item) if r.version == number]
+    return render(request, "workspace/item_version.html", {
+        "item": item, "version": version, "previous": previous, "rows": diff.rows(version.data),
+        "body": version.data.get("body", ""), "changes": diff.compare(previous.data if previous else None, version.data),
+        "rounds": rounds, "attachments": services.attachments_of(item, version.data),
+        "findings": services.findings_of(item, number),
+    })
+
+
+# --- Workflow moves ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def item_submit(request, pk: int):
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        version = services.submit(item, by=request.user, note=note)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        found = services.findings_of(item, version.number).count()
+        messages.success(request, _("Version %(number)s is submitted for review.") % {"number": version.number})
+        if found:
+            messages.warning(request, _("The sensitive-content check found %(count)s passage(s); the confidentiality reviewer will look at them.") % {"count": found})
+    return redirect("workspace:item", pk=item.pk)
+
+
+@login_required
+def item_review(request, pk: int):
+    item = _item(request, pk)
+    signoff = services.pending_signoff(item)
+    if signoff is None:
+        messages.info(request, _("This item is not waiting for sign-off."))
+        return redirect("workspace:item", pk=item.pk)
+    if not has_role(request.user, item.organ, signoff.current_role):
+        raise PermissionDenied(_("This step needs the role %(role)s.") % {"role": Role(signoff.current_role).label})
+    version = get_object_or_404(ItemVersion, item=item, number=signoff.version)
+    previous = item.versions.filter(number__lt=version.number, submitted_at__isnull=False).order_by("-number").first()
+    form = ReviewForm(request.POST or None, initial={"content_hash": signoff.content_hash})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.review(
+                item, by=request.user, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"],
+                content_hash=form.cleaned_data["content_hash"],
+            )
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise PermissionDenied(error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if result.status == SignoffStatus.RETURNED:
+                messages.success(request, _("Returned to the author with your comment."))
+            elif result.status == SignoffStatus.APPROVED:
+                messages.success(request, _("Approved. The sign-off chain is complete."))
+            else:
+                messages.success(request, _("Approved. It now waits for: %(role)s.") % {"role": Role(result.current_role).label})
+            return redirect("workspace:home")
+    findings = services.findings_of(item, version.number)
+    return render(request, "workspace/item_review.html", {
+        "item": item, "signoff": signoff, "version": version, "previous": previous, "form": form,
+        "rows": diff.rows(version.data), "body": version.data.get("body", ""),
+        "changes": diff.compare(previous.data if previous else None, version.data) if previous else [],
+        "attachments": services.attachments_of(item, version.data), "findings": findings,
+        "open_findings": [f for f in findings if f.status == FindingStatus.OPEN],
+        "rounds": history(item), "resolve_form": ResolveFindingForm(),
+        "can_resolve": has_role(request.user, item.organ, *services.RESOLVING_ROLES),
+    })
+
+
+@login_required
+@require_POST
+def finding_resolve(request, pk: int):
+    finding = get_object_or_404(Finding, pk=pk, subject_type=services.item_content_type())
+    item = _item(request, int(finding.subject_id))
+    require_role(request.user, item.organ, *services.RESOLVING_ROLES)
+    form = ResolveFindingForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+    else:
+        try:
+            services.resolve_finding(finding, by=request.user, resolution=form.cleaned_data["resolution"], note=form.cleaned_data["note"])
+        except DomainError as error:
+            _domain_error(request, error)
+        else:
+            if form.cleaned_data["resolution"] == FindingStatus.REDACTION:
+                messages.success(request, _("Returned to the author for redaction."))
+                return redirect("workspace:item", pk=item.pk)
+            messages.success(request, _("Marked as a false positive."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/workspace/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("workspace:item", pk=item.pk)
+
+
+@login_required
+@require_POST
+def item_publish(request, pk: int):
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *services.PUBLISHING_ROLES)
+    try:
+        item = services.publish(item, by=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(request, _("Published with index number %(number)s.") % {"number": item.index_number})
+    return redirect("workspace:item", pk=item.pk)
+
+
+@login_required
+@require_POST
+def item_revise(request, pk: int):
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    try:
+        services.start_revision(item, by=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+        return redirect("workspace:item", pk=item.pk)
+    messages.success(request, _("A new version is open for editing. The public keeps seeing the published one until the revision is approved and published."))
+    return redirect("workspace:item_edit", pk=item.pk)
+
+
+@login_required
+def item_validity(request, pk: int):
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *services.PUBLISHING_ROLES)
+    form = ValidityForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_validity(item, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise PermissionDenied(error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The validity is changed; the public sees the explanation."))
+            return redirect("workspace:item", pk=item.pk)
+    return render(request, "workspace/item_action.html", {
+        "item": item, "form": form, "heading": _("Repeal or expiry"), "button": _("Change validity"), "danger": False,
+    })
+
+
+@login_required
+def item_withdraw(request, pk: int):
+    item = _item(request, pk)
+    if not (has_role(request.user, item.organ, *services.DRAFTING_ROLES) or has_role(request.user, item.organ, *services.PUBLISHING_ROLES)):
+        raise PermissionDenied(_("You cannot withdraw items of this organ."))
+    if "withdraw" not in services.allowed_actions(item, request.user):
+        raise PermissionDenied(_("You cannot withdraw this item in its present state."))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(item, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise PermissionDenied(error.message)
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The item is withdrawn. It is kept with its history."))
+            return redirect("workspace:item", pk=item.pk)
+    return render(request, "workspace/item_action.html", {
+        "item": item, "form": form, "heading": _("Withdraw item"), "button": _("Withdraw"), "danger": True,
+        "explain": _("A withdrawn item leaves the public catalogue and every list of work. Nothing is deleted."),
+    })
+
+
+# --- Registers and audit ---------------------------------------------------------------------
+
+
+@login_required
+def item_audit(request, pk: int):
+    item = _item(request, pk)
+    return render(request, "workspace/audit.html", {"item": item, "events": trail_for(item)[:500], "organ": item.organ})
+
+
+@login_required
+def audit(request):
+    _staff_required(request)
+    organs = readable_organs(request.user).order_by("path")
+    organ_id = request.GET.get("organ") or ""
+    organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
+    if organ_id and organ is None:
+        raise PermissionDenied(_("You have no access to this organ."))
+    organ = organ or organs.first()
+    events = AuditEvent.objects.filter(organ=organ).select_related("actor") if organ else AuditEvent.objects.none()
+    action = (request.GET.get("action") or "")[:80]
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "workspace/audit.html", {"page": page, "events": page.object_list, "organ": organ, "organs": organs, "action": action})
+
+
+@login_required
+def withheld_register(request):
+    """依申请公开/不予公开 items with their reasons: the organ's own, and (read-only) the supervised ones."""
+    _staff_required(request)
+    organs = readable_organs(request.user)
+    items = Item.objects.filter(organ__in=organs).withheld().select_related("organ", "withholding_reason", "category")
+    organ_id = request.GET.get("organ") or ""
+    if organ_id.isdigit():
+        items = items.filter(organ_id=int(organ_id))
+    page = Paginator(items.order_by("organ__path", "-date_formed"), 50).get_page(request.GET.get("page"))
+    supervised = set(supervised_organs(request.user).values_list("pk", flat=True))
+    return render(request, "workspace/withheld.html", {
+        "page": page, "organs": organs.order_by("path"), "organ_id": organ_id, "supervised": supervised,
+    })
+
+
+@login_required
+def uninterpreted(request):
+    """Published policy documents without a published interpretation (文件多，解读少)."""
+    _staff_required(request)
+    items = Item.objects.filter(organ__in=readable_organs(request.user)).lacking_interpretation().select_related("organ", "category")
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    interpretation_category = Category.objects.filter(is_interpretation=True, is_active=True).first()
+    return render(request, "workspace/uninterpreted.html", {"page": page, "interpretation_category": interpretation_category})

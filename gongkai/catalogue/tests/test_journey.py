@@ -1,0 +1,148 @@
+"""A clerk drafts an item with an attachment, the department head returns
+it, the clerk edits and resubmits, the chain approves (the confidentiality
+reviewer resolving the finding in the attachment), the web administrator
+publishes — all through real pages in Debian's chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+
+import docx
+import pytest
+
+from gongkai.catalogue.models import Item, ItemState
+from gongkai.factories import GovernmentFactory, OrganFactory, UserFactory, member
+from gongkai.organs.models import Role
+from gongkai.sensitive.models import FindingStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "pass-for-tests-1"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield browser
+        browser.close()
+
+
+def attachment_file(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("大气污染防治专项检查表。联系人手机13812345678。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path = tmp_path / "检查表.docx"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def login(browser, live_server, user):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.goto(f"{live_server.url}/workspace/")
+    return page
+
+
+def test_an_item_goes_from_draft_to_published_through_a_return(browser, live_server, tmp_path):
+    government = GovernmentFactory(name="某市人民政府", slug="city")
+    organ = OrganFactory(name="某市生态环境局", parent=government)
+    people = {
+        role: member(organ, role, user=UserFactory(full_name=name))
+        for role, name in [
+            (Role.CLERK, "王经办"), (Role.DEPARTMENT_HEAD, "李科长"), (Role.CONFIDENTIALITY_REVIEWER, "赵保密"),
+            (Role.DEPUTY_LEADER, "钱副局长"), (Role.WEB_ADMIN, "吴网管"),
+        ]
+    }
+
+    # The clerk drafts the item with an attachment and submits it.
+    page = login(browser, live_server, people[Role.CLERK])
+    page.click("main a.button.primary[href$='/workspace/items/new/']")
+    page.fill("#id_title", "关于开展大气污染防治专项检查的通知")
+    page.fill("#id_body", "<p>各区生态环境分局：现就开展专项检查通知如下。</p><script>alert(1)</script>")
+    page.fill("#id_document_number", "某环发〔2026〕8号")
+    page.fill("#id_date_formed", (dt.date.today() - dt.timedelta(days=1)).isoformat())
+    page.select_option("#id_topic", label="　生态环境")
+    page.select_option("#id_category", label="通知公告")
+    page.fill("#id_keywords", "大气 检查")
+    page.set_input_files("#id_attachments", str(attachment_file(tmp_path)))
+    page.click("form button.primary[type=submit]")
+    assert page.locator("h1").inner_text() == "关于开展大气污染防治专项检查的通知"
+    assert "检查表.docx" in page.content()
+    assert "<script>" not in Item.objects.get().body
+    page.click("form[action$='/submit/'] button.primary")
+    assert Item.objects.get().state == ItemState.IN_REVIEW
+    page.context.close()
+
+    # The department head returns it with a comment.
+    page = login(browser, live_server, people[Role.DEPARTMENT_HEAD])
+    page.click("main a.button.primary[href$='/review/']")
+    page.check("input[name=decision][value=return]")
+    page.fill("#id_comment", "标题请写明检查时间。")
+    page.click("form button.primary[type=submit]")
+    assert Item.objects.get().state == ItemState.RETURNED
+    page.context.close()
+
+    # The clerk sees the comment, edits and resubmits.
+    page = login(browser, live_server, people[Role.CLERK])
+    page.click("section[aria-labelledby=t-returned] a.button.primary")
+    assert "标题请写明检查时间。" in page.inner_text(".next-step")
+    page.click(".next-step a.button[href$='/edit/']")
+    page.fill("#id_title", "关于2026年12月开展大气污染防治专项检查的通知")
+    page.click("form button.primary[type=submit]")
+    page.click("form[action$='/submit/'] button.primary")
+    item = Item.objects.get()
+    assert item.state == ItemState.IN_REVIEW and item.versions.count() == 2
+    page.context.close()
+
+    # The head approves the new version; the diff shows what changed.
+    page = login(browser, live_server, people[Role.DEPARTMENT_HEAD])
+    page.click("main a.button.primary[href$='/review/']")
+    assert "2026年12月" in page.inner_text("table.diff ins")
+    page.check("input[name=decision][value=approve]")
+    page.click("form button.primary[type=submit]")
+    page.context.close()
+
+    # The confidentiality reviewer resolves the mobile number found in the attachment, then approves.
+    page = login(browser, live_server, people[Role.CONFIDENTIALITY_REVIEWER])
+    page.click("main a.button.primary[href$='/review/']")
+    assert "13812345678" in page.inner_text("#findings")
+    page.check("#findings input[name=resolution][value=false_positive]")
+    page.fill("#findings textarea[name=note]", "这是单位公开的办公电话，不属于个人信息。")
+    page.click("#findings button[type=submit]")
+    assert item.versions.get(number=2) and not page.locator("#findings input[name=resolution]").count()
+    page.check("input[name=decision][value=approve]")
+    page.click("form button.primary[type=submit]")
+    page.context.close()
+
+    page = login(browser, live_server, people[Role.DEPUTY_LEADER])
+    page.click("main a.button.primary[href$='/review/']")
+    page.check("input[name=decision][value=approve]")
+    page.click("form button.primary[type=submit]")
+    assert Item.objects.get().state == ItemState.APPROVED
+    page.context.close()
+
+    # The web administrator publishes it from the task list.
+    page = login(browser, live_server, people[Role.WEB_ADMIN])
+    page.click("form[action$='/publish/'] button.primary")
+    item = Item.objects.get()
+    assert item.state == ItemState.PUBLISHED
+    assert item.index_number and item.index_number in page.content()
+    assert item.attachments.get().text.startswith("大气污染防治专项检查表")
+    from gongkai.catalogue.services import findings_of
+
+    assert [f.status for f in findings_of(item, 2)] == [FindingStatus.FALSE_POSITIVE]
+    page.click("a.button[href$='/audit/']")
+    assert "catalogue.published" in page.content()
+    page.context.close()
