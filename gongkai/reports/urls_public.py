@@ -1,13 +1,13 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from gongkai.reports import views_public as views
 
 app_name = "reports_public"
 
-
-def placeholder(request):
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("", placeholder, name="index"),
+    path("", views.index, name="index"),
+    path("<slug:slug>/<int:year>/", views.report, name="report"),
+    path("<slug:slug>/<int:year>/report.<str:fmt>", views.download, name="download"),
+    path("<slug:slug>/<int:year>/government/", views.report, {"scope": "government"}, name="government_report"),
+    path("<slug:slug>/<int:year>/government/report.<str:fmt>", views.download, {"scope": "government"}, name="government_download"),
 ]

@@ -1,0 +1,518 @@
+"""Writes to annual reports. Every face (workspace, public pages, commands)
+calls these; each move checks the table of allowed moves, locks the row, and
+writes one audit row."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.core.audit import log_action
+from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.organs.models import Organ, OrganKind, Role
+from gongkai.organs.permissions import has_role, supervised_organs
+from gongkai.reports import checks, counting, structure
+from gongkai.reports.models import (
+    TRANSITIONS,
+    AnnualReport,
+    FigureSource,
+    ManualFigure,
+    ReportOrigin,
+    ReportScope,
+    ReportStatus,
+)
+from gongkai.signoff import services as signoff_services
+from gongkai.signoff.models import Decision, Signoff, SignoffStatus, SubjectKind
+
+log = logging.getLogger(__name__)
+
+EDIT_ROLES = (Role.DISCLOSURE_OFFICE, Role.CLERK)
+OVERRIDE_ROLES = (Role.PRINCIPAL_LEADER, Role.DEPUTY_LEADER)
+PUBLISH_ROLES = (Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
+
+
+# --- permissions -------------------------------------------------------------------
+
+
+def can_edit(user, organ: Organ) -> bool:
+    return has_role(user, organ, *EDIT_ROLES)
+
+
+def require_edit(user, organ: Organ) -> None:
+    if not can_edit(user, organ):
+        raise NotAllowed(_("Only the disclosure office or a clerk of %(organ)s may prepare its annual report.") % {"organ": organ.name})
+
+
+def can_supervise(user, organ: Organ) -> bool:
+    return supervised_organs(user).filter(pk=organ.pk).exists()
+
+
+def _require_state(report: AnnualReport, move: str) -> None:
+    if report.status not in TRANSITIONS[move]:
+        raise InvalidTransition(
+            _("The report is %(status)s; this cannot be done now.") % {"status": ReportStatus(report.status).label}
+        )
+
+
+def _lock(report: AnnualReport) -> AnnualReport:
+    return AnnualReport.objects.select_for_update().get(pk=report.pk)
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def parse_figure(code: str, raw) -> Decimal | int | None:
+    """Validate a figure entered by hand: blank stays blank; counts are
+    non-negative integers; the fee amount is 万元 with at most 4 decimals."""
+    label = structure.T2_BY_CODE[code].label
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise DomainError(_("%(figure)s must be a number.") % {"figure": label}, field=code)
+    if not value.is_finite():
+        raise DomainError(_("%(figure)s must be a number.") % {"figure": label}, field=code)
+    if value < 0:
+        raise DomainError(_("%(figure)s cannot be negative.") % {"figure": label}, field=code)
+    if code == "fees":
+        if value.as_tuple().exponent < -structure.AMOUNT_DECIMALS:
+            raise DomainError(_("%(figure)s is in 万元 with at most 4 decimals.") % {"figure": label}, field=code)
+        if value >= Decimal(10) ** 13:
+            raise DomainError(_("%(figure)s is too large.") % {"figure": label}, field=code)
+        return value
+    if value != value.to_integral_value():
+        raise DomainError(_("%(figure)s must be a whole number.") % {"figure": label}, field=code)
+    if value >= 10**12:
+        raise DomainError(_("%(figure)s is too large.") % {"figure": label}, field=code)
+    return int(value)
+
+
+def _apply_manual_figures(report: AnnualReport, cells: dict) -> None:
+    figures = {f.code: f for f in report.manual_figures.all()}
+    for code, key in structure.MANUAL_KEYS.items():
+        figure = figures.get(code)
+        value = None if figure is None or figure.value is None else figure.value
+        if value is not None and code != "fees":
+            value = int(value)
+        cells[key] = structure.to_json(key, value)
+
+
+def _complete(cells: dict) -> dict:
+    return {key: cells.get(key) for key in structure.ALL_KEYS}
+
+
+def _after_content_change(report: AnnualReport) -> None:
+    report.version += 1
+    report.findings = checks.run(report)
+    report.checked_at = timezone.now()
+    report.status = ReportStatus.CHECKED if not report.failing else ReportStatus.DRAFT
+
+
+# --- generation ---------------------------------------------------------------------------
+
+
+def official_report(organ: Organ, year: int, scope: str = ReportScope.ORGAN) -> AnnualReport | None:
+    return AnnualReport.objects.official().filter(organ=organ, year=year, scope=scope).first()
+
+
+def _get_or_create_official(organ, year, scope, by) -> AnnualReport:
+    report, created = AnnualReport.objects.get_or_create(
+        organ=organ, year=year, scope=scope, origin=ReportOrigin.GENERATED, defaults={"status": ReportStatus.NOT_STARTED}
+    )
+    if created:
+        log_action(report, "reports.created", by=by, data={"year": year, "scope": scope})
+    return report
+
+
+def generate(organ: Organ, year: int, *, by) -> AnnualReport:
+    """Fill (or refill) the organ's report for ``year`` from the platform's records
+    and the figures entered by hand, start the text sections from a draft if they
+    are empty, and run the checks."""
+    from gongkai.reports import drafting
+
+    require_edit(by, organ)
+    with transaction.atomic():
+        report = _lock(_get_or_create_official(organ, year, ReportScope.ORGAN, by))
+        if report.status != ReportStatus.NOT_STARTED:
+            _require_state(report, "edit")
+        cells = counting.count_tables([organ.pk], year)[organ.pk]
+        _apply_manual_figures(report, cells)
+        before = dict(report.cells)
+        report.cells = _complete(cells)
+        drafting.fill_empty_sections(report)
+        report.generated_at = timezone.now()
+        report.generated_by = by
+        _after_content_change(report)
+        report.save()
+        changed = {k: [before.get(k), report.cells.get(k)] for k in structure.ALL_KEYS if before.get(k) != report.cells.get(k)}
+        log_action(report, "reports.generated", by=by, data={"changed": changed, "failing": len(report.failing)})
+    return report
+
+
+def build_government_report(government: Organ, year: int, *, by) -> AnnualReport:
+    """The government-wide report (本级政府年度报告): the tables of every organ
+    below the government added up. Each organ's own report is used when it has
+    one (it carries the figures entered by hand); organs without a report are
+    counted from the platform's records. Blank + blank stays blank."""
+    from gongkai.reports import drafting
+
+    if government.kind != OrganKind.GOVERNMENT or not has_role(by, government, Role.DISCLOSURE_OFFICE):
+        raise NotAllowed(_("Only the disclosure office of a government builds the government-wide report."))
+    organs = list(Organ.objects.below(government).filter(is_active=True).order_by("path"))
+    reports = {
+        r.organ_id: r for r in AnnualReport.objects.official().filter(organ__in=organs, year=year, scope=ReportScope.ORGAN)
+    }
+    without = [o.pk for o in organs if o.pk not in reports or reports[o.pk].status == ReportStatus.NOT_STARTED]
+    counted = counting.count_tables(without, year) if without else {}
+    totals: dict = {}
+    sources = []
+    for organ in organs:
+        report = reports.get(organ.pk)
+        if report is not None and report.status != ReportStatus.NOT_STARTED:
+            values = report.values()
+            sources.append({"organ": organ.pk, "name": organ.name, "report": report.pk, "status": report.status})
+        else:
+            values = {k: structure.to_value(k, v) for k, v in counted.get(organ.pk, {}).items()}
+            sources.append({"organ": organ.pk, "name": organ.name, "report": None, "status": ReportStatus.NOT_STARTED})
+        for key in structure.ALL_KEYS:
+            value = values.get(key)
+            if value is not None:
+                totals[key] = (totals.get(key) or 0) + value
+    with transaction.atomic():
+        report = _lock(_get_or_create_official(government, year, ReportScope.GOVERNMENT, by))
+        if report.status != ReportStatus.NOT_STARTED:
+            _require_state(report, "edit")
+        report.cells = _complete({k: structure.to_json(k, v) for k, v in totals.items()})
+        report.sources = sources
+        drafting.fill_empty_sections(report)
+        report.generated_at = timezone.now()
+        report.generated_by = by
+        _after_content_change(report)
+        report.save()
+        log_action(report, "reports.aggregated", by=by, data={"organs": len(organs), "counted_from_records": len(without)})
+    return report
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+def set_manual_figure(report: AnnualReport, code: str, raw, *, by, source: str = FigureSource.ENTERED, source_file: str = "", note: str = "") -> AnnualReport:
+    if code not in structure.MANUAL_FIGURES:
+        raise DomainError(_("Unknown figure."), field="code")
+    require_edit(by, report.organ)
+    value = parse_figure(code, raw)
+    if source == FigureSource.SPREADSHEET and not source_file:
+        raise DomainError(_("Name the spreadsheet the figure comes from."), field="source_file")
+    with transaction.atomic():
+        report = _lock(report)
+        _require_state(report, "edit")
+        figure, _created = ManualFigure.objects.get_or_create(report=report, code=code)
+        old = None if figure.value is None else str(figure.value)
+        figure.value = value
+        figure.source = source
+        figure.source_file = source_file[:300]
+        figure.note = note[:300]
+        figure.entered_by = by
+        figure.save()
+        key = structure.MANUAL_KEYS[code]
+        report.cells = {**report.cells, key: structure.to_json(key, value)}
+        _after_content_change(report)
+        report.save()
+        log_action(
+            report,
+            "reports.figure_set",
+            by=by,
+            data={"figure": code, "old": old, "new": None if value is None else str(value), "source": source, "file": source_file},
+        )
+    return report
+
+
+def import_manual_figures(report: AnnualReport, upload, *, by) -> AnnualReport:
+    """Read 行政许可/行政处罚/行政强制/行政事业性收费 from a spreadsheet: the first
+    sheet, a label in one column and the figure in the next. All or nothing."""
+    import openpyxl
+
+    require_edit(by, report.organ)
+    try:
+        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
+    except Exception:
+        raise DomainError(_("The file is not an Excel workbook (.xlsx)."), field="file")
+    labels = {structure.T2_BY_CODE[c].label: c for c in structure.MANUAL_FIGURES}
+    found: dict[str, object] = {}
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        cells = list(row)
+        for i, cell in enumerate(cells[:-1]):
+            text = str(cell or "").strip()
+            for label, code in labels.items():
+                if text.startswith(label) and code not in found:
+                    found[code] = cells[i + 1]
+    if not found:
+        raise DomainError(_("No row named 行政许可, 行政处罚, 行政强制 or 行政事业性收费 was found in the first sheet."), field="file")
+    parsed = {code: parse_figure(code, raw) for code, raw in found.items()}  # validate everything before saving anything
+    name = getattr(upload, "name", "spreadsheet.xlsx")
+    with transaction.atomic():
+        for code, value in parsed.items():
+            report = set_manual_figure(report, code, "" if value is None else str(value), by=by, source=FigureSource.SPREADSHEET, source_file=name)
+    return report
+
+
+def set_texts(report: AnnualReport, *, by, overview: str, problems: str, other_matters: str) -> AnnualReport:
+    require_edit(by, report.organ)
+    limit = 50000
+    for field, text in (("overview", overview), ("problems", problems), ("other_matters", other_matters)):
+        if len(text) > limit:
+            raise DomainError(_("This section is longer than %(limit)s characters.") % {"limit": limit}, field=field)
+    with transaction.atomic():
+        report = _lock(report)
+        _require_state(report, "edit")
+        report.overview, report.problems, report.other_matters = overview.strip(), problems.strip(), other_matters.strip()
+        _after_content_change(report)
+        report.save()
+        log_action(report, "reports.texts_edited", by=by)
+    return report
+
+
+def run_checks(report: AnnualReport, *, by) -> AnnualReport:
+    require_edit(by, report.organ)
+    with transaction.atomic():
+        report = _lock(report)
+        report.findings = checks.run(report)
+        report.checked_at = timezone.now()
+        if report.status in (ReportStatus.DRAFT, ReportStatus.CHECKED):
+            report.status = ReportStatus.CHECKED if not report.failing else ReportStatus.DRAFT
+        report.save()
+        log_action(report, "reports.checked", by=by, data={"failing": [f"{f['rule']}:{f['where']}" for f in report.failing]})
+    return report
+
+
+def override_checks(report: AnnualReport, *, by, reason: str) -> AnnualReport:
+    """A named leader accepts publication despite failing checks, in writing."""
+    if not has_role(by, report.organ, *OVERRIDE_ROLES):
+        raise NotAllowed(_("Only the principal or deputy leader of %(organ)s may override failing checks.") % {"organ": report.organ.name})
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise DomainError(_("Write the reason for overriding the checks (at least 10 characters)."), field="reason")
+    with transaction.atomic():
+        report = _lock(report)
+        if report.status in (ReportStatus.PUBLISHED, ReportStatus.NOT_STARTED):
+            _require_state(report, "edit")
+        report.findings = checks.run(report)
+        if not report.failing:
+            raise DomainError(_("Every check passes: there is nothing to override."))
+        report.override_by = by
+        report.override_reason = reason
+        report.override_at = timezone.now()
+        report.override_hash = report.content_hash()
+        report.save()
+        log_action(
+            report,
+            "reports.checks_overridden",
+            by=by,
+            reason=reason,
+            data={"failing": [f"{f['rule']}:{f['where']}" for f in report.failing]},
+        )
+    return report
+
+
+# --- sign-off and publication ------------------------------------------------------------------
+
+
+def _require_passing_or_overridden(report: AnnualReport) -> None:
+    report.findings = checks.run(report)
+    if report.failing and not report.override_valid:
+        raise DomainError(
+            _("%(count)s checks fail. Fix the data, or a leader must override the checks with a written reason.")
+            % {"count": len(report.failing)}
+        )
+
+
+def submit(report: AnnualReport, *, by) -> AnnualReport:
+    require_edit(by, report.organ)
+    with transaction.atomic():
+        report = _lock(report)
+        _require_state(report, "submit")
+        _require_passing_or_overridden(report)
+        signoff_services.open_signoff(
+            report,
+            organ=report.organ,
+            kind=SubjectKind.REPORT,
+            by=by,
+            title=report.display_title,
+            version=report.version,
+            content_hash=report.content_hash(),
+            important=False,
+        )
+        report.status = ReportStatus.SUBMITTED
+        report.return_comment = ""
+        report.save()
+        log_action(report, "reports.submitted", by=by, data={"version": report.version})
+    return report
+
+
+def pending_signoff(report: AnnualReport) -> Signoff | None:
+    return Signoff.objects.for_subject(report).pending().first()
+
+
+def decide(report: AnnualReport, *, by, decision: str, comment: str = "") -> AnnualReport:
+    signoff = pending_signoff(report)
+    if signoff is None:
+        raise InvalidTransition(_("The report is not waiting for sign-off."))
+    with transaction.atomic():
+        report = _lock(report)
+        _require_state(report, "signoff")
+        signoff = signoff_services.decide(signoff, by=by, decision=decision, comment=comment, content_hash=report.content_hash())
+        if signoff.status == SignoffStatus.APPROVED:
+            report.status = ReportStatus.APPROVED
+            log_action(report, "reports.signed_off", by=by, reason=comment)
+        elif signoff.status == SignoffStatus.RETURNED:
+            report.status = ReportStatus.RETURNED
+            report.return_comment = comment
+            log_action(report, "reports.returned_in_signoff", by=by, reason=comment)
+        report.save()
+    return report
+
+
+def publish(report: AnnualReport, *, by) -> AnnualReport:
+    """Publish in the organ's disclosure column (annual-report section): the DOCX and
+    PDF are rendered once, from the approved content, and kept."""
+    from gongkai.reports import exports
+
+    if not has_role(by, report.organ, *PUBLISH_ROLES):
+        raise NotAllowed(_("Only the disclosure office or web administrator of %(organ)s may publish.") % {"organ": report.organ.name})
+    with transaction.atomic():
+        report = _lock(report)
+        _require_state(report, "publish")
+        approved = Signoff.objects.for_subject(report).filter(status=SignoffStatus.APPROVED).order_by("-closed_at").first()
+        if approved is None or approved.content_hash != report.content_hash():
+            raise InvalidTransition(_("The report changed after it was signed off; it must be signed off again."))
+        _require_passing_or_overridden(report)
+        report.status = ReportStatus.PUBLISHED
+        report.published_at = timezone.now()
+        report.published_by = by
+        report.published_hash = report.content_hash()
+        slug = f"{report.organ.slug}-{report.year}-{report.scope}"
+        report.docx_file.save(f"{slug}.docx", ContentFile(exports.render_docx(report)), save=False)
+        report.pdf_file.save(f"{slug}.pdf", ContentFile(exports.render_pdf(report)), save=False)
+        report.save()
+        log_action(report, "reports.published", by=by, data={"late": report.is_late, "overridden": report.override_valid})
+        if report.is_late:
+            _flag_late(report)
+    return report
+
+
+def supervisor_return(report: AnnualReport, *, by, comment: str) -> AnnualReport:
+    """The supervising office returns an organ's report with comments."""
+    if not _supervises_from_above(by, report.organ):
+        raise NotAllowed(_("Only the supervising office above %(organ)s may return its report.") % {"organ": report.organ.name})
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(_("Say what must change when returning it."), field="comment")
+    with transaction.atomic():
+        report = _lock(report)
+        _require_state(report, "return")
+        signoff = pending_signoff(report)
+        if signoff is not None:
+            signoff_services.withdraw(signoff, by=by, reason=comment)
+        report.status = ReportStatus.RETURNED
+        report.return_comment = comment
+        report.save()
+        log_action(report, "reports.returned_by_supervisor", by=by, reason=comment)
+    send_notice(
+        _people(report.organ, Role.DISCLOSURE_OFFICE),
+        subject=_("Annual report returned: %(title)s") % {"title": report.display_title},
+        body=comment,
+        target=report,
+    )
+    return report
+
+
+def _supervises_from_above(user, organ: Organ) -> bool:
+    """A disclosure-office member of a government strictly above the organ."""
+    from gongkai.organs.permissions import _memberships
+
+    return any(
+        m.role == Role.DISCLOSURE_OFFICE and m.organ.kind == OrganKind.GOVERNMENT and organ.path.startswith(m.organ.path) and m.organ_id != organ.pk
+        for m in _memberships(user)
+    )
+
+
+# --- reminders and late publication ------------------------------------------------------------
+
+
+def _people(organ: Organ, *roles):
+    from gongkai.organs.models import Membership
+
+    return [m.user for m in Membership.objects.active().filter(organ=organ, role__in=roles).select_related("user")]
+
+
+def send_notice(recipients, *, subject: str, body: str, target) -> None:
+    """The one hook reports use to tell people something. Uses
+    ``gongkai.notify.notify`` when the notify app provides it; otherwise the
+    notice is logged (and the state change is in the audit trail either way)."""
+    try:
+        from gongkai.notify import notify  # type: ignore[attr-defined]
+    except ImportError:
+        notify = None
+    for user in recipients:
+        if notify is not None:
+            try:
+                notify(user, subject=subject, body=body)
+                continue
+            except TypeError:
+                log.warning("gongkai.notify.notify has an unexpected signature; notice logged instead")
+        log.info("notice to %s: %s — %s", user, subject, body)
+
+
+def _flag_late(report: AnnualReport) -> None:
+    updated = AnnualReport.objects.filter(pk=report.pk, late_flagged_at__isnull=True).update(late_flagged_at=timezone.now())
+    if not updated:
+        return
+    government = report.organ.parent.government if report.organ.parent_id else None
+    supervisors = _people(government, Role.DISCLOSURE_OFFICE) if government else []
+    log_action(report, "reports.late_flagged", by=None, data={"deadline": report.deadline.isoformat()})
+    send_notice(
+        supervisors,
+        subject=_("Annual report late: %(title)s") % {"title": report.display_title},
+        body=_("The deadline was %(deadline)s.") % {"deadline": report.deadline.isoformat()},
+        target=report,
+    )
+
+
+def send_reminders(today=None) -> dict:
+    """Daily job, idempotent. From 1 January, remind each organ's disclosure office
+    that last year's report is not yet published (once a day, claimed by a
+    conditional UPDATE); after the deadline, flag it to the supervising office once."""
+    today = today or timezone.localdate()
+    year = today.year - 1
+    counts = {"reminded": 0, "flagged": 0}
+    for organ in Organ.objects.active():
+        report = official_report(organ, year)
+        if report is None:
+            report, _created = AnnualReport.objects.get_or_create(
+                organ=organ, year=year, scope=ReportScope.ORGAN, origin=ReportOrigin.GENERATED, defaults={"status": ReportStatus.NOT_STARTED}
+            )
+        if report.status == ReportStatus.PUBLISHED:
+            continue
+        if today > report.deadline:
+            before = report.late_flagged_at
+            _flag_late(report)
+            report.refresh_from_db(fields=["late_flagged_at"])
+            counts["flagged"] += int(before is None and report.late_flagged_at is not None)
+            continue
+        claimed = AnnualReport.objects.filter(pk=report.pk).exclude(reminded_on=today).update(reminded_on=today)
+        if claimed:
+            counts["reminded"] += 1
+            send_notice(
+                _people(organ, Role.DISCLOSURE_OFFICE),
+                subject=_("Publish the %(year)s annual report by %(deadline)s") % {"year": year, "deadline": report.deadline.isoformat()},
+                body=_("Status: %(status)s.") % {"status": ReportStatus(report.status).label},
+                target=report,
+            )
+    return counts

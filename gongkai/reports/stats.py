@@ -1,0 +1,165 @@
+"""Statistics for the workspace dashboards (selectors only). Each chart is a
+plain table — labels and values — so the page works without JavaScript and
+the same data feeds the ECharts drawing and the Excel export."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from gongkai.reports import counting
+
+
+@dataclass
+class Chart:
+    code: str
+    title: str
+    kind: str  # bar, pie, line
+    label_header: str
+    value_header: str
+    labels: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def rows(self):
+        return list(zip(self.labels, self.values, strict=True))
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "title": self.title, "kind": self.kind, "labels": self.labels, "values": self.values}
+
+
+def _published(organ_ids, year):
+    from gongkai.catalogue.models import Item, ItemState
+
+    start, end = counting.year_bounds(year)
+    return Item.objects.filter(organ_id__in=organ_ids, state=ItemState.PUBLISHED, published_at__date__range=(start, end))
+
+
+def item_charts(organ_ids, year: int) -> list[Chart]:
+    items = _published(organ_ids, year)
+    by_month = dict(
+        (row["month"].month, row["n"])
+        for row in items.annotate(month=TruncMonth("published_at")).values("month").annotate(n=Count("pk")).order_by()
+    )
+    charts = [
+        Chart("items_month", _("Items published by month"), "line", _("Month"), _("Items"),
+              [f"{m}月" for m in range(1, 13)], [by_month.get(m, 0) for m in range(1, 13)]),
+    ]
+    for code, title, field_name, header in (
+        ("items_category", _("Items published by category"), "category__name", _("Category")),
+        ("items_topic", _("Items published by topic"), "topic__name", _("Topic")),
+        ("items_department", _("Items published by department"), "department__name", _("Department")),
+    ):
+        rows = items.values(field_name).annotate(n=Count("pk")).order_by("-n", field_name)
+        charts.append(
+            Chart(code, title, "bar", header, _("Items"),
+                  [r[field_name] or _("(none)") for r in rows], [r["n"] for r in rows])
+        )
+    policies = items.filter(category__is_policy=True).annotate(n=Count("interpretations")).order_by("-n", "title")
+    rows = list(policies.values_list("title", "n")[:30])
+    without = policies.filter(n=0).count() if rows else 0
+    charts.append(
+        Chart("interpretations", _("Interpretations per policy document"), "bar", _("Policy document"), _("Interpretations"),
+              [t[:40] for t, _n in rows], [n for _t, n in rows],
+              note=_("%(count)s policy documents have no interpretation.") % {"count": without})
+    )
+    return charts
+
+
+def application_charts(organ_ids, year: int) -> list[Chart]:
+    from gongkai.applications.models import Channel
+    from gongkai.applications.taxonomy import ApplicantType, Outcome
+
+    base = counting.applications_base(organ_ids)
+    if base is None:
+        return []
+    start, end = counting.year_bounds(year)
+    received = base.filter(received_on__range=(start, end))
+    closed = base.filter(closed_on__range=(start, end))
+    charts = []
+    for code, title, qs, field_name, choices, header in (
+        ("apps_channel", _("Applications received by channel"), received, "channel", Channel, _("Channel")),
+        ("apps_type", _("Applications received by applicant type"), received, "applicant_type", ApplicantType, _("Applicant type")),
+        ("apps_outcome", _("Applications closed by outcome"), closed, "outcome", Outcome, _("Outcome")),
+    ):
+        counts = dict(qs.values_list(field_name).annotate(n=Count("pk")).order_by())
+        labels = {c.value: str(c.label) for c in choices}
+        ordered = [(labels.get(k, k or _("(none)")), n) for k, n in counts.items()]
+        ordered.sort(key=lambda pair: -pair[1])
+        charts.append(Chart(code, title, "pie" if code != "apps_outcome" else "bar", header, _("Applications"),
+                            [p[0] for p in ordered], [p[1] for p in ordered]))
+    timed = closed.filter(due_on__isnull=False)
+    statutory_total = timed.count()
+    statutory_ok = timed.filter(closed_on__lte=F("due_on")).count()
+    internal = closed.filter(internal_due_on__isnull=False).annotate(first_draft=Min("replies__created_at"))
+    internal_total = internal.count()
+    internal_ok = internal.filter(first_draft__date__lte=F("internal_due_on")).count()
+
+    def share(ok, total):
+        return round(ok * 100 / total, 1) if total else 0
+
+    charts.append(
+        Chart("apps_timeliness", _("Timeliness of applications closed (share, %)"), "bar", _("Measure"), _("Share (%)"),
+              [_("Draft reply within the internal target"), _("Answered within the statutory limit")],
+              [share(internal_ok, internal_total), share(statutory_ok, statutory_total)],
+              note=_("Internal target: %(ok)s of %(total)s; statutory limit: %(sok)s of %(stotal)s.")
+              % {"ok": internal_ok, "total": internal_total, "sok": statutory_ok, "stotal": statutory_total})
+    )
+    return charts
+
+
+def organ_charts(organ_ids, year: int) -> list[Chart]:
+    """Across organs: items published and applications received per organ."""
+    from gongkai.organs.models import Organ
+
+    names = dict(Organ.objects.filter(pk__in=organ_ids).values_list("pk", "name"))
+    items = dict(_published(organ_ids, year).values_list("organ_id").annotate(n=Count("pk")).order_by())
+    charts = [Chart("organs_items", _("Items published by organ"), "bar", _("Organ"), _("Items"),
+                    [names[o] for o in organ_ids], [items.get(o, 0) for o in organ_ids])]
+    base = counting.applications_base(organ_ids)
+    if base is not None:
+        start, end = counting.year_bounds(year)
+        apps = dict(base.filter(received_on__range=(start, end)).values_list("organ_id").annotate(n=Count("pk")).order_by())
+        charts.append(Chart("organs_apps", _("Applications received by organ"), "bar", _("Organ"), _("Applications"),
+                            [names[o] for o in organ_ids], [apps.get(o, 0) for o in organ_ids]))
+    return charts
+
+
+def dashboard(organ_ids, year: int, *, across: bool) -> list[Chart]:
+    charts = item_charts(organ_ids, year) + application_charts(organ_ids, year)
+    if across:
+        charts = organ_charts(organ_ids, year) + charts
+    return charts
+
+
+def to_xlsx(charts: list[Chart], *, title: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for chart in charts:
+        sheet = workbook.create_sheet(chart.code[:31])
+        sheet.append([title])
+        sheet.append([chart.title])
+        sheet.append([chart.label_header, chart.value_header])
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+        for label, value in chart.rows:
+            sheet.append([label, value])
+        if chart.note:
+            sheet.append([])
+            sheet.append([chart.note])
+        sheet.column_dimensions["A"].width = 48
+        sheet.column_dimensions["B"].width = 14
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+__all__ = ["Chart", "dashboard", "to_xlsx", "Q"]
