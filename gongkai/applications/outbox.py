@@ -21,48 +21,19 @@ def letter_kind(kind: str, outcome: str = "") -> str:
     return f"reply.{outcome}" if kind == "reply" else kind
 
 
-def _d(value) -> str:
-    return value.strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月") if value else ""
-
-
 def letter_context(application: Application, *, extra: dict | None = None) -> dict:
-    """The placeholders the letter templates use (see gongkai.letters.rendering.PLACEHOLDERS)."""
-    organ = application.organ
+    """The placeholder values (gongkai.letters.context) for this case and step."""
+    from gongkai.letters.context import context_for_application
+
     extra = dict(extra or {})
-    context = {
-        "tracking_number": application.tracking_number,
-        "applicant": application.applicant_name,
-        "name": application.applicant_name,
-        "subject": application.subject,
-        "received_on": _d(application.received_on),
-        "due_on": _d(application.due_on),
-        "correction_requested_on": _d(application.correction_requested_on),
-        "correction_deadline": _d(application.correction_deadline),
-        "correction_text": application.correction_text,
-        "extension_days": str(application.extension_days or ""),
-        "extension_reason": application.extension_reason,
-        "office": organ.office_name or organ.name,
-        "organ_phone": organ.phone,
-    }
     fee = _fee(application)
-    if fee is not None:
-        context.update(
-            fee_amount=str(fee.amount), fee_scheme=str(fee.get_scheme_display()), pay_by=_d(fee.pay_by),
-            fee_explanation="\n".join(fee.explanation.get("text", [])),
-            payment_method=str(getattr(settings, "APPLICATIONS_PAYMENT_METHOD", "") or organ.address),
-        )
-    consultation = extra.pop("consultation", None)
-    if consultation is not None:
-        context.update(third_party=consultation.party, consultation_question=consultation.question,
-                       answer_due_on=_d(consultation.answer_due_on))
-    reply = extra.pop("reply", None)
-    if reply is not None:
-        context.update(
-            outcome=reply.outcome, decision=reply.body, legal_basis=reply.legal_basis,
-            documents=reply.documents_provided, other_organ=reply.other_organ,
-        )
-    context.update(extra)
-    return context
+    payment = str(getattr(settings, "APPLICATIONS_PAYMENT_METHOD", "") or "")
+    if not payment:
+        payment = _("at the disclosure office: %(address)s") % {"address": application.organ.address or application.organ.name}
+    return context_for_application(
+        application, reply=extra.pop("reply", None), fee=fee, consultation=extra.pop("consultation", None),
+        payment_method=payment, **extra,
+    )
 
 
 def _fee(application: Application):
@@ -73,10 +44,11 @@ def _fee(application: Application):
 
 def make_letter(application: Application, kind: str, *, by=None, extra: dict | None = None, for_applicant: bool = True) -> CaseLetter:
     """Render the organ's letter for this step and keep it with the case."""
-    from gongkai.letters import render_letter
+    from gongkai.letters.rendering import render_letter
 
+    reply = (extra or {}).get("reply")
     context = letter_context(application, extra=extra)
-    template = letter_kind(kind, context.get("outcome", ""))
+    template = letter_kind(kind, reply.outcome if reply is not None else "")
     docx, pdf, text = render_letter(template, organ=application.organ, context=context)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     base = f"{application.tracking_number}-{kind}-{stamp}"

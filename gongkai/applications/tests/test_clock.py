@@ -1,0 +1,96 @@
+"""The statutory clock: hand-checked due dates across Spring Festival and
+National Day make-up weekends, and properties of the arithmetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.applications import clock
+from gongkai.workdays.calendar import Period, WorkCalendar
+
+D = dt.date
+CALENDAR = WorkCalendar()
+
+# (date of receipt, reply due after 20 working days) — counted by hand from the State Council schedules.
+KNOWN_DUE_DATES = [
+    (D(2020, 1, 17), D(2020, 2, 21)),  # Spring Festival 2020 (extended to 2 Feb), make-up Sun 19 Jan
+    (D(2021, 2, 5), D(2021, 3, 10)),  # Spring Festival 2021: 11–17 Feb off, make-up Sun 7 Feb and Sat 20 Feb
+    (D(2023, 9, 27), D(2023, 10, 31)),  # Mid-Autumn + National Day 2023: 29 Sep–6 Oct off, make-up 7 and 8 Oct
+    (D(2024, 2, 2), D(2024, 3, 6)),  # Spring Festival 2024: 10–17 Feb off, make-up Sun 4 Feb and Sun 18 Feb
+    (D(2024, 9, 27), D(2024, 10, 30)),  # National Day 2024: 1–7 Oct off, make-up Sun 29 Sep and Sat 12 Oct
+    (D(2024, 10, 1), D(2024, 11, 1)),  # received on a holiday: day 1 is the first working day after it
+    (D(2026, 2, 13), D(2026, 3, 19)),  # Spring Festival 2026: 15–23 Feb off, make-up Sat 14 Feb and Sat 28 Feb
+    (D(2026, 9, 18), D(2026, 10, 22)),  # Mid-Autumn 25–27 Sep and National Day 1–7 Oct 2026, make-up Sun 20 Sep, Sat 10 Oct
+]
+
+
+@pytest.mark.parametrize(("received", "due"), KNOWN_DUE_DATES)
+def test_reply_due_after_twenty_working_days(received, due):
+    assert CALENDAR.add_working_days(received, clock.REPLY_DAYS).due == due
+
+
+def test_correction_notice_due_seven_working_days_after_receipt():
+    assert CALENDAR.add_working_days(D(2024, 9, 27), clock.CORRECTION_NOTICE_DAYS).due == D(2024, 10, 12)
+
+
+def test_consultation_period_is_not_counted():
+    plain = CALENDAR.add_working_days(D(2024, 3, 1), 20).due
+    excluded = CALENDAR.add_working_days(D(2024, 3, 1), 20, [Period(D(2024, 3, 11), D(2024, 3, 15), "consultation")]).due
+    assert (plain, excluded) == (D(2024, 3, 29), D(2024, 4, 8))  # 5 working days later; 4–6 Apr Qingming
+
+
+dates = st.dates(min_value=D(2005, 1, 1), max_value=D(2026, 10, 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=dates, days=st.integers(min_value=1, max_value=40))
+def test_due_date_is_a_working_day(start, days):
+    assert CALENDAR.is_working_day(CALENDAR.add_working_days(start, days).due)
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=dates, offset=st.integers(0, 60), length=st.integers(0, 30))
+def test_excluding_days_never_makes_a_deadline_earlier(start, offset, length):
+    period = Period(start + dt.timedelta(days=offset), start + dt.timedelta(days=offset + length))
+    assert CALENDAR.add_working_days(start, 20, [period]).due >= CALENDAR.add_working_days(start, 20).due
+
+
+@settings(max_examples=100, deadline=None)
+@given(start=dates, extension=st.integers(0, 20))
+def test_extension_adds_at_most_twenty_working_days(start, extension):
+    base = CALENDAR.add_working_days(start, 20).due
+    extended = CALENDAR.add_working_days(start, 20 + extension).due
+    assert CALENDAR.working_days_between(base, extended) == extension <= clock.MAX_EXTENSION_DAYS
+
+
+@pytest.mark.django_db
+def test_recomputing_a_deadline_is_idempotent(organ):
+    from gongkai.applications.tests.factories import received
+
+    application = received(organ, on=D(2024, 9, 27))
+    assert clock.apply(application) is False
+    assert application.due_on == D(2024, 10, 30)
+
+
+@pytest.mark.django_db
+def test_deadline_in_an_unloaded_year_is_provisional(organ):
+    from gongkai.applications.models import Application
+
+    application = Application(organ=organ, received_on=D(2026, 12, 15))
+    clock.apply(application)
+    assert application.due_explanation["provisional"] is True
+    assert application.due_explanation["reply"]["provisional_years"] == [2027]
+
+
+@pytest.mark.django_db
+def test_explanation_names_receipt_days_and_calendar(organ):
+    from gongkai.applications.tests.factories import received
+
+    application = received(organ, on=D(2024, 9, 27))
+    explanation = application.due_explanation
+    assert (explanation["received_on"], explanation["reply"]["working_days"], explanation["reply"]["sources"]) == (
+        "2024-09-27", 20, ["chinesecalendar"])
