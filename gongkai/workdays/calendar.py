@@ -154,7 +154,7 @@ class WorkCalendar:
             counted += 1
         else:
             raise ValueError("deadline too far away")
-        ordered = sorted(excluded, key=lambda p: p.start)
+        ordered = sorted(dict.fromkeys(excluded), key=lambda p: (p.start, p.end, p.reason))  # a period given twice is listed once
         return Deadline(
             start=start,
             working_days=days,
