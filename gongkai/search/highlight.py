@@ -27,7 +27,8 @@ def mark(text: str, words: list[str]) -> SafeString:
         out.append(f"<mark>{escape(match.group(0))}</mark>")
         last = match.end()
     out.append(escape(text[last:]))
-    return mark_safe("".join(out))
+    # Adjacent words (饮用 + 水源) read as one highlight.
+    return mark_safe("".join(out).replace("</mark><mark>", ""))
 
 
 def snippet(text: str, words: list[str], width: int = 140) -> SafeString:

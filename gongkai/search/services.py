@@ -26,14 +26,17 @@ def reindex_item(item_id: int) -> bool:
     """Put the item in the index as the public sees it now, or take it out
     when it is no longer public. Returns whether the item is in the index."""
     item = ix.indexable_items().filter(pk=item_id).first()
+    # By query, not by term: tantivy-py builds an i64 term from a Python int,
+    # which never matches the u64 id field.
+    entry = tantivy.Query.term_query(ix.SCHEMA, "id", int(item_id))
     if item is None:
         with ix.writer() as w:
-            w.delete_documents_by_term("id", item_id)
+            w.delete_documents_by_query(entry)
         return False
     fields = ix.item_fields(item, **ix.context_for_indexing())
     document = ix.make_document(ix.segment_fields(fields))
     with ix.writer() as w:
-        w.delete_documents_by_term("id", item_id)
+        w.delete_documents_by_query(entry)
         w.add_document(document)
     return True
 
