@@ -35,10 +35,12 @@ def check_deadlines(today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     calendar = current()
     summary = {"reminded": 0, "escalated": 0, "closed_uncorrected": 0, "closed_unpaid": 0}
-    for days in reminder_days():
-        limit = calendar.add_working_days(today, days).due
-        window = Application.objects.filter(status__in=CLOCK_STATES, due_on__gt=today, due_on__lte=limit).select_related("organ")
-        for application in window.iterator(chunk_size=500):
+    limits = [(days, calendar.add_working_days(today, days).due) for days in sorted(reminder_days())]
+    if limits:
+        window = Application.objects.filter(status__in=CLOCK_STATES, due_on__gt=today, due_on__lte=limits[-1][1])
+        for application in window.select_related("organ", "assignee").iterator(chunk_size=500):
+            # the nearest threshold only: a job that did not run at 3 days sends the 1-day reminder, not both
+            days = next(d for d, limit in limits if application.due_on <= limit)
             if _claim(application.pk, f"ahead_{days}", application.due_on):
                 with transaction.atomic():
                     outbox.deadline_ahead(application, days)

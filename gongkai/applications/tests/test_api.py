@@ -1,0 +1,75 @@
+"""The intake API for other channels (per-channel keys)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from gongkai.applications.api import issue_key
+from gongkai.applications.models import ApiChannel, Application, Status
+from gongkai.applications.tests.factories import person_data
+from gongkai.factories import OrganFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def channel(organ):
+    channel = ApiChannel.objects.create(name="微信公众号", key_prefix="tmp", key_hash="!")
+    channel.organs.add(organ)
+    return channel
+
+
+@pytest.fixture
+def key(channel):
+    return issue_key(channel)
+
+
+def post(client, key, **data):
+    return client.post(reverse("api:applications_api:create"), data, content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Channel {key}")
+
+
+def test_channel_files_an_application_waiting_for_confirmation(client, organ, key):
+    response = post(client, key, organ=organ.slug, **person_data())
+    assert response.status_code == 201 and response.json()["secret"]
+    assert Application.objects.get().status == Status.AWAITING_CONFIRMATION
+
+
+def test_repeated_external_reference_creates_one_application(client, organ, key):
+    post(client, key, organ=organ.slug, external_reference="wx-1", **person_data())
+    response = post(client, key, organ=organ.slug, external_reference="wx-1", **person_data())
+    assert response.status_code == 200 and Application.objects.count() == 1
+
+
+def test_wrong_key_is_refused(client, organ, key):
+    assert post(client, key + "x", organ=organ.slug, **person_data()).status_code in (401, 403)
+
+
+def test_no_key_is_refused(client, organ):
+    response = client.post(reverse("api:applications_api:create"), {"organ": organ.slug}, content_type="application/json")
+    assert response.status_code in (401, 403)
+
+
+def test_organ_not_allowed_for_the_channel_is_refused(client, key):
+    other = OrganFactory()
+    assert post(client, key, organ=other.slug, **person_data()).status_code == 403
+    assert not Application.objects.exists()
+
+
+def test_invalid_id_number_gets_a_field_error(client, organ, key):
+    response = post(client, key, organ=organ.slug, **person_data(id_number="110105194912310021"))
+    assert response.status_code == 400 and "id_number" in response.json()
+
+
+def test_channel_reads_status_of_its_own_application(client, organ, key):
+    number = post(client, key, organ=organ.slug, **person_data()).json()["tracking_number"]
+    response = client.get(reverse("api:applications_api:status", args=[number]), HTTP_AUTHORIZATION=f"Channel {key}")
+    assert response.json()["status"] == Status.AWAITING_CONFIRMATION
+
+
+def test_endpoint_is_in_the_openapi_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert "/api/applications/" in schema["paths"] and "ChannelKey" in schema["components"]["securitySchemes"]

@@ -1,0 +1,210 @@
+"""The public form, the applicant's case page and the staff workspace."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from gongkai.applications import services
+from gongkai.applications.models import Application, Status
+from gongkai.applications.tests.factories import VALID_CREDIT_CODE, organisation_data, person_data, received
+from gongkai.factories import member
+from gongkai.organs.models import Role
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "t" * 32
+
+
+def post_form(client, organ, token=TOKEN, **overrides):
+    data = {k: v for k, v in person_data(**overrides).items()}
+    data["form_token"] = token
+    return client.post(reverse("applications_public:form", args=[organ.slug]), data)
+
+
+def test_form_page_shows_every_applicant_type(client, organ):
+    page = client.get(reverse("applications_public:form", args=[organ.slug])).content.decode()
+    assert all(value in page for value in ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org"))
+
+
+def test_submission_shows_tracking_number_and_secret(client, organ):
+    response = post_form(client, organ)
+    page = client.get(response["Location"]).content.decode()
+    application = Application.objects.get()
+    assert application.tracking_number in page and 'id="secret"' in page
+
+
+def test_double_submission_creates_one_application(client, organ):
+    first = post_form(client, organ)
+    second = post_form(client, organ)
+    assert Application.objects.count() == 1 and first["Location"] == second["Location"]
+
+
+def test_invalid_resident_id_is_refused_with_the_field_named(client, organ):
+    response = post_form(client, organ, id_number="110105194912310021")
+    assert response.status_code == 200 and not Application.objects.exists()
+    assert "id_number" in response.context["form"].errors
+
+
+def test_invalid_credit_code_is_refused(client, organ):
+    data = organisation_data(id_number=VALID_CREDIT_CODE[:-1] + "0")
+    data["form_token"] = TOKEN
+    response = client.post(reverse("applications_public:form", args=[organ.slug]), data)
+    assert "id_number" in response.context["form"].errors and not Application.objects.exists()
+
+
+def test_missing_subject_is_refused(client, organ):
+    response = post_form(client, organ, subject="")
+    assert "subject" in response.context["form"].errors and not Application.objects.exists()
+
+
+def test_disguised_attachment_is_refused(client, organ):
+    data = person_data()
+    data["form_token"] = TOKEN
+    data["attachments"] = SimpleUploadedFile("id.png", b"#!/bin/sh\nrm -rf /\n")
+    response = client.post(reverse("applications_public:form", args=[organ.slug]), data)
+    assert "attachments" in response.context["form"].errors and not Application.objects.exists()
+
+
+def test_real_pdf_attachment_is_kept(client, organ):
+    data = person_data()
+    data["form_token"] = TOKEN
+    data["attachments"] = SimpleUploadedFile("id.pdf", b"%PDF-1.4\n%%EOF\n")
+    client.post(reverse("applications_public:form", args=[organ.slug]), data)
+    assert Application.objects.get().attachments.get().kind == "pdf"
+
+
+def _open_case(client, application, secret):
+    return client.post(reverse("applications_public:case_login"), {"tracking_number": application.tracking_number, "secret": secret})
+
+
+def test_case_page_opens_with_number_and_secret_and_masks_personal_data(client, organ):
+    result = services.submit_application(organ=organ, channel="web", data=person_data())
+    response = _open_case(client, result.application, result.secret)
+    page = client.get(response["Location"]).content.decode()
+    assert "1101****" in page and "11010519491231002X" not in page and "138****5678" in page
+
+
+def test_wrong_secret_and_unknown_number_get_the_same_message(client, organ):
+    result = services.submit_application(organ=organ, channel="web", data=person_data())
+    wrong = _open_case(client, result.application, "nope").context["form"].non_field_errors()
+    unknown = client.post(reverse("applications_public:case_login"), {"tracking_number": "X-1", "secret": "nope"}).context[
+        "form"].non_field_errors()
+    assert wrong == unknown
+
+
+def test_case_login_is_rate_limited(client, organ, settings):
+    settings.APPLICATIONS_CASE_LOGIN_ATTEMPTS = 3
+    result = services.submit_application(organ=organ, channel="web", data=person_data())
+    for _ in range(3):
+        _open_case(client, result.application, "wrong")
+    response = _open_case(client, result.application, result.secret)  # even the right secret waits now
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()[0].startswith(("Too many", "尝试次数过多"))
+
+
+def test_case_page_without_the_secret_is_not_found(client, organ):
+    result = services.submit_application(organ=organ, channel="web", data=person_data())
+    assert client.get(reverse("applications_public:case", args=[result.application.tracking_number])).status_code == 404
+
+
+def test_applicant_corrects_on_the_case_page(client, organ, clerk, recent_workday):
+    result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    services.request_correction(result.application, by=clerk, text="请补充年份")
+    _open_case(client, result.application, result.secret)
+    client.post(reverse("applications_public:correct", args=[result.application.tracking_number]), {"text": "2025年"})
+    result.application.refresh_from_db()
+    assert (result.application.status, result.application.correction_response) == (Status.IN_PROGRESS, "2025年")
+
+
+def test_applicant_downloads_the_correction_notice(client, organ, clerk, recent_workday):
+    result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    services.request_correction(result.application, by=clerk, text="请补充年份")
+    _open_case(client, result.application, result.secret)
+    letter = result.application.letters.get()
+    response = client.get(reverse("applications_public:letter", args=[result.application.tracking_number, letter.pk, "pdf"]))
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+
+
+# --- workspace ---------------------------------------------------------------------
+
+
+def test_queue_lists_the_organs_applications(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(clerk)
+    assert application.tracking_number in client.get(reverse("applications_ws:queue")).content.decode()
+
+
+def test_queue_is_refused_to_people_without_a_role(client, db):
+    from gongkai.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("applications_ws:queue")).status_code == 403
+
+
+def test_queue_of_another_organ_does_not_show(client, organ, clerk, outsider, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(outsider)
+    assert application.tracking_number not in client.get(reverse("applications_ws:queue") + "?view=all").content.decode()
+
+
+def test_case_detail_of_another_organ_is_refused(client, organ, clerk, outsider, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(outsider)
+    assert client.get(reverse("applications_ws:detail", args=[application.pk])).status_code == 403
+
+
+def test_case_detail_explains_the_deadline(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(clerk)
+    page = client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
+    assert application.due_on.isoformat() in page and "chinesecalendar" in page
+
+
+def test_action_by_the_wrong_role_is_refused(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(clerk)
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "extend"]), {"days": "5", "reason": "x"})
+    application.refresh_from_db()
+    assert response.status_code == 403 and application.extension_days == 0
+
+
+def test_decision_without_legal_basis_shows_a_message(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(clerk)
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "draft"]),
+                           {"outcome": "disclosed", "legal_basis": "", "body": "公开", "documents_provided": "x"}, follow=True)
+    assert not application.replies.exists()
+    assert any("legal basis" in str(m) or "法律依据" in str(m) for m in response.context["messages"])
+
+
+def test_staff_register_a_letter(client, organ, clerk):
+    client.force_login(clerk)
+    data = person_data(organ=organ.pk, channel="letter", received_on="2026-11-27")
+    response = client.post(reverse("applications_ws:register"), data)
+    application = Application.objects.get()
+    assert response.status_code == 302 and (application.channel, str(application.received_on)) == ("letter", "2026-11-27")
+
+
+def test_staff_register_needs_a_clerk_or_office(client, organ):
+    client.force_login(member(organ, Role.DEPUTY_LEADER))
+    assert client.get(reverse("applications_ws:register")).status_code == 403
+
+
+def test_excel_export_of_the_register(client, organ, clerk, recent_workday):
+    import openpyxl
+
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(clerk)
+    response = client.get(reverse("applications_ws:export") + "?view=all")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.active.cell(row=2, column=1).value == application.tracking_number
+
+
+def test_waiting_for_me_queue(client, organ, clerk, recent_workday):
+    application = services.claim(received(organ, on=recent_workday, by=clerk), by=clerk)
+    client.force_login(clerk)
+    assert application.tracking_number in client.get(reverse("applications_ws:queue") + "?view=mine").content.decode()
