@@ -251,15 +251,17 @@ def parse_blocks(blocks) -> Parsed:
     parsed = Parsed()
     paragraphs = [str(v) for kind, v in blocks if kind == "p"]
     rows = [_dedupe(row) for kind, v in blocks if kind == "table" for row in v]
-    for text in paragraphs[:6]:
-        if "年度报告" in text:
-            parsed.title = text.strip()
-            break
-    _read_texts(blocks, parsed)
+    titles = [t for t in paragraphs[:8] if re.search(r"\d{4}\s*年.*年度报告", t)] or [t for t in paragraphs[:8] if "年度报告" in t]
+    parsed.title = titles[0].strip() if titles else ""
     _read_table2(rows, parsed)
     _read_table3(rows, parsed)
     _read_table4(rows, parsed)
+    _read_texts(blocks, parsed)
     return parsed
+
+
+# Lines of the page around the report (site footer, toolbars) end the last section.
+PAGE_CHROME = re.compile(r"^(主办|承办|协办|网站标识码|版权所有|Copyright|ICP|京ICP|联系我们|【?打印|【?关闭|分享到|【字体|扫一扫)")
 
 
 def _read_texts(blocks, parsed: Parsed) -> None:
@@ -273,6 +275,9 @@ def _read_texts(blocks, parsed: Parsed) -> None:
         if matched:
             current = matched
             texts.setdefault(current, [])
+            continue
+        if PAGE_CHROME.match(text):
+            current = None
             continue
         if current in structure.TEXT_SECTIONS:
             texts[current].append(str(value).strip())

@@ -24,9 +24,19 @@ def category_for(row: str = "") -> Category:
     return Category.objects.get(code="GZDT")
 
 
+_authors: dict = {}
+
+
+def _author(organ):
+    user = _authors.get(organ.pk)
+    if user is None or not type(user).objects.filter(pk=user.pk).exists():
+        user = _authors[organ.pk] = UserFactory()
+    return user
+
+
 def item(organ, *, row: str = "", date_formed=dt.date(2025, 3, 1), validity=Validity.IN_FORCE, changed_on=None,
          state=ItemState.PUBLISHED, published_at=None, category=None, department=None, author=None, **extra) -> Item:
-    author = author or UserFactory()
+    author = author or _author(organ)
     published_at = published_at or timezone.make_aware(dt.datetime.combine(date_formed, dt.time(10)))
     return Item.objects.create(
         organ=organ,
