@@ -183,10 +183,10 @@ def claim(pk: int, *, now=None) -> bool:
     )
 
 
-def deliver(pk: int) -> str:
-    """Claim and send one notification. Returns its status afterwards
-    ("skipped" when another worker had it or it was not due)."""
-    if not claim(pk):
+def deliver(pk: int, *, now=None) -> str:
+    """Claim and send one notification. Returns its status afterwards as a
+    plain string ("skipped" when another worker had it or it was not due)."""
+    if not claim(pk, now=now):
         return "skipped"
     notification = Notification.objects.get(pk=pk)
     try:
@@ -198,14 +198,14 @@ def deliver(pk: int) -> str:
             status=Status.FAILED if gave_up else Status.RETRYING,
             attempts=F("attempts") + 1,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=None if gave_up else timezone.now() + backoff(attempts),
+            next_attempt_at=None if gave_up else (now or timezone.now()) + backoff(attempts),
         )
         logger.warning("notification %s attempt %s failed: %s", pk, attempts, exc)
-        return Status.FAILED if gave_up else Status.RETRYING
+        return Status.FAILED.value if gave_up else Status.RETRYING.value
     Notification.objects.filter(pk=pk, status=Status.SENDING).update(
         status=Status.SENT, attempts=F("attempts") + 1, sent_at=timezone.now(), next_attempt_at=None
     )
-    return Status.SENT
+    return Status.SENT.value
 
 
 def send_pending(*, limit: int = 500, now=None) -> dict[str, int]:
@@ -215,7 +215,7 @@ def send_pending(*, limit: int = 500, now=None) -> dict[str, int]:
     released = Notification.objects.stale(STALE_CLAIM, now=now).update(status=Status.RETRYING, next_attempt_at=now)
     counts: dict[str, int] = {"released": released}
     for pk in list(Notification.objects.due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]):
-        result = deliver(pk)
+        result = deliver(pk, now=now)
         counts[result] = counts.get(result, 0) + 1
     return counts
 

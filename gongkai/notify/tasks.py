@@ -15,7 +15,7 @@ def send_notification(self, pk: int) -> str:
     then (exponential backoff). In-process (no broker) the retry is left to the
     periodic ``send_pending_notifications``, so a request never waits on it."""
     result = services.deliver(pk)
-    if result == Status.RETRYING and not self.request.is_eager:
+    if result == Status.RETRYING.value and not self.request.is_eager:
         row = Notification.objects.only("attempts").get(pk=pk)
         raise self.retry(countdown=services.backoff(row.attempts).total_seconds())
     return str(result)
