@@ -1,0 +1,39 @@
+"""On PostgreSQL: 200 applicants submit the public form at once; every one
+gets an application, with distinct, consecutive tracking numbers."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from gongkai.applications.models import Application
+from gongkai.applications.tests.factories import person_data
+from gongkai.factories import OrganFactory
+
+SUBMISSIONS = 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_hundred_concurrent_submissions_get_consecutive_numbers():
+    organ = OrganFactory(code="CONC", slug="conc")
+    url = reverse("applications_public:form", args=[organ.slug])
+
+    def submit(n: int) -> int:
+        try:
+            data = person_data(subject=f"并发测试申请第{n}号")
+            data["form_token"] = f"concurrency-token-{n:04d}-abcdefgh"
+            return Client().post(url, data).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(pool.map(submit, range(SUBMISSIONS)))
+    numbers = sorted(Application.objects.filter(organ=organ).values_list("tracking_number", flat=True))
+    serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert codes == [302] * SUBMISSIONS
+    assert serials == list(range(1, SUBMISSIONS + 1))
