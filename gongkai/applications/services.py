@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.applications import clock
 from gongkai.applications.models import (
@@ -164,13 +165,13 @@ def next_tracking_number(organ: Organ, year: int) -> str:
 # --- intake ----------------------------------------------------------------------
 
 REQUIRED_FIELDS = {
-    "applicant_type": _("applicant type"),
-    "applicant_name": _("name"),
-    "id_type": _("identity document"),
-    "id_number": _("document number"),
-    "subject": _("information sought"),
-    "form_wanted": _("form wanted"),
-    "delivery_method": _("delivery wanted"),
+    "applicant_type": gettext_lazy("applicant type"),
+    "applicant_name": gettext_lazy("name"),
+    "id_type": gettext_lazy("identity document"),
+    "id_number": gettext_lazy("document number"),
+    "subject": gettext_lazy("information sought"),
+    "form_wanted": gettext_lazy("form wanted"),
+    "delivery_method": gettext_lazy("delivery wanted"),
 }
 TEXT_FIELDS = (
     "applicant_name", "id_number", "contact_person", "phone", "email", "address", "postcode",
@@ -210,7 +211,7 @@ def clean_applicant_data(data: dict) -> dict:
     elif clean["id_type"] == IdType.CREDIT_CODE:
         clean["id_number"] = validate_credit_code(clean["id_number"])
         if not clean["contact_person"]:
-            raise DomainError(_("Please fill in: %(field)s.") % {"field": _("contact person")}, field="contact_person")
+            raise DomainError(_("Please fill in: %(field)s.") % {"field": gettext_lazy("contact person")}, field="contact_person")
     if clean["form_wanted"] not in ("paper", "electronic"):
         raise DomainError(_("Choose paper or electronic form."), field="form_wanted")
     if clean["delivery_method"] not in DeliveryMethod.values:
@@ -230,7 +231,8 @@ def clean_applicant_data(data: dict) -> dict:
               "contact_person": 100, "id_number": 40, "external_reference": 100}
     for key, limit in limits.items():
         if len(clean[key]) > limit:
-            raise DomainError(_("%(field)s is too long (at most %(limit)d characters).") % {"field": key, "limit": limit}, field=key)
+            label = Application._meta.get_field(key).verbose_name
+            raise DomainError(_("%(field)s is too long (at most %(limit)d characters).") % {"field": label, "limit": limit}, field=key)
     if not clean["document_number"] and not clean["description"] and len(clean["subject"]) < 4:
         raise DomainError(
             _("Describe the information sought: its title, document number or a description."), field="description"
