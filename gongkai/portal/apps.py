@@ -39,8 +39,13 @@ def invalidate_item_pages(sender, item_id, organ_id=None, **kwargs):
     page_cache.bump(*sorted(names))
 
 
-def invalidate_everything(sender, **kwargs):
+def invalidate_everything(sender, instance=None, **kwargs):
     """Organs, topics or categories appear on every page."""
+    from django.core.cache import cache
+
+    from gongkai.organs.models import Organ
     from gongkai.portal import cache as page_cache
 
+    if isinstance(instance, Organ):
+        cache.delete(f"portal:slug:{instance.slug}")
     page_cache.bump("conf")

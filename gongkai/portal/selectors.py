@@ -37,14 +37,30 @@ def column_items(organ: Organ):
 
 
 def list_items(queryset):
-    return queryset.select_related("organ", "topic", "category").only(
-        "id", "title", "organ__name", "organ__short_name", "organ__slug", "topic__name", "topic__parent_id",
-        "category__name", "document_number", "index_number", "published_at", "validity", "date_formed", "summary",
-    ).order_by("-published_at", "-id")
+    return (
+        queryset.select_related("organ", "topic", "category")
+        .only(
+            "id",
+            "title",
+            "organ__name",
+            "organ__short_name",
+            "organ__slug",
+            "topic__name",
+            "topic__parent_id",
+            "category__name",
+            "document_number",
+            "index_number",
+            "published_at",
+            "validity",
+            "date_formed",
+            "summary",
+        )
+        .order_by("-published_at", "-id")
+    )
 
 
 def topic_with_descendants(topic_id: int) -> list[int]:
-    parents = dict(Topic.objects.values_list("pk", "parent_id"))
+    parents = {t.pk: t.parent_id for t in topics()}
     ids = {topic_id}
     changed = True
     while changed:
@@ -56,7 +72,40 @@ def topic_with_descendants(topic_id: int) -> list[int]:
     return sorted(ids)
 
 
+def _cached(name: str, compute, names=()):
+    """Small shared look-ups (topics, categories, organ lists), cached until
+    the configuration (or the given column) changes."""
+    key = f"portal:data:{page_cache.versions(['conf', *names])}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, 3600)
+    return value
+
+
+def organ_id_for_slug(slug: str) -> int | None:
+    key = f"portal:slug:{slug}"
+    organ_id = cache.get(key)
+    if organ_id is None:
+        organ_id = public_organs().filter(slug=slug).values_list("pk", flat=True).first() or 0
+        cache.set(key, organ_id, 300)
+    return organ_id or None
+
+
+def search_organs(organ: Organ | None) -> list[Organ]:
+    """The organs offered in a search page's organ filter."""
+    if organ is None:
+        return _cached("organs", lambda: list(public_organs().order_by("path")))
+    if organ.kind != OrganKind.GOVERNMENT:
+        return [organ]
+    return _cached(f"organs-below:{organ.pk}", lambda: list(public_organs().below(organ).order_by("path")))
+
+
 def topics() -> list[Topic]:
+    return _cached("topics", _topics)
+
+
+def _topics() -> list[Topic]:
     """Active topics in tree order: each top-level topic followed by its children."""
     active = list(Topic.objects.filter(is_active=True).select_related("parent"))
     children: dict[int, list[Topic]] = {}
@@ -73,8 +122,8 @@ def topics() -> list[Topic]:
     return ordered
 
 
-def categories():
-    return list(Category.objects.filter(is_active=True))
+def categories() -> list[Category]:
+    return _cached("categories", lambda: list(Category.objects.filter(is_active=True)))
 
 
 def cached_count(queryset, organ: Organ | None, label: str) -> int:
@@ -91,7 +140,12 @@ def cached_count(queryset, organ: Organ | None, label: str) -> int:
 
 def column_years(organ: Organ | None) -> list[int]:
     """The years in which the column published, newest first (two indexed
-    look-ups, not a scan)."""
+    look-ups, not a scan; cached until the column changes)."""
+    names = [page_cache.organ_key(organ.pk)] if organ else ["items"]
+    return _cached(f"years:{organ.pk if organ else 0}", lambda: _column_years(organ), names)
+
+
+def _column_years(organ: Organ | None) -> list[int]:
     qs = column_items(organ) if organ else Item.objects.published()
     newest = qs.order_by("-published_at").values_list("published_at", flat=True).first()
     oldest = qs.order_by("published_at").values_list("published_at", flat=True).first()

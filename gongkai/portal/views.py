@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.catalogue.models import Category, Item, Topic, Validity
+from gongkai.catalogue.models import Item, Topic, Validity
 from gongkai.organs.models import Organ, OrganKind
 from gongkai.portal import cache as page_cache
 from gongkai.portal import selectors
@@ -50,16 +50,21 @@ def choice_param(request, name: str, choices) -> str | None:
 
 
 def organ_or_404(slug: str) -> Organ:
-    return get_object_or_404(selectors.public_organs(), slug=slug)
+    organ = get_object_or_404(selectors.public_organs(), slug=slug)
+    organ.portal_government = organ.government  # looked up once per request
+    return organ
 
 
-def column_names(organ: Organ) -> list[str]:
-    return [page_cache.organ_key(organ.pk)]
+def slug_names(slug: str) -> list[str]:
+    """Cache version names for a column, found without touching the database
+    on a cache hit (an unknown slug renders, and 404s, uncached)."""
+    organ_id = selectors.organ_id_for_slug(slug)
+    return [page_cache.organ_key(organ_id)] if organ_id else ["unknown-organ"]
 
 
 def site_meta(request, organ: Organ | None, column_name: str, **extra) -> dict:
     """The meta tags government websites carry (SiteName, SiteIDCode, …)."""
-    government = organ.government if organ else None
+    government = organ.portal_government if organ else None
     site = government or organ
     site_id = (organ.site_id_code if organ else "") or (government.site_id_code if government else "")
     meta = {
@@ -80,7 +85,7 @@ def request_site_name() -> str:
 
 
 def base_context(request, organ: Organ | None, section: str) -> dict:
-    return {"organ": organ, "section": section, "government": organ.government if organ else None}
+    return {"organ": organ, "section": section, "government": organ.portal_government if organ else None}
 
 
 # --- landing page -----------------------------------------------------------------
@@ -111,9 +116,8 @@ def home(request):
 
 
 def column_home(request, organ_slug):
-    organ = organ_or_404(organ_slug)
-
     def render_page():
+        organ = organ_or_404(organ_slug)
         items = selectors.list_items(selectors.column_items(organ))
         context = base_context(request, organ, "home")
         context.update(
@@ -128,18 +132,19 @@ def column_home(request, organ_slug):
         )
         return render(request, "portal/column_home.html", context)
 
-    return page_cache.cached_page(request, column_names(organ), render_page)
+    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
 
 
 def guide(request, organ_slug):
     """政府信息公开指南 (Art. 12), generated from the organ's own data."""
-    organ = organ_or_404(organ_slug)
 
     def render_page():
+        organ = organ_or_404(organ_slug)
         context = base_context(request, organ, "guide")
-        roots = [t for t in selectors.topics() if t.parent_id is None]
+        all_topics = selectors.topics()
+        roots = [t for t in all_topics if t.parent_id is None]
         children: dict[int, list[Topic]] = {}
-        for topic in selectors.topics():
+        for topic in all_topics:
             if topic.parent_id:
                 children.setdefault(topic.parent_id, []).append(topic)
         context.update(
@@ -149,14 +154,14 @@ def guide(request, organ_slug):
         )
         return render(request, "portal/guide.html", context)
 
-    return page_cache.cached_page(request, column_names(organ), render_page)
+    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
 
 
 def catalogue(request, organ_slug):
     """政府信息公开目录, browsable by topic, category and year."""
-    organ = organ_or_404(organ_slug)
 
     def render_page():
+        organ = organ_or_404(organ_slug)
         all_topics = selectors.topics()
         all_categories = selectors.categories()
         topic_id = int_param(request, "topic")
@@ -191,12 +196,14 @@ def catalogue(request, organ_slug):
             topic=topic,
             category=category,
             year=year,
-            query_base=_query_without_page(request, {"topic": topic and topic.pk, "category": category and category.pk, "year": year}),
+            query_base=_query_without_page(
+                request, {"topic": topic and topic.pk, "category": category and category.pk, "year": year}
+            ),
             meta=site_meta(request, organ, _("Government information disclosure catalogue")),
         )
         return render(request, "portal/catalogue.html", context)
 
-    return page_cache.cached_page(request, column_names(organ), render_page)
+    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
 
 
 def _query_without_page(request, values: dict) -> str:
@@ -206,9 +213,8 @@ def _query_without_page(request, values: dict) -> str:
 
 
 def item_detail(request, organ_slug, pk):
-    organ = organ_or_404(organ_slug)
-
     def render_page():
+        organ = organ_or_404(organ_slug)
         item = get_object_or_404(
             Item.objects.published().select_related("organ", "topic", "topic__parent", "category", "department"),
             pk=pk,
@@ -234,7 +240,7 @@ def item_detail(request, organ_slug, pk):
         )
         return render(request, "portal/item.html", context)
 
-    return page_cache.cached_page(request, column_names(organ), render_page)
+    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
 
 
 # --- search ---------------------------------------------------------------------------
@@ -243,9 +249,7 @@ def item_detail(request, organ_slug, pk):
 def search(request, organ_slug=None):
     organ = organ_or_404(organ_slug) if organ_slug else None
     query = request.GET.get("q", "")[: search_services.MAX_QUERY_CHARS]
-    organs = list(selectors.public_organs().below(organ)) if organ and organ.kind == OrganKind.GOVERNMENT else (
-        [organ] if organ else list(selectors.public_organs())
-    )
+    organs = selectors.search_organs(organ)
     all_topics = selectors.topics()
     all_categories = selectors.categories()
     organ_filter = int_param(request, "organ")
@@ -307,7 +311,14 @@ def search(request, organ_slug=None):
         categories=all_categories,
         validities=Validity.choices,
         years=years,
-        selected={"organ": organ_filter, "topic": topic and topic.pk, "category": category and category.pk, "year": year, "validity": validity, "order": order},
+        selected={
+            "organ": organ_filter,
+            "topic": topic and topic.pk,
+            "category": category and category.pk,
+            "year": year,
+            "validity": validity,
+            "order": order,
+        },
         query_base=_query_without_page(request, params),
         page_numbers=_page_window(page, results.pages),
         start=(page - 1) * PER_PAGE + 1,

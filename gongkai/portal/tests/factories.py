@@ -8,9 +8,9 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from gongkai.accounts.models import User
 from gongkai.catalogue.models import Attachment, Category, Disclosure, Item, ItemState, Topic, Validity
 from gongkai.core.richtext import html_to_text
-from gongkai.accounts.models import User
 from gongkai.factories import OrganFactory
 
 

@@ -145,8 +145,13 @@ def test_department_column_holds_only_its_own_items(client, city):
 
 def test_catalogue_filters_by_topic_category_and_year(client, city):
     topic, category = TopicFactory(), CategoryFactory()
-    wanted = ItemFactory(organ=city["bureau"], topic=topic, category=category, title="想要的信息",
-                         published_at=timezone.make_aware(dt.datetime(2023, 5, 1, 9)))
+    wanted = ItemFactory(
+        organ=city["bureau"],
+        topic=topic,
+        category=category,
+        title="想要的信息",
+        published_at=timezone.make_aware(dt.datetime(2023, 5, 1, 9)),
+    )
     ItemFactory(organ=city["bureau"], topic=topic, category=category, title="别年的信息")
     html = client.get(f"/eco/catalogue/?topic={topic.pk}&category={category.pk}&year=2023").content.decode()
     assert wanted.title in html and "别年的信息" not in html and city["item"].title not in html
@@ -161,8 +166,12 @@ def test_catalogue_is_paginated(client, city):
 
 
 def test_repeal_notice_shows_its_explanation(client, city):
-    item = ItemFactory(organ=city["bureau"], validity=Validity.REPEALED, validity_changed_on=dt.date(2025, 1, 1),
-                       validity_note="已被《某市饮用水源保护条例》取代。")
+    item = ItemFactory(
+        organ=city["bureau"],
+        validity=Validity.REPEALED,
+        validity_changed_on=dt.date(2025, 1, 1),
+        validity_note="已被《某市饮用水源保护条例》取代。",
+    )
     html = client.get(f"/eco/items/{item.pk}/").content.decode()
     assert "本文件已废止" in html and "已被《某市饮用水源保护条例》取代。" in html and "2025-01-01" in html
 
@@ -196,7 +205,16 @@ def test_removed_attachments_are_not_shown(client, city):
 def test_guide_is_generated_from_the_organs_data(client, city):
     html = client.get("/eco/guide/").content.decode()
     bureau = city["bureau"]
-    for value in [bureau.office_name, bureau.address, bureau.office_hours, bureau.phone, bureau.fax, bureau.email, bureau.website, 'href="/apply/"']:
+    for value in [
+        bureau.office_name,
+        bureau.address,
+        bureau.office_hours,
+        bureau.phone,
+        bureau.fax,
+        bureau.email,
+        bureau.website,
+        'href="/apply/"',
+    ]:
         assert value in html
     assert "主动公开" in html and "依申请公开" in html
 
@@ -207,7 +225,7 @@ def test_search_page_highlights_the_query_words(client, city):
 
 
 def test_search_page_escapes_the_query(client, city):
-    html = client.get("/search/", {"q": '<script>alert(1)</script>'}).content.decode()
+    html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)" not in html
 
 
@@ -272,10 +290,12 @@ def test_publishing_refreshes_the_government_portal_above(client, city, django_c
 
 
 def test_publishing_leaves_other_columns_cached(client, city, django_capture_on_commit_callbacks):
-    other = OrganFactory(slug="edu")
+    OrganFactory(slug="edu")
     client.get("/edu/")
     existing = city["item"]
-    announce(ItemFactory(organ=city["bureau"], topic=existing.topic, category=existing.category), django_capture_on_commit_callbacks)
+    announce(
+        ItemFactory(organ=city["bureau"], topic=existing.topic, category=existing.category), django_capture_on_commit_callbacks
+    )
     assert client.get("/edu/")["X-Page-Cache"] == "hit"
 
 
@@ -314,17 +334,35 @@ def test_signed_in_staff_get_a_fresh_page(client, city):
 # --- bad input -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "page=abc", "page=0", "page=-1", "page=1.5", "page=99999999999999999999", "year=99999", "year=abc",
-        "topic=xyz", "topic=999999", "category=-3", "category=１", "validity=bogus", "order=bogus", "organ=abc",
-        "q=%00", "q=" + "长" * 5000, 'q="', "q=title:x", "q=((", "x=1&y=2", "page=&year=&topic=",
-    ],
-)
+BAD_QUERIES = [
+    "page=abc",
+    "page=0",
+    "page=-1",
+    "page=1.5",
+    "page=99999999999999999999",
+    "year=99999",
+    "year=abc",
+    "topic=xyz",
+    "topic=999999",
+    "category=-3",
+    "category=１",
+    "validity=bogus",
+    "order=bogus",
+    "organ=abc",
+    "q=%00",
+    "q=" + "长" * 5000,
+    'q="',
+    "q=title:x",
+    "q=((",
+    "x=1&y=2",
+    "page=&year=&topic=",
+]
+
+
 @pytest.mark.parametrize("path", ["/eco/catalogue/", "/city/catalogue/", "/eco/search/", "/search/", "/eco/", "/eco/guide/"])
-def test_bad_parameters_give_a_normal_page(client, city, path, query):
-    assert client.get(f"{path}?{query}").status_code == 200
+def test_bad_parameters_give_a_normal_page(client, city, path):
+    statuses = {query: client.get(f"{path}?{query}").status_code for query in BAD_QUERIES}
+    assert {q: code for q, code in statuses.items() if code != 200} == {}
 
 
 def test_a_page_beyond_the_last_is_not_found(client, city):

@@ -9,9 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from gongkai.catalogue.models import Disclosure, ItemState, Validity
+from gongkai.catalogue.models import Disclosure, Item, ItemState, Validity
 from gongkai.catalogue.signals import item_public_changed
-from gongkai.catalogue.models import Item
 from gongkai.factories import GovernmentFactory, OrganFactory
 from gongkai.portal.tests.factories import CategoryFactory, DraftFactory, ItemFactory, TopicFactory
 from gongkai.search import index as ix

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -40,10 +41,25 @@ class Command(BaseCommand):
 
         def batches():
             last = 0
-            qs = ix.indexable_items().only(
-                "id", "title", "body_text", "document_number", "keywords", "attachments_text", "organ_id",
-                "organ__path", "on_portal", "topic_id", "category_id", "published_at", "validity",
-            ).order_by("pk")
+            qs = (
+                ix.indexable_items()
+                .only(
+                    "id",
+                    "title",
+                    "body_text",
+                    "document_number",
+                    "keywords",
+                    "attachments_text",
+                    "organ_id",
+                    "organ__path",
+                    "on_portal",
+                    "topic_id",
+                    "category_id",
+                    "published_at",
+                    "validity",
+                )
+                .order_by("pk")
+            )
             while True:
                 items = list(qs.filter(pk__gt=last)[:batch])
                 if not items:
