@@ -35,10 +35,12 @@ def user():
 
 @pytest.fixture(autouse=True)
 def taxonomy():
-    parent = Topic.objects.create(name="工业、交通", code="T05")
-    Topic.objects.create(name="工业", code="T0501", parent=parent)
-    Category.objects.create(name="通知公告", code="TZGG")
-    Category.objects.create(name="行政规范性文件", code="GFXWJ", is_policy=True)
+    """The seeded topic tree and categories (created here too, should a test database lack them)."""
+    parent = Topic.objects.filter(name="工业、交通", parent=None).first() or Topic.objects.create(name="工业、交通", code="T06")
+    if not Topic.objects.filter(name="工业", parent=parent).exists():
+        Topic.objects.create(name="工业", code="T0601", parent=parent)
+    Category.objects.get_or_create(code="TZGG", defaults={"name": "通知公告"})
+    Category.objects.get_or_create(code="GFXWJ", defaults={"name": "行政规范性文件", "is_policy": True})
 
 
 def csv_file(*rows: str, encoding="utf-8", header=HEADER) -> io.BytesIO:

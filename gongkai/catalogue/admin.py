@@ -1,0 +1,60 @@
+"""Configuration of the catalogue (topics, categories, legal reasons) by the
+system administrator. Items are changed only through the workflow in the
+workspace, so the admin shows them read-only."""
+
+from django.contrib import admin
+
+from gongkai.catalogue.models import Category, IndexCounter, Item, Topic, WithholdingReason
+from gongkai.core.admin import NoDeleteAdmin
+from gongkai.organs.admin import AuditedAdmin
+
+
+@admin.register(Topic)
+class TopicAdmin(AuditedAdmin):
+    audit_prefix = "catalogue.topic"
+    list_display = ("__str__", "code", "sort", "is_active")
+    list_filter = ("is_active", "parent")
+    search_fields = ("name", "code")
+    ordering = ("code",)
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin):
+    audit_prefix = "catalogue.category"
+    list_display = ("name", "code", "is_policy", "is_interpretation", "annual_report_row", "sort", "is_active")
+    list_filter = ("is_policy", "is_interpretation", "is_active")
+    list_editable = ("sort",)
+    search_fields = ("name", "code")
+
+
+@admin.register(WithholdingReason)
+class WithholdingReasonAdmin(AuditedAdmin):
+    audit_prefix = "catalogue.reason"
+    list_display = ("text", "article", "applies_to", "sort", "is_active")
+    list_filter = ("applies_to", "is_active")
+    search_fields = ("text", "article")
+
+
+@admin.register(Item)
+class ItemAdmin(NoDeleteAdmin):
+    list_display = ("title", "organ", "category", "state", "index_number", "published_at")
+    list_filter = ("state", "disclosure", "validity", "category")
+    search_fields = ("title", "document_number", "index_number")
+    list_select_related = ("organ", "category")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndexCounter)
+class IndexCounterAdmin(NoDeleteAdmin):
+    list_display = ("organ", "year", "last_serial")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
