@@ -453,21 +453,21 @@ def _people(organ: Organ, *roles):
 
 
 def send_notice(recipients, *, subject: str, body: str, target) -> None:
-    """The one hook reports use to tell people something. Uses
-    ``gongkai.notify.notify`` when the notify app provides it; otherwise the
-    notice is logged (and the state change is in the audit trail either way)."""
+    """The one hook reports use to tell people something: ``gongkai.notify``'s
+    generic "message" event (in-app, plus e-mail/SMS as configured), linked to
+    the report in the workspace. The state change itself is in the audit trail."""
+    from django.urls import reverse
+
     try:
-        from gongkai.notify import notify  # type: ignore[attr-defined]
-    except ImportError:
+        from gongkai.notify.services import notify
+    except ImportError:  # the notify app is optional for the report itself
         notify = None
+    link = reverse("reports_ws:report", args=[target.pk])
     for user in recipients:
-        if notify is not None:
-            try:
-                notify(user, subject=subject, body=body)
-                continue
-            except TypeError:
-                log.warning("gongkai.notify.notify has an unexpected signature; notice logged instead")
-        log.info("notice to %s: %s — %s", user, subject, body)
+        if notify is None:
+            log.info("notice to %s: %s — %s", user, subject, body)
+            continue
+        notify(user, "message", {"title": subject, "text": f"{body}\n{link}"}, organ=target.organ, link=link)
 
 
 def _flag_late(report: AnnualReport) -> None:

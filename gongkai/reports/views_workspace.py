@@ -125,9 +125,11 @@ def _findings_view(report):
             cells += [{"key": k, "label": _("Last year: ") + structure.cell_label(k), "value": None, "other": True} for k in finding["right"]]
         else:
             cells += [{"key": k, "label": structure.cell_label(k), "value": structure.format_value(k, report.value(k))} for k in finding["right"]]
+        # Cells at 0 add nothing to a sum: name them by count, list the others.
+        shown = [c for c in cells if c.get("other") or c["key"] in finding["left"] or c["value"] not in ("0",)]
         suspects = checks.suspect_records(report, finding)
         view.append({
-            **finding, "text": checks.describe(finding), "cells": cells,
+            **finding, "text": checks.describe(finding), "cells": shown, "zero_count": len(cells) - len(shown),
             "blank_labels": [structure.cell_label(k) for k in finding["blank_cells"]],
             "suspects": list(suspects[1][:20]) if suspects else [], "suspect_kind": suspects[0] if suspects else "",
         })

@@ -210,3 +210,11 @@ def test_after_the_deadline_unpublished_reports_are_flagged_to_the_supervising_o
     second = services.send_reminders(D(2026, 2, 3))
     assert first["flagged"] >= 1 and second["flagged"] == 0
     assert services.official_report(bureau.organ, 2025).late_flagged_at is not None
+
+
+def test_the_supervising_office_is_notified_of_a_late_report():
+    from gongkai.notify.models import Notification
+
+    _government, supervisor, _bureau = supervised()
+    services.send_reminders(D(2026, 2, 2))
+    assert Notification.objects.filter(recipient=supervisor).exists()

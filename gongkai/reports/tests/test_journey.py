@@ -1,0 +1,104 @@
+"""The annual report through real pages in Debian's chromium: generate → see a
+failing check → fix the data → sign off → publish → the public page shows the
+report and offers the DOCX and PDF.
+
+"Fix the data" happens where it would in real life — on the application
+record (the applications app's own pages); this test corrects the record
+directly and then regenerates the report from the workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from gongkai.reports.tests.factories import Office, application
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "pass-for-tests-1"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield browser
+        browser.close()
+
+
+def login(browser, live_server, user):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_load_state()
+    return page
+
+
+def approve(browser, live_server, user, report_url):
+    page = login(browser, live_server, user)
+    page.goto(report_url)
+    page.select_option("#decide-form select[name=decision]", "approve")
+    page.locator("#decide-form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.context.close()
+
+
+def test_a_report_goes_from_generation_to_the_public_page(browser, live_server):
+    office = Office(name="某市交通运输局", slug="jtj")
+    application(office.organ, received_on=dt.date(2025, 3, 2), closed_on=dt.date(2025, 3, 20), outcome="disclosed")
+    defect = application(office.organ, received_on=dt.date(2025, 5, 6), closed_on=dt.date(2025, 5, 28), outcome="")
+
+    page = login(browser, live_server, office.office)
+    page.goto(f"{live_server.url}/workspace/reports/?year=2025")
+    page.locator(f"form[action$='/organ/{office.organ.pk}/2025/generate/'] button").click()
+    page.wait_for_load_state()
+    report_url = page.url
+    failed = page.locator("#checks li.failed[data-rule=R2]")
+    assert failed.count() == 2  # 自然人 and 总计
+    assert defect.tracking_number in failed.first.inner_text()
+    page.locator("#submit-report").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-error").count() == 1  # refused: checks fail
+
+    defect.outcome = "not_processed_repeat"  # the clerk records the outcome the case really had
+    defect.save()
+    page.locator("#regenerate").click()
+    page.wait_for_load_state()
+    assert page.locator("#checks li.failed").count() == 0
+    assert page.locator("#checks .badge.ok").count() == 1
+    page.locator("#submit-report").click()
+    page.wait_for_load_state()
+    page.context.close()
+
+    for person in (office.office, office.deputy, office.principal):
+        approve(browser, live_server, person, report_url)
+
+    page = login(browser, live_server, office.webadmin)
+    page.goto(report_url)
+    page.locator("#publish-report").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-success").count() == 1
+    page.context.close()
+
+    public = browser.new_context(locale="zh-CN").new_page()
+    public.goto(f"{live_server.url}/annual-reports/")
+    public.get_by_role("link", name="某市交通运输局2025年政府信息公开工作年度报告").click()
+    public.wait_for_load_state()
+    assert public.locator("h1.report-title").inner_text() == "某市交通运输局2025年政府信息公开工作年度报告"
+    assert public.locator("td[data-cell='t3.not_processed_repeat.total']").inner_text() == "1"
+    docx_link = public.locator("a[href$='report.docx']")
+    pdf_link = public.locator("a[href$='report.pdf']")
+    assert docx_link.count() == 1 and pdf_link.count() == 1
+    pdf = public.request.get(live_server.url + pdf_link.get_attribute("href"))
+    assert pdf.ok and pdf.body()[:4] == b"%PDF"
+    docx = public.request.get(live_server.url + docx_link.get_attribute("href"))
+    assert docx.ok and docx.body()[:2] == b"PK"
