@@ -111,15 +111,16 @@ class ItemForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        # Check the rules across fields even when some fields are already wrong,
+        # so the clerk sees every problem at once (but each field's first error only).
         try:
             data = {**services.DEFAULTS, **services.normalize(self.content())}
         except DomainError as error:
-            self.add_error(error.field, error.message)
+            self.add_error(error.field if error.field in self.fields else None, error.message)
             return cleaned
         for field, message in services.check_data(self.organ, data, item=self.item).items():
-            self.add_error(field if field in self.fields else None, message)
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
         return cleaned
 
     def add_domain_error(self, error: DomainError) -> None:

@@ -152,11 +152,11 @@ def item_new(request):
         raise PermissionDenied(_("Only clerks, the disclosure office and web administrators draft items."))
     organ_id = request.GET.get("organ") or request.POST.get("organ") or ""
     organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
+    if organ_id and organ is None:
+        raise PermissionDenied(_("You cannot draft items for this organ."))
     if organ is None and len(organs) == 1:
         organ = organs[0]
     if organ is None:
-        if organ_id:
-            raise PermissionDenied(_("You cannot draft items for this organ."))
         return render(request, "workspace/choose_organ.html", {"organs": organs})
     form = ItemForm(request.POST or None, request.FILES or None, organ=organ)
     if request.method == "POST" and form.is_valid():

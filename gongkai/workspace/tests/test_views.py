@@ -1,0 +1,264 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.catalogue import services
+from gongkai.catalogue.models import Disclosure, Item, ItemState, WithholdingReason
+from gongkai.catalogue.tests.factories import Office, category, docx_upload, topic
+from gongkai.factories import GovernmentFactory, OrganFactory, UserFactory, member
+from gongkai.organs.models import Role
+from gongkai.sensitive.models import FindingStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    return Office(OrganFactory(parent=GovernmentFactory()))
+
+
+@pytest.fixture
+def outsider():
+    return member(OrganFactory(), Role.CLERK, Role.WEB_ADMIN, Role.DEPARTMENT_HEAD, Role.CONFIDENTIALITY_REVIEWER)
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def form_data(**overrides):
+    data = {
+        "title": "关于做好汛期安全工作的通知", "date_formed": timezone.localdate().isoformat(), "topic": topic().pk,
+        "category": category().pk, "disclosure": Disclosure.ACTIVE, "disclosure_channels": "政府网站", "scope": "public",
+        "validity": "in_force", "body": "<p>正文</p>", "on_portal": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- Refusals: every view turns away the wrong person ------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(reverse("workspace:home"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["workspace:home", "workspace:items", "workspace:withheld", "workspace:uninterpreted", "workspace:audit"])
+def test_people_without_any_role_are_refused(client, name):
+    assert as_user(client, UserFactory()).get(reverse(name)).status_code == 403
+
+
+def test_drafting_is_refused_to_a_department_head(client, office):
+    assert as_user(client, office.head).get(reverse("workspace:item_new")).status_code == 403
+
+
+def test_drafting_for_another_organ_is_refused(client, office):
+    other = OrganFactory()
+    response = as_user(client, office.clerk).get(reverse("workspace:item_new") + f"?organ={other.pk}")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ["workspace:item", "workspace:item_edit", "workspace:item_review", "workspace:item_audit", "workspace:item_withdraw", "workspace:item_validity"])
+def test_item_pages_refuse_people_of_another_organ(client, office, outsider, name):
+    item = office.draft()
+    assert as_user(client, outsider).get(reverse(name, args=[item.pk])).status_code == 403
+
+
+def test_a_version_page_refuses_people_of_another_organ(client, office, outsider):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    assert as_user(client, outsider).get(reverse("workspace:item_version", args=[item.pk, 1])).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["workspace:item_submit", "workspace:item_publish", "workspace:item_revise"])
+def test_workflow_moves_refuse_people_of_another_organ(client, office, outsider, name):
+    item = office.draft()
+    assert as_user(client, outsider).post(reverse(name, args=[item.pk])).status_code == 403
+
+
+def test_editing_is_refused_to_a_reviewer(client, office):
+    item = office.draft()
+    assert as_user(client, office.head).get(reverse("workspace:item_edit", args=[item.pk])).status_code == 403
+
+
+def test_submitting_is_refused_to_a_reviewer(client, office):
+    item = office.draft()
+    assert as_user(client, office.head).post(reverse("workspace:item_submit", args=[item.pk])).status_code == 403
+    assert Item.objects.get().state == ItemState.DRAFT
+
+
+def test_removing_an_attachment_is_refused_to_a_reviewer(client, office):
+    item = office.draft()
+    attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload())
+    url = reverse("workspace:attachment_remove", args=[item.pk, attachment.pk])
+    assert as_user(client, office.head).post(url).status_code == 403
+
+
+def test_reviewing_is_refused_to_the_wrong_step(client, office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    assert as_user(client, office.deputy).get(reverse("workspace:item_review", args=[item.pk])).status_code == 403
+
+
+def test_publishing_is_refused_to_a_clerk(client, office):
+    item = office.approved()
+    assert as_user(client, office.clerk).post(reverse("workspace:item_publish", args=[item.pk])).status_code == 403
+    assert Item.objects.get().state == ItemState.APPROVED
+
+
+def test_revising_is_refused_to_a_reviewer(client, office):
+    item = office.published()
+    assert as_user(client, office.head).post(reverse("workspace:item_revise", args=[item.pk])).status_code == 403
+
+
+def test_changing_validity_is_refused_to_a_clerk(client, office):
+    item = office.published()
+    assert as_user(client, office.clerk).get(reverse("workspace:item_validity", args=[item.pk])).status_code == 403
+
+
+def test_withdrawing_is_refused_to_a_reviewer(client, office):
+    item = office.published()
+    assert as_user(client, office.head).get(reverse("workspace:item_withdraw", args=[item.pk])).status_code == 403
+
+
+def test_resolving_a_finding_is_refused_to_anyone_but_the_confidentiality_reviewer(client, office):
+    item = office.draft(body="<p>机密</p>")
+    services.submit(item, by=office.clerk)
+    finding = services.findings_of(item, 1).get()
+    url = reverse("workspace:finding_resolve", args=[finding.pk])
+    response = as_user(client, office.head).post(url, {"resolution": "false_positive", "note": "无"})
+    assert response.status_code == 403
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.OPEN
+
+
+def test_the_organ_audit_of_another_organ_is_refused(client, office, outsider):
+    response = as_user(client, outsider).get(reverse("workspace:audit") + f"?organ={office.organ.pk}")
+    assert response.status_code == 403
+
+
+# --- Supervision: read-only ------------------------------------------------------------
+
+
+def test_the_supervising_office_reads_items_below_it_without_actions(client, office):
+    supervisor = member(office.organ.parent, Role.DISCLOSURE_OFFICE)
+    item = office.approved()
+    response = as_user(client, supervisor).get(reverse("workspace:item", args=[item.pk]))
+    assert response.status_code == 200
+    assert reverse("workspace:item_publish", args=[item.pk]) not in response.content.decode()
+    assert as_user(client, supervisor).post(reverse("workspace:item_publish", args=[item.pk])).status_code == 403
+
+
+def test_the_withheld_register_shows_supervised_organs_and_not_others(client, office):
+    supervisor = member(office.organ.parent, Role.DISCLOSURE_OFFICE)
+    reason = WithholdingReason.objects.filter(applies_to=Disclosure.WITHHELD).first()
+    office.draft(title="内部事务安排", disclosure=Disclosure.WITHHELD, withholding_reason=reason, withholding_note="内部管理")
+    Office().draft(title="别处的内部信息", disclosure=Disclosure.WITHHELD, withholding_reason=reason, withholding_note="内部")
+    page = as_user(client, supervisor).get(reverse("workspace:withheld")).content.decode()
+    assert "内部事务安排" in page and reason.article in page
+    assert "别处的内部信息" not in page
+
+
+# --- Working pages ----------------------------------------------------------------------
+
+
+def test_a_clerk_creates_a_draft_with_an_attachment(client, office):
+    data = form_data(attachments=docx_upload("附件内容"))
+    response = as_user(client, office.clerk).post(reverse("workspace:item_new"), data)
+    item = Item.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("workspace:item", args=[item.pk])
+    assert item.attachments.get().text.startswith("附件内容")
+
+
+def test_bad_input_shows_translated_field_errors_and_saves_nothing(client, office):
+    data = form_data(title="", disclosure=Disclosure.WITHHELD)
+    response = as_user(client, office.clerk).post(reverse("workspace:item_new"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "该字段是必填项" in page
+    assert set(response.context["form"].errors) == {"title", "withholding_reason", "withholding_note"}
+    assert not Item.objects.exists()
+
+
+def test_a_rule_broken_across_fields_is_shown_on_the_field(client, office):
+    response = as_user(client, office.clerk).post(reverse("workspace:item_new"), form_data(disclosure=Disclosure.WITHHELD))
+    assert "withholding_reason" in response.context["form"].errors
+    assert not Item.objects.exists()
+
+
+def test_a_bad_attachment_saves_nothing(client, office):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = form_data(attachments=SimpleUploadedFile("a.pdf", b"not really a pdf"))
+    response = as_user(client, office.clerk).post(reverse("workspace:item_new"), data)
+    assert response.status_code == 200 and "attachments" in response.context["form"].errors
+    assert not Item.objects.exists()
+
+
+def test_the_home_page_lists_what_waits_for_each_person(client, office):
+    item = office.draft(title="待审核的通知")
+    services.submit(item, by=office.clerk)
+    assert "待审核的通知" in as_user(client, office.head).get(reverse("workspace:home")).content.decode()
+    assert "待审核的通知" not in as_user(client, office.deputy).get(reverse("workspace:home")).content.decode()
+
+
+def test_a_reviewer_returns_an_item_and_the_author_sees_the_comment(client, office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    signoff = services.pending_signoff(item)
+    url = reverse("workspace:item_review", args=[item.pk])
+    as_user(client, office.head).post(url, {"decision": "return", "comment": "请补充文号", "content_hash": signoff.content_hash})
+    assert Item.objects.get().state == ItemState.RETURNED
+    page = as_user(client, office.clerk).get(reverse("workspace:item", args=[item.pk])).content.decode()
+    assert "请补充文号" in page
+
+
+def test_the_review_page_shows_the_changes_since_the_previous_version(client, office):
+    item = office.draft(title="原标题")
+    services.submit(item, by=office.clerk)
+    services.review(item, by=office.head, decision="return", comment="改标题")
+    services.update_draft(item, by=office.clerk, data={"title": "新标题"})
+    services.submit(item, by=office.clerk)
+    page = as_user(client, office.head).get(reverse("workspace:item_review", args=[item.pk])).content.decode()
+    assert "<del>原</del>" in page and "<ins>新</ins>" in page
+
+
+def test_the_item_list_filters_by_search_term(client, office):
+    office.draft(title="防汛通知")
+    office.draft(title="招聘公告")
+    page = as_user(client, office.clerk).get(reverse("workspace:items") + "?q=防汛&state=bogus&organ=x&page=zz").content.decode()
+    assert "防汛通知" in page and "招聘公告" not in page
+
+
+def test_the_item_list_hides_other_organs(client, office):
+    Office().draft(title="别的机关的草稿")
+    assert "别的机关的草稿" not in as_user(client, office.clerk).get(reverse("workspace:items")).content.decode()
+
+
+def test_the_uninterpreted_list_shows_policies_without_interpretation(client, office):
+    office.published(title="某市促进就业若干措施", category=category("GFXWJ"))
+    assert "某市促进就业若干措施" in as_user(client, office.clerk).get(reverse("workspace:uninterpreted")).content.decode()
+
+
+def test_the_item_audit_trail_lists_every_move(client, office):
+    item = office.published()
+    page = as_user(client, office.clerk).get(reverse("workspace:item_audit", args=[item.pk])).content.decode()
+    assert "catalogue.submitted" in page and "catalogue.published" in page
+
+
+def test_publishing_from_the_page_shows_the_index_number(client, office):
+    item = office.approved()
+    response = as_user(client, office.webadmin).post(reverse("workspace:item_publish", args=[item.pk]), follow=True)
+    item.refresh_from_db()
+    assert item.index_number in response.content.decode()
+
+
+def test_repeal_from_the_page_needs_an_explanation(client, office):
+    item = office.published()
+    url = reverse("workspace:item_validity", args=[item.pk])
+    response = as_user(client, office.office).post(url, {"validity": "repealed", "on": timezone.localdate().isoformat(), "explanation": ""})
+    assert "explanation" in response.context["form"].errors
+    item.refresh_from_db()
+    assert item.validity == "in_force"
