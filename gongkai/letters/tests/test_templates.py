@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gongkai.applications.models import Application, Consultation, Fee, Reply
 from gongkai.core.audit import trail_for
@@ -70,7 +71,7 @@ def test_saving_is_audited_with_the_old_and_new_text(organ, office):
     ],
 )
 def test_a_bad_template_is_refused_naming_the_field_and_nothing_saved(organ, office, title, body, field, fragment):
-    with pytest.raises(DomainError) as error:
+    with translation.override("en"), pytest.raises(DomainError) as error:
         services.save_template(organ=organ, kind="receipt", title=title, body=body, by=office)
 
     assert error.value.field == field

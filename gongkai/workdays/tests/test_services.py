@@ -2,6 +2,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError
@@ -164,7 +165,7 @@ def test_a_file_may_list_the_last_days_of_the_previous_year(admin):
     ],
 )
 def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_saved(admin, data, fragment):
-    with pytest.raises(DomainError) as error:
+    with translation.override("en"), pytest.raises(DomainError) as error:
         services.load_holiday_cn(data, by=admin, reason="x")
 
     assert fragment in str(error.value.message)
@@ -233,3 +234,10 @@ def test_every_process_sees_a_change_after_the_cache_key_is_lost(admin):
     cache.delete(calendar.CACHE_KEY)  # evicted: the old snapshot must not be trusted
 
     assert not calendar.is_working_day(D(2026, 3, 2))
+
+
+def test_the_messages_are_in_chinese_by_default(admin):
+    with pytest.raises(DomainError) as error:
+        services.load_holiday_cn({"year": 2030, "days": []}, by=admin, reason="x")
+
+    assert error.value.message == "“days”为空：年度安排至少应列出法定节假日。"
