@@ -113,7 +113,7 @@ def check_template(title: str, body: str) -> None:
         unknown = sorted(placeholders_in(text) - set(PLACEHOLDERS))
         if unknown:
             raise DomainError(
-                _("Unknown placeholder: %(names)s. Use only the placeholders listed.") % {"names": ", ".join("{{%s}}" % n for n in unknown)},
+                _("Unknown placeholder: %(names)s. Use only the placeholders listed.") % {"names": ", ".join(f"{{{{{n}}}}}" for n in unknown)},
                 field=field,
             )
         if text.count("{{") != len(PLACEHOLDER.findall(text)):

@@ -141,7 +141,7 @@ def _years_range(years: set[int]):
 def _calendar_after(before: calendar.WorkCalendar, year: int, days: dict[dt.date, tuple[bool, str]]) -> calendar.WorkCalendar:
     overrides = dict(before.overrides)
     # Rows that came from an earlier file of this year and are not in the new one fall back to Monday–Friday.
-    for day, source in DayOverride.objects.filter(date__year=year, source=CalendarSource.HOLIDAY_CN).values_list("date", "source"):
+    for day in DayOverride.objects.filter(date__year=year, source=CalendarSource.HOLIDAY_CN).values_list("date", flat=True):
         if day not in days:
             overrides[day] = day.weekday() < 5
     for day, (working, _name) in days.items():
