@@ -47,21 +47,20 @@ def excluded_periods(application) -> list[Period]:
             if end < consultation.sent_on:
                 end = consultation.sent_on
             periods.append(Period(consultation.sent_on, end, f"consultation:{consultation.kind}:{consultation.party}"))
-        fee = getattr(application, "fee", None) if _has_fee(application) else None
-        if fee is not None and fee_time_excluded():
+        fee = _fee_of(application) if fee_time_excluded() else None
+        if fee is not None:
             end = fee.paid_on or fee.pay_by
             periods.append(Period(fee.notified_on, max(end, fee.notified_on), "fee"))
     return periods
 
 
-def _has_fee(application) -> bool:
+def _fee_of(application):
     from gongkai.applications.models import Fee
 
     try:
-        application.fee
+        return application.fee
     except Fee.DoesNotExist:
-        return False
-    return True
+        return None
 
 
 def compute(application, *, calendar: WorkCalendar | None = None) -> Clock | None:

@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.models import Channel, ConsultationKind, DeliveryMethod, FormWanted, IdType
-from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.applications.services import REQUIRED_FIELDS
+from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.core.errors import DomainError
 
 

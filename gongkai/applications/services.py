@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,7 +29,6 @@ from gongkai.applications.models import (
     Application,
     ApplicationAttachment,
     AttachmentPurpose,
-    CaseLetter,
     Channel,
     Consultation,
     ConsultationAnswer,

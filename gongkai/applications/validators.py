@@ -18,7 +18,7 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def resident_id_check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 
@@ -39,7 +39,7 @@ def validate_resident_id(value: str) -> str:
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31]
 
 

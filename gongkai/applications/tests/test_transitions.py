@@ -407,9 +407,9 @@ def test_every_move_is_audited(running, clerk):
 
 
 def test_calendar_change_recomputes_running_deadlines(organ, clerk, django_capture_on_commit_callbacks):
+    from gongkai.workdays.calendar import invalidate
     from gongkai.workdays.models import CalendarSource, DayOverride
     from gongkai.workdays.signals import calendar_changed
-    from gongkai.workdays.calendar import invalidate
 
     application = services.claim(received(organ, on=dt.date(2026, 11, 20), by=clerk), by=clerk)
     before = application.due_on
