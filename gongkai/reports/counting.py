@@ -37,6 +37,19 @@ def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def month_start(year: int, month: int) -> datetime.datetime:
+    """Local midnight of the first day of a month, as an aware datetime (index-friendly bounds for published_at)."""
+    from django.utils import timezone
+
+    if month == 13:
+        year, month = year + 1, 1
+    return timezone.make_aware(datetime.datetime(year, month, 1))
+
+
+def published_in_year(year: int) -> Q:
+    return Q(published_at__gte=month_start(year, 1), published_at__lt=month_start(year + 1, 1))
+
+
 # --- models of other apps, imported lazily ----------------------------------------
 
 

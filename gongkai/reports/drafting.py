@@ -23,8 +23,7 @@ def _organ_ids(report) -> list[int]:
 def proactive_figures(organ_ids, year: int) -> dict:
     from gongkai.catalogue.models import Item, ItemState
 
-    start, end = counting.year_bounds(year)
-    published = Item.objects.filter(organ_id__in=organ_ids, state=ItemState.PUBLISHED, published_at__date__range=(start, end))
+    published = Item.objects.filter(counting.published_in_year(year), organ_id__in=organ_ids, state=ItemState.PUBLISHED)
     by_category = list(published.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name"))
     interpretations = published.filter(category__is_interpretation=True)
     by_form = dict(interpretations.values_list("interpretation_kind").annotate(n=Count("pk")).order_by())

@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Min, Q
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from gongkai.reports import counting
@@ -36,16 +35,17 @@ class Chart:
 def _published(organ_ids, year):
     from gongkai.catalogue.models import Item, ItemState
 
-    start, end = counting.year_bounds(year)
-    return Item.objects.filter(organ_id__in=organ_ids, state=ItemState.PUBLISHED, published_at__date__range=(start, end))
+    return Item.objects.filter(counting.published_in_year(year), organ_id__in=organ_ids, state=ItemState.PUBLISHED)
 
 
 def item_charts(organ_ids, year: int) -> list[Chart]:
     items = _published(organ_ids, year)
-    by_month = dict(
-        (row["month"].month, row["n"])
-        for row in items.annotate(month=TruncMonth("published_at")).values("month").annotate(n=Count("pk")).order_by()
-    )
+    # Twelve conditional counts in one scan: index-friendly, no per-row date function.
+    by_month = items.aggregate(**{
+        str(m): Count("pk", filter=Q(published_at__gte=counting.month_start(year, m), published_at__lt=counting.month_start(year, m + 1)))
+        for m in range(1, 13)
+    })
+    by_month = {int(k): v for k, v in by_month.items()}
     charts = [
         Chart("items_month", _("Items published by month"), "line", _("Month"), _("Items"),
               [f"{m}月" for m in range(1, 13)], [by_month.get(m, 0) for m in range(1, 13)]),
