@@ -35,8 +35,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db import connection, transaction
+from celery import shared_task
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,6 +228,11 @@ def parse_datetime(value) -> dt.datetime | None:
     text = str(value).strip()
     if not text:
         return None
+    if len(text) in (10, 16, 19) and text[4] == "-" and text[:4].isdigit():
+        try:  # the common ISO form, read in C
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
         raise ValueError(text)
@@ -443,6 +448,13 @@ class _Validator:
 
 BATCH = 5000
 
+try:
+    import psycopg
+
+    INTEGRITY_ERRORS: tuple[type[BaseException], ...] = (IntegrityError, psycopg.IntegrityError)
+except ImportError:  # SQLite-only installs
+    INTEGRITY_ERRORS = (IntegrityError,)
+
 
 def _copy_escape(value) -> str:
     if value is None:
@@ -479,37 +491,65 @@ class _Writer:
             created_at=self.now,
             updated_at=self.now,
         )
-        self.pending: list[dict] = []
+        self.pending: list = []
         self.count = 0
-        self._copy = None
-        self._cursor = None
         self.max_serial: dict[int, int] = {}
+        self.tz = timezone.get_current_timezone()
+        self._copy = None
+        names = [f.attname for f in self.fields]
+        for name in self.VARIABLE:
+            del self.defaults[name]
+        self.line_template = [_copy_escape(self.defaults.get(name)) for name in names]
+        self.variable_positions = [(names.index(name), name) for name in self.VARIABLE]
+
+    VARIABLE = (
+        "title", "document_number", "keywords", "body", "body_text", "date_formed", "published_at", "topic_id",
+        "category_id", "validity", "validity_note", "validity_changed_on", "index_number", "index_year", "index_serial",
+    )
+
+    def _record(self, values: dict) -> dict:
+        published = values["published_at"]
+        changed = values["validity_changed_on"]
+        if values["index_year"] is not None:
+            year = values["index_year"]
+            if self.max_serial.get(year, 0) < values["index_serial"]:
+                self.max_serial[year] = values["index_serial"]
+        return {
+            "title": values["title"],
+            "document_number": values["document_number"],
+            "keywords": values["keywords"],
+            "body": values["body"],
+            "body_text": values["body_text"],
+            "date_formed": values["date_formed"].date(),
+            "published_at": published.replace(tzinfo=self.tz) if published.tzinfo is None else published,
+            "topic_id": values["topic"].pk,
+            "category_id": values["category"].pk,
+            "validity": values["validity"],
+            "validity_note": values["validity_note"],
+            "validity_changed_on": changed.date() if changed else None,
+            "index_number": values["index_number"],
+            "index_year": values["index_year"],
+            "index_serial": values["index_serial"],
+        }
 
     def add(self, values: dict) -> None:
-        record = dict(self.defaults)
-        tz = timezone.get_current_timezone()
-        published = values["published_at"]
-        record.update(
-            title=values["title"],
-            document_number=values["document_number"],
-            keywords=values["keywords"],
-            body=values["body"],
-            body_text=values["body_text"],
-            date_formed=values["date_formed"].date(),
-            published_at=timezone.make_aware(published, tz) if timezone.is_naive(published) else published,
-            topic_id=values["topic"].pk,
-            category_id=values["category"].pk,
-            validity=values["validity"],
-            validity_note=values["validity_note"],
-            validity_changed_on=values["validity_changed_on"].date() if values["validity_changed_on"] else None,
-            index_number=values["index_number"],
-            index_year=values["index_year"],
-            index_serial=values["index_serial"],
-        )
-        if record["index_year"] is not None:
-            year = record["index_year"]
-            self.max_serial[year] = max(self.max_serial.get(year, 0), record["index_serial"])
-        self.pending.append(record)
+        record = self._record(values)
+        if self.postgres:
+            # One COPY text line: the constant columns are escaped once, in __init__.
+            line = self.line_template.copy()
+            for position, name in self.variable_positions:
+                value = record[name]
+                if value is None:
+                    line[position] = "\\N"
+                elif isinstance(value, str):
+                    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+                    line[position] = value
+                else:
+                    line[position] = str(value)
+            self.pending.append("\t".join(line))
+        else:
+            self.pending.append(Item(**self.defaults, **record))
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -552,38 +592,51 @@ class _Writer:
             return
         records, self.pending = self.pending, []
         if self.postgres:
-            self._copy_rows(records)
+            self._copy_lines(records)
         else:
-            Item.objects.bulk_create(
-                [Item(**r) for r in records], batch_size=500
-            )
+            Item.objects.bulk_create(records, batch_size=500)
         self.count += len(records)
 
-    def _copy_rows(self, records: list[dict]) -> None:
+    def _copy_lines(self, lines: list[str]) -> None:
         if self._copy is None:
-            self._cursor = connection.cursor().cursor  # the psycopg cursor under Django's wrapper
+            from psycopg.copy import QueuedLibpqWriter
+
             columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-            self._copy_cm = self._cursor.copy(f"COPY {Item._meta.db_table} ({columns}) FROM STDIN")
-            self._copy = self._copy_cm.__enter__()
-        names = [f.attname for f in self.fields]
-        lines = []
-        for record in records:
-            lines.append("\t".join(_copy_escape(record[name]) for name in names))
+            self._cursor = connection.cursor()
+            raw = self._cursor.cursor
+            # One COPY for the whole file; the queued writer sends data from a thread,
+            # so PostgreSQL stores one batch while the next is being validated.
+            self._copy_context = raw.copy(
+                f"COPY {Item._meta.db_table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+            )
+            self._copy = self._copy_context.__enter__()
         self._copy.write(("\n".join(lines) + "\n").encode())
+
+    def abort(self, error: BaseException) -> None:
+        """End a COPY under way so the transaction can roll back."""
+        if self._copy is not None:
+            self._copy = None
+            try:
+                self._copy_context.__exit__(type(error), error, error.__traceback__)
+            except Exception:  # the COPY's own failure; the rollback follows
+                pass
 
     def finish(self) -> None:
         self.flush()
         if self._copy is not None:
-            self._copy_cm.__exit__(None, None, None)
             self._copy = None
+            self._copy_context.__exit__(None, None, None)
+            self._cursor.close()
 
 
-def _numbers_in_use(numbers: Iterable[str]) -> set[str]:
-    numbers = list(numbers)
+def _numbers_in_use(numbers: dict[str, int], *, up_to_pk: int) -> set[str]:
+    """Which of ``numbers`` items that existed before the import already use."""
     found: set[str] = set()
-    for start in range(0, len(numbers), 2000):
-        chunk = numbers[start : start + 2000]
-        found.update(Item.objects.filter(index_number__in=chunk).values_list("index_number", flat=True))
+    keys = list(numbers)
+    existing = Item.objects.filter(pk__lte=up_to_pk)
+    for start in range(0, len(keys), 2000):
+        chunk = keys[start : start + 2000]
+        found.update(existing.filter(index_number__in=chunk).values_list("index_number", flat=True))
     return found
 
 
@@ -591,8 +644,13 @@ class _Rollback(Exception):
     pass
 
 
-def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True) -> ImportReport:
+class _Conflict(Exception):
+    pass
+
+
+def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True, index: bool = True) -> ImportReport:
     """Validate (and, unless ``dry_run``, import) a catalogue file for ``organ``.
+    With ``index`` the imported items are then added to the search index.
 
     Raises ImportFileError when the file as a whole cannot be read. Bad rows
     are returned in the report; a real run with any bad row imports nothing."""
@@ -600,9 +658,9 @@ def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True
     report = ImportReport(dry_run=dry_run)
     rows = open_rows(stream, name)
     header = None
-    number = 0
+    first = 0
     for header_row in rows:
-        number += 1
+        first += 1
         if any(_cell(header_row, i) for i in range(len(header_row))):
             header = header_row
             break
@@ -610,14 +668,8 @@ def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True
         raise ImportFileError(_("The file is empty."))
     validator = _Validator(organ, header, report)
 
-    def report_taken(pending: dict[str, int]) -> None:
-        for taken in sorted(_numbers_in_use(pending), key=pending.get):
-            report.errors.append(
-                RowError(pending[taken], [_("The index number %(number)s is already used by an item in the catalogue.") % {"number": taken}])
-            )
-
-    def check_rows(writer: _Writer | None, number: int) -> None:
-        pending_numbers: dict[str, int] = {}
+    def check_rows(writer: _Writer | None) -> None:
+        number = first
         for row in rows:
             number += 1
             if not any(v not in (None, "") for v in row):
@@ -627,35 +679,48 @@ def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True
             if errors:
                 report.errors.append(RowError(number, errors))
                 continue
-            if values["index_number"]:
-                pending_numbers[values["index_number"]] = number
-                if len(pending_numbers) >= BATCH:
-                    report_taken(pending_numbers)
-                    pending_numbers = {}
-            else:
+            if not values["index_number"]:
                 report.numbered += 1
             if writer is not None and not report.errors:
                 writer.add(values)
-        report_taken(pending_numbers)
+        if writer is not None and not report.errors:
+            writer.finish()
+
+    def check_numbers(before: int) -> None:
+        # After the pass, in one sweep: a connection busy with COPY runs no other query.
+        numbers = validator.seen_numbers
+        for taken in sorted(_numbers_in_use(numbers, up_to_pk=before), key=numbers.get):
+            report.errors.append(
+                RowError(numbers[taken], [_("The index number %(number)s is already used by an item in the catalogue.") % {"number": taken}])
+            )
 
     if dry_run:
-        check_rows(None, number)
+        check_rows(None)
+        check_numbers(Item.objects.aggregate(last=Max("pk"))["last"] or 0)
     else:
         try:
             with transaction.atomic():
-                writer = _Writer(organ, by)
                 before = Item.objects.aggregate(last=Max("pk"))["last"] or 0
-                check_rows(writer, number)
+                writer = _Writer(organ, by)
+                try:
+                    check_rows(writer)
+                except BaseException as error:
+                    writer.abort(error)
+                    if not isinstance(error, INTEGRITY_ERRORS):
+                        raise
+                    raise _Conflict from None
+                check_numbers(before)
                 if report.errors:
                     raise _Rollback
-                writer.finish()
                 # Rows without an index number get theirs after every imported
                 # serial is known, so new numbers never collide with kept ones.
                 _raise_counters(organ, writer.max_serial)
                 writer.number_missing()
                 report.imported = writer.count
                 if report.imported:
-                    span = Item.objects.filter(organ=organ, pk__gt=before, published_by=by, state=ItemState.PUBLISHED).aggregate(first=Min("pk"), last=Max("pk"))
+                    span = Item.objects.filter(organ=organ, pk__gt=before, published_by=by, state=ItemState.PUBLISHED).aggregate(
+                        first=Min("pk"), last=Max("pk")
+                    )
                     log_action(
                         organ,
                         "catalogue.imported",
@@ -663,9 +728,20 @@ def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True
                         organ=organ,
                         data={"file": name, "rows": report.imported, "numbered": report.numbered, "first_id": span["first"], "last_id": span["last"]},
                     )
-                    transaction.on_commit(lambda: _after_import(organ.pk, span["first"], span["last"]))
+                    if index:
+                        transaction.on_commit(lambda: _after_import(organ.pk, span["first"], span["last"]))
         except _Rollback:
             report.imported = 0
+        except _Conflict:
+            # An index number already in the catalogue stopped the writing; a dry
+            # run over the file names the rows (nothing was written).
+            stream.seek(0)
+            report = run_import(stream, organ=organ, by=by, name=name, dry_run=True)
+            report.dry_run = False
+            if report.ok:
+                raise ImportFileError(
+                    _("An index number in the file was taken by another item during the import; check the file again.")
+                ) from None
     report.errors.sort(key=lambda e: e.row)
     report.seconds = (timezone.now() - started).total_seconds()
     return report
@@ -680,20 +756,26 @@ def _raise_counters(organ: Organ, max_serial: dict[int, int]) -> None:
             counter.save(update_fields=["last_serial"])
 
 
-def _after_import(organ_id: int, first_id: int, last_id: int) -> None:
-    """Make the imported items searchable: the search app's bulk hook when it has
-    one, else the per-item change signal."""
-    try:
-        from gongkai.search import indexing  # type: ignore[attr-defined]
-    except ImportError:
-        indexing = None
-    hook = getattr(indexing, "index_imported", None) if indexing else None
-    if hook is not None:
-        hook(organ_id=organ_id, first_id=first_id, last_id=last_id)
-        return
-    if getattr(settings, "IMPORT_SIGNAL_PER_ITEM", True):
-        from gongkai.catalogue.signals import item_public_changed
+@shared_task
+def index_imported(organ_id: int, first_id: int, last_id: int) -> int:
+    """Add a range of imported items to the search index in one writer
+    session (a writer per item would take hours for a large import)."""
+    from gongkai.search import index as ix
 
-        ids = Item.objects.filter(organ_id=organ_id, pk__gte=first_id, pk__lte=last_id).values_list("pk", flat=True)
-        for item_id in ids.iterator(chunk_size=5000):
-            item_public_changed.send(sender=Item, item_id=item_id, organ_id=organ_id)
+    context = ix.context_for_indexing()
+    items = ix.indexable_items().filter(organ_id=organ_id, pk__gte=first_id, pk__lte=last_id).order_by("pk")
+    done = 0
+    with ix.writer() as w:
+        for item in items.iterator(chunk_size=2000):
+            w.add_document(ix.make_document(ix.segment_fields(ix.item_fields(item, **context))))
+            done += 1
+    return done
+
+
+def _after_import(organ_id: int, first_id: int, last_id: int) -> None:
+    """Make the imported items searchable (in the background when Celery runs)."""
+    try:
+        from gongkai.search import index  # noqa: F401
+    except ImportError:  # no search app installed
+        return
+    index_imported.delay(organ_id, first_id, last_id)
