@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gongkai.applications.taxonomy import OUTCOME_GROUPS
 from gongkai.reports import structure
 from gongkai.reports.structure import (
     GROUP_LABELS,
@@ -21,7 +22,6 @@ from gongkai.reports.structure import (
     t3_key,
     t4_key,
 )
-from gongkai.applications.taxonomy import OUTCOME_GROUPS
 
 
 @dataclass

@@ -27,7 +27,7 @@ from gongkai.reports.models import (
     ReportStatus,
 )
 from gongkai.signoff import services as signoff_services
-from gongkai.signoff.models import Decision, Signoff, SignoffStatus, SubjectKind
+from gongkai.signoff.models import Signoff, SignoffStatus, SubjectKind
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from gongkai.reports import checks, services, structure
 from gongkai.reports.checks import check_values
