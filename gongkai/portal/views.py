@@ -220,7 +220,11 @@ def item_detail(request, organ_slug, pk):
             pk=pk,
             organ=organ,
         )
-        public = Item.objects.published().select_related("organ", "category")
+        public = (
+            Item.objects.published()
+            .select_related("organ")
+            .only("id", "title", "published_at", "interpretation_kind", "organ__slug", "organ__name", "organ__short_name")
+        )
         context = base_context(request, organ, "catalogue")
         context.update(
             item=item,
