@@ -1,7 +1,9 @@
 """A clerk drafts an item with an attachment, the department head returns
 it, the clerk edits and resubmits, the chain approves (the confidentiality
 reviewer resolving the finding in the attachment), the web administrator
-publishes — all through real pages in Debian's chromium."""
+publishes; an anonymous visitor then finds it in the organ's catalogue and
+by a Chinese search term and sees its index number and interpretation — all
+through real pages in Debian's chromium."""
 
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ def test_an_item_goes_from_draft_to_published_through_a_return(browser, live_ser
     page.fill("#id_document_number", "某环发〔2026〕8号")
     page.fill("#id_date_formed", (dt.date.today() - dt.timedelta(days=1)).isoformat())
     page.select_option("#id_topic", label="　生态环境")
-    page.select_option("#id_category", label="通知公告")
+    page.select_option("#id_category", label="行政规范性文件")
     page.fill("#id_keywords", "大气 检查")
     page.set_input_files("#id_attachments", str(attachment_file(tmp_path)))
     page.click("form button.primary[type=submit]")
@@ -146,3 +148,31 @@ def test_an_item_goes_from_draft_to_published_through_a_return(browser, live_ser
     page.click("a.button[href$='/audit/']")
     assert "catalogue.published" in page.content()
     page.context.close()
+
+    # An interpretation of the policy goes through the same chain (here through the services).
+    from gongkai.catalogue import services
+    from gongkai.catalogue.tests.factories import Office, category, item_data
+
+    chain = Office.__new__(Office)
+    chain.organ, chain.clerk, chain.head = organ, people[Role.CLERK], people[Role.DEPARTMENT_HEAD]
+    chain.secrecy, chain.deputy, chain.webadmin = people[Role.CONFIDENTIALITY_REVIEWER], people[Role.DEPUTY_LEADER], people[Role.WEB_ADMIN]
+    chain.principal = None  # the interpretation is not an important matter
+    interpretation = chain.draft(**{
+        **item_data(title="一图读懂大气污染防治专项检查", category=category("ZCJD")),
+        "interpretation_kind": "graphic", "interprets": [item],
+    })
+    services.submit(interpretation, by=chain.clerk)
+    services.publish(chain.approve_all(interpretation), by=chain.webadmin)
+
+    # An anonymous visitor finds the policy in the catalogue and by a Chinese search term.
+    visitor = browser.new_context(locale="zh-CN").new_page()
+    visitor.set_default_timeout(10_000)
+    visitor.goto(f"{live_server.url}/{organ.slug}/catalogue/")
+    visitor.click("text=关于2026年12月开展大气污染防治专项检查的通知")
+    assert item.index_number in visitor.inner_text("main")
+    assert "一图读懂大气污染防治专项检查" in visitor.inner_text("main")
+    visitor.goto(f"{live_server.url}/search/")
+    visitor.fill("#q", "大气污染")
+    visitor.press("#q", "Enter")
+    assert "关于2026年12月开展大气污染防治专项检查的通知" in visitor.inner_text("main")
+    visitor.context.close()
