@@ -6,11 +6,16 @@ from __future__ import annotations
 from gongkai.workdays import signals as workday_signals
 
 
-def recompute_after_calendar_change(sender, years=None, **kwargs) -> None:
+def recompute_after_calendar_change(sender, years=None, dates=None, reason="", **kwargs) -> None:
     from gongkai.applications.tasks import recompute_deadlines
     from gongkai.core.tasks import enqueue
 
-    enqueue(recompute_deadlines, sorted(int(y) for y in years) if years else None, "calendar_changed")
+    enqueue(
+        recompute_deadlines,
+        sorted(int(y) for y in years) if years else None,
+        f"calendar_changed: {reason}"[:200] if reason else "calendar_changed",
+        [d.isoformat() for d in sorted(dates)] if dates else None,
+    )
 
 
 workday_signals.calendar_changed.connect(recompute_after_calendar_change, dispatch_uid="applications.recompute_deadlines")

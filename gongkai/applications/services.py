@@ -986,13 +986,26 @@ def recompute_deadline(application: Application, *, by=None, reason: str = "") -
     return True
 
 
-def recompute_running(*, years=None, by=None, reason: str = "") -> int:
-    """Recompute running deadlines touching ``years`` (all when None). Idempotent."""
+def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> int:
+    """Recompute running deadlines a calendar change can affect. Idempotent.
+
+    A day whose status changed moves a deadline only when it lies after the
+    clock start and not after the old due date; a deadline marked provisional
+    may stop being so when its year is loaded. With neither ``dates`` nor
+    ``years`` every running deadline is recomputed."""
+    from django.db.models import Q
+
     queryset = Application.objects.running().filter(received_on__isnull=False)
-    if years:
-        years = sorted(set(int(y) for y in years))
-        earliest = dt.date(years[0] - 1, 1, 1)
-        queryset = queryset.filter(due_on__gte=earliest) | queryset.filter(due_on__isnull=True)
+    if dates:
+        dates = sorted(dates)
+        queryset = queryset.filter(
+            Q(clock_start__lt=dates[-1], due_on__gte=dates[0]) | Q(due_explanation__provisional=True)
+        )
+    elif years:
+        years = sorted({int(y) for y in years})
+        queryset = queryset.filter(
+            Q(due_on__year__gte=years[0] - 1, clock_start__year__lte=years[-1]) | Q(due_explanation__provisional=True)
+        )
     changed = 0
     for pk in queryset.values_list("pk", flat=True).iterator(chunk_size=2000):
         if recompute_deadline(Application(pk=pk), by=by, reason=reason or _("working-day calendar changed")):

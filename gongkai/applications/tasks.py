@@ -6,8 +6,11 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True)
-def recompute_deadlines(years: list[int] | None = None, reason: str = "") -> int:
+def recompute_deadlines(years: list[int] | None = None, reason: str = "", dates: list[str] | None = None) -> int:
     """Recompute running deadlines after the working-day calendar changed (audited per application)."""
+    import datetime as dt
+
     from gongkai.applications.services import recompute_running
 
-    return recompute_running(years=years, reason=reason)
+    days = [dt.date.fromisoformat(d) for d in dates] if dates else None
+    return recompute_running(years=years, dates=days, reason=reason)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("case/", views.case_login, name="case_login"),
     path("case/<str:tracking_number>/", views.case, name="case"),
     path("case/<str:tracking_number>/correct/", views.correct, name="correct"),
+    path("case/<str:tracking_number>/withdraw/", views.withdraw, name="withdraw"),
     path("case/<str:tracking_number>/letters/<int:letter_id>/<str:fmt>/", views.letter, name="letter"),
     path("<slug:slug>/", views.apply, name="form"),
     path("<slug:slug>/done/<str:token>/", views.done, name="done"),

@@ -152,6 +152,19 @@ def correct(request, tracking_number):
     return redirect(reverse("applications_public:case", kwargs={"tracking_number": application.tracking_number}))
 
 
+@require_POST
+def withdraw(request, tracking_number):
+    """The applicant withdraws the application (撤回申请)."""
+    application = _case_or_404(request, tracking_number)
+    try:
+        services.withdraw(application, reason=request.POST.get("reason", "")[:500])
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Your application was withdrawn."))
+    return redirect(reverse("applications_public:case", kwargs={"tracking_number": application.tracking_number}))
+
+
 def letter(request, tracking_number, letter_id, fmt):
     application = _case_or_404(request, tracking_number)
     item = get_object_or_404(CaseLetter, pk=letter_id, application=application, for_applicant=True)

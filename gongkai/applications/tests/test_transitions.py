@@ -428,3 +428,9 @@ def test_attachment_disguised_as_pdf_is_refused_and_nothing_saved(organ):
         services.submit_application(organ=organ, channel="web", data=person_data(), attachments=[fake])
     assert error.value.field == "attachments"
     assert not Application.objects.exists()
+
+
+def test_calendar_change_outside_a_deadline_leaves_it_alone(organ, clerk):
+    application = services.claim(received(organ, on=dt.date(2026, 11, 20), by=clerk), by=clerk)
+    assert services.recompute_running(dates=[dt.date(2026, 6, 1)]) == 0
+    assert "applications.deadline_recomputed" not in actions(application)

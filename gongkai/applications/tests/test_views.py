@@ -208,3 +208,11 @@ def test_waiting_for_me_queue(client, organ, clerk, recent_workday):
     application = services.claim(received(organ, on=recent_workday, by=clerk), by=clerk)
     client.force_login(clerk)
     assert application.tracking_number in client.get(reverse("applications_ws:queue") + "?view=mine").content.decode()
+
+
+def test_applicant_withdraws_on_the_case_page(client, organ, clerk, recent_workday):
+    result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    _open_case(client, result.application, result.secret)
+    client.post(reverse("applications_public:withdraw", args=[result.application.tracking_number]), {"reason": "已自行获取"})
+    result.application.refresh_from_db()
+    assert result.application.status == Status.WITHDRAWN
