@@ -21,7 +21,7 @@ def column_organ_ids(organ: Organ) -> list[int]:
     aggregates the organs below it."""
     if organ.kind != OrganKind.GOVERNMENT:
         return [organ.pk]
-    return list(Organ.objects.below(organ).values_list("pk", flat=True))
+    return _cached(f"organ-ids-below:{organ.pk}", lambda: list(Organ.objects.below(organ).values_list("pk", flat=True)))
 
 
 def column_items(organ: Organ):

@@ -41,7 +41,9 @@ def test_a_repeal_shows_its_explanation_on_the_cached_item_page(client, office, 
     url = f"/{office.organ.slug}/items/{item.pk}/"
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_validity(item, by=office.webadmin, validity=Validity.REPEALED, on=dt.date.today(), explanation="已被新规定取代。")
+        services.change_validity(
+            item, by=office.webadmin, validity=Validity.REPEALED, on=dt.date.today(), explanation="已被新规定取代。"
+        )
     assert "已被新规定取代。" in client.get(url).content.decode()
 
 
