@@ -28,7 +28,7 @@ def validate_template(template: str) -> None:
     if unknown:
         raise DomainError(
             _("Unknown field in the index number template: %(fields)s. Allowed: %(allowed)s.")
-            % {"fields": ", ".join("{%s}" % n for n in unknown), "allowed": ", ".join("{%s}" % f for f in FIELDS)},
+            % {"fields": ", ".join("{" + n + "}" for n in unknown), "allowed": ", ".join("{" + f + "}" for f in FIELDS)},
             field="index_template",
         )
     if "serial" not in names:

@@ -265,7 +265,7 @@ class ItemVersion(NoDeleteModel):
         return f"{self.item} v{self.number}"
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.item.organ_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
 
 

@@ -50,7 +50,7 @@ class MembershipInline(admin.TabularInline):
 class OrganForm(forms.ModelForm):
     class Meta:
         model = Organ
-        fields = "__all__"
+        fields = ("parent", "index_template")  # the admin adds the rest from its fieldsets
 
     def clean_index_template(self):
         template = self.cleaned_data["index_template"]
