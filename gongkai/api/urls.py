@@ -1,9 +1,23 @@
-from django.urls import include, path
+"""/api/: the public catalogue (read), the OA push (write), the schema.
+Other apps mount their own endpoints under /api/ in their own URL modules
+(e.g. disclosure on application); add them to this list with include()."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
 
 from gongkai.api import views
 
 app_name = "api"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("applications/", include("gongkai.applications.urls_api")),
+    path("", views.Docs.as_view(), name="home"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.Docs.as_view(), name="docs"),
+    path("items/", views.ItemList.as_view(), name="items"),
+    path("items/<int:pk>/", views.ItemDetail.as_view(), name="item"),
+    path("organs/", views.OrganList.as_view(), name="organs"),
+    path("topics/", views.TopicList.as_view(), name="topics"),
+    path("categories/", views.CategoryList.as_view(), name="categories"),
+    path("search/", views.Search.as_view(), name="search"),
+    path("oa/items/", views.Push.as_view(), name="push"),
+    path("oa/items/<int:pk>/", views.PushedItem.as_view(), name="pushed_item"),
 ]
