@@ -110,12 +110,14 @@ def sample_urls(seed: int = 7) -> dict[str, list[str]]:
     items = [f"/{slugs[organ]}/items/{pk}/" for pk, organ in rows if organ in slugs]
     lists = [f"/{slug}/catalogue/?page={page}" for page in range(1, 41) for _, slug in organs]
     rng.shuffle(lists)
+    lists_warm = [f"/{slug}/catalogue/?page={page}" for page in range(1, 11) for _, slug in organs]
     q = lambda words: [f"/search/?q={urllib.parse.quote(w)}" for w in words]  # noqa: E731
     return {
         "healthz": ["/healthz"],
         "list": lists,
+        "list-warm": lists_warm,
         "item-cold": items[:60000],
-        "item-warm": items[60000:62000] or items[:2000],
+        "item-warm": items[60000:61000] or items[:1000],
         "guide": [f"/{slug}/guide/" for _, slug in organs],
         "search-1": q(ONE_WORD),
         "search-2": q(TWO_WORD),
@@ -190,6 +192,40 @@ class RssSampler(threading.Thread):
             self.sample()
 
 
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / CLK  # utime + stime
+    return times
+
+
+def cpu_delta(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+
+
+def db_backends() -> list[int]:
+    """PostgreSQL backends serving the benchmark database (their process
+    title names it), so the database's CPU per request can be counted too."""
+    db = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if cmd.startswith(b"postgres: ") and f" {db} ".encode() in cmd:
+                pids.append(int(entry.name))
+    return pids
+
+
 def flush_cache(redis_url: str):
     """Empty the benchmark's own Redis database (only that one)."""
     import redis
@@ -216,6 +252,24 @@ def run_wrk(port: int, paths: list[str], duration: int, connections: int, thread
             result["rps"] = round(result["requests"] / result["duration_s"], 1)
             return result
     raise RuntimeError(f"wrk gave no result: {out.stdout}\n{out.stderr}")
+
+
+def warm_every(port: int, paths: list[str], limit_s: int = 240):
+    """Request every URL once (8 at a time, at most ``limit_s`` seconds) so
+    the measured run finds each page in the cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    deadline = time.monotonic() + limit_s
+
+    def get(path):
+        if time.monotonic() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
+                r.read()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(get, paths))
+    if time.monotonic() >= deadline:
+        print(f"warm-up stopped after {limit_s} s: not every page is cached", flush=True)
 
 
 def main():
@@ -248,9 +302,9 @@ def main():
     plan = [
         ("healthz", "healthz", False, 3),
         ("list-cold", "list", True, 0),
-        ("list-warm", "list", False, 0),
+        ("list-warm", "list-warm", False, -1),
         ("item-cold", "item-cold", True, 0),
-        ("item-warm", "item-warm", False, 10),
+        ("item-warm", "item-warm", False, -1),
         ("guide", "guide", False, 3),
         ("search-1", "search-1", False, 3),
         ("search-2", "search-2", False, 3),
@@ -270,14 +324,23 @@ def main():
             paths = urls[key]
             if flush:
                 flush_cache(redis_url)
-            if warmup:
+            if warmup == -1:
+                warm_every(args.port, paths)
+            elif warmup:
                 run_wrk(args.port, paths, warmup, args.connections)
+            app_before, db_before = cpu_seconds(server.workers()), cpu_seconds(db_backends())
             result = run_wrk(args.port, paths, args.duration, args.connections)
+            app_cpu = cpu_delta(app_before, cpu_seconds(server.workers()))
+            db_cpu = cpu_delta(db_before, cpu_seconds(db_backends()))
             result["distinct_urls"] = len(paths)
+            # CPU per request does not depend on what else the machine runs:
+            # 2 cores / (app + db CPU per request) bounds throughput on an idle machine.
+            result["app_cpu_ms_per_req"] = round(1000 * app_cpu / max(result["requests"], 1), 2)
+            result["db_cpu_ms_per_req"] = round(1000 * db_cpu / max(result["requests"], 1), 2)
             results[name] = result
             print(f"{name:14s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f}  p95 {result['p95_ms']:7.1f}  "
                   f"p99 {result['p99_ms']:7.1f} ms  errors {result['status_errors'] + result['timeouts'] + result['read_errors']}"
-                  f"  ({result['requests']} requests over {len(paths)} URLs)", flush=True)
+                  f"  ({result['requests']} requests over {len(paths)} URLs)  cpu/req app {result['app_cpu_ms_per_req']} ms db {result['db_cpu_ms_per_req']} ms", flush=True)
     finally:
         sampler.stopping.set()
         sampler.sample()
