@@ -88,6 +88,10 @@ def get_index() -> tantivy.Index:
                 with _file_lock():
                     index = tantivy.Index(SCHEMA, path=key, reuse=True)
                 handle = _Handle(index=index, last_reload=time.monotonic())
+                # One folder in production; tests switch folders per test, so
+                # let go of the old ones instead of keeping their files open.
+                while len(_handles) >= 2:
+                    _handles.pop(next(iter(_handles)))
                 _handles[key] = handle
     return handle.index
 
