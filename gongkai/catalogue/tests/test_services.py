@@ -426,3 +426,33 @@ def test_an_item_formed_more_than_20_working_days_ago_is_flagged(office):
 def test_a_published_item_is_not_flagged(office):
     item = office.published(date_formed=timezone.localdate() - dt.timedelta(days=40))
     assert item not in Item.objects.over_publication_limit()
+
+
+def test_repeal_and_withdrawal_signal_the_public_change(office, django_capture_on_commit_callbacks):
+    received = []
+
+    def handler(sender, item_id, organ_id, **kwargs):
+        received.append(item_id)
+
+    item = office.published()
+    item_public_changed.connect(handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.change_validity(item, by=office.office, validity=Validity.EXPIRED, on=timezone.localdate(), explanation="有效期届满")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.withdraw(item, by=office.office, reason="内容重复")
+    finally:
+        item_public_changed.disconnect(handler)
+    assert received == [item.pk, item.pk]
+
+
+def test_the_allowed_actions_follow_role_and_state(office):
+    item = office.draft()
+    assert services.allowed_actions(item, office.clerk) >= {"edit", "submit"}
+    assert services.allowed_actions(item, office.head) == set()
+    services.submit(item, by=office.clerk)
+    assert "review" in services.allowed_actions(item, office.head)
+    assert "review" not in services.allowed_actions(item, office.deputy)
+    item = office.approve_all(item)
+    assert "publish" in services.allowed_actions(item, office.webadmin)
+    assert "publish" not in services.allowed_actions(item, office.clerk)

@@ -262,3 +262,46 @@ def test_repeal_from_the_page_needs_an_explanation(client, office):
     assert "explanation" in response.context["form"].errors
     item.refresh_from_db()
     assert item.validity == "in_force"
+
+
+def test_the_home_page_offers_approved_items_to_the_publisher(client, office):
+    office.approved(title="待发布的通知")
+    page = as_user(client, office.webadmin).get(reverse("workspace:home")).content.decode()
+    assert "待发布的通知" in page and "/publish/" in page
+
+
+def test_the_home_page_shows_open_findings_to_the_confidentiality_reviewer(client, office):
+    item = office.draft(title="含有手机号的通知", body="<p>手机13812345678</p>")
+    services.submit(item, by=office.clerk)
+    page = as_user(client, office.secrecy).get(reverse("workspace:home")).content.decode()
+    assert "含有手机号的通知" in page and "#findings" in page
+
+
+def test_the_home_page_flags_items_over_the_art_26_limit(client, office):
+    import datetime as dt
+
+    office.draft(title="早已成文未发布", date_formed=timezone.localdate() - dt.timedelta(days=60))
+    assert "早已成文未发布" in as_user(client, office.clerk).get(reverse("workspace:home")).content.decode()
+
+
+def test_the_confidentiality_reviewer_resolves_a_finding_from_the_review_page(client, office):
+    item = office.draft(body="<p>机密</p>")
+    services.submit(item, by=office.clerk)
+    services.review(item, by=office.head, decision="approve")
+    finding = services.findings_of(item, 1).get()
+    next_url = reverse("workspace:item_review", args=[item.pk])
+    response = as_user(client, office.secrecy).post(
+        reverse("workspace:finding_resolve", args=[finding.pk]),
+        {"resolution": "false_positive", "note": "机构名称", "next": next_url},
+    )
+    assert response["Location"] == next_url
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.FALSE_POSITIVE
+
+
+def test_a_revision_from_the_page_opens_the_editor(client, office):
+    item = office.published()
+    response = as_user(client, office.clerk).post(reverse("workspace:item_revise", args=[item.pk]))
+    assert response["Location"] == reverse("workspace:item_edit", args=[item.pk])
+    item.refresh_from_db()
+    assert item.revision_state == "draft"
