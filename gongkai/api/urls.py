@@ -2,7 +2,7 @@
 Other apps mount their own endpoints under /api/ in their own URL modules
 (e.g. disclosure on application); add them to this list with include()."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from gongkai.api import views
@@ -20,4 +20,5 @@ urlpatterns = [
     path("search/", views.Search.as_view(), name="search"),
     path("oa/items/", views.Push.as_view(), name="push"),
     path("oa/items/<int:pk>/", views.PushedItem.as_view(), name="pushed_item"),
+    path("applications/", include("gongkai.applications.urls_api")),
 ]

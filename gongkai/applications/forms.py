@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications.models import Channel, ConsultationKind, DeliveryMethod, FormWanted, IdType
-from gongkai.applications.services import REQUIRED_FIELDS
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.core.errors import DomainError
 
@@ -117,5 +116,3 @@ class AppealDecisionForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=[c for c in AppealResult.choices if c[0] != AppealResult.PENDING])
     decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
 
-
-__all__ = ["REQUIRED_FIELDS"]

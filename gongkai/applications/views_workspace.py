@@ -34,22 +34,19 @@ from gongkai.applications.models import (
     CaseLetter,
     Consultation,
     ConsultationAnswer,
-    ConsultationKind,
     DeliveryMethod,
     FeeScheme,
     Reply,
     ReplyStatus,
     Status,
 )
-from gongkai.applications.taxonomy import AppealKind, AppealResult, Outcome
 from gongkai.applications.views_public import _letter_response
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, NotAllowed
 from gongkai.organs.models import Department, Role
 from gongkai.organs.permissions import has_role, is_staff_member, organs_with_role, readable_organs, require_read
-from gongkai.signoff.models import Decision, Signoff
 from gongkai.signoff.services import history
-from gongkai.workdays.calendar import PROVISIONAL_WARNING, current
+from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
 
 def _staff_only(request) -> None:
@@ -409,6 +406,3 @@ def attachment(request, pk, attachment_id):
     item = get_object_or_404(application.attachments, pk=attachment_id)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
-
-__all__ = ["queue", "detail", "action", "register", "export", "letter", "attachment", "Outcome", "AppealKind", "AppealResult",
-           "ConsultationKind", "Decision", "Signoff", "current"]

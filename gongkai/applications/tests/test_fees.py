@@ -5,10 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.applications import fees
+
+# The machine running CI is shared: slow draws are not a failure of the code.
+relaxed = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 
 
 @pytest.mark.parametrize(
@@ -97,11 +100,13 @@ positions = st.integers(min_value=1, max_value=500)
 pages = st.integers(min_value=0, max_value=5000)
 
 
+@relaxed
 @given(positions)
 def test_the_per_application_rate_never_falls_as_the_month_goes_on(position):
     assert fees.per_application_rate(position + 1) >= fees.per_application_rate(position) >= 0
 
 
+@relaxed
 @given(positions)
 def test_the_per_application_rate_follows_the_bands_of_ten(position):
     rate = fees.per_application_rate(position)
@@ -113,6 +118,7 @@ def test_the_per_application_rate_follows_the_bands_of_ten(position):
         assert rate == 100 + 100 * ((position - 31) // 10 + 1)
 
 
+@relaxed
 @given(st.integers(min_value=0, max_value=300))
 def test_a_month_total_is_the_sum_of_its_applications(count):
     total = fees.per_application_total(count)
@@ -121,11 +127,13 @@ def test_a_month_total_is_the_sum_of_its_applications(count):
     assert sum(line.count for line in total.lines) == count
 
 
+@relaxed
 @given(pages)
 def test_the_page_fee_never_falls_when_pages_are_added_and_is_never_negative(n):
     assert fees.per_page_fee(n + 1).amount >= fees.per_page_fee(n).amount >= 0
 
 
+@relaxed
 @given(pages)
 def test_the_page_fee_lines_add_up(n):
     result = fees.per_page_fee(n)
@@ -135,6 +143,7 @@ def test_the_page_fee_lines_add_up(n):
     assert all(line.subtotal == line.rate * line.count for line in result.lines)
 
 
+@relaxed
 @given(pages)
 def test_each_extra_page_costs_the_rate_of_its_band(n):
     extra = fees.per_page_fee(n + 1).amount - fees.per_page_fee(n).amount
