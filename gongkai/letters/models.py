@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.core.models import NoDeleteModel
 
@@ -18,25 +18,25 @@ from gongkai.core.models import NoDeleteModel
 class LetterTemplate(NoDeleteModel):
     organ = models.ForeignKey(
         "organs.Organ",
-        verbose_name=_("organ"),
+        verbose_name=pgettext_lazy("letter", "organ"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Empty: the platform-wide wording used by organs without their own."),
+        help_text=pgettext_lazy("letter", "Empty: the platform-wide wording used by organs without their own."),
     )
-    kind = models.CharField(_("letter"), max_length=60)
-    title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("text"), help_text=_("One paragraph per line. Placeholders like {{applicant}} are filled in."))
-    is_active = models.BooleanField(_("in use"), default=True)
-    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    kind = models.CharField(pgettext_lazy("letter", "letter"), max_length=60)
+    title = models.CharField(pgettext_lazy("letter", "title"), max_length=100)
+    body = models.TextField(pgettext_lazy("letter", "text"), help_text=pgettext_lazy("letter", "One paragraph per line. Placeholders like {{applicant}} are filled in."))
+    is_active = models.BooleanField(pgettext_lazy("letter", "in use"), default=True)
+    updated_at = models.DateTimeField(pgettext_lazy("letter", "changed at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("letter", "changed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = _("letter template")
-        verbose_name_plural = _("letter templates")
+        verbose_name = pgettext_lazy("letter", "letter template")
+        verbose_name_plural = pgettext_lazy("letter", "letter templates")
         ordering = ["organ", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["organ", "kind"], name="lettertemplate_unique_organ_kind"),

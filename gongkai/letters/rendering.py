@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from gongkai.core.errors import DomainError
 from gongkai.letters.defaults import DEFAULTS
@@ -30,33 +30,33 @@ MAX_BODY = 20000
 
 # name -> description (shown in the template editor). Filled by the renderer: organ, office, organ_phone, organ_address, date.
 PLACEHOLDERS: dict[str, str] = {
-    "organ": gettext_lazy("Organ name"),  # 机关名称
-    "office": gettext_lazy("Disclosure office (contact)"),  # 公开工作机构
-    "organ_phone": gettext_lazy("Organ phone"),
-    "organ_address": gettext_lazy("Organ address"),
-    "date": gettext_lazy("Date of the letter"),
-    "applicant": gettext_lazy("Applicant name"),  # 申请人
-    "tracking_number": gettext_lazy("Tracking number"),  # 申请编号
-    "received_on": gettext_lazy("Date of receipt"),
-    "due_on": gettext_lazy("Reply due date"),
-    "subject": gettext_lazy("Information sought"),
-    "decision": gettext_lazy("Decision text written by the handler"),
-    "legal_basis": gettext_lazy("Legal basis"),
-    "documents": gettext_lazy("Documents or excerpts provided, or where to get them"),
-    "other_organ": gettext_lazy("Organ that holds the information"),
-    "correction_text": gettext_lazy("What to correct"),
-    "correction_deadline": gettext_lazy("Correction due date"),
-    "correction_requested_on": gettext_lazy("Date the correction was requested"),
-    "extension_days": gettext_lazy("Extension in working days"),
-    "extension_reason": gettext_lazy("Reason for the extension"),
-    "third_party": gettext_lazy("Third party consulted"),
-    "consultation_question": gettext_lazy("Question put to the third party"),
-    "answer_due_on": gettext_lazy("Third party's answer due date"),
-    "fee_scheme": gettext_lazy("Fee scheme"),
-    "fee_amount": gettext_lazy("Fee amount (yuan)"),
-    "fee_explanation": gettext_lazy("How the fee was computed"),
-    "payment_method": gettext_lazy("How to pay"),
-    "pay_by": gettext_lazy("Payment due date"),
+    "organ": pgettext_lazy("letter placeholder", "Organ name"),  # 机关名称
+    "office": pgettext_lazy("letter placeholder", "Disclosure office (contact)"),  # 公开工作机构
+    "organ_phone": pgettext_lazy("letter placeholder", "Organ phone"),
+    "organ_address": pgettext_lazy("letter placeholder", "Organ address"),
+    "date": pgettext_lazy("letter placeholder", "Date of the letter"),
+    "applicant": pgettext_lazy("letter placeholder", "Applicant name"),  # 申请人
+    "tracking_number": pgettext_lazy("letter placeholder", "Tracking number"),  # 申请编号
+    "received_on": pgettext_lazy("letter placeholder", "Date of receipt"),
+    "due_on": pgettext_lazy("letter placeholder", "Reply due date"),
+    "subject": pgettext_lazy("letter placeholder", "Information sought"),
+    "decision": pgettext_lazy("letter placeholder", "Decision text written by the handler"),
+    "legal_basis": pgettext_lazy("letter placeholder", "Legal basis"),
+    "documents": pgettext_lazy("letter placeholder", "Documents or excerpts provided, or where to get them"),
+    "other_organ": pgettext_lazy("letter placeholder", "Organ that holds the information"),
+    "correction_text": pgettext_lazy("letter placeholder", "What to correct"),
+    "correction_deadline": pgettext_lazy("letter placeholder", "Correction due date"),
+    "correction_requested_on": pgettext_lazy("letter placeholder", "Date the correction was requested"),
+    "extension_days": pgettext_lazy("letter placeholder", "Extension in working days"),
+    "extension_reason": pgettext_lazy("letter placeholder", "Reason for the extension"),
+    "third_party": pgettext_lazy("letter placeholder", "Third party consulted"),
+    "consultation_question": pgettext_lazy("letter placeholder", "Question put to the third party"),
+    "answer_due_on": pgettext_lazy("letter placeholder", "Third party's answer due date"),
+    "fee_scheme": pgettext_lazy("letter placeholder", "Fee scheme"),
+    "fee_amount": pgettext_lazy("letter placeholder", "Fee amount (yuan)"),
+    "fee_explanation": pgettext_lazy("letter placeholder", "How the fee was computed"),
+    "payment_method": pgettext_lazy("letter placeholder", "How to pay"),
+    "pay_by": pgettext_lazy("letter placeholder", "Payment due date"),
 }
 FROM_ORGAN = ("organ", "office", "organ_phone", "organ_address")
 

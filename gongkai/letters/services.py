@@ -21,7 +21,7 @@ def save_template(*, organ, kind: str, title: str, body: str, by, reason: str = 
     title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
     check_template(title, body)
     before = template_for(kind, organ)
-    row = LetterTemplate.objects.select_for_update().filter(organ=organ, kind=kind).first()
+    row = LetterTemplate.objects.select_for_update().filter(organ=organ, kind=kind).order_by("pk").first()
     if row is None:
         row = LetterTemplate(organ=organ, kind=kind)
     row.title, row.body, row.is_active = title, body, True
@@ -41,7 +41,7 @@ def save_template(*, organ, kind: str, title: str, body: str, by, reason: str = 
 @transaction.atomic
 def reset_template(*, organ, kind: str, by, reason: str = "") -> None:
     """Go back to the platform or default wording (the organ's row is kept, inactive)."""
-    row = LetterTemplate.objects.select_for_update().filter(organ=organ, kind=kind, is_active=True).first()
+    row = LetterTemplate.objects.select_for_update().filter(organ=organ, kind=kind, is_active=True).order_by("pk").first()
     if row is None:
         raise DomainError(_("This letter already uses the default wording."), field="kind")
     row.is_active = False

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.applications.taxonomy import Outcome
@@ -51,9 +51,9 @@ def all_kinds() -> list[tuple[str, str]]:
 
 
 class TemplateForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
-    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
-    reason = forms.CharField(label=gettext_lazy("Reason for the change"), max_length=300, required=False)
+    title = forms.CharField(label=pgettext_lazy("letter", "Title"), max_length=100)
+    body = forms.CharField(label=pgettext_lazy("letter", "Text"), widget=forms.Textarea(attrs={"rows": 18}), max_length=20000)
+    reason = forms.CharField(label=pgettext_lazy("letter", "Reason for the change"), max_length=300, required=False)
 
 
 def _organ_for(user, slug) -> Organ:

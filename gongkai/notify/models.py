@@ -11,24 +11,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
 class Channel(models.TextChoices):
-    INAPP = "inapp", _("In-app")  # 站内消息
-    CONSOLE = "console", _("Log (console)")  # 日志
-    EMAIL = "email", _("E-mail")  # 电子邮件
-    SMS = "sms", _("SMS")  # 短信
+    INAPP = "inapp", pgettext_lazy("notification", "In-app")  # 站内消息
+    CONSOLE = "console", pgettext_lazy("notification", "Log (console)")  # 日志
+    EMAIL = "email", pgettext_lazy("notification", "E-mail")  # 电子邮件
+    SMS = "sms", pgettext_lazy("notification", "SMS")  # 短信
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", _("Queued")  # 待发送
-    SENDING = "sending", _("Sending")  # 发送中
-    RETRYING = "retrying", _("Failed, will retry")  # 发送失败，将重试
-    SENT = "sent", _("Sent")  # 已发送
-    FAILED = "failed", _("Failed")  # 发送失败
+    QUEUED = "queued", pgettext_lazy("notification", "Queued")  # 待发送
+    SENDING = "sending", pgettext_lazy("notification", "Sending")  # 发送中
+    RETRYING = "retrying", pgettext_lazy("notification", "Failed, will retry")  # 发送失败，将重试
+    SENT = "sent", pgettext_lazy("notification", "Sent")  # 已发送
+    FAILED = "failed", pgettext_lazy("notification", "Failed")  # 发送失败
 
 
 PENDING_STATES = (Status.QUEUED, Status.RETRYING)
@@ -58,32 +58,32 @@ class NotificationQuerySet(NoDeleteQuerySet):
 
 class Notification(NoDeleteModel):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+        settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("notification", "recipient"), null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
-    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
-    address = models.CharField(_("address"), max_length=254, blank=True, help_text=_("E-mail address or phone number used."))
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    event = models.CharField(_("event"), max_length=60, db_index=True)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"))
-    link = models.CharField(_("link"), max_length=300, blank=True)
+    recipient_name = models.CharField(pgettext_lazy("notification", "recipient name"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("notification", "address"), max_length=254, blank=True, help_text=pgettext_lazy("notification", "E-mail address or phone number used."))
+    channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=10, choices=Channel.choices)
+    event = models.CharField(pgettext_lazy("notification", "event"), max_length=60, db_index=True)
+    subject = models.CharField(pgettext_lazy("notification", "subject"), max_length=200)
+    body = models.TextField(pgettext_lazy("notification", "text"))
+    link = models.CharField(pgettext_lazy("notification", "link"), max_length=300, blank=True)
     organ = models.ForeignKey(
-        "organs.Organ", verbose_name=_("organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organs.Organ", verbose_name=pgettext_lazy("notification", "organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    status = models.CharField(pgettext_lazy("notification", "status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(pgettext_lazy("notification", "attempts"), default=0)
+    last_error = models.TextField(pgettext_lazy("notification", "last error"), blank=True)
+    next_attempt_at = models.DateTimeField(pgettext_lazy("notification", "next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(pgettext_lazy("notification", "sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(pgettext_lazy("notification", "read at"), null=True, blank=True)
+    created_at = models.DateTimeField(pgettext_lazy("notification", "created at"), auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
+        verbose_name = pgettext_lazy("notification", "notification")
+        verbose_name_plural = pgettext_lazy("notification", "notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),

@@ -1,30 +1,30 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.core.models import NoDeleteModel
 
 
 class CalendarSource(models.TextChoices):
-    CHINESECALENDAR = "chinesecalendar", _("chinesecalendar package")
-    HOLIDAY_CN = "holiday-cn", _("holiday-cn JSON file")
-    MANUAL = "manual", _("entered by an administrator")
+    CHINESECALENDAR = "chinesecalendar", pgettext_lazy("calendar", "chinesecalendar package")
+    HOLIDAY_CN = "holiday-cn", pgettext_lazy("calendar", "holiday-cn JSON file")
+    MANUAL = "manual", pgettext_lazy("calendar", "entered by an administrator")
 
 
 class CalendarYear(NoDeleteModel):
     """A year whose holiday schedule an administrator has loaded. Years known to
     the chinesecalendar package need no row; a row overrides or extends it."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    source = models.CharField(_("source"), max_length=20, choices=CalendarSource.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("calendar", "year"), unique=True)
+    source = models.CharField(pgettext_lazy("calendar", "source"), max_length=20, choices=CalendarSource.choices)
+    note = models.CharField(pgettext_lazy("calendar", "note"), max_length=200, blank=True)
+    loaded_at = models.DateTimeField(pgettext_lazy("calendar", "loaded at"), auto_now=True)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    raw = models.JSONField(_("file as loaded"), default=dict, blank=True)
+    raw = models.JSONField(pgettext_lazy("calendar", "file as loaded"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("calendar year")
-        verbose_name_plural = _("calendar years")
+        verbose_name = pgettext_lazy("calendar", "calendar year")
+        verbose_name_plural = pgettext_lazy("calendar", "calendar years")
         ordering = ["year"]
 
     def __str__(self) -> str:
@@ -35,16 +35,16 @@ class DayOverride(NoDeleteModel):
     """One day whose status differs from Monday–Friday: a public holiday on a
     weekday, or a make-up working weekend (调休)."""
 
-    date = models.DateField(_("date"), unique=True)
-    is_working = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=60, blank=True)
-    source = models.CharField(_("source"), max_length=20, choices=CalendarSource.choices)
+    date = models.DateField(pgettext_lazy("calendar", "date"), unique=True)
+    is_working = models.BooleanField(pgettext_lazy("calendar", "working day"))
+    name = models.CharField(pgettext_lazy("calendar", "name"), max_length=60, blank=True)
+    source = models.CharField(pgettext_lazy("calendar", "source"), max_length=20, choices=CalendarSource.choices)
     changed_at = models.DateTimeField(auto_now=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name = pgettext_lazy("calendar", "calendar day")
+        verbose_name_plural = pgettext_lazy("calendar", "calendar days")
         ordering = ["date"]
 
     def __str__(self) -> str:
