@@ -143,6 +143,8 @@ class AnnualReport(NoDeleteModel):
         """Published after the deadline, or not published and the deadline has passed."""
         from django.utils import timezone
 
+        if self.origin == ReportOrigin.IMPORTED:
+            return False  # published elsewhere: the platform does not know when
         if self.published_at:
             return timezone.localdate(self.published_at) > self.deadline
         return timezone.localdate() > self.deadline

@@ -333,11 +333,29 @@ def _require_passing_or_overridden(report: AnnualReport) -> None:
         )
 
 
+PROMPT_MARK = "【请填写"
+
+
+def _require_texts_written(report: AnnualReport) -> None:
+    """The draft's 【请填写…】 prompts are for the organ to replace, never to publish."""
+    for code, heading in structure.SECTIONS:
+        if code in structure.TEXT_SECTIONS:
+            text = report.text(code)
+            if not text.strip():
+                raise DomainError(_("Section %(heading)s is empty.") % {"heading": heading}, field=code)
+            if PROMPT_MARK in text:
+                raise DomainError(
+                    _("Section %(heading)s still contains prompts 【请填写…】: replace them with the organ's own text.") % {"heading": heading},
+                    field=code,
+                )
+
+
 def submit(report: AnnualReport, *, by) -> AnnualReport:
     require_edit(by, report.organ)
     with transaction.atomic():
         report = _lock(report)
         _require_state(report, "submit")
+        _require_texts_written(report)
         _require_passing_or_overridden(report)
         signoff_services.open_signoff(
             report,

@@ -21,7 +21,15 @@ def index(request):
     groups: dict = {}
     for report in reports:
         groups.setdefault(report.organ, []).append(report)
-    return render(request, "reports/public_index.html", {"groups": groups, "organ_slug": organ_slug})
+    organ = Organ.objects.filter(slug=organ_slug).first() if organ_slug else None
+    return render(request, "reports/public_index.html", {"groups": groups, "organ_slug": organ_slug, **_column(organ)})
+
+
+def _column(organ) -> dict:
+    """What the portal shell needs to show the organ's disclosure column around the page."""
+    if organ is None:
+        return {}
+    return {"organ": organ, "government": organ.government, "section": "annual"}
 
 
 def _published(slug: str, year: int, scope: str) -> AnnualReport:
@@ -31,7 +39,7 @@ def _published(slug: str, year: int, scope: str) -> AnnualReport:
 
 def report(request, slug: str, year: int, scope: str = ReportScope.ORGAN):
     report = _published(slug, year, scope)
-    return render(request, "reports/public_report.html", {**exports.report_context(report), "report": report})
+    return render(request, "reports/public_report.html", {**exports.report_context(report), "report": report, **_column(report.organ)})
 
 
 def download(request, slug: str, year: int, fmt: str, scope: str = ReportScope.ORGAN):

@@ -92,7 +92,7 @@ def organ_year(request, organ_id: int, year: int):
     organ = get_object_or_404(Organ, pk=organ_id)
     require_read(request.user, organ)
     report = services.official_report(organ, year)
-    if report is None:
+    if report is None or report.status == ReportStatus.NOT_STARTED:
         return render(request, "reports/ws_not_started.html", {
             "organ": organ, "year": year, "can_edit": services.can_edit(request.user, organ),
         })
@@ -357,7 +357,7 @@ def supervision(request, government_id: int):
         report = reports.get(organ.pk)
         status = report.status if report else ReportStatus.NOT_STARTED
         late = (report.is_late if report and report.status == ReportStatus.PUBLISHED else today > deadline)
-        key = "late" if late and status != ReportStatus.PUBLISHED else status
+        key = _("Late") if late and status != ReportStatus.PUBLISHED else str(ReportStatus(status).label)
         counts[key] = counts.get(key, 0) + 1
         rows.append({"organ": organ, "report": report, "status": ReportStatus(status).label, "late": late})
     gov_report = services.official_report(government, year, ReportScope.GOVERNMENT)

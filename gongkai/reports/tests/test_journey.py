@@ -65,6 +65,11 @@ def test_a_report_goes_from_generation_to_the_public_page(browser, live_server):
     failed = page.locator("#checks li.failed[data-rule=R2]")
     assert failed.count() == 2  # 自然人 and 总计
     assert defect.tracking_number in failed.first.inner_text()
+    page.fill("textarea[name=overview]", "本年度我局认真落实政府信息公开条例，主动公开政府信息。")
+    page.fill("textarea[name=problems]", "政策解读形式较单一，下一步将增加图解和视频解读。")
+    page.fill("textarea[name=other_matters]", "本年度未收取信息处理费。")
+    page.locator("form[action$='/texts/'] button[type=submit]").click()
+    page.wait_for_load_state()
     page.locator("#submit-report").click()
     page.wait_for_load_state()
     assert page.locator(".message-error").count() == 1  # refused: checks fail

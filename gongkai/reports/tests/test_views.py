@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def report(office):
-    return services.generate(office.organ, 2025, by=office.office)
+    report = services.generate(office.organ, 2025, by=office.office)
+    return services.set_texts(report, by=office.office, overview="总体情况。", problems="存在的问题。", other_matters="无。")
 
 
 @pytest.fixture

@@ -19,6 +19,14 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
+TEXTS = dict(overview="本年度主动公开政府信息情况如表。", problems="政策解读形式单一，下一步将增加图解。", other_matters="无其他需要报告的事项。")
+
+
+def written(report, office):
+    """The organ replaces the draft's prompts with its own text."""
+    return services.set_texts(report, by=office.office, **TEXTS)
+
+
 def sign_off(report, office):
     for person in (office.office, office.deputy, office.principal):
         report = services.decide(report, by=person, decision=Decision.APPROVE)
@@ -26,7 +34,7 @@ def sign_off(report, office):
 
 
 def test_a_passing_report_is_signed_off_and_published_with_docx_and_pdf(office):
-    report = services.generate(office.organ, 2025, by=office.office)
+    report = written(services.generate(office.organ, 2025, by=office.office), office)
     report = services.submit(report, by=office.office)
     assert report.status == ReportStatus.SUBMITTED
     report = sign_off(report, office)
@@ -40,7 +48,7 @@ def test_a_passing_report_is_signed_off_and_published_with_docx_and_pdf(office):
 
 def test_a_report_with_failing_checks_cannot_be_submitted(office):
     application(office.organ, received_on=D(2025, 3, 1), closed_on=D(2025, 3, 5), outcome="")
-    report = services.generate(office.organ, 2025, by=office.office)
+    report = written(services.generate(office.organ, 2025, by=office.office), office)
     with pytest.raises(DomainError):
         services.submit(report, by=office.office)
     assert services.pending_signoff(report) is None
@@ -49,7 +57,7 @@ def test_a_report_with_failing_checks_cannot_be_submitted(office):
 def test_a_named_leader_can_override_failing_checks_with_a_written_reason(office):
     application(office.organ, received_on=D(2025, 3, 1), closed_on=D(2025, 3, 5), outcome="")
     report = services.generate(office.organ, 2025, by=office.office)
-    report = services.override_checks(report, by=office.principal, reason="该申请已移交信访部门处理，结果类型待确认。")
+    report = services.override_checks(written(report, office), by=office.principal, reason="该申请已移交信访部门处理，结果类型待确认。")
     event = trail_for(report).first()
     assert event.action == "reports.checks_overridden"
     assert event.actor == office.principal and "信访" in event.reason
@@ -73,22 +81,23 @@ def test_a_clerk_cannot_override_failing_checks(office):
 
 def test_an_override_no_longer_counts_once_the_report_changes(office):
     application(office.organ, received_on=D(2025, 3, 1), closed_on=D(2025, 3, 5), outcome="")
-    report = services.generate(office.organ, 2025, by=office.office)
+    report = written(services.generate(office.organ, 2025, by=office.office), office)
     report = services.override_checks(report, by=office.principal, reason="该申请已移交信访部门处理，结果类型待确认。")
     report = services.set_manual_figure(report, "penalty", "3", by=office.office)
     assert not report.override_valid
     with pytest.raises(DomainError):
         services.submit(report, by=office.office)
+    assert services.pending_signoff(report) is None
 
 
 def test_a_report_cannot_change_while_in_sign_off(office):
-    report = services.submit(services.generate(office.organ, 2025, by=office.office), by=office.office)
+    report = services.submit(written(services.generate(office.organ, 2025, by=office.office), office), by=office.office)
     with pytest.raises(InvalidTransition):
         services.set_manual_figure(report, "penalty", "3", by=office.office)
 
 
 def test_a_report_returned_in_sign_off_can_be_edited_and_submitted_again(office):
-    report = services.submit(services.generate(office.organ, 2025, by=office.office), by=office.office)
+    report = services.submit(written(services.generate(office.organ, 2025, by=office.office), office), by=office.office)
     report = services.decide(report, by=office.office, decision=Decision.RETURN, comment="第五部分写得太简单。")
     assert report.status == ReportStatus.RETURNED and report.return_comment == "第五部分写得太简单。"
     report = services.set_texts(report, by=office.office, overview="总体。", problems="详细的问题和改进措施。", other_matters="无。")
@@ -96,7 +105,7 @@ def test_a_report_returned_in_sign_off_can_be_edited_and_submitted_again(office)
 
 
 def test_publishing_needs_the_disclosure_office_or_web_administrator(office):
-    report = sign_off(services.submit(services.generate(office.organ, 2025, by=office.office), by=office.office), office)
+    report = sign_off(services.submit(written(services.generate(office.organ, 2025, by=office.office), office), by=office.office), office)
     with pytest.raises(NotAllowed):
         services.publish(report, by=office.clerk)
 
@@ -171,7 +180,7 @@ def supervised():
 
 def test_the_supervising_office_returns_a_submitted_report_with_comments():
     _government, supervisor, bureau = supervised()
-    report = services.submit(services.generate(bureau.organ, 2025, by=bureau.office), by=bureau.office)
+    report = services.submit(written(services.generate(bureau.organ, 2025, by=bureau.office), bureau), by=bureau.office)
     report = services.supervisor_return(report, by=supervisor, comment="表三的数据与台账不一致，请核实。")
     assert report.status == ReportStatus.RETURNED
     assert services.pending_signoff(report) is None
@@ -186,7 +195,7 @@ def test_an_organ_cannot_return_its_own_report():
 
 
 def test_a_report_published_after_31_january_is_late_and_flagged_once(office, monkeypatch):
-    report = sign_off(services.submit(services.generate(office.organ, 2025, by=office.office), by=office.office), office)
+    report = sign_off(services.submit(written(services.generate(office.organ, 2025, by=office.office), office), by=office.office), office)
     late = timezone.make_aware(dt.datetime(2026, 2, 3, 10))
     monkeypatch.setattr(timezone, "now", lambda: late)
     report = services.publish(report, by=office.webadmin)
@@ -218,3 +227,10 @@ def test_the_supervising_office_is_notified_of_a_late_report():
     _government, supervisor, _bureau = supervised()
     services.send_reminders(D(2026, 2, 2))
     assert Notification.objects.filter(recipient=supervisor).exists()
+
+
+def test_a_report_whose_text_still_has_the_drafts_prompts_cannot_be_submitted(office):
+    report = services.generate(office.organ, 2025, by=office.office)
+    with pytest.raises(DomainError) as error:
+        services.submit(report, by=office.office)
+    assert error.value.field == "overview"
