@@ -25,8 +25,8 @@ def load_table(label: str) -> str:
         f"{data['connections']} connections, {data['duration_s']} s per scenario, finished {data['finished_at']}, "
         f"load average at end {', '.join(f'{x:.1f}' for x in data['load_average_at_end'])}.",
         "",
-        "| scenario | req/s | ÷ healthz | p50 ms | p95 ms | p99 ms | errors | requests / distinct URLs | p95 target | verdict |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| scenario | req/s | ÷ healthz | p50 ms | p95 ms | p99 ms | errors | requests / distinct URLs | app CPU ms/req | DB CPU ms/req | p95 target | p95 verdict |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, r in data["results"].items():
         target = TARGETS.get(name)
@@ -34,7 +34,8 @@ def load_table(label: str) -> str:
         verdict = "" if target is None else ("met" if r["p95_ms"] <= target and not errors else "**not met**")
         lines.append(
             f"| {name} | {r['rps']:.0f} | {data['ratios_to_healthz'].get(name, 0):.2f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-            f"{r['p99_ms']:.1f} | {errors} | {r['requests']} / {r['distinct_urls']} | {target or ''} | {verdict} |"
+            f"{r['p99_ms']:.1f} | {errors} | {r['requests']} / {r['distinct_urls']} | {r.get('app_cpu_ms_per_req', '')} | "
+            f"{r.get('db_cpu_ms_per_req', '')} | {target or ''} | {verdict} |"
         )
     lines.append("")
     lines.append(f"Peak RSS of a gunicorn worker (VmHWM): {data['worker_peak_rss_mb_max']} MB "
@@ -44,8 +45,6 @@ def load_table(label: str) -> str:
 
 def main():
     labels = sys.argv[1:] or sorted(p.stem[5:] for p in RESULTS.glob("load-*.json"))
-    for path in sorted(RESULTS.glob("generate-*.json")):
-        print(f"Generation: {path.read_text().strip()}\n")
     for label in labels:
         print(load_table(label) + "\n")
     latency = RESULTS / "search-latency.json"

@@ -121,7 +121,9 @@ def sample_urls(seed: int = 7) -> dict[str, list[str]]:
         "guide": [f"/{slug}/guide/" for _, slug in organs],
         "search-1": q(ONE_WORD),
         "search-2": q(TWO_WORD),
-        "search-common": q(COMMON),
+        "search-common": q(COMMON) + [f"/search/?q={urllib.parse.quote('公开')}&order=date",
+                                      f"/bench-gov/search/?q={urllib.parse.quote('政府')}",
+                                      f"/bench-gov/search/?q={urllib.parse.quote('政府 公开')}"],
     }
 
 
@@ -233,7 +235,7 @@ def flush_cache(redis_url: str):
     redis.Redis.from_url(redis_url).flushdb()
 
 
-def run_wrk(port: int, paths: list[str], duration: int, connections: int, threads: int = 2) -> dict:
+def run_wrk(port: int, paths: list[str], duration: int, connections: int, threads: int = 2, cookie: str = "") -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(paths) + "\n")
         path_file = f.name
@@ -241,8 +243,10 @@ def run_wrk(port: int, paths: list[str], duration: int, connections: int, thread
         f.write(LUA)
         lua = f.name
     env = {**os.environ, "BENCH_PATHS": path_file, "BENCH_THREADS": str(threads)}
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", lua,
-           f"http://127.0.0.1:{port}"]
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", lua]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    cmd.append(f"http://127.0.0.1:{port}")
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60)
     os.unlink(path_file)
     os.unlink(lua)
