@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogueConfig(AppConfig):
     name = "gongkai.catalogue"
     label = "catalogue"
+    verbose_name = _("Proactive disclosure catalogue")

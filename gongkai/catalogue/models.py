@@ -299,4 +299,6 @@ class IndexCounter(models.Model):
     last_serial = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("index number counter")
+        verbose_name_plural = _("index number counters")
         constraints = [models.UniqueConstraint(fields=["organ", "year"], name="indexcounter_unique")]
