@@ -28,6 +28,7 @@ import random
 import statistics
 import sys
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,8 +73,9 @@ def person(username, organ, *roles):
 
 def build(n_items: int, n_apps: int, n_organs: int, other_items: int, other_apps: int):
     tag = f"bench-{n_items}-{n_apps}-{n_organs}"
+    stable = zlib.crc32(tag.encode())  # hash() differs between runs
     government, created = Organ.objects.get_or_create(
-        slug=f"g{abs(hash(tag)) % 10**8}", defaults={"name": f"{tag} 人民政府", "code": f"G{tag}", "kind": OrganKind.GOVERNMENT}
+        name=f"{tag} 人民政府", defaults={"slug": f"g{stable}", "code": f"G{tag}", "kind": OrganKind.GOVERNMENT}
     )
     organs = list(Organ.objects.filter(parent=government).order_by("pk"))
     if not created and len(organs) == n_organs:
@@ -84,7 +86,7 @@ def build(n_items: int, n_apps: int, n_organs: int, other_items: int, other_apps
     categories = list(Category.objects.all())
     doc_categories = [c for c in categories if c.annual_report_row]
     for i in range(len(organs), n_organs):
-        organs.append(Organ.objects.create(name=f"{tag} 部门{i}", slug=f"b{abs(hash(tag)) % 10**6}-{i}", code=f"B{tag}-{i}", parent=government))
+        organs.append(Organ.objects.create(name=f"{tag} 部门{i}", slug=f"b{stable}-{i}", code=f"B{tag}-{i}", parent=government))
     start = dt.date(YEAR - 1, 1, 1)
     for index, organ in enumerate(organs):
         items = n_items if index == 0 else other_items
@@ -174,6 +176,9 @@ def main():
     _findings, check_times = timed(lambda: checks.run(report), repeat=3)
     _gov, aggregate_times = timed(lambda: services.build_government_report(government, YEAR, by=supervisor), repeat=2)
     _charts, stats_times = timed(lambda: stats.dashboard([big.pk], YEAR, across=False), repeat=args.dashboard_runs)
+    from django.core.cache import cache
+
+    cache.clear()
     client = Client()
     client.force_login(clerk)
     url = f"/workspace/reports/statistics/?organ={big.pk}&year={YEAR}"
@@ -192,7 +197,8 @@ def main():
         "report_generate_s": {"median": statistics.median(generate_times), "max": max(generate_times)},
         "checks_s": {"median": statistics.median(check_times)},
         "government_aggregation_s": {"median": statistics.median(aggregate_times), "max": max(aggregate_times)},
-        "dashboard_queries_p95_ms": p95(stats_times) * 1000,
+        "dashboard_uncached_p95_ms": p95(stats_times) * 1000,
+        "dashboard_page_first_ms": page_times[0] * 1000,
         "dashboard_page_p95_ms": p95(page_times) * 1000,
         "targets": {"report_generate_s": 2, "government_aggregation_s": 10, "dashboard_page_p95_ms": 300},
     }

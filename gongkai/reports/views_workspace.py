@@ -439,7 +439,7 @@ def dashboard(request):
         organ_ids, across, scope_name = [organ.pk], False, organ.name
     else:
         organ_ids, across, scope_name = [o.pk for o in organs], True, _("All organs you can read")
-    charts = stats.dashboard(organ_ids, year, across=across)
+    charts, computed_at = stats.cached_dashboard(organ_ids, year, across=across)
     if request.GET.get("format") == "xlsx":
         code = request.GET.get("chart")
         chosen = [c for c in charts if not code or c.code == code]
@@ -452,5 +452,5 @@ def dashboard(request):
     return render(request, "reports/ws_dashboard.html", {
         "charts": charts, "charts_json": [c.as_json() for c in charts], "year": year, "organs": organs,
         "organ_param": organ_param, "scope_name": scope_name, "years": [y for y, _l in forms.year_choices()],
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "computed_at": computed_at,
     })
