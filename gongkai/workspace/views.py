@@ -156,9 +156,15 @@ def item_new(request):
         raise PermissionDenied(_("You cannot draft items for this organ."))
     if organ is None and len(organs) == 1:
         organ = organs[0]
+    interprets = request.GET.get("interprets") or ""
     if organ is None:
-        return render(request, "workspace/choose_organ.html", {"organs": organs})
-    form = ItemForm(request.POST or None, request.FILES or None, organ=organ)
+        return render(request, "workspace/choose_organ.html", {"organs": organs, "interprets": interprets})
+    initial = {}
+    if interprets.isdigit():
+        # Started from “policies without interpretation”: prefill an interpretation of that policy.
+        initial["interprets"] = [int(interprets)]
+        initial["category"] = Category.objects.filter(is_interpretation=True, is_active=True).values_list("pk", flat=True).first()
+    form = ItemForm(request.POST or None, request.FILES or None, organ=organ, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.create_draft(

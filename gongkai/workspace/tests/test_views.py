@@ -305,3 +305,11 @@ def test_a_revision_from_the_page_opens_the_editor(client, office):
     assert response["Location"] == reverse("workspace:item_edit", args=[item.pk])
     item.refresh_from_db()
     assert item.revision_state == "draft"
+
+
+def test_writing_an_interpretation_starts_prefilled_with_the_policy(client, office):
+    policy = office.published(category=category("GFXWJ"))
+    response = as_user(client, office.clerk).get(reverse("workspace:item_new") + f"?interprets={policy.pk}")
+    form = response.context["form"]
+    assert form.initial["interprets"] == [policy.pk]
+    assert form.initial["category"] == category("ZCJD").pk
