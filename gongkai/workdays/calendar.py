@@ -13,12 +13,14 @@ dates whose working days do not count.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
 import uuid
 from dataclasses import dataclass, field
 
 import chinese_calendar
+import chinese_calendar.constants
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,16 @@ def _package_years() -> set[int]:
 
 
 PACKAGE_YEARS = frozenset(_package_years())
+# The package's own is_workday() scans every holiday on each call (min/max to
+# validate the date): ~120 µs a day. The same rule on frozen sets is ~100x
+# faster, which matters when all running deadlines are recomputed.
+PACKAGE_HOLIDAYS = frozenset(chinese_calendar.constants.holidays)
+PACKAGE_WORKDAYS = frozenset(chinese_calendar.constants.workdays)
+
+
+def package_is_workday(day: dt.date) -> bool:
+    """chinese_calendar.is_workday for a day of PACKAGE_YEARS."""
+    return day in PACKAGE_WORKDAYS or (day.weekday() < 5 and day not in PACKAGE_HOLIDAYS)
 
 
 @dataclass(frozen=True)
@@ -120,7 +132,7 @@ class WorkCalendar:
         if day in self.overrides:
             return self.overrides[day]
         if day.year in PACKAGE_YEARS and day.year not in self.loaded_years:
-            return chinese_calendar.is_workday(day)
+            return package_is_workday(day)
         return day.weekday() < 5
 
     def next_working_day(self, day: dt.date) -> dt.date:
@@ -132,19 +144,70 @@ class WorkCalendar:
                 return current
         raise ValueError("no working day found")
 
+    # Working days are looked up in a sorted table of ordinals over this span
+    # (built once per snapshot, ~35,000 days); outside it the day-by-day walk is used.
+    TABLE_FIRST = dt.date(2000, 1, 1)
+    TABLE_LAST = dt.date(2100, 12, 31)
+
+    def _table(self) -> list[int]:
+        table = getattr(self, "_working_ordinals", None)
+        if table is None:
+            first, last = self.TABLE_FIRST.toordinal(), self.TABLE_LAST.toordinal()
+            table = [o for o in range(first, last + 1) if self.is_working_day(dt.date.fromordinal(o))]
+            self._working_ordinals = table
+        return table
+
     def add_working_days(self, start: dt.date, days: int, excluded: list[Period] | tuple = ()) -> Deadline:
         """The end of the ``days``-th counted working day after ``start``."""
         if days < 0:
             raise ValueError("days must not be negative")
+        try:
+            if not self.TABLE_FIRST <= start <= self.TABLE_LAST:
+                raise IndexError
+            due, skipped = self._walk_table(start, days, excluded)
+        except IndexError:  # beyond the table
+            due, skipped = self._walk_days(start, days, excluded)
+        # Only the days after ``start`` were looked at, so only their years can make the answer provisional.
+        years = set(range((start + dt.timedelta(days=1)).year, due.year + 1)) if due > start else set()
+        ordered = sorted(dict.fromkeys(excluded), key=lambda p: (p.start, p.end, p.reason))  # a period given twice is listed once
+        return Deadline(
+            start=start,
+            working_days=days,
+            due=due,
+            excluded=[(p, skipped.get(p, 0)) for p in ordered],
+            provisional_years=sorted(y for y in years if not self.knows_year(y)),
+            sources=sorted({self.source_of(y) for y in years or {start.year}}),
+        )
+
+    def _walk_table(self, start: dt.date, days: int, excluded) -> tuple[dt.date, dict[Period, int]]:
+        table = self._table()
+        index = bisect.bisect_right(table, start.toordinal())  # the first working day after start
+        skipped: dict[Period, int] = {}
+        if days == 0:
+            return start, skipped
+        if not excluded:
+            return dt.date.fromordinal(table[index + days - 1]), skipped
+        spans = [(p.start.toordinal(), p.end.toordinal(), p) for p in excluded]
+        counted = 0
+        while True:
+            ordinal = table[index]
+            hit = next((p for first, last, p in spans if first <= ordinal <= last), None)
+            if hit is not None:
+                skipped[hit] = skipped.get(hit, 0) + 1
+            else:
+                counted += 1
+                if counted == days:
+                    return dt.date.fromordinal(ordinal), skipped
+            index += 1
+
+    def _walk_days(self, start: dt.date, days: int, excluded) -> tuple[dt.date, dict[Period, int]]:
+        """Day by day: the reference implementation, used outside the table."""
         skipped: dict[Period, int] = {}
         current, counted = start, 0
-        # Only the days after ``start`` are looked at, so only their years can make the answer provisional.
-        years: set[int] = set()
         for _step in range(_MAX_STEPS):
             if counted >= days:
-                break
+                return current, skipped
             current += dt.timedelta(days=1)
-            years.add(current.year)
             if not self.is_working_day(current):
                 continue
             hit = next((p for p in excluded if p.contains(current)), None)
@@ -152,22 +215,15 @@ class WorkCalendar:
                 skipped[hit] = skipped.get(hit, 0) + 1
                 continue
             counted += 1
-        else:
-            raise ValueError("deadline too far away")
-        ordered = sorted(dict.fromkeys(excluded), key=lambda p: (p.start, p.end, p.reason))  # a period given twice is listed once
-        return Deadline(
-            start=start,
-            working_days=days,
-            due=current,
-            excluded=[(p, skipped.get(p, 0)) for p in ordered],
-            provisional_years=sorted(y for y in years if not self.knows_year(y)),
-            sources=sorted({self.source_of(y) for y in years or {start.year}}),
-        )
+        raise ValueError("deadline too far away")
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]: how many counted days have passed by the end of ``end``."""
         if end <= start:
             return 0
+        if self.TABLE_FIRST <= start and end <= self.TABLE_LAST:
+            table = self._table()
+            return bisect.bisect_right(table, end.toordinal()) - bisect.bisect_right(table, start.toordinal())
         count, current = 0, start
         if (end - start).days > _MAX_STEPS * 10:
             raise ValueError("span too long")

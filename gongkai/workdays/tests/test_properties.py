@@ -76,3 +76,34 @@ def test_excluded_working_days_are_accounted_for(start, days, excluded):
 
     skipped = sum(n for _period, n in deadline.excluded)
     assert CAL.working_days_between(start, deadline.due) == days + skipped
+
+
+def test_the_fast_package_rule_matches_chinesecalendar_on_every_day():
+    import chinese_calendar
+
+    from gongkai.workdays.calendar import PACKAGE_YEARS, package_is_workday
+
+    day, last = dt.date(min(PACKAGE_YEARS), 1, 1), dt.date(max(PACKAGE_YEARS), 12, 31)
+    while day <= last:
+        assert package_is_workday(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+
+
+wide_days = st.dates(min_value=dt.date(2003, 1, 1), max_value=dt.date(2032, 12, 31))
+
+
+@relaxed
+@given(wide_days, st.integers(min_value=0, max_value=60), st.lists(periods, max_size=3))
+def test_the_table_lookup_agrees_with_the_day_by_day_walk(start, days, excluded):
+    calendar = WorkCalendar({dt.date(2030, 2, 4): False, dt.date(2030, 2, 9): True}, {2030: "holiday-cn"})
+
+    assert calendar._walk_table(start, days, excluded) == calendar._walk_days(start, days, excluded)
+
+
+@relaxed
+@given(wide_days, st.integers(min_value=0, max_value=400))
+def test_counting_between_two_days_agrees_with_walking(start, span):
+    end = start + dt.timedelta(days=span)
+    walked = sum(1 for n in range(1, span + 1) if CAL.is_working_day(start + dt.timedelta(days=n)))
+
+    assert CAL.working_days_between(start, end) == walked
