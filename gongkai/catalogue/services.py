@@ -554,6 +554,25 @@ def resolve_finding(finding: Finding, *, by, resolution: str, note: str) -> Find
     return finding
 
 
+def recall(item: Item, *, by, reason: str = "") -> Item:
+    """The author takes a submission back before the chain has finished (to fix
+    something noticed too late); the running sign-off is withdrawn, its decisions kept."""
+    with transaction.atomic():
+        item = _lock(item)
+        _require(by, item.organ, DRAFTING_ROLES)
+        signoff = pending_signoff(item)
+        if signoff is None:
+            raise InvalidTransition(_("Only an item still in review can be recalled."))
+        signoff_services.withdraw(signoff, by=by, reason=reason)
+        if item.state == ItemState.PUBLISHED:
+            item.revision_state = RevisionState.RETURNED
+        else:
+            item.state = ItemState.RETURNED
+        item.save(update_fields=["state", "revision_state", "updated_at"])
+        log_action(item, "catalogue.recalled", by=by, reason=reason, data={"version": signoff.version})
+    return item
+
+
 # --- Publishing ------------------------------------------------------------------
 
 
@@ -730,6 +749,8 @@ def allowed_actions(item: Item, user) -> set[str]:
     ):
         actions.add("publish")
     signoff = pending_signoff(item)
+    if signoff is not None and drafting:
+        actions.add("recall")
     if signoff is not None and has_role(user, organ, signoff.current_role):
         actions.add("review")
     if has_role(user, organ, *RESOLVING_ROLES) and signoff is not None and sensitive.open_findings(item, signoff.version).exists():

@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("items/<int:pk>/submit/", views.item_submit, name="item_submit"),
     path("items/<int:pk>/review/", views.item_review, name="item_review"),
+    path("items/<int:pk>/recall/", views.item_recall, name="item_recall"),
     path("items/<int:pk>/publish/", views.item_publish, name="item_publish"),
     path("items/<int:pk>/revise/", views.item_revise, name="item_revise"),
     path("items/<int:pk>/validity/", views.item_validity, name="item_validity"),

@@ -300,6 +300,20 @@ def item_submit(request, pk: int):
 
 
 @login_required
+@require_POST
+def item_recall(request, pk: int):
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    try:
+        services.recall(item, by=request.user)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(request, _("The submission is recalled; edit the item and submit it again."))
+    return redirect("workspace:item", pk=item.pk)
+
+
+@login_required
 def item_review(request, pk: int):
     item = _item(request, pk)
     signoff = services.pending_signoff(item)

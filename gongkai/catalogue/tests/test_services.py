@@ -456,3 +456,21 @@ def test_the_allowed_actions_follow_role_and_state(office):
     item = office.approve_all(item)
     assert "publish" in services.allowed_actions(item, office.webadmin)
     assert "publish" not in services.allowed_actions(item, office.clerk)
+
+
+def test_the_author_recalls_a_submission_and_the_decisions_are_kept(office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    services.review(item, by=office.head, decision=Decision.APPROVE)
+    services.recall(item, by=office.clerk)
+    item.refresh_from_db()
+    signoff = Signoff.objects.for_subject(item).get()
+    assert item.state == ItemState.RETURNED
+    assert signoff.status == SignoffStatus.WITHDRAWN and signoff.decisions.count() == 1
+
+
+def test_a_reviewer_cannot_recall(office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    with pytest.raises(NotAllowed):
+        services.recall(item, by=office.head)

@@ -313,3 +313,17 @@ def test_writing_an_interpretation_starts_prefilled_with_the_policy(client, offi
     form = response.context["form"]
     assert form.initial["interprets"] == [policy.pk]
     assert form.initial["category"] == category("ZCJD").pk
+
+
+def test_recalling_is_refused_to_a_reviewer(client, office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    assert as_user(client, office.head).post(reverse("workspace:item_recall", args=[item.pk])).status_code == 403
+    assert Item.objects.get().state == ItemState.IN_REVIEW
+
+
+def test_the_author_recalls_from_the_page(client, office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    as_user(client, office.clerk).post(reverse("workspace:item_recall", args=[item.pk]))
+    assert Item.objects.get().state == ItemState.RETURNED
