@@ -38,7 +38,10 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organ"].queryset = organs_with_role(user, *IMPORT_ROLES).filter(is_active=True)
+        organs = organs_with_role(user, *IMPORT_ROLES).filter(is_active=True)
+        self.fields["organ"].queryset = organs
+        if len(organs) == 1:
+            self.fields["organ"].initial = organs[0].pk
 
 
 def _allowed(user):
