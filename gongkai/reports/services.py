@@ -53,6 +53,8 @@ def can_supervise(user, organ: Organ) -> bool:
 
 
 def _require_state(report: AnnualReport, move: str) -> None:
+    if report.is_imported:
+        raise InvalidTransition(_("An imported report is a copy of a document published elsewhere: it is read and checked, not changed or published here."))
     if report.status not in TRANSITIONS[move]:
         raise InvalidTransition(
             _("The report is %(status)s; this cannot be done now.") % {"status": ReportStatus(report.status).label}
@@ -301,7 +303,7 @@ def override_checks(report: AnnualReport, *, by, reason: str) -> AnnualReport:
         raise DomainError(_("Write the reason for overriding the checks (at least 10 characters)."), field="reason")
     with transaction.atomic():
         report = _lock(report)
-        if report.status in (ReportStatus.PUBLISHED, ReportStatus.NOT_STARTED):
+        if report.is_imported or report.status in (ReportStatus.PUBLISHED, ReportStatus.NOT_STARTED):
             _require_state(report, "edit")
         report.findings = checks.run(report)
         if not report.failing:

@@ -234,3 +234,12 @@ def test_a_report_whose_text_still_has_the_drafts_prompts_cannot_be_submitted(of
     with pytest.raises(DomainError) as error:
         services.submit(report, by=office.office)
     assert error.value.field == "overview"
+
+
+def test_an_imported_report_cannot_be_changed_or_submitted(office):
+    values = {"t3.received.total": 1}
+    imported = AnnualReport.objects.create(organ=office.organ, year=2024, origin="imported", cells=values)
+    with pytest.raises(InvalidTransition):
+        services.set_manual_figure(imported, "penalty", "1", by=office.office)
+    with pytest.raises(InvalidTransition):
+        services.submit(imported, by=office.office)
