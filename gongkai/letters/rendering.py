@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 from dataclasses import dataclass
 
@@ -288,7 +289,12 @@ def letter_html(letter: FilledLetter, *, standalone: bool = True) -> str:
     )
 
 
+# WeasyPrint reports every layout step at INFO; one line per step per letter is noise in the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
 def render_pdf(letter: FilledLetter) -> bytes:
+    """About 1.5 s a letter (subsetting the CJK font), more for the first one in a process."""
     from weasyprint import HTML
 
     # No base_url and no external resources: nothing is fetched while rendering.
