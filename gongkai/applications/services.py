@@ -986,13 +986,18 @@ def recompute_deadline(application: Application, *, by=None, reason: str = "") -
     return True
 
 
+RECOMPUTE_CHUNK = 500
+
+
 def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> int:
     """Recompute running deadlines a calendar change can affect. Idempotent.
 
     A day whose status changed moves a deadline only when it lies after the
     clock start and not after the old due date; a deadline marked provisional
     may stop being so when its year is loaded. With neither ``dates`` nor
-    ``years`` every running deadline is recomputed."""
+    ``years`` every running deadline is recomputed. Rows are locked and
+    rewritten in chunks (one transaction, one UPDATE per chunk) and every
+    changed deadline gets its own audit row."""
     from django.db.models import Q
 
     queryset = Application.objects.running().filter(received_on__isnull=False)
@@ -1006,8 +1011,37 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
         queryset = queryset.filter(
             Q(due_on__year__gte=years[0] - 1, clock_start__year__lte=years[-1]) | Q(due_explanation__provisional=True)
         )
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    calendar = clock.current()
+    reason = reason or _("working-day calendar changed")
+    organs = {}
     changed = 0
-    for pk in queryset.values_list("pk", flat=True).iterator(chunk_size=2000):
-        if recompute_deadline(Application(pk=pk), by=by, reason=reason or _("working-day calendar changed")):
-            changed += 1
+    for start in range(0, len(ids), RECOMPUTE_CHUNK):
+        chunk = ids[start:start + RECOMPUTE_CHUNK]
+        with transaction.atomic():
+            rows = list(
+                Application.objects.select_for_update()
+                .filter(pk__in=chunk, status__in=TRANSITIONS["recompute"][0])
+                .prefetch_related("consultations")
+            )
+            fees = {f.application_id: f for f in Fee.objects.filter(application_id__in=chunk)}
+            moved = []
+            for row in rows:
+                if row.organ_id not in organs:
+                    organs[row.organ_id] = Organ.objects.get(pk=row.organ_id)
+                row.organ = organs[row.organ_id]
+                row.fee = fees.get(row.pk)
+                old = row.due_on
+                if clock.apply(row, calendar=calendar):
+                    row.updated_at = timezone.now()
+                    moved.append((row, old))
+            if moved:
+                Application.objects.bulk_update(
+                    [row for row, _old in moved],
+                    ["due_on", "internal_due_on", "correction_notice_due_on", "due_explanation", "updated_at"],
+                )
+                for row, old in moved:
+                    log_action(row, "applications.deadline_recomputed", by=by, organ=row.organ, reason=reason,
+                               data={"old_due_on": str(old or ""), "new_due_on": str(row.due_on or "")})
+            changed += len(moved)
     return changed
