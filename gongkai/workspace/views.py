@@ -35,6 +35,7 @@ from gongkai.organs.permissions import (
 from gongkai.sensitive.models import Finding, FindingStatus
 from gongkai.signoff.models import Signoff, SignoffStatus
 from gongkai.signoff.services import history
+from gongkai.workdays import calendar
 
 PAGE_SIZE = 30
 
@@ -93,6 +94,7 @@ def home(request):
         "overdue": items.filter(organ__in=readable_organs(user)).over_publication_limit()[:50],
         "near": items.filter(organ__in=readable_organs(user)).near_publication_limit()[:50],
         "can_draft": drafting_organs.exists(),
+        "missing_calendar_years": calendar.missing_years() if user.is_superuser else [],
     }
     context["nothing_to_do"] = not any(
         context[k] for k in ("signoffs", "finding_items", "to_publish", "returned", "drafts", "overdue", "near")

@@ -29,3 +29,11 @@ def role_label(value):
         return Role(value).label
     except ValueError:
         return value or _("—")
+
+
+@register.simple_tag
+def holds_role(user, *roles):
+    """True when the user holds any of ``roles`` in some organ (for showing menu entries)."""
+    from gongkai.organs.permissions import organs_with_role
+
+    return getattr(user, "is_authenticated", False) and organs_with_role(user, *roles).exists()
