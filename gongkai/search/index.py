@@ -65,6 +65,14 @@ SCHEMA = build_schema()
 class _Handle:
     index: tantivy.Index
     last_reload: float
+    generation: int = 0  # changes whenever this process sees a new commit
+
+
+def _meta_mtime(path: Path) -> int:
+    try:
+        return (path / "meta.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 _handles: dict[str, _Handle] = {}
@@ -87,7 +95,7 @@ def get_index() -> tantivy.Index:
                 path.mkdir(parents=True, exist_ok=True)
                 with _file_lock():
                     index = tantivy.Index(SCHEMA, path=key, reuse=True)
-                handle = _Handle(index=index, last_reload=time.monotonic())
+                handle = _Handle(index=index, last_reload=time.monotonic(), generation=_meta_mtime(path))
                 # One folder in production; tests switch folders per test, so
                 # let go of the old ones instead of keeping their files open.
                 while len(_handles) >= 2:
@@ -104,8 +112,17 @@ def searcher() -> tantivy.Searcher:
     now = time.monotonic()
     if now - handle.last_reload >= RELOAD_INTERVAL:
         handle.last_reload = now
+        # Read the commit marker before reloading: a commit in between only
+        # makes the next check see a newer generation, never an older one.
+        handle.generation = _meta_mtime(index_dir())
         index.reload()
     return index.searcher()
+
+
+def generation() -> int:
+    """Identifies what this process's searcher sees; part of result cache keys."""
+    get_index()
+    return _handles[str(index_dir())].generation
 
 
 def forget_handles() -> None:
@@ -144,8 +161,10 @@ def writer(heap: int = WRITER_HEAP, threads: int = 1):
             # Consumes the writer and releases tantivy's own writer lock at once
             # (not whenever the garbage collector drops the Python object).
             w.wait_merging_threads()
+    handle = _handles[str(index_dir())]
+    handle.generation = _meta_mtime(index_dir())
     index.reload()
-    _handles[str(index_dir())].last_reload = time.monotonic()
+    handle.last_reload = time.monotonic()
 
 
 # --- documents ---------------------------------------------------------------
