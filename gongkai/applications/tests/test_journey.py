@@ -38,7 +38,7 @@ def login(browser, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.locator("main form button[type=submit], main form input[type=submit]").last.click()
     page.wait_for_load_state()
     return page
 
@@ -47,7 +47,7 @@ def open_case(page, live_server, number, secret):
     page.goto(f"{live_server.url}/apply/case/")
     page.fill("input[name=tracking_number]", number)
     page.fill("input[name=secret]", secret)
-    page.locator("form button[type=submit]").click()
+    page.click("#open-case")
     page.wait_for_selector("#status")
 
 
@@ -70,7 +70,7 @@ def test_an_applicant_gets_a_partial_disclosure_after_a_correction(browser, live
     applicant.fill("input[name=subject]", "本局2025年部门预算")
     applicant.check("input[name=form_wanted][value=electronic]")
     applicant.check("input[name=delivery_method][value=online]")
-    applicant.locator("form button[type=submit]").click()
+    applicant.click("#submit-application")
     number = applicant.inner_text("#tracking-number")
     secret = applicant.inner_text("#secret")
     assert number == "CZJ-2026-000001"
