@@ -118,9 +118,27 @@ def search(
         return results
 
     searcher = ix.searcher()
-    key = "search:results:" + hashlib.sha1(
-        repr((ix.index_dir(), ix.generation(), words, sorted(organs or []), column, topic, category, year, validity, order, page, per_page)).encode()
-    ).hexdigest()
+    key = (
+        "search:results:"
+        + hashlib.sha1(
+            repr(
+                (
+                    ix.index_dir(),
+                    ix.generation(),
+                    words,
+                    sorted(organs or []),
+                    column,
+                    topic,
+                    category,
+                    year,
+                    validity,
+                    order,
+                    page,
+                    per_page,
+                )
+            ).encode()
+        ).hexdigest()
+    )
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import tantivy
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -212,3 +213,21 @@ def test_snippet_highlights_the_query_word_and_escapes_html():
     text = "前言" * 100 + "<b>加强生态环境保护</b>" + "结尾"
     html = str(snippet(text, ["生态环境"]))
     assert "<mark>生态环境</mark>" in html and "&lt;b&gt;" in html and html.startswith("…")
+
+
+def test_a_cached_answer_does_not_hide_a_newly_indexed_item():
+    indexed(title="河道清淤工程公告")
+    assert search("河道").total == 1
+    indexed(title="河道保洁服务采购公告")
+    assert search("河道").total == 2
+
+
+def test_a_repeated_query_is_answered_from_the_result_cache(monkeypatch):
+    item = indexed(title="河道清淤工程公告")
+    first = search("河道")
+
+    def no_index_access(*args, **kwargs):
+        raise AssertionError("the index was queried again")
+
+    monkeypatch.setattr(tantivy.Searcher, "search", no_index_access, raising=False)
+    assert search("河道").ids == first.ids == [item.pk]
