@@ -434,3 +434,53 @@ def test_calendar_change_outside_a_deadline_leaves_it_alone(organ, clerk):
     application = services.claim(received(organ, on=dt.date(2026, 11, 20), by=clerk), by=clerk)
     assert services.recompute_running(dates=[dt.date(2026, 6, 1)]) == 0
     assert "applications.deadline_recomputed" not in actions(application)
+
+
+def test_flags_can_be_corrected_by_the_handler(running, clerk):
+    application = services.set_flags(running, by=clerk, petition=True, volume=False)
+    assert (application.is_petition_suspected, "applications.flags_set" in actions(application)) == (True, True)
+
+
+def test_transition_table_leads_only_to_known_states():
+    assert all(target is None or target in Status.values for _sources, target in services.TRANSITIONS.values())
+
+
+CLOSED_MOVES = {
+    "claim": lambda a, u: services.claim(a, by=u),
+    "request_correction": lambda a, u: services.request_correction(a, by=u, text="x"),
+    "start_consultation": lambda a, u: services.start_consultation(a, kind="third_party", party="x", by=u),
+    "charge_fee": lambda a, u: services.charge_fee(a, scheme="per_page", pages=50, by=u),
+    "draft_reply": lambda a, u: services.draft_reply(a, outcome="disclosed", legal_basis="x", body="x", documents_provided="x", by=u),
+    "merge": lambda a, u: services.merge(a, into=received(a.organ, on=a.received_on, by=u), by=u),
+    "split": lambda a, u: services.split(a, parts=[{"subject": "x"}], by=u),
+    "withdraw": lambda a, u: services.withdraw(a, by=u),
+    "set_flags": lambda a, u: services.set_flags(a, by=u, petition=True, volume=True),
+}
+
+
+@pytest.mark.parametrize("move", sorted(CLOSED_MOVES))
+def test_moves_on_a_withdrawn_application_are_refused(running, clerk, move):
+    services.withdraw(running, by=clerk)
+    running.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        CLOSED_MOVES[move](running, clerk)
+    running.refresh_from_db()
+    assert running.status == Status.WITHDRAWN
+
+
+OUTSIDER_MOVES = {
+    "claim": lambda a, u: services.claim(a, by=u),
+    "add_note": lambda a, u: services.add_note(a, text="x", by=u),
+    "request_correction": lambda a, u: services.request_correction(a, by=u, text="x"),
+    "extend": lambda a, u: services.extend(a, days=5, reason="x", by=u),
+    "draft_reply": lambda a, u: services.draft_reply(a, outcome="disclosed", legal_basis="x", body="x", documents_provided="x", by=u),
+    "withdraw": lambda a, u: services.withdraw(a, by=u),
+    "charge_fee": lambda a, u: services.charge_fee(a, scheme="per_page", pages=50, by=u),
+}
+
+
+@pytest.mark.parametrize("move", sorted(OUTSIDER_MOVES))
+def test_moves_by_staff_of_another_organ_are_refused(running, outsider, move):
+    with pytest.raises(NotAllowed):
+        OUTSIDER_MOVES[move](running, outsider)
+    assert Application.objects.get(pk=running.pk).status == Status.IN_PROGRESS
