@@ -17,11 +17,13 @@ in-process cache, one process only: see docs/portal.md.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 PREFIX = "portal:v:"
@@ -57,6 +59,23 @@ def page_key(request, names: list[str]) -> str:
     return f"portal:page:{versions(['conf', *names])}:{get_language()}:{request.get_host()}:{digest}"
 
 
+# Pages carry forms with a CSRF token (the language switcher in base.html).
+# The token is personal, so it is cut out before storing and a token of the
+# visitor's own is put back on every hit (which also sets their CSRF cookie).
+_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = b"__gongkai_csrf_token__"
+
+
+def _without_token(content: bytes) -> bytes:
+    return _CSRF_FIELD.sub(rb"\g<1>" + _CSRF_PLACEHOLDER + rb"\g<2>", content)
+
+
+def _with_token(request, content: bytes) -> bytes:
+    if _CSRF_PLACEHOLDER not in content:
+        return content
+    return content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+
+
 def cached_page(request, names: list[str], render):
     """Serve ``render()``'s response from the cache for anonymous GET
     requests; only successful responses are stored."""
@@ -67,13 +86,13 @@ def cached_page(request, names: list[str], render):
     hit = cache.get(key)
     if hit is not None:
         content, content_type = hit
-        response = HttpResponse(content, content_type=content_type)
+        response = HttpResponse(_with_token(request, content), content_type=content_type)
         response["X-Page-Cache"] = "hit"
         return response
     response = render()
     if response.status_code == 200 and not response.streaming:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        cache.set(key, (response.content, response["Content-Type"]), timeout)
+        cache.set(key, (_without_token(response.content), response["Content-Type"]), timeout)
         response["X-Page-Cache"] = "miss"
     return response

@@ -375,3 +375,28 @@ def test_a_search_page_beyond_the_last_is_not_found(client, city):
 
 def test_an_unknown_sitemap_section_is_not_found(client, city):
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_cached_page_gives_each_visitor_a_working_csrf_token(city):
+    from django.test import Client
+
+    Client().get("/eco/guide/")  # the first visitor fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/eco/guide/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    response = visitor.post("/i18n/setlang/", {"language": "en", "next": "/eco/guide/", "csrfmiddlewaretoken": token})
+    assert (page["X-Page-Cache"], response.status_code) == ("hit", 302)
+
+
+def test_no_visitors_csrf_token_is_stored_in_the_page_cache(client, city, rf):
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from gongkai.portal import cache as page_cache
+    from gongkai.portal.views import slug_names
+
+    page = client.get("/eco/guide/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    with translation.override("zh-hans"):
+        stored, _ = cache.get(page_cache.page_key(rf.get("/eco/guide/"), slug_names("eco")))
+    assert token.encode() not in stored and b"__gongkai_csrf_token__" in stored
