@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,17 @@ class OrganKind(models.TextChoices):
 
 
 DEFAULT_INDEX_TEMPLATE = "{organ_code}/{year}-{serial:05d}"
+
+# The public column of an organ lives at /<slug>/, so a slug may not take the place of another root path.
+RESERVED_SLUGS = frozenset(
+    {"admin", "accounts", "i18n", "api", "workspace", "apply", "annual-reports", "media", "static", "search",
+     "feed", "sitemap.xml", "healthz", "robots.txt", "favicon.ico"}
+)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS or value.lower().startswith("sitemap"):
+        raise ValidationError(_("“%(slug)s” is used by the platform itself; choose another web address name.") % {"slug": value})
 
 
 class OrganQuerySet(NoDeleteQuerySet):
@@ -37,7 +49,7 @@ class Organ(NoDeleteModel):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganKind.choices, default=OrganKind.DEPARTMENT)
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
-    slug = models.SlugField(_("web address name"), max_length=40, unique=True)
+    slug = models.SlugField(_("web address name"), max_length=40, unique=True, validators=[validate_slug_not_reserved])
     code = models.CharField(
         _("organ code"), max_length=40, unique=True, help_text=_("Used in index numbers, e.g. the unified social credit code.")
     )

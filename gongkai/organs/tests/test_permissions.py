@@ -79,3 +79,12 @@ def test_a_superuser_reads_every_organ():
     admin = UserFactory(is_superuser=True)
     organ = OrganFactory()
     assert permissions.can_read_organ(admin, organ)
+
+
+def test_an_organ_may_not_take_a_root_path_as_its_web_address():
+    from django.core.exceptions import ValidationError
+
+    organ = OrganFactory.build(slug="workspace")
+    with pytest.raises(ValidationError) as error:
+        organ.full_clean()
+    assert "slug" in error.value.message_dict
