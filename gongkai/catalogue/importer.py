@@ -606,6 +606,7 @@ class _Writer:
             raw = self._cursor.cursor
             # One COPY for the whole file; the queued writer sends data from a thread,
             # so PostgreSQL stores one batch while the next is being validated.
+            self._savepoint = transaction.savepoint()
             self._copy_context = raw.copy(
                 f"COPY {Item._meta.db_table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
             )
@@ -618,8 +619,11 @@ class _Writer:
             self._copy = None
             try:
                 self._copy_context.__exit__(type(error), error, error.__traceback__)
-            except Exception:  # the COPY's own failure; the rollback follows
+            except Exception:  # the COPY's own failure ("COPY from stdin failed")
                 pass
+            # The failed COPY aborted the transaction; back to before it, so the
+            # connection can still answer the index-number check.
+            transaction.savepoint_rollback(self._savepoint)
 
     def finish(self) -> None:
         self.flush()
@@ -683,8 +687,11 @@ def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True
                 report.numbered += 1
             if writer is not None and not report.errors:
                 writer.add(values)
-        if writer is not None and not report.errors:
-            writer.finish()
+        if writer is not None:
+            if report.errors:  # end the COPY now: the number check below needs the connection
+                writer.abort(_Rollback())
+            else:
+                writer.finish()
 
     def check_numbers(before: int) -> None:
         # After the pass, in one sweep: a connection busy with COPY runs no other query.

@@ -276,3 +276,19 @@ def test_a_web_admin_of_another_organ_may_not_confirm(client, organ):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("workspace:catalogue_import:upload"))
     assert response.status_code == 302
+
+
+def test_a_bad_last_row_rolls_back_batches_already_written(organ, user):
+    rows = [GOOD.replace("ORG1/2024-00007", f"ORG1/2024-{n:05d}") for n in range(1, 6002)]
+    rows.append(GOOD.replace("ORG1/2024-00007", "ORG1/2024-09999").replace("2024-03-05", "昨天"))
+    report = run_import(csv_file(*rows), organ=organ, by=user, dry_run=False, index=False)
+    assert [e.row for e in report.errors] == [6003]
+    assert not Item.objects.exists()
+    assert not IndexCounter.objects.exists()
+
+
+def test_a_large_file_is_imported_completely(organ, user):
+    rows = [GOOD.replace("ORG1/2024-00007", f"ORG1/2024-{n:05d}") for n in range(1, 6002)]
+    report = run_import(csv_file(*rows, GOOD_NO_NUMBER), organ=organ, by=user, dry_run=False, index=False)
+    assert report.imported == 6002
+    assert Item.objects.get(title="关于公布2024年技改项目的公告").index_number == "ORG1/2024-06002"
