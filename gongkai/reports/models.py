@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.models import NoDeleteModel
+from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 from gongkai.reports import structure
 
 
@@ -55,7 +55,7 @@ def publication_deadline(year: int, scope: str = ReportScope.ORGAN) -> datetime.
     return datetime.date(year + 1, 3, 31) if scope == ReportScope.GOVERNMENT else datetime.date(year + 1, 1, 31)
 
 
-class AnnualReportQuerySet(models.QuerySet):
+class AnnualReportQuerySet(NoDeleteQuerySet):
     def for_year(self, year: int):
         return self.filter(year=year)
 
