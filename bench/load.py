@@ -11,18 +11,21 @@ list of URLs taken from the benchmark catalogue and prints p50/p95/p99 and
 throughput, parsed from wrk's Lua ``done()`` hook. Scenarios:
 
 * ``healthz`` – the trivial view, the baseline throughput;
-* ``list-cold`` / ``list-warm`` – catalogue list pages of all 50 organs,
-  pages 1–40 (cold: Redis database 5 flushed first, every URL new);
+* ``list-cold`` – catalogue list pages of all 50 organs, pages 1–40, after
+  Redis database 5 is flushed (nearly every request a miss);
+* ``list-warm`` – pages 1–10 of the 50 organs, each requested once first;
 * ``item-cold`` – 60,000 different random item pages after a flush, so
   (nearly) every request renders from PostgreSQL;
-* ``item-warm`` – 2,000 item pages requested once in a warm-up pass, then
+* ``item-warm`` – 1,000 item pages requested once in a warm-up pass, then
   measured: served from the page cache;
 * ``guide`` – the 50 organs' guide pages (after a warm-up);
 * ``search-1`` / ``search-2`` / ``search-common`` – search pages for one-word,
   two-word and common-word (政府, 公开, 政府 公开) queries; search pages are
   not cached.
 
-While wrk runs, a sampler reads every gunicorn worker's /proc status
+For each scenario the CPU time of the gunicorn workers and of the PostgreSQL
+backends of the benchmark database is counted per request: unlike latency it
+does not depend on what else the machine runs. While wrk runs, a sampler reads every gunicorn worker's /proc status
 (VmRSS, VmHWM) twice a second; the peak is reported. The server is always
 stopped at the end, also on error or Ctrl-C. Only 127.0.0.1 is targeted;
 every run is bounded by ``--duration``. Results: bench/results/load-<label>.json.
