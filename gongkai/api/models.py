@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.audit import log_action
-from gongkai.core.models import NoDeleteModel
+from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 
 KEY_PREFIX = "gk_"
 
@@ -27,7 +27,7 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class ApiClientQuerySet(models.QuerySet):
+class ApiClientQuerySet(NoDeleteQuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True, organ__is_active=True, user__is_active=True)
 
@@ -67,7 +67,7 @@ class ApiClient(NoDeleteModel):
         return self.revoked_at is None
 
     @classmethod
-    def issue(cls, *, name: str, organ, user, by=None) -> tuple["ApiClient", str]:
+    def issue(cls, *, name: str, organ, user, by=None) -> tuple[ApiClient, str]:
         """A new client and its key (the only time the key is seen)."""
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         client = cls.objects.create(name=name, organ=organ, user=user, key_prefix=key[:10], key_hash=hash_key(key), created_by=by)

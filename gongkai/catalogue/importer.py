@@ -32,7 +32,7 @@ import html
 import re
 import string
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from celery import shared_task

@@ -363,7 +363,7 @@ class Builder:
         historical = max(0, self.items - per_workflow * len(workflow_organs))
         shares = [historical // len(specs)] * len(specs)
         shares[0] += historical - sum(shares)
-        for spec, share in zip(specs, shares):
+        for spec, share in zip(specs, shares, strict=True):
             self.log(f"  {spec.name}: {share} items in the historical catalogue")
             self.historical(spec, self.city.organs[spec.slug], share)
         for spec in workflow_organs:
