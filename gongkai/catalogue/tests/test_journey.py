@@ -52,7 +52,7 @@ def login(browser, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.locator("main form button[type=submit], main form input[type=submit]").last.click()
     page.goto(f"{live_server.url}/workspace/")
     return page
 
