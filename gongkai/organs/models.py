@@ -33,7 +33,7 @@ class OrganQuerySet(NoDeleteQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def below(self, organ: "Organ"):
+    def below(self, organ: Organ):
         """The organ and every organ under it in the tree."""
         return self.filter(path__startswith=organ.path)
 
@@ -103,7 +103,7 @@ class Organ(NoDeleteModel):
         return Organ.objects.filter(pk__in=ids[:-1]).order_by("path")
 
     @property
-    def government(self) -> "Organ | None":
+    def government(self) -> Organ | None:
         """The nearest government at or above this organ: whose portal carries its items."""
         if self.kind == OrganKind.GOVERNMENT:
             return self
