@@ -39,6 +39,7 @@ run: setup
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
+	$(VENV)/bin/ruff check -q gongkai
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
