@@ -61,7 +61,9 @@ def apply(request, slug):
     else:
         form = ApplicationForm()
         token = pysecrets.token_urlsafe(24)
-    return render(request, "applications/public/apply.html", {"organ": organ, "form": form, "form_token": token})
+    return render(
+        request, "applications/public/apply.html", {"organ": organ, "form": form, "form_token": token, "section": "apply"}
+    )
 
 
 def done(request, slug, token):
