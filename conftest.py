@@ -43,3 +43,19 @@ def _clear_cache():
 
     calendar._local.snapshot = None
     yield
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium, headless, for the Playwright journeys (marked ``browser``)."""
+    import os
+
+    from gongkai.testing import CHROMIUM, CHROMIUM_ARGS
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

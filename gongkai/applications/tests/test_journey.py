@@ -5,8 +5,6 @@ sent; the applicant downloads the reply — all through real pages in chromium."
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from gongkai.applications.models import Application, Status
@@ -14,33 +12,13 @@ from gongkai.applications.taxonomy import Outcome
 from gongkai.applications.tests.factories import VALID_ID
 from gongkai.factories import DepartmentFactory, OrganFactory, member
 from gongkai.organs.models import Role
+from gongkai.testing import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-1"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield browser
-        browser.close()
 
 
-def login(browser, live_server, user):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form input[type=submit]").last.click()
-    page.wait_for_load_state()
-    return page
 
 
 def open_case(page, live_server, number, secret):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 
 import docx
 import pytest
@@ -18,21 +17,11 @@ from gongkai.catalogue.models import Item, ItemState
 from gongkai.factories import GovernmentFactory, OrganFactory, UserFactory, member
 from gongkai.organs.models import Role
 from gongkai.sensitive.models import FindingStatus
+from gongkai.testing import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-1"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield browser
-        browser.close()
 
 
 def attachment_file(tmp_path):
@@ -45,16 +34,6 @@ def attachment_file(tmp_path):
     return path
 
 
-def login(browser, live_server, user):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form input[type=submit]").last.click()
-    page.goto(f"{live_server.url}/workspace/")
-    return page
 
 
 def test_an_item_goes_from_draft_to_published_through_a_return(browser, live_server, tmp_path):

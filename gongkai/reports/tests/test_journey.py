@@ -9,38 +9,17 @@ directly and then regenerates the report from the workspace."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 
 from gongkai.reports.tests.factories import Office, application
+from gongkai.testing import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pass-for-tests-1"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield browser
-        browser.close()
 
 
-def login(browser, live_server, user):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("input[name=password]").press("Enter")  # the page also has the language switcher's buttons
-    page.wait_for_load_state()
-    return page
 
 
 def approve(browser, live_server, user, report_url):
