@@ -254,6 +254,9 @@ class Application(NoDeleteModel):
             models.Index(fields=["organ", "received_on"]),
             models.Index(fields=["organ", "closed_on"]),
             models.Index(fields=["id_number", "organ"]),
+            # The staff queues (running / overdue / due soon) read only the ~5 % of rows still running,
+            # in deadline order: a partial index keeps them one small index range at 1,000,000 applications.
+            models.Index(fields=["organ", "due_on", "id"], condition=models.Q(status__in=RUNNING_STATES), name="app_running_due"),
         ]
 
     def __str__(self) -> str:
