@@ -484,3 +484,22 @@ def test_moves_by_staff_of_another_organ_are_refused(running, outsider, move):
     with pytest.raises(NotAllowed):
         OUTSIDER_MOVES[move](running, outsider)
     assert Application.objects.get(pk=running.pk).status == Status.IN_PROGRESS
+
+
+def test_calendar_change_recomputes_plain_and_consulting_deadlines_like_one_by_one(organ, clerk):
+    from gongkai.applications import clock
+    from gongkai.workdays.calendar import invalidate
+    from gongkai.workdays.models import CalendarSource, DayOverride
+
+    plain = services.claim(received(organ, on=dt.date(2026, 11, 20), by=clerk), by=clerk)
+    consulting = services.claim(received(organ, on=dt.date(2026, 11, 20), by=clerk), by=clerk)
+    services.start_consultation(consulting, kind="third_party", party="某公司", by=clerk, sent_on=dt.date(2026, 11, 23))
+    DayOverride.objects.create(date=dt.date(2026, 11, 30), is_working=False, name="测试", source=CalendarSource.MANUAL)
+    invalidate()
+    assert services.recompute_running(dates=[dt.date(2026, 11, 30)]) == 2
+    for application in (plain, consulting):
+        application = Application.objects.get(pk=application.pk)
+        stored = (application.due_on, application.internal_due_on, application.correction_notice_due_on, application.due_explanation)
+        assert clock.apply(application) is False
+        assert stored[3] == application.due_explanation
+        assert "applications.deadline_recomputed" in actions(application)
