@@ -67,3 +67,39 @@ def sub_words(word: str) -> list[str]:
     if len(word) < 3:
         return []
     return [t for t in _normalise(_cut_for_search(word)) if t != word]
+
+
+# --- character bigrams (字二元组) -------------------------------------------------
+#
+# jieba does not always emit a word inside a longer text as a token: 生态环境保护
+# becomes 生态 / 环境保护 (search mode adds 环境, 保护 but never 生态环境). So the
+# index also holds, in a second field, the overlapping character pairs of every
+# run of Chinese characters (生态环境保护 → 生态 态环 环境 境保 保护), and a query
+# word is also looked up there as a phrase of its pairs: a document matches
+# whenever it contains the word as a string, however jieba cut it. A pair only
+# exists inside one run, so a phrase never spans punctuation or other text.
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _pairs(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_bigrams(text: str) -> str:
+    """The overlapping character pairs of every Chinese run of the text,
+    whitespace-separated (a run of one character gives nothing)."""
+    if not text:
+        return ""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out.extend(_pairs(run))
+    return " ".join(out)
+
+
+def query_bigrams(word: str) -> list[str]:
+    """The pairs of a query word made only of Chinese characters (two or
+    more), in order; empty when the word cannot be looked up by pairs."""
+    if len(word) < 2 or _CJK_RUN.fullmatch(word) is None:
+        return []
+    return _pairs(word)

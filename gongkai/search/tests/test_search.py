@@ -231,3 +231,43 @@ def test_a_repeated_query_is_answered_from_the_result_cache(monkeypatch):
 
     monkeypatch.setattr(tantivy.Searcher, "search", no_index_access, raising=False)
     assert search("河道").ids == first.ids == [item.pk]
+
+
+def test_a_word_is_found_wherever_it_occurs_as_a_string():
+    # jieba cuts 生态环境保护 as 生态 / 环境保护: no 生态环境 token in that document.
+    protection = indexed(title="关于加强生态环境保护工作的意见", body="<p>各区：现提出如下意见。</p>")
+    bureau = indexed(title="市生态环境局关于开展专项检查的通知", body="<p>请按要求开展检查。</p>")
+    ministry = indexed(title="转发生态环境部有关文件的通知", body="<p>现转发给你们。</p>")
+    assert "生态环境" not in index_tokens(protection.title).split()
+    assert set(search("生态环境").ids) == {protection.pk, bureau.pk, ministry.pk}
+
+
+def test_the_words_pieces_far_apart_do_not_match_the_phrase():
+    indexed(title="关于生态农业发展的通知", body="<p>加强农村人居环境整治。</p>")
+    assert search("生态环境").ids == []
+
+
+def test_a_phrase_does_not_span_punctuation():
+    indexed(title="发展生态，环境整治", body="<p>通知。</p>")
+    assert search("生态环境").ids == []
+
+
+def test_the_word_as_jiebas_token_ranks_above_a_pairs_only_match():
+    pairs_only = indexed(title="关于加强生态环境保护工作的意见", body="<p>意见。</p>")
+    token = indexed(title="关于转发生态环境部有关文件的意见", body="<p>意见。</p>")
+    assert "生态环境" in index_tokens(token.title).split()
+    assert search("生态环境").ids == [token.pk, pairs_only.pk]
+
+
+def test_an_index_with_an_older_schema_is_kept_aside_and_rebuilt(settings, tmp_path):
+    old = tantivy.SchemaBuilder()
+    old.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    old.add_text_field("text", stored=False, tokenizer_name="whitespace", index_option="freq")
+    settings.SEARCH_INDEX_DIR = str(tmp_path / "index")
+    (tmp_path / "index").mkdir()
+    tantivy.Index(old.build(), path=settings.SEARCH_INDEX_DIR, reuse=True)
+    ix.forget_handles()
+    item = ItemFactory(title="市生态环境局关于开展检查的通知")
+    call_command("rebuild_search_index", processes=1)
+    assert search("生态环境").ids == [item.pk]
+    assert [p.name.startswith("index.old-schema-") for p in tmp_path.iterdir() if p.name != "index" and p.is_dir()] == [True]
