@@ -28,14 +28,19 @@ def invalidate_item_pages(sender, item_id, organ_id=None, **kwargs):
     from gongkai.portal import cache as page_cache
 
     organ_ids = {organ_id} if organ_id else set()
+    names = {"items", page_cache.item_key(item_id)}
     item = Item.objects.filter(pk=item_id).first()
     if item is not None:
         organ_ids.add(item.organ_id)
-        organ_ids.update(item.interprets.values_list("organ_id", flat=True))
-        organ_ids.update(item.interpretations.values_list("organ_id", flat=True))
-    names = {"items"}
+        for partners in (item.interprets, item.interpretations):
+            for partner_id, partner_organ in partners.values_list("pk", "organ_id"):
+                organ_ids.add(partner_organ)
+                names.add(page_cache.item_key(partner_id))
+    above: set[int] = set()
     for path in Organ.objects.filter(pk__in=organ_ids).values_list("path", flat=True):
-        names.update(page_cache.organ_and_above(path))
+        above.update(int(part) for part in path.strip(".").split(".") if part)
+    for pk, slug in Organ.objects.filter(pk__in=above).values_list("pk", "slug"):
+        names.update((page_cache.organ_key(pk), page_cache.column_key(slug)))
     page_cache.bump(*sorted(names))
 
 

@@ -3,8 +3,12 @@
 Anonymous visitors get rendered pages from the cache. Each key carries
 version numbers that are bumped when what the page shows may have changed:
 
-* ``organ:<id>`` — an item of that organ or of an organ below it changed
-  (so a government's portal column is refreshed too), or the organ itself;
+* ``organ:<id>`` and ``column:<slug>`` — an item of that organ or of an organ
+  below it changed (so a government's portal column is refreshed too); pages
+  use the slug form, found without a look-up (one round trip for the
+  versions, one for the page);
+* ``item:<id>`` — that item, or a document it interprets or that interprets
+  it, changed (item pages: invalidated explicitly, so cached long);
 * ``items`` — any item changed (portal-wide feeds, sitemap);
 * ``conf`` — organs, topics or categories changed (every page).
 
@@ -31,6 +35,18 @@ PREFIX = "portal:v:"
 
 def organ_key(organ_id: int) -> str:
     return f"organ:{organ_id}"
+
+
+def column_key(slug: str) -> str:
+    return f"column:{slug}"
+
+
+def item_key(item_id: int) -> str:
+    return f"item:{item_id}"
+
+
+# Item pages are invalidated explicitly (item_public_changed), so they can stay long.
+ITEM_PAGE_SECONDS = 7 * 24 * 3600
 
 
 def versions(names: list[str]) -> str:
@@ -76,10 +92,12 @@ def _with_token(request, content: bytes) -> bytes:
     return content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
 
 
-def cached_page(request, names: list[str], render):
+def cached_page(request, names: list[str], render, timeout: int | None = None):
     """Serve ``render()``'s response from the cache for anonymous GET
     requests; only successful responses are stored."""
-    timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return render()
+    timeout = timeout or settings.PUBLIC_PAGE_CACHE_SECONDS
     if request.method != "GET" or request.user.is_authenticated or not timeout:
         return render()
     key = page_key(request, names)

@@ -56,10 +56,10 @@ def organ_or_404(slug: str) -> Organ:
 
 
 def slug_names(slug: str) -> list[str]:
-    """Cache version names for a column, found without touching the database
-    on a cache hit (an unknown slug renders, and 404s, uncached)."""
-    organ_id = selectors.organ_id_for_slug(slug)
-    return [page_cache.organ_key(organ_id)] if organ_id else ["unknown-organ"]
+    """Cache version names for a column, named by the slug so that no
+    look-up is needed: a hit costs one round trip for the versions and one
+    for the page (an unknown slug renders, and 404s, uncached)."""
+    return [page_cache.column_key(slug)]
 
 
 def site_meta(request, organ: Organ | None, column_name: str, **extra) -> dict:
@@ -244,7 +244,9 @@ def item_detail(request, organ_slug, pk):
         )
         return render(request, "portal/item.html", context)
 
-    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
+    # Keyed on the item (and its interpretation partners, bumped with it) and
+    # ``conf``, not on the organ: a publish elsewhere in the organ leaves it warm.
+    return page_cache.cached_page(request, [page_cache.item_key(int(pk))], render_page, page_cache.ITEM_PAGE_SECONDS)
 
 
 # --- search ---------------------------------------------------------------------------

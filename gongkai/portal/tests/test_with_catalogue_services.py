@@ -60,3 +60,25 @@ def test_a_withdrawn_item_leaves_the_page_and_the_search(client, office, django_
 def test_a_draft_is_not_found_and_not_searchable(client, office):
     item = office.draft(title="尚在起草的燃气安全通知")
     assert client.get(f"/{office.organ.slug}/items/{item.pk}/").status_code == 404 and search("燃气安全").total == 0
+
+
+def test_an_item_page_stays_cached_when_another_item_of_its_organ_is_published(
+    client, office, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        item = office.published()
+    url = f"/{office.organ.slug}/items/{item.pk}/"
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        office.published(title="关于开展城镇燃气安全专项整治的通知")
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_small_column_total_is_counted_afresh_after_a_publish(client, office, django_capture_on_commit_callbacks):
+    catalogue = f"/{office.organ.slug}/catalogue/"
+    with django_capture_on_commit_callbacks(execute=True):
+        office.published()
+    client.get(catalogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        office.published()
+    assert client.get(catalogue).context["total"] == 2
