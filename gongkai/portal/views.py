@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongkai.catalogue.models import Item, Topic, Validity
@@ -281,19 +282,51 @@ def _options(pairs, selected) -> str:
     )
 
 
+# The filter options of the search form, per ``conf`` version, language and
+# column, kept in the process: building them (and loading ~170 topics, organs
+# and categories from the cache) was most of a search page's CPU.
+_FILTER_MEMO: dict[tuple, dict] = {}
+
+
+def _filter_choices(organ: Organ | None) -> dict:
+    key = (page_cache.versions(["conf"]), get_language(), organ.pk if organ else 0)
+    memo = _FILTER_MEMO.get(key)
+    if memo is None:
+        organs = selectors.search_organs(organ)
+        topics = selectors.topics()
+        categories = selectors.categories()
+        memo = {
+            "organ_ids": {o.pk for o in organs},
+            "topic_ids": {t.pk for t in topics},
+            "category_ids": {c.pk for c in categories},
+            "organ_options": _options(((o.pk, o.name) for o in organs), None),
+            "topic_options": _options(((t.pk, str(t)) for t in topics), None),
+            "category_options": _options(((c.pk, c.name) for c in categories), None),
+        }
+        if len(_FILTER_MEMO) >= 64:
+            _FILTER_MEMO.clear()
+        _FILTER_MEMO[key] = memo
+    return memo
+
+
+def _select(options: str, value) -> str:
+    """Mark one value of memoised options as selected."""
+    if value is None:
+        return options
+    return mark_safe(options.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1))
+
+
 def search(request, organ_slug=None):
     organ = organ_or_404(organ_slug) if organ_slug else None
     query = request.GET.get("q", "")[: search_services.MAX_QUERY_CHARS]
-    organs = selectors.search_organs(organ)
-    all_topics = selectors.topics()
-    all_categories = selectors.categories()
+    choices = _filter_choices(organ)
     organ_filter = int_param(request, "organ")
-    if organ_filter not in {o.pk for o in organs}:
+    if organ_filter not in choices["organ_ids"]:
         organ_filter = None
     topic_id = int_param(request, "topic")
-    topic = next((t for t in all_topics if t.pk == topic_id), None)
+    topic_id = topic_id if topic_id in choices["topic_ids"] else None
     category_id = int_param(request, "category")
-    category = next((c for c in all_categories if c.pk == category_id), None)
+    category_id = category_id if category_id in choices["category_ids"] else None
     year = int_param(request, "year", MIN_YEAR, MAX_YEAR)
     validity = choice_param(request, "validity", Validity.values)
     order = choice_param(request, "order", ["relevance", "date"]) or "relevance"
@@ -304,8 +337,8 @@ def search(request, organ_slug=None):
         query,
         organs=[organ_filter] if organ_filter else None,
         column=organ.pk if organ else None,
-        topic=topic.pk if topic else None,
-        category=category.pk if category else None,
+        topic=topic_id,
+        category=category_id,
         year=year,
         validity=validity,
         order=order,
@@ -335,8 +368,8 @@ def search(request, organ_slug=None):
     params = {
         "q": query,
         "organ": organ_filter,
-        "topic": topic and topic.pk,
-        "category": category and category.pk,
+        "topic": topic_id,
+        "category": category_id,
         "year": year,
         "validity": validity,
         "order": order if order != "relevance" else None,
@@ -346,16 +379,16 @@ def search(request, organ_slug=None):
         query=query,
         results=results,
         hits=hits,
-        organ_options=_options(((o.pk, o.name) for o in organs), organ_filter),
-        topic_options=_options(((t.pk, str(t)) for t in all_topics), topic and topic.pk),
-        category_options=_options(((c.pk, c.name) for c in all_categories), category and category.pk),
+        organ_options=_select(choices["organ_options"], organ_filter),
+        topic_options=_select(choices["topic_options"], topic_id),
+        category_options=_select(choices["category_options"], category_id),
         year_options=_options(((y, y) for y in years), year),
-        organs=organs,
+        several_organs=len(choices["organ_ids"]) > 1,
         validities=Validity.choices,
         selected={
             "organ": organ_filter,
-            "topic": topic and topic.pk,
-            "category": category and category.pk,
+            "topic": topic_id,
+            "category": category_id,
             "year": year,
             "validity": validity,
             "order": order,
