@@ -18,7 +18,7 @@ SUBMISSIONS = 200
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_hundred_concurrent_submissions_get_consecutive_numbers():
     organ = OrganFactory(code="CONC", slug="conc")
     url = reverse("applications_public:form", args=[organ.slug])

@@ -14,7 +14,7 @@ from gongkai.factories import DepartmentFactory, OrganFactory, member
 from gongkai.organs.models import Role
 from gongkai.testing import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 

@@ -14,7 +14,7 @@ THREADS = 20
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_simultaneous_publications_get_twenty_consecutive_numbers():
     office = Office()
     items = [office.approved(title=f"并发发布测试{i}") for i in range(THREADS)]

@@ -19,7 +19,7 @@ from gongkai.organs.models import Role
 from gongkai.sensitive.models import FindingStatus
 from gongkai.testing import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 

@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_notification_is_sent_by_a_real_worker():
     from celery.contrib.testing.worker import start_worker
     from django.db import transaction

@@ -10,7 +10,7 @@ from gongkai.notify.models import Channel, Notification, Status
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_sweeping_at_once_send_each_row_exactly_once(monkeypatch):
     now = timezone.now()
     Notification.objects.bulk_create(

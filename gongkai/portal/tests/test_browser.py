@@ -10,7 +10,7 @@ from gongkai.factories import GovernmentFactory, OrganFactory
 from gongkai.portal.tests.factories import ItemFactory
 from gongkai.search.services import reindex_item
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

@@ -15,7 +15,7 @@ import pytest
 from gongkai.reports.tests.factories import Office, application
 from gongkai.testing import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 
