@@ -25,7 +25,7 @@ import tantivy
 from django.conf import settings
 from django.utils import timezone
 
-from gongkai.search.segment import index_bigrams, index_tokens
+from gongkai.search.segment import index_tokens
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,6 @@ def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     builder.add_text_field("text", stored=False, tokenizer_name="whitespace", index_option="freq")
-    # Overlapping character pairs of the Chinese runs, with positions, so a
-    # query word is found as a phrase of its pairs wherever it occurs as a
-    # string (segment.index_bigrams). Adding this field changed the schema:
-    # an index built before it must be rebuilt (rebuild_search_index).
-    builder.add_text_field("grams", stored=False, tokenizer_name="whitespace", index_option="position")
     builder.add_unsigned_field("organ", indexed=True, fast=True)
     # Every column (organ column, government portals above it) showing the item.
     builder.add_unsigned_field("columns", indexed=True)
@@ -110,9 +105,8 @@ def get_index() -> tantivy.Index:
 
 
 def _open_or_replace(path: Path) -> tantivy.Index:
-    """Open the index; one built with an older schema (before the ``grams``
-    field) is moved aside, kept, and replaced by an empty one, which
-    ``rebuild_search_index`` then fills."""
+    """Open the index; one built with another schema is moved aside, kept,
+    and replaced by an empty one, which ``rebuild_search_index`` then fills."""
     try:
         return tantivy.Index(SCHEMA, path=str(path), reuse=True)
     except ValueError as exc:
@@ -230,13 +224,8 @@ def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int 
 
 def segment_fields(fields: dict) -> dict:
     segmented = dict(fields)
-    grams = []
     for name in TEXT_FIELDS:
         segmented[name] = index_tokens(fields[name] or "")
-        pairs = index_bigrams(fields[name] or "")
-        if pairs:
-            grams.extend([pairs] * FIELD_WEIGHTS[name])
-    segmented["grams"] = " ".join(grams)
     return segmented
 
 
@@ -248,8 +237,6 @@ def make_document(segmented: dict) -> tantivy.Document:
         if segmented[name]:
             parts.extend([segmented[name]] * FIELD_WEIGHTS[name])
     doc.add_text("text", " ".join(parts))
-    if segmented.get("grams"):
-        doc.add_text("grams", segmented["grams"])
     doc.add_unsigned("organ", segmented["organ"])
     for column in segmented["columns"]:
         doc.add_unsigned("columns", column)

@@ -1,10 +1,12 @@
 """Chinese word segmentation (分词) for the search index.
 
-Documents are segmented with jieba's *search* mode, which emits every word of
-the precise segmentation plus the dictionary words inside long words
-(市生态环境局 → 市 生态 环境 生态环境 局), so a query for a short word finds
-the longer word it is part of. Queries are segmented in *precise* mode: each
-query word is then a term the index holds.
+Documents are indexed with every dictionary word found anywhere in them
+(jieba's *full* mode: 生态环境保护 → 生态 / 生态环境 / 环境 / 环境保护 / 保护),
+plus the words of jieba's *search* mode that full mode does not give — single
+characters standing alone and new words found by the HMM (马登镇) — so a query
+word is found wherever it occurs as a string, however the precise cut went.
+Queries are segmented in *precise* mode: each query word is then a term the
+index holds.
 
 ``rjieba`` (the Rust port, 15× faster, same dictionary) is used; the pure
 Python ``jieba`` only when rjieba cannot be imported.
@@ -23,6 +25,12 @@ try:  # pragma: no cover - which branch runs depends on the install
     def _cut_for_search(text: str) -> list[str]:
         return _jieba.cut_for_search(text, hmm=True)
 
+    def _cut_all(text: str) -> list[str]:
+        return _jieba.cut_all(text)
+
+    def in_dictionary(word: str) -> bool:
+        return _jieba.has_word(word)
+
     BACKEND = "rjieba"
 except ImportError:  # pragma: no cover
     import jieba as _jieba  # type: ignore[no-redef]
@@ -32,6 +40,13 @@ except ImportError:  # pragma: no cover
 
     def _cut_for_search(text: str) -> list[str]:
         return list(_jieba.cut_for_search(text, HMM=True))
+
+    def _cut_all(text: str) -> list[str]:
+        return list(_jieba.cut(text, cut_all=True))
+
+    def in_dictionary(word: str) -> bool:
+        _jieba.initialize()
+        return bool(_jieba.dt.FREQ.get(word))
 
     BACKEND = "jieba"
 
@@ -47,10 +62,20 @@ def _normalise(tokens: list[str]) -> list[str]:
 
 
 def index_tokens(text: str) -> str:
-    """The text as whitespace-separated tokens, ready for the index."""
+    """The text as whitespace-separated tokens, ready for the index.
+
+    Full mode gives every dictionary word of two or more characters at every
+    position (a word inside a longer one, or across the precise cut: 生态环境 in
+    生态环境保护, which precise and search mode cut 生态 / 环境保护); search mode
+    adds what full mode lacks (single characters standing alone, HMM words,
+    Latin and numbers such as PM2.5). A word is counted once per occurrence.
+    """
     if not text:
         return ""
-    return _NOT_WORD.sub(" ", " ".join(_cut_for_search(text)).lower())
+    words = [w for w in _cut_all(text) if len(w) > 1]
+    known = set(words)
+    words.extend(w for w in _cut_for_search(text) if w not in known)
+    return _NOT_WORD.sub(" ", " ".join(words).lower())
 
 
 def query_words(text: str) -> list[str]:
@@ -62,44 +87,10 @@ def query_words(text: str) -> list[str]:
 
 
 def sub_words(word: str) -> list[str]:
-    """The shorter dictionary words inside a long query word, used as a
-    fallback when the whole word is not in the index as such."""
-    if len(word) < 3:
+    """The shorter dictionary words inside a long query word that is not a
+    dictionary word itself, used as a fallback when the whole word is not in
+    the index as such. A dictionary word is indexed wherever it occurs (full
+    mode), so for it no fallback is needed: its absence is the answer."""
+    if len(word) < 3 or in_dictionary(word):
         return []
     return [t for t in _normalise(_cut_for_search(word)) if t != word]
-
-
-# --- character bigrams (字二元组) -------------------------------------------------
-#
-# jieba does not always emit a word inside a longer text as a token: 生态环境保护
-# becomes 生态 / 环境保护 (search mode adds 环境, 保护 but never 生态环境). So the
-# index also holds, in a second field, the overlapping character pairs of every
-# run of Chinese characters (生态环境保护 → 生态 态环 环境 境保 保护), and a query
-# word is also looked up there as a phrase of its pairs: a document matches
-# whenever it contains the word as a string, however jieba cut it. A pair only
-# exists inside one run, so a phrase never spans punctuation or other text.
-
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
-def _pairs(run: str) -> list[str]:
-    return [run[i : i + 2] for i in range(len(run) - 1)]
-
-
-def index_bigrams(text: str) -> str:
-    """The overlapping character pairs of every Chinese run of the text,
-    whitespace-separated (a run of one character gives nothing)."""
-    if not text:
-        return ""
-    out: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        out.extend(_pairs(run))
-    return " ".join(out)
-
-
-def query_bigrams(word: str) -> list[str]:
-    """The pairs of a query word made only of Chinese characters (two or
-    more), in order; empty when the word cannot be looked up by pairs."""
-    if len(word) < 2 or _CJK_RUN.fullmatch(word) is None:
-        return []
-    return _pairs(word)

@@ -11,7 +11,7 @@ import tantivy
 from django.core.cache import cache
 
 from gongkai.search import index as ix
-from gongkai.search.segment import query_bigrams, query_words, sub_words
+from gongkai.search.segment import query_words, sub_words
 
 log = logging.getLogger(__name__)
 
@@ -75,27 +75,12 @@ def _term(field_name: str, value) -> tantivy.Query:
     return tantivy.Query.term_query(ix.SCHEMA, field_name, value)
 
 
-# The word as jieba's own token scores this much more than a match found
-# only through the character pairs (exact token matches rank first).
-TOKEN_BOOST = 2.0
-
-
 def _word_query(word: str, searcher: tantivy.Searcher) -> tantivy.Query:
-    """A query word. A Chinese word matches every document holding it as a
-    string: as jieba's token (ranked higher) or as a phrase of its character
-    pairs (生态环境 inside 生态环境保护, which jieba cut 生态 / 环境保护). Other
-    words are one term; when such a word is not in the index as such (the
-    documents segmented it differently), all of its sub-words."""
+    """A query word is one term: documents hold every dictionary word found
+    in them (segment.index_tokens), so 生态环境 matches 生态环境保护. A word
+    the documents never hold as such (a new word the HMM cut differently
+    there) falls back to all of its sub-words."""
     query = _term("text", word)
-    pairs = query_bigrams(word)
-    if pairs:
-        grams = _term("grams", pairs[0]) if len(pairs) == 1 else tantivy.Query.phrase_query(ix.SCHEMA, "grams", pairs)
-        return tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Should, tantivy.Query.boost_query(query, TOKEN_BOOST)),
-                (tantivy.Occur.Should, grams),
-            ]
-        )
     subs = sub_words(word)
     if subs and searcher.doc_freq("text", word) == 0:
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, _term("text", sub)) for sub in subs])
