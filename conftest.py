@@ -7,6 +7,19 @@ import pytest
 from django.conf import settings
 
 
+def pytest_configure(config):
+    """With Redis as the cache, each xdist worker gets a Redis database of
+    its own: ``cache.clear()`` empties a whole database, so workers sharing
+    one would wipe each other's page-cache entries and throttle counters."""
+    import os
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if worker.startswith("gw") and str(location).startswith("redis://"):
+        base = location.rsplit("/", 1)[0] if location.count("/") > 2 else location
+        settings.CACHES["default"]["LOCATION"] = f"{base}/{10 + int(worker[2:])}"
+
+
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (row locks, real concurrency); set DATABASE_URL to run")
     for item in items:
