@@ -128,6 +128,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}}
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
+# Each web process also keeps the public pages it served last in memory (bytes; 0: off).
+PORTAL_LOCAL_CACHE_BYTES = env_int("PORTAL_LOCAL_CACHE_BYTES", 32 * 1024 * 1024, minimum=0)
 
 # --- Background work ---------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
