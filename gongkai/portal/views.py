@@ -18,6 +18,7 @@ from gongkai.catalogue.models import Item, Topic, Validity
 from gongkai.organs.models import Organ, OrganKind
 from gongkai.portal import cache as page_cache
 from gongkai.portal import selectors
+from gongkai.portal.facets import catalogue_facets
 from gongkai.search import services as search_services
 from gongkai.search.highlight import mark, snippet
 
@@ -53,8 +54,9 @@ def choice_param(request, name: str, choices) -> str | None:
 
 
 def organ_or_404(slug: str) -> Organ:
-    organ = get_object_or_404(selectors.public_organs(), slug=slug)
-    organ.portal_government = organ.government  # looked up once per request
+    organ = selectors.organ_for_slug(slug)
+    if organ is None:
+        raise Http404(_("There is no such organ."))
     return organ
 
 
@@ -193,9 +195,14 @@ def catalogue(request, organ_slug):
         context.update(
             page=page,
             total=total,
-            topics=all_topics,
-            categories=all_categories,
-            years=selectors.column_years(organ),
+            facets=catalogue_facets(
+                topics=all_topics,
+                categories=all_categories,
+                years=selectors.column_years(organ),
+                topic=topic,
+                category=category,
+                year=year,
+            ),
             topic=topic,
             category=category,
             year=year,
@@ -223,17 +230,13 @@ def item_detail(request, organ_slug, pk):
             pk=pk,
             organ=organ,
         )
-        public = (
-            Item.objects.published()
-            .select_related("organ")
-            .only("id", "title", "published_at", "interpretation_kind", "organ__slug", "organ__name", "organ__short_name")
-        )
+        interpretations, interprets = selectors.interpretation_partners(item)
         context = base_context(request, organ, "catalogue")
         context.update(
             item=item,
             attachments=list(item.attachments.filter(is_current=True)),
-            interpretations=list(public.filter(interprets=item).order_by("published_at")),
-            interprets=list(public.filter(interpretations=item).order_by("published_at")),
+            interpretations=interpretations,
+            interprets=interprets,
             meta=site_meta(
                 request,
                 organ,
