@@ -91,8 +91,8 @@ def organ_and_above(path: str) -> list[str]:
     return [organ_key(int(part)) for part in path.strip(".").split(".") if part]
 
 
-def page_key(request) -> str:
-    digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+def page_key(request, vary: str = "") -> str:
+    digest = hashlib.sha1(f"{request.get_full_path()}\n{vary}".encode()).hexdigest()
     return f"portal:page:{get_language()}:{request.get_host()}:{digest}"
 
 
@@ -192,15 +192,16 @@ def _hit(request, content: bytes, content_type: str) -> HttpResponse:
     return response
 
 
-def cached_page(request, names: list[str], render, timeout: int | None = None):
+def cached_page(request, names: list[str], render, timeout: int | None = None, vary: str = ""):
     """Serve ``render()``'s response from the cache for anonymous GET
-    requests; only successful responses are stored."""
+    requests; only successful responses are stored. ``vary``: anything else
+    the page depends on (the search index generation)."""
     if not settings.PUBLIC_PAGE_CACHE_SECONDS:
         return render()
     timeout = timeout or settings.PUBLIC_PAGE_CACHE_SECONDS
     if request.method != "GET" or request.user.is_authenticated or not timeout:
         return render()
-    key = page_key(request)
+    key = page_key(request, vary)
     local = _local.get(key)
     if local is not None:
         return _hit(request, local[0], local[1])

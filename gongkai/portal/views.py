@@ -319,7 +319,25 @@ def _select(options: str, value) -> str:
     return mark_safe(options.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1))
 
 
+# Search pages are cached briefly: popular queries repeat, and the key carries
+# the index generation this process reads, so a newly indexed item shows at once.
+SEARCH_PAGE_SECONDS = 120
+
+
 def search(request, organ_slug=None):
+    from gongkai.search import index as search_index
+
+    names = slug_names(organ_slug) if organ_slug else ["items"]
+    return page_cache.cached_page(
+        request,
+        names,
+        lambda: _search_page(request, organ_slug),
+        SEARCH_PAGE_SECONDS,
+        vary=str(search_index.generation()),
+    )
+
+
+def _search_page(request, organ_slug):
     organ = organ_or_404(organ_slug) if organ_slug else None
     query = request.GET.get("q", "")[: search_services.MAX_QUERY_CHARS]
     choices = _filter_choices(organ)
