@@ -216,14 +216,14 @@ def set_manual_figure(report: AnnualReport, code: str, raw, *, by, source: str =
         report = _lock(report)
         _require_state(report, "edit")
         figure, _created = ManualFigure.objects.get_or_create(report=report, code=code)
-        old = None if figure.value is None else str(figure.value)
+        key = structure.MANUAL_KEYS[code]
+        old = None if figure.value is None else structure.format_value(key, structure.to_value(key, figure.value))
         figure.value = value
         figure.source = source
         figure.source_file = source_file[:300]
         figure.note = note[:300]
         figure.entered_by = by
         figure.save()
-        key = structure.MANUAL_KEYS[code]
         report.cells = {**report.cells, key: structure.to_json(key, value)}
         _after_content_change(report)
         report.save()
@@ -231,7 +231,7 @@ def set_manual_figure(report: AnnualReport, code: str, raw, *, by, source: str =
             report,
             "reports.figure_set",
             by=by,
-            data={"figure": code, "old": old, "new": None if value is None else str(value), "source": source, "file": source_file},
+            data={"figure": code, "old": old, "new": None if value is None else structure.format_value(key, value), "source": source, "file": source_file},
         )
     return report
 

@@ -22,7 +22,7 @@ from gongkai.core.errors import DomainError, NotAllowed
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.organs.permissions import can_read_organ, has_role, readable_organs, require_read, supervised_organs
 from gongkai.reports import checks, comparison, counting, exports, forms, importing, services, stats, structure
-from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
+from gongkai.reports.models import ACTION_LABELS, AnnualReport, ReportOrigin, ReportScope, ReportStatus
 from gongkai.signoff import services as signoff_services
 
 
@@ -136,6 +136,24 @@ def _findings_view(report):
     return view
 
 
+def _trail(report) -> list[dict]:
+    """The report's audit trail in words: what was done, by whom, when, why, and for figures the old and new value."""
+    entries = []
+    for event in trail_for(report)[:50]:
+        detail = ""
+        data = event.data or {}
+        if event.action == "reports.figure_set" and data.get("figure") in structure.T2_BY_CODE:
+            blank = _("(blank)")
+            detail = f"{structure.T2_BY_CODE[data['figure']].label}: {data.get('old') or blank} → {data.get('new') or blank}"
+        elif event.action == "reports.checks_overridden" and data.get("failing"):
+            detail = _("failing: %(checks)s") % {"checks": ", ".join(data["failing"])}
+        entries.append({
+            "at": event.at, "actor_name": event.actor_name, "action": event.action,
+            "label": ACTION_LABELS.get(event.action, event.action), "reason": event.reason, "detail": detail,
+        })
+    return entries
+
+
 def _detail_context(request, report, **extra):
     failing = report.failing
     flagged = {k for f in failing for k in f["left"] + (f["right"] if f["rule"] != "R5" else [])}
@@ -157,7 +175,7 @@ def _detail_context(request, report, **extra):
         "signoff": signoff,
         "can_decide": bool(signoff and has_role(user, organ, signoff.current_role)),
         "history": signoff_services.history(report),
-        "trail": trail_for(report)[:50],
+        "trail": _trail(report),
         "figures_form": forms.FiguresForm(initial={
             c: structure.format_value(structure.MANUAL_KEYS[c], report.value(structure.MANUAL_KEYS[c])) for c in structure.MANUAL_FIGURES
         }),

@@ -268,3 +268,27 @@ def test_a_published_report_is_public_with_its_downloads(client, report, office)
     assert page.status_code == 200
     docx = client.get(reverse("reports_public:download", args=[report.organ.slug, 2025, "docx"]))
     assert b"".join(docx.streaming_content)[:2] == b"PK"
+
+
+def test_an_override_is_shown_on_the_page_and_in_its_audit_trail_with_the_name_and_reason(client, office):
+    application(office.organ, received_on=dt.date(2025, 3, 1), closed_on=dt.date(2025, 3, 5), outcome="")
+    report = services.generate(office.organ, 2025, by=office.office)
+    reason = "该申请已移交信访部门处理，结果类型待确认。"
+    response = login(client, office.principal).post(reverse("reports_ws:override", args=[report.pk]), {"reason": reason})
+    assert response.status_code == 302
+    page = client.get(reverse("reports_ws:report", args=[report.pk]))
+    html = page.content.decode()
+    entry = next(e for e in page.context["trail"] if e["action"] == "reports.checks_overridden")
+    assert entry["actor_name"] == office.principal.get_full_name() and entry["reason"] == reason
+    assert "R2:natural_person" in entry["detail"]
+    assert str(entry["label"]) == "校验豁免"
+    assert reason in html[html.index('id="audit-trail"'):]
+    assert reason in html[html.index('id="override-note"'):html.index('id="override-note"') + 2000]
+
+
+def test_the_audit_trail_shows_a_figures_old_and_new_value(client, report, office):
+    services.set_manual_figure(report, "licensing", "12", by=office.office)
+    report = services.set_manual_figure(report, "licensing", "0", by=office.office)
+    trail = login(client, office.office).get(reverse("reports_ws:report", args=[report.pk])).context["trail"]
+    details = [e["detail"] for e in trail if e["action"] == "reports.figure_set"]
+    assert details == ["行政许可: 12 → 0", "行政许可: （空白） → 12"]
