@@ -351,6 +351,10 @@ def cell(request, pk: int, key: str):
             context["figure"] = report.manual_figures.filter(code=code).select_related("entered_by").first()
         elif qs is not None:
             page = Paginator(qs.order_by("pk"), 50).get_page(request.GET.get("page"))
+            if kind == "appeal":  # the column an appeal is counted in is its result as known on 31 December
+                labels = structure.T4_RESULT_LABELS
+                for appeal in page:
+                    appeal.year_end_label = labels.get(appeal.year_end_result, appeal.year_end_result)
             context["page"] = page
             context["live_count"] = page.paginator.count
     return render(request, "reports/ws_cell.html", context)

@@ -292,3 +292,29 @@ def test_the_audit_trail_shows_a_figures_old_and_new_value(client, report, offic
     trail = login(client, office.office).get(reverse("reports_ws:report", args=[report.pk])).context["trail"]
     details = [e["detail"] for e in trail if e["action"] == "reports.figure_set"]
     assert details == ["行政许可: 12 → 0", "行政许可: （空白） → 12"]
+
+
+def test_the_cell_page_links_each_case_to_its_own_page(client, office):
+    case = application(office.organ, received_on=dt.date(2025, 3, 1), closed_on=dt.date(2025, 3, 9), outcome="withheld_third_party")
+    report = services.generate(office.organ, 2025, by=office.office)
+    html = login(client, office.clerk).get(reverse("reports_ws:cell", args=[report.pk, "t3.withheld_third_party.total"])).content.decode()
+    assert f'href="{reverse("applications_ws:detail", args=[case.pk])}"' in html
+
+
+def test_the_cell_page_of_table_four_shows_the_column_an_appeal_is_counted_in(client, office):
+    from gongkai.reports.tests.factories import appeal
+
+    appeal(office.organ, kind="litigation_direct", result="corrected", filed_on=dt.date(2025, 10, 1), decided_on=dt.date(2026, 2, 1))
+    report = services.generate(office.organ, 2025, by=office.office)
+    page = login(client, office.clerk).get(reverse("reports_ws:cell", args=[report.pk, "t4.litigation_direct.pending"]))
+    [row] = list(page.context["page"])
+    assert row.year_end_label == "尚未审结"
+    assert "尚未审结" in page.content.decode()
+
+
+def test_the_records_behind_a_failing_check_link_to_their_cases(client, office):
+    case = application(office.organ, received_on=dt.date(2025, 3, 1), closed_on=dt.date(2025, 3, 5), outcome="")
+    report = services.generate(office.organ, 2025, by=office.office)
+    html = login(client, office.office).get(reverse("reports_ws:report", args=[report.pk])).content.decode()
+    checks = html[html.index('id="checks"'):html.index('id="checks"') + 20000]
+    assert f'<a href="{reverse("applications_ws:detail", args=[case.pk])}">{case}</a>' in checks
