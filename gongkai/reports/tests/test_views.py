@@ -318,3 +318,14 @@ def test_the_records_behind_a_failing_check_link_to_their_cases(client, office):
     html = login(client, office.office).get(reverse("reports_ws:report", args=[report.pk])).content.decode()
     checks = html[html.index('id="checks"'):html.index('id="checks"') + 20000]
     assert f'<a href="{reverse("applications_ws:detail", args=[case.pk])}">{case}</a>' in checks
+
+
+def test_the_application_charts_count_column_is_headed_as_a_count(client, office):
+    response = login(client, office.office).get(reverse("reports_ws:dashboard") + f"?organ={office.organ.pk}&year=2025")
+    headers = {c.code: str(c.value_header) for c in response.context["charts"]}
+    assert headers["apps_channel"] == headers["apps_type"] == headers["apps_outcome"] == "申请数（件）"
+
+
+def test_the_home_page_links_a_report_with_open(client, report, office):
+    html = login(client, office.office).get(reverse("reports_ws:home") + "?year=2025").content.decode()
+    assert f'<a href="{reverse("reports_ws:report", args=[report.pk])}">打开</a>' in html
