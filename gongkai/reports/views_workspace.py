@@ -3,7 +3,6 @@ Every view checks permissions through gongkai.organs.permissions."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from gongkai.core.errors import DomainError, NotAllowed
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.organs.permissions import can_read_organ, has_role, readable_organs, require_read, supervised_organs
 from gongkai.reports import checks, comparison, counting, exports, forms, importing, services, stats, structure
-from gongkai.reports.models import ACTION_LABELS, AnnualReport, ReportOrigin, ReportScope, ReportStatus
+from gongkai.reports.models import ACTION_LABELS, AnnualReport, ReportOrigin, ReportScope, ReportStatus, publication_deadline
 from gongkai.signoff import services as signoff_services
 
 
@@ -193,6 +192,8 @@ def _detail_context(request, report, **extra):
 @login_required
 def report_detail(request, pk: int):
     report = _report(request, pk)
+    if report.status == ReportStatus.NOT_STARTED and report.scope == ReportScope.ORGAN:
+        return redirect("reports_ws:organ_year", organ_id=report.organ_id, year=report.year)  # offers to generate it
     return render(request, "reports/ws_report.html", _detail_context(request, report))
 
 
@@ -371,7 +372,7 @@ def supervision(request, government_id: int):
     year = _year(request)
     organs = list(supervised_organs(request.user).filter(path__startswith=government.path, is_active=True).exclude(pk=government.pk).order_by("path"))
     reports = {r.organ_id: r for r in AnnualReport.objects.official().filter(organ__in=organs, year=year, scope=ReportScope.ORGAN)}
-    deadline = datetime.date(year + 1, 1, 31)
+    deadline = publication_deadline(year)
     today = timezone.localdate()
     rows = []
     counts: dict[str, int] = {}
@@ -385,7 +386,8 @@ def supervision(request, government_id: int):
     gov_report = services.official_report(government, year, ReportScope.GOVERNMENT)
     return render(request, "reports/ws_supervision.html", {
         "government": government, "year": year, "rows": rows, "counts": counts, "deadline": deadline,
-        "gov_report": gov_report, "years": [y for y, _l in forms.year_choices()],
+        "gov_report": gov_report, "gov_deadline": publication_deadline(year, ReportScope.GOVERNMENT),
+        "years": [y for y, _l in forms.year_choices()],
     })
 
 
