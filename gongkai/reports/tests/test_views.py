@@ -329,3 +329,101 @@ def test_the_application_charts_count_column_is_headed_as_a_count(client, office
 def test_the_home_page_links_a_report_with_open(client, report, office):
     html = login(client, office.office).get(reverse("reports_ws:home") + "?year=2025").content.decode()
     assert f'<a href="{reverse("reports_ws:report", args=[report.pk])}">打开</a>' in html
+
+
+# --- refusals in the wrong state: a message, nothing changed -------------------------------------------
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def submitted(report, office):
+    return services.submit(report, by=office.office)
+
+
+def test_figures_cannot_be_changed_from_the_page_while_the_report_is_in_sign_off(client, report, office):
+    submitted(report, office)
+    response = login(client, office.office).post(reverse("reports_ws:figures", args=[report.pk]), {"licensing": "5"}, follow=True)
+    assert any(str(ReportStatus.SUBMITTED.label) in m for m in messages_of(response)), messages_of(response)
+    report.refresh_from_db()
+    assert report.value("t2.licensing.decisions") is None and report.status == ReportStatus.SUBMITTED
+
+
+def test_the_tables_cannot_be_regenerated_from_the_page_while_the_report_is_in_sign_off(client, report, office):
+    submitted(report, office)
+    version = report.version
+    response = login(client, office.office).post(reverse("reports_ws:generate", args=[office.organ.pk, 2025]), follow=True)
+    assert response.status_code == 200 and messages_of(response)
+    report.refresh_from_db()
+    assert report.version == version and report.status == ReportStatus.SUBMITTED
+
+
+def test_a_report_in_sign_off_cannot_be_submitted_again_from_the_page(client, report, office):
+    submitted(report, office)
+    response = login(client, office.office).post(reverse("reports_ws:submit", args=[report.pk]), follow=True)
+    assert messages_of(response)
+    assert services.pending_signoff(report) is not None
+    from gongkai.signoff.models import Signoff
+
+    assert Signoff.objects.for_subject(report).count() == 1
+
+
+def test_a_report_not_signed_off_cannot_be_published_from_the_page(client, report, office):
+    response = login(client, office.webadmin).post(reverse("reports_ws:publish", args=[report.pk]), follow=True)
+    assert messages_of(response)
+    report.refresh_from_db()
+    assert report.status != ReportStatus.PUBLISHED and not report.pdf_file
+
+
+def test_a_report_not_in_sign_off_cannot_be_decided_from_the_page(client, report, office):
+    response = login(client, office.office).post(reverse("reports_ws:decide", args=[report.pk]), {"decision": "approve"})
+    assert response.status_code == 403
+
+
+def test_a_published_report_cannot_be_returned_by_the_supervising_office(client):
+    government = GovernmentFactory()
+    supervisor = member(government, Role.DISCLOSURE_OFFICE)
+    bureau = Office(OrganFactory(parent=government))
+    report = services.generate(bureau.organ, 2025, by=bureau.office)
+    report = services.set_texts(report, by=bureau.office, overview="总体情况。", problems="存在的问题。", other_matters="无。")
+    report = services.submit(report, by=bureau.office)
+    for person in (bureau.office, bureau.deputy, bureau.principal):
+        report = services.decide(report, by=person, decision=Decision.APPROVE)
+    services.publish(report, by=bureau.webadmin)
+    response = login(client, supervisor).post(reverse("reports_ws:return", args=[report.pk]), {"comment": "请修改。"}, follow=True)
+    assert messages_of(response)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PUBLISHED
+
+
+def test_an_override_on_a_report_whose_checks_pass_is_refused_with_a_message(client, report, office):
+    response = login(client, office.principal).post(reverse("reports_ws:override", args=[report.pk]), {"reason": "数据已核实，理由写得足够长。"}, follow=True)
+    assert any("无需豁免" in m for m in messages_of(response)), messages_of(response)
+    report.refresh_from_db()
+    assert report.override_by is None
+
+
+def test_the_government_wide_report_cannot_be_built_for_a_department(client, office):
+    response = login(client, office.office).post(reverse("reports_ws:aggregate", args=[office.organ.pk, 2025]))
+    assert response.status_code == 403
+
+
+def test_an_imported_report_cannot_be_edited_from_the_page(client, office):
+    from gongkai.reports.models import AnnualReport
+
+    imported = AnnualReport.objects.create(organ=office.organ, year=2024, origin="imported", cells={"t3.received.total": 1})
+    response = login(client, office.office).post(reverse("reports_ws:texts", args=[imported.pk]),
+                                                {"overview": "改", "problems": "改", "other_matters": "改"}, follow=True)
+    assert messages_of(response)
+    imported.refresh_from_db()
+    assert imported.overview == ""
+
+
+def test_the_public_download_of_an_unknown_format_is_not_found(client, report, office):
+    report = services.submit(report, by=office.office)
+    for person in (office.office, office.deputy, office.principal):
+        report = services.decide(report, by=person, decision=Decision.APPROVE)
+    services.publish(report, by=office.webadmin)
+    assert client.get(reverse("reports_public:download", args=[report.organ.slug, 2025, "exe"])).status_code == 404
+    assert login(client, office.office).get(reverse("reports_ws:export", args=[report.pk, "exe"])).status_code == 404
