@@ -167,6 +167,7 @@ def _detail_context(request, report, **extra):
         "warning_count": len([f for f in report.findings if f["status"] == checks.WARNING]),
         "manual": {f.code: f for f in report.manual_figures.select_related("entered_by")},
         "manual_codes": [(c, structure.T2_BY_CODE[c].label) for c in structure.MANUAL_FIGURES],
+        "blank_manual": [structure.T2_BY_CODE[c].label for c, key in structure.MANUAL_KEYS.items() if report.value(key) is None],
         "can_edit": services.can_edit(user, organ) and report.status in services.TRANSITIONS["edit"] and not report.is_imported,
         "can_override": has_role(user, organ, *services.OVERRIDE_ROLES) and bool(failing) and report.status != ReportStatus.PUBLISHED,
         "can_publish": has_role(user, organ, *services.PUBLISH_ROLES) and report.status == ReportStatus.APPROVED,

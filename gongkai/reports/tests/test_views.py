@@ -427,3 +427,11 @@ def test_the_public_download_of_an_unknown_format_is_not_found(client, report, o
     services.publish(report, by=office.webadmin)
     assert client.get(reverse("reports_public:download", args=[report.organ.slug, 2025, "exe"])).status_code == 404
     assert login(client, office.office).get(reverse("reports_ws:export", args=[report.pk, "exe"])).status_code == 404
+
+
+def test_the_report_page_names_the_table_two_figures_not_yet_entered(client, report, office):
+    services.set_manual_figure(report, "licensing", "0", by=office.office)
+    html = login(client, office.office).get(reverse("reports_ws:report", args=[report.pk])).content.decode()
+    notice = html[html.index('id="blank-figures"'):]
+    notice = notice[: notice.index("</p>")]
+    assert "行政处罚、行政强制、行政事业性收费" in notice and "行政许可" not in notice
