@@ -410,7 +410,7 @@ def import_view(request):
     organs = readable_organs(request.user).filter(is_active=True).order_by("path")
     if not organs.exists():
         raise PermissionDenied(_("You hold no role in any organ."))
-    form = forms.ImportForm(request.POST or None, request.FILES or None, organs=organs)
+    form = forms.ImportForm(request.POST, request.FILES, organs=organs) if request.method == "POST" else forms.ImportForm(organs=organs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("file")
