@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -51,6 +52,30 @@ def page_param(request) -> int:
 def choice_param(request, name: str, choices) -> str | None:
     value = request.GET.get(name, "")
     return value if value in choices else None
+
+
+_ITEM_PATH: list[str] = []
+
+
+def item_path(slug: str, pk: int) -> str:
+    """The item page's path, as ``{% url 'portal:item' %}`` gives it, without
+    resolving the URL patterns for each of the 20 rows of a list."""
+    if not _ITEM_PATH:
+        _ITEM_PATH.append(reverse("portal:item", args=["__slug__", 2_147_483_647]))
+    return _ITEM_PATH[0].replace("2147483647", str(pk)).replace("__slug__", slug)
+
+
+def for_rows(items) -> list:
+    """Items of a list with what each row shows already worked out: its
+    page's path and its publication time in local time, as ISO 8601 (for
+    ``<time datetime>``) and as the day shown."""
+    items = list(items)
+    for item in items:
+        item.public_path = item_path(item.organ.slug, item.pk)
+        local = timezone.localtime(item.published_at) if item.published_at else None
+        item.published_iso = local.isoformat() if local else ""
+        item.published_day = f"{local:%Y-%m-%d}" if local else ""
+    return items
 
 
 def organ_or_404(slug: str) -> Organ:
@@ -191,6 +216,7 @@ def catalogue(request, organ_slug):
             page = paginator.page(number)
         except EmptyPage:
             raise Http404(_("There is no such page."))
+        page.object_list = for_rows(page.object_list)
         context = base_context(request, organ, "catalogue")
         context.update(
             page=page,
@@ -374,6 +400,7 @@ def _search_page(request, organ_slug):
         .only(*HIT_FIELDS)
         .in_bulk(results.ids)
     )
+    for_rows(by_id.values())
     hits = []
     for hit in results.hits:
         item = by_id.get(hit.id)
