@@ -130,6 +130,9 @@ def item_list(request):
     elif flag == "near":
         items = items.near_publication_limit()
     page = Paginator(items.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = set(Item.objects.filter(pk__in=[i.pk for i in page.object_list]).over_publication_limit().values_list("pk", flat=True))
+    for item in page.object_list:
+        item.over_limit = item.pk in overdue
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "workspace/item_list.html", {
@@ -152,13 +155,20 @@ def item_new(request):
     organs = organs_with_role(request.user, *services.DRAFTING_ROLES).order_by("path")
     if not organs.exists():
         raise PermissionDenied(_("Only clerks, the disclosure office and web administrators draft items."))
+    interprets = request.GET.get("interprets") or ""
+    if interprets:
+        # Started from a policy (“write an interpretation”): only organs whose interpretations may explain it.
+        policy = Item.objects.select_related("organ", "category").filter(pk=int(interprets)).first() if interprets.isdigit() else None
+        allowed = services.organs_to_interpret(request.user, policy) if policy is not None else []
+        if not allowed:
+            raise PermissionDenied(_("You cannot write an interpretation of this document."))
+        organs = organs.filter(pk__in=[o.pk for o in allowed])
     organ_id = request.GET.get("organ") or request.POST.get("organ") or ""
     organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
     if organ_id and organ is None:
         raise PermissionDenied(_("You cannot draft items for this organ."))
     if organ is None and len(organs) == 1:
         organ = organs[0]
-    interprets = request.GET.get("interprets") or ""
     if organ is None:
         return render(request, "workspace/choose_organ.html", {"organs": organs, "interprets": interprets})
     initial = {}
@@ -241,6 +251,7 @@ def item_detail(request, pk: int):
     deadline = None
     if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, ItemState.WITHDRAWN):
         deadline = publication_deadline(item.date_formed)
+    can_interpret = item.category.is_policy and item.is_public and bool(services.organs_to_interpret(user, item))
     return render(request, "workspace/item_detail.html", {
         "item": item,
         "actions": actions,
@@ -256,8 +267,10 @@ def item_detail(request, pk: int):
         "working_body": working.get("body", ""),
         "attachments": services.attachments_of(item, working),
         "interprets": Item.objects.filter(pk__in=working.get("interprets", [])),
-        "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN),
+        "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN).filter(organ__in=readable_organs(user)),
         "deadline": deadline,
+        "overdue": deadline is not None and deadline.due < timezone.localdate(),
+        "can_interpret": can_interpret,
         "today": timezone.localdate(),
         "resolve_form": ResolveFindingForm(),
         "note_form": NoteForm(),
@@ -459,10 +472,19 @@ def item_withdraw(request, pk: int):
 # --- Registers and audit ---------------------------------------------------------------------
 
 
+def _link_items(events) -> list:
+    """Mark the events about catalogue items so the page can link to them."""
+    events = list(events)
+    item_type = services.item_content_type().pk
+    for event in events:
+        event.item_id = int(event.target_id) if event.target_type_id == item_type and event.target_id.isdigit() else None
+    return events
+
+
 @login_required
 def item_audit(request, pk: int):
     item = _item(request, pk)
-    return render(request, "workspace/audit.html", {"item": item, "events": trail_for(item)[:500], "organ": item.organ})
+    return render(request, "workspace/audit.html", {"item": item, "events": _link_items(trail_for(item)[:500]), "organ": item.organ})
 
 
 @login_required
@@ -479,7 +501,12 @@ def audit(request):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "workspace/audit.html", {"page": page, "events": page.object_list, "organ": organ, "organs": organs, "action": action})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "workspace/audit.html", {
+        "page": page, "events": _link_items(page.object_list), "organ": organ, "organs": organs, "action": action,
+        "query": query.urlencode(),
+    })
 
 
 @login_required
@@ -491,10 +518,21 @@ def withheld_register(request):
     organ_id = request.GET.get("organ") or ""
     if organ_id.isdigit():
         items = items.filter(organ_id=int(organ_id))
-    page = Paginator(items.order_by("organ__path", "-date_formed"), 50).get_page(request.GET.get("page"))
-    supervised = set(supervised_organs(request.user).values_list("pk", flat=True))
+    disclosure = request.GET.get("disclosure") or ""
+    if disclosure in (Disclosure.ON_REQUEST, Disclosure.WITHHELD):
+        items = items.filter(disclosure=disclosure)
+    else:
+        disclosure = ""
+    page = Paginator(items.order_by("organ__path", "-date_formed", "-id"), 50).get_page(request.GET.get("page"))
+    # Read-only are the organs the person only supervises, not those where they hold a role themselves.
+    own = set(organs_with_role(request.user).values_list("pk", flat=True))
+    supervised = set(supervised_organs(request.user).values_list("pk", flat=True)) - own
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "workspace/withheld.html", {
         "page": page, "organs": organs.order_by("path"), "organ_id": organ_id, "supervised": supervised,
+        "disclosure": disclosure, "attributes": [(Disclosure.ON_REQUEST, Disclosure.ON_REQUEST.label), (Disclosure.WITHHELD, Disclosure.WITHHELD.label)],
+        "query": query.urlencode(),
     })
 
 
@@ -502,7 +540,17 @@ def withheld_register(request):
 def uninterpreted(request):
     """Published policy documents without a published interpretation (文件多，解读少)."""
     _staff_required(request)
-    items = Item.objects.filter(organ__in=readable_organs(request.user)).lacking_interpretation().select_related("organ", "category")
+    organs = readable_organs(request.user)
+    items = Item.objects.filter(organ__in=organs).lacking_interpretation().select_related("organ", "category")
+    organ_id = request.GET.get("organ") or ""
+    if organ_id.isdigit():
+        items = items.filter(organ_id=int(organ_id))
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    interpretation_category = Category.objects.filter(is_interpretation=True, is_active=True).first()
-    return render(request, "workspace/uninterpreted.html", {"page": page, "interpretation_category": interpretation_category})
+    drafting = list(organs_with_role(request.user, *services.DRAFTING_ROLES).filter(is_active=True))
+    for policy in page.object_list:
+        policy.can_interpret = any(services.may_interpret(organ, policy) for organ in drafting)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "workspace/uninterpreted.html", {
+        "page": page, "organs": organs.order_by("path"), "organ_id": organ_id, "query": query.urlencode(),
+    })
