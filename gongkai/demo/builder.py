@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -310,8 +311,11 @@ class Builder:
         # Published through the whole chain: a policy document and its interpretation.
         policy = self.published(spec, "GFXWJ", days_ago=8)
         subject = policy.keywords or spec.subjects[0]
+        # 关于印发《某市…管理办法》的通知 is read as 一图读懂《某市…管理办法》, never with nested 《》.
+        named = re.search(r"《([^《》]+)》", policy.title)
+        short_title = named.group(1) if named else policy.title
         self.published(
-            spec, "ZCJD", days_ago=7, title=f"一图读懂《{policy.title.strip('《》')}》" if self.rng.random() < 0.5 else f"《{subject}》政策解读",
+            spec, "ZCJD", days_ago=7, title=f"一图读懂《{short_title}》" if self.rng.random() < 0.5 else f"《{subject}》政策解读",
             interprets=[policy], interpretation_kind=self.rng.choice(["text", "graphic"]),
         )
         # A policy without interpretation (文件多，解读少 shows in the report).

@@ -254,6 +254,34 @@ def test_the_page_lists_bad_rows(client, organ):
     assert "token" not in response.context or response.context["token"] is None
 
 
+def test_the_page_offers_every_bad_row_as_a_csv(client, organ):
+    import gongkai.catalogue.import_views as import_views
+
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    bad = GOOD.replace("2024-03-05", "明天").replace("ORG1/2024-00007", "")
+    response = upload(client, organ, csv_file(*[bad] * (import_views.SHOWN_ERRORS + 3)).getvalue())
+    assert len(response.context["shown_errors"]) == import_views.SHOWN_ERRORS
+    token = response.context["errors_token"]
+    download = client.get(reverse("workspace:catalogue_import:errors"), {"token": token})
+    assert download.status_code == 200
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + import_views.SHOWN_ERRORS + 3
+    assert lines[-1].startswith(f"{import_views.SHOWN_ERRORS + 4},")
+    assert not Item.objects.exists()
+
+
+def test_the_bad_row_list_is_refused_to_another_person(client, organ):
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    token = upload(client, organ, csv_file(GOOD.replace("2024-03-05", "明天")).getvalue()).context["errors_token"]
+    client.force_login(member(organ, Role.WEB_ADMIN))
+    assert client.get(reverse("workspace:catalogue_import:errors"), {"token": token}).status_code == 403
+
+
+def test_the_bad_row_list_refuses_a_forged_token(client, organ):
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    assert client.get(reverse("workspace:catalogue_import:errors"), {"token": "forged"}).status_code == 400
+
+
 def test_a_clerk_may_not_import(client, organ):
     client.force_login(member(organ, Role.CLERK))
     response = upload(client, organ, csv_file(GOOD).getvalue())
