@@ -61,7 +61,7 @@ def _int(value: str, name: str) -> int:
 
 
 def _by_code_or_id(model, value: str):
-    condition = Q(code=value) | Q(pk=int(value)) if value.isdigit() and len(value) < 10 else Q(code=value)
+    condition = Q(code=value) | Q(pk=int(value)) if value.isascii() and value.isdigit() and len(value) < 10 else Q(code=value)
     return model.objects.filter(condition).first()
 
 
@@ -93,7 +93,7 @@ def _policies(values: list[str]) -> tuple[list[int], list[str]]:
     for value in values:
         value = value.strip()
         item = None
-        if value.isdigit() and len(value) < 10:
+        if value.isascii() and value.isdigit() and len(value) < 10:
             item = Item.objects.filter(pk=int(value)).only("pk").first()
         if item is None:
             item = Item.objects.filter(index_number=value).only("pk").first()

@@ -40,6 +40,15 @@ from gongkai.workdays import calendar
 PAGE_SIZE = 30
 
 
+def _id_param(value: str | None) -> int | None:
+    """A positive id from a query parameter; None for anything else, so a bad link never gives an error."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= 2**31 - 1 else None
+
+
 def _staff_required(request) -> None:
     if not (request.user.is_superuser or readable_organs(request.user).exists()):
         raise PermissionDenied(_("The workspace is for staff holding a role in an organ."))
@@ -119,11 +128,11 @@ def item_list(request):
     elif state in RevisionState.values and state:
         items = items.filter(state=ItemState.PUBLISHED, revision_state=state)
     organ_id = request.GET.get("organ") or ""
-    if organ_id.isdigit():
-        items = items.filter(organ_id=int(organ_id))
+    if _id_param(organ_id):
+        items = items.filter(organ_id=_id_param(organ_id))
     category_id = request.GET.get("category") or ""
-    if category_id.isdigit():
-        items = items.filter(category_id=int(category_id))
+    if _id_param(category_id):
+        items = items.filter(category_id=_id_param(category_id))
     flag = request.GET.get("flag") or ""
     if flag == "overdue":
         items = items.over_publication_limit()
@@ -158,13 +167,13 @@ def item_new(request):
     interprets = request.GET.get("interprets") or ""
     if interprets:
         # Started from a policy (“write an interpretation”): only organs whose interpretations may explain it.
-        policy = Item.objects.select_related("organ", "category").filter(pk=int(interprets)).first() if interprets.isdigit() else None
+        policy = Item.objects.select_related("organ", "category").filter(pk=_id_param(interprets)).first() if _id_param(interprets) else None
         allowed = services.organs_to_interpret(request.user, policy) if policy is not None else []
         if not allowed:
             raise PermissionDenied(_("You cannot write an interpretation of this document."))
         organs = organs.filter(pk__in=[o.pk for o in allowed])
     organ_id = request.GET.get("organ") or request.POST.get("organ") or ""
-    organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
+    organ = organs.filter(pk=_id_param(organ_id)).first() if _id_param(organ_id) else None
     if organ_id and organ is None:
         raise PermissionDenied(_("You cannot draft items for this organ."))
     if organ is None and len(organs) == 1:
@@ -172,7 +181,7 @@ def item_new(request):
     if organ is None:
         return render(request, "workspace/choose_organ.html", {"organs": organs, "interprets": interprets})
     initial = {}
-    if interprets.isdigit():
+    if _id_param(interprets):
         # Started from “policies without interpretation”: prefill an interpretation of that policy.
         initial["interprets"] = [int(interprets)]
         initial["category"] = Category.objects.filter(is_interpretation=True, is_active=True).values_list("pk", flat=True).first()
@@ -492,7 +501,7 @@ def audit(request):
     _staff_required(request)
     organs = readable_organs(request.user).order_by("path")
     organ_id = request.GET.get("organ") or ""
-    organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
+    organ = organs.filter(pk=_id_param(organ_id)).first() if _id_param(organ_id) else None
     if organ_id and organ is None:
         raise PermissionDenied(_("You have no access to this organ."))
     organ = organ or organs.first()
@@ -516,8 +525,8 @@ def withheld_register(request):
     organs = readable_organs(request.user)
     items = Item.objects.filter(organ__in=organs).withheld().select_related("organ", "withholding_reason", "category")
     organ_id = request.GET.get("organ") or ""
-    if organ_id.isdigit():
-        items = items.filter(organ_id=int(organ_id))
+    if _id_param(organ_id):
+        items = items.filter(organ_id=_id_param(organ_id))
     disclosure = request.GET.get("disclosure") or ""
     if disclosure in (Disclosure.ON_REQUEST, Disclosure.WITHHELD):
         items = items.filter(disclosure=disclosure)
@@ -543,8 +552,8 @@ def uninterpreted(request):
     organs = readable_organs(request.user)
     items = Item.objects.filter(organ__in=organs).lacking_interpretation().select_related("organ", "category")
     organ_id = request.GET.get("organ") or ""
-    if organ_id.isdigit():
-        items = items.filter(organ_id=int(organ_id))
+    if _id_param(organ_id):
+        items = items.filter(organ_id=_id_param(organ_id))
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     drafting = list(organs_with_role(request.user, *services.DRAFTING_ROLES).filter(is_active=True))
     for policy in page.object_list:

@@ -83,7 +83,9 @@ def test_items_topic_filter_includes_child_topics(api, office):
     assert [r["id"] for r in api.get("/api/items/?topic=01").json()["results"]] == [item.pk]
 
 
-@pytest.mark.parametrize("query", ["year=abc", "year=99999", "validity=maybe", "organ=nowhere", "topic=zz", "category=nope"])
+@pytest.mark.parametrize(
+    "query", ["year=abc", "year=99999", "validity=maybe", "organ=nowhere", "topic=zz", "category=nope", "topic=²", "category=١", "year=²"]
+)
 def test_items_bad_filters_are_400_with_the_field_named(api, query):
     response = api.get(f"/api/items/?{query}")
     assert response.status_code == 400

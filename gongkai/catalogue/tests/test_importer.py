@@ -120,6 +120,34 @@ def test_an_index_number_twice_in_the_file_is_refused(organ, user):
     assert [e.row for e in report.errors] == [3]
 
 
+def test_two_spellings_of_one_serial_in_the_file_are_found_by_the_dry_run(organ, user):
+    unpadded = GOOD.replace("ORG1/2024-00007", "ORG1/2024-7")
+    report = run_import(csv_file(GOOD, unpadded), organ=organ, by=user)
+    assert [e.row for e in report.errors] == [3]
+    assert "第 2 行" in report.errors[0].messages[0] or "row 2" in report.errors[0].messages[0]
+
+
+def test_two_spellings_of_one_serial_import_nothing_and_name_the_row(organ, user):
+    unpadded = GOOD.replace("ORG1/2024-00007", "ORG1/2024-7")
+    report = run_import(csv_file(GOOD, unpadded), organ=organ, by=user, dry_run=False)
+    assert [e.row for e in report.errors] == [3]
+    assert not Item.objects.exists()
+
+
+def test_a_serial_already_taken_under_another_spelling_is_refused(organ, user):
+    run_import(csv_file(GOOD), organ=organ, by=user, dry_run=False)
+    report = run_import(csv_file(GOOD.replace("ORG1/2024-00007", "ORG1/2024-7")), organ=organ, by=user)
+    assert [e.row for e in report.errors] == [2]
+    assert "ORG1/2024-00007" in report.errors[0].messages[0]
+
+
+def test_a_serial_too_large_for_the_database_is_refused_by_the_dry_run(organ, user):
+    report = run_import(csv_file(GOOD.replace("ORG1/2024-00007", "ORG1/2024-99999999999")), organ=organ, by=user)
+    assert [e.row for e in report.errors] == [2]
+    report = run_import(csv_file(GOOD.replace("ORG1/2024-00007", "ORG1/2024-99999999999")), organ=organ, by=user, dry_run=False)
+    assert not report.ok and not Item.objects.exists()
+
+
 def test_repealed_rows_need_an_explanation(organ, user):
     repealed = GOOD.replace(",有效,", ",废止,")
     report = run_import(csv_file(repealed), organ=organ, by=user)

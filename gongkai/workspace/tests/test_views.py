@@ -449,3 +449,21 @@ def test_the_audit_trail_names_the_actions_in_words_and_links_the_item(client, o
     page = as_user(client, office.clerk).get(reverse("workspace:audit") + f"?organ={office.organ.pk}").content.decode()
     assert "提交审核" in page and "已发布" in page
     assert reverse("workspace:item", args=[item.pk]) in page
+
+
+@pytest.mark.parametrize("name", ["workspace:items", "workspace:withheld", "workspace:uninterpreted"])
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "１２", "-1", "0", "abc", "\x00"])
+def test_malformed_filter_ids_give_the_unfiltered_page(client, office, name, value):
+    office.draft(title="一条草稿")
+    response = as_user(client, office.clerk).get(reverse(name), {"organ": value, "category": value, "page": value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "abc"])
+def test_a_malformed_organ_in_the_audit_trail_is_refused_not_an_error(client, office, value):
+    assert as_user(client, office.clerk).get(reverse("workspace:audit"), {"organ": value}).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²"])
+def test_a_malformed_policy_to_interpret_is_refused_not_an_error(client, office, value):
+    assert as_user(client, office.clerk).get(reverse("workspace:item_new"), {"interprets": value}).status_code == 403
