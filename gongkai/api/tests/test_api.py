@@ -154,8 +154,30 @@ def test_anonymous_reads_are_throttled(api, settings):
     assert codes == [200, 200, 429]
 
 
-def test_anonymous_may_not_write_to_read_endpoints(api):
-    assert api.post("/api/items/", {}).status_code in (401, 403, 405)
+@pytest.mark.parametrize("path", ["/api/items/", "/api/organs/", "/api/topics/", "/api/categories/", "/api/search/?q=公开"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_anonymous_may_not_write_to_read_endpoints(api, path, method):
+    assert getattr(api, method)(path, {}).status_code in (401, 403, 405)
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_an_item_cannot_be_changed_through_the_read_api(api, office, method):
+    item = office.published()
+    assert getattr(api, method)(f"/api/items/{item.pk}/", {"title": "改"}).status_code in (401, 403, 405)
+    item.refresh_from_db()
+    assert item.title != "改"
+
+
+def test_reading_a_pushed_item_without_a_key_is_refused(api, office):
+    item = office.draft()
+    assert api.get(f"/api/oa/items/{item.pk}/").status_code == 401
+
+
+def test_reading_a_pushed_item_with_a_revoked_key_is_refused(office):
+    api, client = keyed(office.organ, office.webadmin)
+    item = office.draft()
+    client.revoke(by=office.webadmin, reason="停用")
+    assert api.get(f"/api/oa/items/{item.pk}/").status_code == 401
 
 
 # --- The OA push ------------------------------------------------------------------------------
