@@ -30,6 +30,7 @@ from gongkai.organs.permissions import (
     readable_organs,
     require_read,
     require_role,
+    role_is_held,
     supervised_organs,
 )
 from gongkai.sensitive.models import Finding, FindingStatus
@@ -242,6 +243,13 @@ def attachment_remove(request, pk: int, attachment_pk: int):
     return redirect("workspace:item_edit", pk=item.pk)
 
 
+def _unheld_message(organ, role) -> str:
+    return _(
+        "Nobody in %(organ)s holds the role %(role)s, so this step cannot be decided. Ask the system administrator "
+        "to grant the role (admin › organs › role memberships)."
+    ) % {"organ": organ.name, "role": Role(role).label}
+
+
 # --- Item page -------------------------------------------------------------------------
 
 
@@ -279,6 +287,7 @@ def item_detail(request, pk: int):
         "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN).filter(organ__in=readable_organs(user)),
         "deadline": deadline,
         "overdue": deadline is not None and deadline.due < timezone.localdate(),
+        "step_unheld": signoff is not None and not role_is_held(item.organ, signoff.current_role),
         "can_interpret": can_interpret,
         "today": timezone.localdate(),
         "resolve_form": ResolveFindingForm(),
@@ -318,6 +327,9 @@ def item_submit(request, pk: int):
     else:
         found = services.findings_of(item, version.number).count()
         messages.success(request, _("Version %(number)s is submitted for review.") % {"number": version.number})
+        signoff = services.pending_signoff(item)
+        if signoff is not None and not role_is_held(item.organ, signoff.current_role):
+            messages.warning(request, _unheld_message(item.organ, signoff.current_role))
         if found:
             messages.warning(request, _("The sensitive-content check found %(count)s passage(s); the confidentiality reviewer will look at them.") % {"count": found})
     return redirect("workspace:item", pk=item.pk)

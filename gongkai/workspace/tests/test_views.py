@@ -467,3 +467,20 @@ def test_a_malformed_organ_in_the_audit_trail_is_refused_not_an_error(client, of
 @pytest.mark.parametrize("value", ["99999999999999999999", "²"])
 def test_a_malformed_policy_to_interpret_is_refused_not_an_error(client, office, value):
     assert as_user(client, office.clerk).get(reverse("workspace:item_new"), {"interprets": value}).status_code == 403
+
+
+def test_the_item_page_warns_when_nobody_holds_the_waiting_steps_role(client):
+    from gongkai.organs.models import Membership
+
+    office = Office()
+    Membership.objects.filter(organ=office.organ, role=Role.DEPARTMENT_HEAD).update(is_active=False)
+    item = office.draft()
+    response = as_user(client, office.clerk).post(reverse("workspace:item_submit", args=[item.pk]), follow=True)
+    page = response.content.decode()
+    assert "没有人担任" in page and "科室负责人" in page
+
+
+def test_the_item_page_does_not_warn_when_the_steps_role_is_held(client, office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    assert "没有人担任" not in as_user(client, office.clerk).get(reverse("workspace:item", args=[item.pk])).content.decode()
