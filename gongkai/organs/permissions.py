@@ -42,6 +42,11 @@ def require_role(user, organ: Organ, *roles: str) -> None:
         raise PermissionDenied(_("You need the role %(roles)s in %(organ)s.") % {"roles": names, "organ": organ.name})
 
 
+def role_is_held(organ: Organ, role: str) -> bool:
+    """Whether anyone active holds ``role`` in ``organ`` (a sign-off step nobody holds waits for ever)."""
+    return Membership.objects.active().filter(organ=organ, role=role).exists()
+
+
 def organs_with_role(user, *roles: str):
     ids = {m.organ_id for m in _memberships(user) if not roles or m.role in roles}
     return Organ.objects.filter(pk__in=ids)

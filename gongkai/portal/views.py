@@ -39,7 +39,7 @@ def healthz(request):
 
 def int_param(request, name: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
     value = request.GET.get(name, "").strip()
-    if not value.isdigit() or len(value) > 10:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:  # "²" and "١" pass isdigit() but not int()
         return None
     number = int(value)
     return number if low <= number <= high else None
