@@ -137,6 +137,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs for `celery -A gongkai beat` (each is idempotent: a rerun or a second scheduler does no harm).
+# Without a broker, cron runs the same work: `manage.py check_application_deadlines` and `send_pending_notifications`.
+CELERY_BEAT_SCHEDULE = {
+    "applications-check-deadlines": {
+        "task": "gongkai.applications.tasks.check_deadlines",
+        "schedule": float(env_int("APPLICATIONS_DEADLINE_CHECK_SECONDS", 3600, minimum=60)),
+    },
+    "notify-send-pending": {"task": "gongkai.notify.tasks.send_pending_notifications", "schedule": 60.0},
+}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
