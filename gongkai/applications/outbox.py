@@ -78,10 +78,15 @@ def _context(application: Application, **extra) -> dict:
     }
 
 
-def _send(recipient, event: str, application: Application, context: dict, link: str = "") -> None:
+def reference(application: Application) -> str:
+    """How notifications name the case they are about (listed on the staff detail page)."""
+    return f"application:{application.pk}"
+
+
+def _send(recipient, event: str, application: Application, context: dict, link: str = "", **options) -> None:
     from gongkai.notify.services import notify
 
-    notify(recipient, event, context, organ=application.organ, link=link)
+    notify(recipient, event, context, organ=application.organ, link=link, reference=reference(application), **options)
 
 
 def _staff_link(application: Application) -> str:
@@ -123,12 +128,13 @@ def applicant(application: Application):
     return Recipient(name=application.applicant_name, email=application.email, phone=application.phone)
 
 
-def tell_applicant(application: Application, event: str, **extra) -> None:
+def tell_applicant(application: Application, event: str, *, channels=None, attachment: str = "", **extra) -> None:
     """Tell the applicant; an applicant with no e-mail or phone leaves a visible failed row (told by post)."""
     from django.urls import reverse
 
     recipient = application.user if application.user_id and not (application.email or application.phone) else applicant(application)
-    _send(recipient, event, application, _context(application, **extra), link=reverse("applications_public:case_login"))
+    _send(recipient, event, application, _context(application, **extra), link=reverse("applications_public:case_login"),
+          channels=channels, attachment=attachment)
 
 
 def arrived(application: Application) -> None:
@@ -188,7 +194,28 @@ def fee_charged(application: Application, fee) -> None:
 
 
 def reply_sent(application: Application, *, via: str) -> None:
-    tell_applicant(application, "applicant.reply", via=via)
+    """Tell the applicant the reply is out. Delivery by e-mail is the platform's own e-mail to the applicant
+    with the reply letter (PDF) attached — whatever the configured notification channels — retried and
+    visible in the delivery log like every message; the other channels carry the usual short notice."""
+    from gongkai.applications.models import DeliveryMethod
+    from gongkai.notify.services import default_channels
+
+    if via != DeliveryMethod.EMAIL:
+        tell_applicant(application, "applicant.reply", via=via)
+        return
+    letter = application.letters.filter(kind="reply").order_by("-created_at", "-pk").first()
+    attachment = (letter.pdf.name or letter.docx.name) if letter is not None else ""
+    tell_applicant(application, "applicant.reply_email", channels=["email"], attachment=attachment, via=via)
+    others = [c for c in default_channels() if c != "email"]
+    if others and application.phone:
+        tell_applicant(application, "applicant.reply", channels=others, via=via)
+
+
+def messages_about(application: Application):
+    """Every notification about the case (to staff and to the applicant), newest first."""
+    from gongkai.notify.models import Notification
+
+    return Notification.objects.filter(reference=reference(application))
 
 
 def deadline_ahead(application: Application, days: int) -> None:

@@ -898,6 +898,8 @@ def record_delivery(application: Application, *, via: str, by, delivered_on: dt.
         target = _check_move(application, "record_delivery")
         if via == DeliveryMethod.EMAIL and not application.email:
             raise DomainError(_("The applicant gave no e-mail address."), field="via")
+        if via == DeliveryMethod.EMAIL and not reference.strip():
+            reference = application.email  # the platform sends the reply letter there (outbox.reply_sent)
         reply = application.replies.get(status=ReplyStatus.APPROVED)
         day = delivered_on or _today()
         if day > _today():

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.applications import services
+from gongkai.applications import outbox, services
 from gongkai.applications.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -237,6 +237,7 @@ def detail(request, pk):
         "deliveries": DeliveryMethod.choices,
         "appeals": application.appeals.all(),
         "trail": trail_for(application)[:100],
+        "messages_sent": outbox.messages_about(application).select_related("recipient")[:50],
         "duplicate": application.possible_duplicate_of,
         "calendar_sources": explanation_sources(application.due_explanation),
         "today": timezone.localdate(),

@@ -115,6 +115,15 @@ EVENTS: dict[str, Event] = {
             _CASE + ("applicant",),
         ),
         Event(
+            "applicant.reply_email",
+            _("Applicant: reply sent by e-mail"),  # 电子邮件送达答复
+            _("Reply to your application %(tracking_number)s"),
+            _("Dear %(applicant)s,\n%(organ)s has answered your application %(tracking_number)s (%(subject)s). "
+              "The reply letter is attached (PDF); it can also be downloaded on your case page."),
+            _("[%(organ)s] The reply to application %(tracking_number)s was sent to your e-mail."),
+            _CASE + ("applicant",),
+        ),
+        Event(
             "message",
             _("Message"),  # 一般消息
             "%(title)s",

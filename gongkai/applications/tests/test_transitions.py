@@ -326,6 +326,36 @@ def test_returned_reply_goes_back_to_the_handler(running, clerk, chain_people):
     assert (reply.status, running.status) == (ReplyStatus.RETURNED, Status.IN_PROGRESS)
 
 
+def _approved(running, clerk, chain_people):
+    reply = services.draft_reply(running, outcome=Outcome.DISCLOSED, legal_basis="第三十六条", body="予以公开", documents_provided="报告", by=clerk)
+    services.submit_reply(reply, by=clerk)
+    _approve_all(reply, chain_people)
+    running.refresh_from_db()
+    return running
+
+
+def test_email_delivery_sends_the_reply_letter_as_a_pdf_attachment(running, clerk, chain_people, mailoutbox, django_capture_on_commit_callbacks):
+    approved = _approved(running, clerk, chain_people)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.record_delivery(approved, via="email", by=clerk)
+    [message] = [m for m in mailoutbox if running.tracking_number in m.subject]
+    name, content, mime = message.attachments[0]
+    assert (message.to, mime, content[:5], name.endswith(".pdf")) == (["zhangsan@example.com"], "application/pdf", b"%PDF-", True)
+    assert (application.delivered_via, application.delivery_reference) == ("email", "zhangsan@example.com")
+
+
+def test_a_failed_reply_email_stays_visible_on_the_case(running, clerk, chain_people, settings, django_capture_on_commit_callbacks):
+    from gongkai.applications import outbox
+    from gongkai.notify.models import Status as SendStatus
+
+    settings.EMAIL_BACKEND = "gongkai.notify.tests.mail_backends.RefusingEmailBackend"
+    approved = _approved(running, clerk, chain_people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_delivery(approved, via="email", by=clerk)
+    sent = outbox.messages_about(running).get(event="applicant.reply_email")
+    assert (sent.status, bool(sent.attachment), bool(sent.last_error)) == (SendStatus.RETRYING, True, True)
+
+
 def test_sending_before_approval_is_refused(running, clerk):
     with pytest.raises(InvalidTransition):
         services.record_delivery(running, via="online", by=clerk)
