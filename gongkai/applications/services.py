@@ -636,6 +636,8 @@ def start_consultation(application: Application, *, kind: str, party: str, quest
         _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "start_consultation")
         day = sent_on or _today()
+        if day > _today() or day < (application.clock_start or application.received_on):
+            raise DomainError(_("The consultation is sent between the date of receipt and today."), field="sent_on")
         consultation = Consultation.objects.create(
             application=application, kind=kind, party=party.strip()[:200], question=question.strip(), sent_on=day,
             answer_due_on=clock.consultation_due(day).due, created_by=by,
@@ -660,6 +662,8 @@ def answer_consultation(consultation: Consultation, *, answer: str, text: str = 
         if consultation.answer != ConsultationAnswer.PENDING:
             raise InvalidTransition(_("This consultation has already been answered."))
         day = answered_on or _today()
+        if day > _today() or day < consultation.sent_on:
+            raise DomainError(_("The answer date is between the day the consultation was sent and today."), field="answered_on")
         if answer == ConsultationAnswer.SILENT and day <= consultation.answer_due_on:
             raise InvalidTransition(
                 _("The consulted party has until %(day)s to answer.") % {"day": consultation.answer_due_on.isoformat()}

@@ -94,3 +94,37 @@ def test_explanation_names_receipt_days_and_calendar(organ):
     explanation = application.due_explanation
     assert (explanation["received_on"], explanation["reply"]["working_days"], explanation["reply"]["sources"]) == (
         "2024-09-27", 20, ["chinesecalendar"])
+
+
+@pytest.mark.django_db
+def test_a_silent_third_party_excludes_exactly_its_fifteen_working_days(organ, django_user_model):
+    from gongkai.applications import services
+    from gongkai.applications.models import Consultation
+    from gongkai.applications.tests.factories import received
+
+    # Received Mon 2 Mar 2026: due 30 Mar (2 Mar not counted; 3 Mar–30 Mar = 20 working days, no holiday).
+    application = received(organ, on=D(2026, 3, 2))
+    assert application.due_on == D(2026, 3, 30)
+    clerk = application.registered_by
+    # Sent Mon 9 Mar (day 5 of the clock); the third party has 10 Mar–30 Mar (15 working days) and stays silent.
+    consultation = services.start_consultation(application, kind="third_party", party="某公司", by=clerk, sent_on=D(2026, 3, 9))
+    assert consultation.answer_due_on == D(2026, 3, 30)
+    application.refresh_from_db()
+    # 15 working days later than 30 Mar: 31 Mar, 1–3 Apr, 7–10 Apr (Qingming Mon 6 Apr 2026 is off), 13–17, 20, 21 Apr.
+    assert application.due_on == D(2026, 4, 21)
+    [excluded] = application.due_explanation["reply"]["excluded"]
+    assert (excluded["start"], excluded["end"], excluded["working_days"]) == ("2026-03-10", "2026-03-30", 15)
+    assert Consultation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_consultation_answered_the_day_it_was_sent_excludes_nothing(organ):
+    from gongkai.applications import services
+    from gongkai.applications.tests.factories import received
+
+    application = received(organ, on=D(2026, 3, 2))
+    clerk = application.registered_by
+    consultation = services.start_consultation(application, kind="other_agency", party="某局", by=clerk, sent_on=D(2026, 3, 9))
+    services.answer_consultation(consultation, answer="agrees", by=clerk, answered_on=D(2026, 3, 9))
+    application.refresh_from_db()
+    assert (application.due_on, application.due_explanation["reply"]["excluded"]) == (D(2026, 3, 30), [])

@@ -82,3 +82,17 @@ def test_the_periodic_task_escalates_an_overdue_case(organ, clerk, office):
     services.claim(received(organ, on=dt.date(2026, 9, 1), by=clerk), by=clerk)
     assert task.delay().get()["escalated"] == 1
     assert Notification.objects.filter(event="deadline.overdue", recipient=office).exists()
+
+
+def test_the_recompute_command_moves_a_stale_deadline_once_and_audits_it(organ, clerk, recent_workday, capsys):
+    from gongkai.core.audit import trail_for
+
+    application = services.claim(received(organ, on=recent_workday, by=clerk), by=clerk)
+    right = application.due_on
+    Application.objects.filter(pk=application.pk).update(due_on=right + dt.timedelta(days=1))  # computed by an older rule
+    call_command("recompute_application_deadlines", reason="counting rule corrected")
+    call_command("recompute_application_deadlines")
+    application.refresh_from_db()
+    assert application.due_on == right
+    assert "deadlines changed: 1" in capsys.readouterr().out
+    assert [e.reason for e in trail_for(application) if e.action == "applications.deadline_recomputed"] == ["counting rule corrected"]

@@ -200,10 +200,10 @@ def test_silence_before_fifteen_working_days_is_refused(running, clerk):
         services.answer_consultation(consultation, answer=ConsultationAnswer.SILENT, by=clerk)
 
 
-def test_silence_after_fifteen_working_days_lets_the_organ_decide(running, clerk):
-    consultation = services.start_consultation(running, kind="third_party", party="某公司", by=clerk)
-    services.answer_consultation(consultation, answer=ConsultationAnswer.SILENT, by=clerk,
-                                 answered_on=consultation.answer_due_on + dt.timedelta(days=3))
+def test_silence_after_fifteen_working_days_lets_the_organ_decide(organ, clerk, today):
+    application = services.claim(received(organ, on=today - dt.timedelta(days=40), by=clerk), by=clerk)
+    consultation = services.start_consultation(application, kind="third_party", party="某公司", by=clerk, sent_on=application.received_on)
+    services.answer_consultation(consultation, answer=ConsultationAnswer.SILENT, by=clerk)
     consultation.refresh_from_db()
     assert consultation.answered_on == consultation.answer_due_on
 
@@ -245,6 +245,33 @@ def test_per_page_fee_is_charged_and_paid(running, clerk):
     fee.refresh_from_db()
     running.refresh_from_db()
     assert (fee.status, running.status) == (FeeStatus.PAID, Status.IN_PROGRESS)
+
+
+def test_a_fee_paid_the_day_it_was_charged_leaves_the_deadline_alone(running, clerk):
+    before = running.due_on
+    services.charge_fee(running, scheme="per_page", pages=40, by=clerk)
+    services.record_payment(running, by=clerk)
+    running.refresh_from_db()
+    assert (running.due_on, running.due_explanation["reply"]["excluded"]) == (before, [])
+
+
+def test_an_unpaid_fee_notice_excludes_the_working_days_after_it_was_sent(running, clerk):
+    from gongkai.workdays.calendar import current
+
+    before = running.due_on
+    fee = services.charge_fee(running, scheme="per_page", pages=40, by=clerk)
+    running.refresh_from_db()
+    [excluded] = running.due_explanation["reply"]["excluded"]
+    assert (excluded["start"], excluded["end"]) == ((fee.notified_on + dt.timedelta(days=1)).isoformat(), fee.pay_by.isoformat())
+    assert excluded["working_days"] == 20  # the 20 working days the applicant has to pay
+    assert current().working_days_between(before, running.due_on) == 20
+
+
+def test_a_consultation_dated_before_receipt_is_refused(running, clerk):
+    with pytest.raises(DomainError) as error:
+        services.start_consultation(running, kind="third_party", party="某公司", by=clerk,
+                                    sent_on=running.received_on - dt.timedelta(days=1))
+    assert error.value.field == "sent_on" and not running.consultations.exists()
 
 
 def test_free_volume_is_not_charged(running, clerk):
