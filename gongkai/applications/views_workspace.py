@@ -42,7 +42,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.views_public import _letter_response
 from gongkai.core.audit import trail_for
-from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.organs.models import Department, Role
 from gongkai.organs.permissions import has_role, is_staff_member, organs_with_role, readable_organs, require_read
 from gongkai.signoff.services import history
@@ -168,8 +168,15 @@ def _application(request, pk) -> Application:
 
 @login_required
 def detail(request, pk):
-    application = _application(request, pk)
+    return _render_detail(request, _application(request, pk))
+
+
+def _render_detail(request, application: Application, *, failed: dict | None = None, status: int = 200):
+    """The case page. ``failed`` (after a refused action): the action, the field at fault, the message and
+    what was typed, so the form comes back filled in with the message under it — nothing typed is lost."""
     user, organ = request.user, application.organ
+    failed = failed or {}
+    kept = failed.get("data") if failed else None
     verbs = services.allowed_verbs(application)
     handler = has_role(user, organ, *services.HANDLER_ROLES)
     router = has_role(user, organ, *services.ROUTER_ROLES)
@@ -212,6 +219,16 @@ def detail(request, pk):
     draft_initial = {}
     if current_reply is not None and current_reply.status in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
         draft_initial = {f: getattr(current_reply, f) for f in ("outcome", "legal_basis", "body", "documents_provided", "other_organ")}
+    forms = {"draft": ReplyForm(initial=draft_initial), "consult": ConsultationForm(), "appeal": AppealForm(),
+             "appeal_decide": AppealDecisionForm()}
+    form_classes = {"draft": ReplyForm, "consult": ConsultationForm, "appeal": AppealForm, "appeal_decide": AppealDecisionForm}
+    if failed.get("action") in form_classes:
+        bound = form_classes[failed["action"]](kept)
+        bound.is_valid()
+        field = failed.get("field") if failed.get("field") in bound.fields else None
+        if failed.get("message") and not bound.errors:
+            bound.add_error(field, failed["message"])
+        forms[failed["action"]] = bound
     return render(request, "applications/ws/detail.html", {
         "a": application,
         "can": can,
@@ -221,10 +238,12 @@ def detail(request, pk):
         "current_reply": current_reply,
         "waiting_signoff": waiting_signoff,
         "signoffs": history(current_reply) if current_reply else [],
-        "reply_form": ReplyForm(initial=draft_initial),
-        "consultation_form": ConsultationForm(),
-        "appeal_form": AppealForm(),
-        "appeal_decision_form": AppealDecisionForm(),
+        "reply_form": forms["draft"],
+        "consultation_form": forms["consult"],
+        "appeal_form": forms["appeal"],
+        "appeal_decision_form": forms["appeal_decide"],
+        "failed": failed,
+        "kept": kept if kept is not None else {},
         "departments": Department.objects.filter(organ=application.organ, is_active=True),
         "handlers": _handlers(application),
         "consultations": application.consultations.all(),
@@ -241,7 +260,7 @@ def detail(request, pk):
         "duplicate": application.possible_duplicate_of,
         "calendar_sources": explanation_sources(application.due_explanation),
         "today": timezone.localdate(),
-    })
+    }, status=status)
 
 
 def explanation_sources(explanation: dict) -> list[str]:
@@ -391,9 +410,10 @@ def action(request, pk, action):
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from None
     except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, message)
+        # Nothing was saved: show the page again with the form as typed and the message under it.
+        failed = {"action": action, "field": error.field, "message": str(error.message), "data": request.POST}
+        return _render_detail(request, application, failed=failed, status=409 if isinstance(error, InvalidTransition) else 400)
+    messages.success(request, message)
     return redirect("applications_ws:detail", pk=application.pk)
 
 

@@ -172,13 +172,36 @@ def test_action_by_the_wrong_role_is_refused(client, organ, clerk, recent_workda
     assert response.status_code == 403 and application.extension_days == 0
 
 
-def test_decision_without_legal_basis_shows_a_message(client, organ, clerk, recent_workday):
+def test_decision_without_legal_basis_keeps_the_draft_and_names_the_field(client, organ, clerk, recent_workday):
     application = received(organ, on=recent_workday, by=clerk)
     client.force_login(clerk)
     response = client.post(reverse("applications_ws:action", args=[application.pk, "draft"]),
-                           {"outcome": "disclosed", "legal_basis": "", "body": "公开", "documents_provided": "x"}, follow=True)
-    assert not application.replies.exists()
-    assert any("legal basis" in str(m) or "法律依据" in str(m) for m in response.context["messages"])
+                           {"outcome": "disclosed", "legal_basis": "", "body": "经审查，予以公开。附件为报告全文。", "documents_provided": "报告"})
+    form = response.context["reply_form"]
+    assert response.status_code == 400 and not application.replies.exists()
+    assert "法律依据" in " ".join(form.errors["legal_basis"])
+    assert "经审查，予以公开。附件为报告全文。" in response.content.decode()
+
+
+def test_a_refused_correction_request_keeps_what_was_typed(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(clerk)
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "correction"]),
+                           {"text": "请说明所需文件的名称和文号。", "respond_within_days": "45"})
+    page = response.content.decode()
+    application.refresh_from_db()
+    assert response.status_code == 400 and application.correction_requested_on is None
+    assert "请说明所需文件的名称和文号。" in page and 'id="action-error"' in page
+
+
+def test_an_action_in_the_wrong_state_is_a_conflict(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    services.withdraw(application, by=clerk)
+    client.force_login(clerk)
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "note"]), {"text": ""})
+    assert response.status_code == 400
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "claim"]))
+    assert response.status_code == 409
 
 
 def test_staff_register_a_letter(client, organ, clerk):
