@@ -592,8 +592,12 @@ def submit_correction(application: Application, *, text: str, attachments=(), by
     checked = _check_files(attachments)
     with transaction.atomic():
         application = _lock(application)
+        if getattr(by, "is_authenticated", False):  # staff recording a correction that came by letter or in person
+            _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "submit_correction")
         day = on or _today()
+        if day > _today() or (application.correction_requested_on and day < application.correction_requested_on):
+            raise DomainError(_("The correction is received between the day it was requested and today."), field="on")
         if application.correction_deadline and day > application.correction_deadline:
             raise InvalidTransition(
                 _("The correction was due by %(day)s; it can no longer be submitted online. Contact the organ.")

@@ -196,6 +196,7 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         "assign": "assign" in verbs and router,
         "note": handler or has_role(user, organ, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER),
         "correction": "request_correction" in verbs and handler and application.correction_requested_on is None,
+        "corrected": "submit_correction" in verbs and handler,
         "consult": "start_consultation" in verbs and handler,
         "answer": "answer_consultation" in verbs and handler,
         "extend": "extend" in verbs and office and not application.extension_days,
@@ -325,6 +326,10 @@ def _do(request, application: Application, action: str) -> str:
         services.request_correction(application, by=user, text=p.get("text", ""),
                                     respond_within_days=_int(p.get("respond_within_days"), "respond_within_days", 10))
         return _("Correction notice generated; the applicant is told.")
+    if action == "corrected":
+        services.submit_correction(application, text=p.get("text", ""), attachments=request.FILES.getlist("attachments"),
+                                   by=user, on=_date(p.get("on", ""), "on"))
+        return _("Correction recorded; the 20 working days restart from the day it was received.")
     if action == "consult":
         form = ConsultationForm(p)
         if not form.is_valid():
@@ -394,7 +399,7 @@ def _do(request, application: Application, action: str) -> str:
 
 
 ACTIONS = {
-    "confirm", "spam", "route", "claim", "assign", "note", "correction", "consult", "answer", "extend", "fee", "payment",
+    "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "consult", "answer", "extend", "fee", "payment",
     "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide",
 }
 

@@ -120,6 +120,60 @@ def test_applicant_corrects_on_the_case_page(client, organ, clerk, recent_workda
     assert (result.application.status, result.application.correction_response) == (Status.IN_PROGRESS, "2025年")
 
 
+def test_a_correction_after_its_deadline_is_refused_on_the_case_page_and_nothing_saved(client, organ, clerk, recent_workday, today):
+    import datetime as dt
+
+    result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    services.request_correction(result.application, by=clerk, text="请补充年份")
+    Application.objects.filter(pk=result.application.pk).update(correction_deadline=today - dt.timedelta(days=1))
+    _open_case(client, result.application, result.secret)
+    page = client.get(reverse("applications_public:case", args=[result.application.tracking_number])).content.decode()
+    response = client.post(reverse("applications_public:correct", args=[result.application.tracking_number]), {"text": "2025年"})
+    result.application.refresh_from_db()
+    assert 'action="/apply/case/' not in page.split('id="correction"')[1].split("</section>")[0]  # no form offered any more
+    assert response.status_code == 400 and "2025年" not in result.application.correction_response
+    assert result.application.status == Status.CORRECTION_REQUESTED and not result.application.attachments.exists()
+
+
+def test_an_empty_correction_keeps_the_page_and_says_why(client, organ, clerk, recent_workday):
+    result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    services.request_correction(result.application, by=clerk, text="请补充年份")
+    _open_case(client, result.application, result.secret)
+    response = client.post(reverse("applications_public:correct", args=[result.application.tracking_number]), {"text": "  "})
+    assert response.status_code == 400 and response.context["correction_form"].non_field_errors()
+
+
+def test_while_a_correction_is_awaited_the_case_page_says_the_clock_waits(client, organ, clerk, recent_workday):
+    result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    services.request_correction(result.application, by=clerk, text="请补充年份")
+    _open_case(client, result.application, result.secret)
+    page = client.get(reverse("applications_public:case", args=[result.application.tracking_number])).content.decode()
+    result.application.refresh_from_db()
+    assert 'id="correction-wait"' in page and result.application.correction_deadline.isoformat() in page
+
+
+def test_a_letter_of_another_case_is_not_found(client, organ, clerk, recent_workday):
+    mine = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    other = services.register_application(organ=organ, channel="letter", data=person_data(subject="另一件申请的信息"),
+                                          received_on=recent_workday, by=clerk)
+    services.request_correction(other.application, by=clerk, text="请补充年份")
+    _open_case(client, mine.application, mine.secret)
+    letter = other.application.letters.get()
+    for number in (mine.application.tracking_number, other.application.tracking_number):
+        assert client.get(reverse("applications_public:letter", args=[number, letter.pk, "pdf"])).status_code == 404
+
+
+def test_the_reply_letter_is_not_downloadable_before_it_is_sent(client, organ, clerk, recent_workday):
+    from gongkai.applications import outbox
+    from gongkai.applications.models import LetterKind
+
+    result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
+    reply = services.draft_reply(result.application, outcome="disclosed", legal_basis="第三十六条", body="公开", documents_provided="报告", by=clerk)
+    letter = outbox.make_letter(result.application, LetterKind.REPLY, extra={"reply": reply})
+    _open_case(client, result.application, result.secret)
+    assert client.get(reverse("applications_public:letter", args=[result.application.tracking_number, letter.pk, "pdf"])).status_code == 404
+
+
 def test_applicant_downloads_the_correction_notice(client, organ, clerk, recent_workday):
     result = services.register_application(organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk)
     services.request_correction(result.application, by=clerk, text="请补充年份")
@@ -239,3 +293,41 @@ def test_applicant_withdraws_on_the_case_page(client, organ, clerk, recent_workd
     client.post(reverse("applications_public:withdraw", args=[result.application.tracking_number]), {"reason": "已自行获取"})
     result.application.refresh_from_db()
     assert result.application.status == Status.WITHDRAWN
+
+
+def _correction_requested(organ, clerk, day):
+    application = services.claim(received(organ, on=day, by=clerk), by=clerk)
+    return services.request_correction(application, by=clerk, text="请说明所需文件的文号。")
+
+
+def test_staff_record_a_correction_that_came_by_letter(client, organ, clerk, recent_workday, today):
+    application = _correction_requested(organ, clerk, recent_workday)
+    client.force_login(clerk)
+    scan = SimpleUploadedFile("补正.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "corrected"]),
+                           {"text": "文号为某工信〔2025〕3号", "on": today.isoformat(), "attachments": scan})
+    application.refresh_from_db()
+    assert response.status_code == 302
+    assert (application.status, application.clock_start, application.correction_response) == (
+        Status.IN_PROGRESS, today, "文号为某工信〔2025〕3号")
+    assert application.attachments.get().purpose == "correction"
+
+
+def test_recording_a_correction_needs_a_handling_role(client, organ, clerk, recent_workday):
+    application = _correction_requested(organ, clerk, recent_workday)
+    client.force_login(member(organ, Role.DEPUTY_LEADER))
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "corrected"]), {"text": "补正"})
+    application.refresh_from_db()
+    assert response.status_code == 403 and application.status == Status.CORRECTION_REQUESTED
+
+
+def test_a_correction_dated_in_the_future_is_refused_and_kept_on_the_form(client, organ, clerk, recent_workday, today):
+    import datetime as dt
+
+    application = _correction_requested(organ, clerk, recent_workday)
+    client.force_login(clerk)
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "corrected"]),
+                           {"text": "文号为某工信〔2025〕3号", "on": (today + dt.timedelta(days=3)).isoformat()})
+    application.refresh_from_db()
+    assert response.status_code == 400 and application.status == Status.CORRECTION_REQUESTED
+    assert "文号为某工信〔2025〕3号" in response.content.decode()
