@@ -92,7 +92,10 @@ class CorrectionForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—")] + list(Outcome.choices), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False,
+        choices=[("", "—")] + [c for c in Outcome.choices if c[0] not in (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE)],
+    )
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     body = forms.CharField(label=_("Reply text"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     documents_provided = forms.CharField(label=_("Documents or excerpts provided"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

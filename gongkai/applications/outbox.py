@@ -47,8 +47,9 @@ def make_letter(application: Application, kind: str, *, by=None, extra: dict | N
     from gongkai.letters.rendering import render_letter
 
     reply = (extra or {}).get("reply")
+    outcome = reply.outcome if reply is not None else (extra or {}).get("outcome", application.outcome)
     context = letter_context(application, extra=extra)
-    template = letter_kind(kind, reply.outcome if reply is not None else "")
+    template = letter_kind(kind, outcome)
     docx, pdf, text = render_letter(template, organ=application.organ, context=context)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     base = f"{application.tracking_number}-{kind}-{stamp}"
@@ -216,6 +217,15 @@ def messages_about(application: Application):
     from gongkai.notify.models import Notification
 
     return Notification.objects.filter(reference=reference(application))
+
+
+def closed_without_reply(application: Application) -> None:
+    """No correction or no payment in time: the letter saying the application is no longer processed
+    (其他处理 1 / 2) is kept with the case and the applicant is told."""
+    from gongkai.applications.models import LetterKind
+
+    make_letter(application, LetterKind.REPLY, extra={"outcome": application.outcome})
+    tell_applicant(application, "applicant.closed", outcome=application.get_outcome_display())
 
 
 def deadline_ahead(application: Application, days: int) -> None:

@@ -87,6 +87,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 HANDLER_ROLES = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE)
+# 其他处理 1 and 2: set by closing a case whose correction or fee did not arrive in time, never drafted.
+CLOSING_OUTCOMES = frozenset({Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE})
 ROUTER_ROLES = (Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
 PETITION_WORDS = ("信访", "举报", "投诉", "上访", "控告", "检举", "申诉")
 DUPLICATE_SIMILARITY = 0.6
@@ -596,13 +598,13 @@ def submit_correction(application: Application, *, text: str, attachments=(), by
             _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "submit_correction")
         day = on or _today()
-        if day > _today() or (application.correction_requested_on and day < application.correction_requested_on):
-            raise DomainError(_("The correction is received between the day it was requested and today."), field="on")
         if application.correction_deadline and day > application.correction_deadline:
             raise InvalidTransition(
                 _("The correction was due by %(day)s; it can no longer be submitted online. Contact the organ.")
                 % {"day": application.correction_deadline.isoformat()}
             )
+        if day > _today() or (application.correction_requested_on and day < application.correction_requested_on):
+            raise DomainError(_("The correction is received between the day it was requested and today."), field="on")
         application.corrected_on = application.clock_start = day
         application.correction_response = text.strip()
         _store_files(application, checked, AttachmentPurpose.CORRECTION)
@@ -617,6 +619,8 @@ def close_uncorrected(application: Application, *, by=None, today: dt.date | Non
     """No correction in time: the application is given up (其他处理 1)."""
     with transaction.atomic():
         application = _lock(application)
+        if getattr(by, "is_authenticated", False):
+            _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "close_uncorrected")
         today = today or _today()
         if application.correction_deadline is None or today <= application.correction_deadline:
@@ -624,6 +628,9 @@ def close_uncorrected(application: Application, *, by=None, today: dt.date | Non
         application.outcome = Outcome.OTHER_NO_CORRECTION
         application.closed_on = today
         _move(application, "closed_uncorrected", by=by, target=target)
+        from gongkai.applications import outbox
+
+        outbox.closed_without_reply(application)
     return application
 
 
@@ -783,6 +790,8 @@ def close_unpaid(application: Application, *, by=None, today: dt.date | None = N
     """Fee not paid in time: the application is given up (其他处理 2)."""
     with transaction.atomic():
         application = _lock(application)
+        if getattr(by, "is_authenticated", False):
+            _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "close_unpaid")
         fee = Fee.objects.select_for_update().get(application=application)
         today = today or _today()
@@ -793,6 +802,9 @@ def close_unpaid(application: Application, *, by=None, today: dt.date | None = N
         application.outcome = Outcome.OTHER_UNPAID_FEE
         application.closed_on = today
         _move(application, "closed_unpaid", by=by, target=target)
+        from gongkai.applications import outbox
+
+        outbox.closed_without_reply(application)
     return application
 
 
@@ -816,10 +828,16 @@ def draft_reply(
         raise DomainError(_("Write the reply text."), field="body")
     if outcome in (Outcome.DISCLOSED, Outcome.PARTIAL) and not documents_provided.strip():
         raise DomainError(_("List the documents or excerpts provided."), field="documents_provided")
+    if outcome in CLOSING_OUTCOMES:
+        raise DomainError(_("This outcome is recorded when the case is closed because the correction or the fee did not "
+                            "arrive in time; it is not chosen in a reply."), field="outcome")
     with transaction.atomic():
         application = _lock(application)
         _require(by, application.organ, *HANDLER_ROLES)
         _check_move(application, "draft_reply")
+        if outcome == Outcome.UNAVAILABLE_UNCLEAR and application.corrected_on is None:
+            raise DomainError(_("“Still unclear after correction” needs a correction first: request one (Art. 30)."),
+                              field="outcome")
         version = (application.replies.order_by("-version").values_list("version", flat=True).first() or 0) + 1
         fields = {"outcome": outcome, "legal_basis": legal_basis.strip(), "body": body.strip(),
                   "documents_provided": documents_provided.strip(), "other_organ": other_organ.strip()[:200]}

@@ -197,6 +197,8 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         "note": handler or has_role(user, organ, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER),
         "correction": "request_correction" in verbs and handler and application.correction_requested_on is None,
         "corrected": "submit_correction" in verbs and handler,
+        "close_uncorrected": "close_uncorrected" in verbs and handler and application.correction_deadline is not None
+        and timezone.localdate() > application.correction_deadline,
         "consult": "start_consultation" in verbs and handler,
         "answer": "answer_consultation" in verbs and handler,
         "extend": "extend" in verbs and office and not application.extension_days,
@@ -217,6 +219,7 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
     fee = Fee.objects.filter(application=application).first()
     if fee is not None:
         can["fee"] = False
+    can["close_unpaid"] = "close_unpaid" in verbs and handler and fee is not None and timezone.localdate() > fee.pay_by
     draft_initial = {}
     if current_reply is not None and current_reply.status in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
         draft_initial = {f: getattr(current_reply, f) for f in ("outcome", "legal_basis", "body", "documents_provided", "other_organ")}
@@ -330,6 +333,12 @@ def _do(request, application: Application, action: str) -> str:
         services.submit_correction(application, text=p.get("text", ""), attachments=request.FILES.getlist("attachments"),
                                    by=user, on=_date(p.get("on", ""), "on"))
         return _("Correction recorded; the 20 working days restart from the day it was received.")
+    if action == "close_uncorrected":
+        services.close_uncorrected(application, by=user)
+        return _("Closed: no correction in time (other handling 1); the applicant is told.")
+    if action == "close_unpaid":
+        services.close_unpaid(application, by=user)
+        return _("Closed: fee not paid in time (other handling 2); the applicant is told.")
     if action == "consult":
         form = ConsultationForm(p)
         if not form.is_valid():
@@ -399,7 +408,7 @@ def _do(request, application: Application, action: str) -> str:
 
 
 ACTIONS = {
-    "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "consult", "answer", "extend", "fee", "payment",
+    "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "close_uncorrected", "close_unpaid", "consult", "answer", "extend", "fee", "payment",
     "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide",
 }
 

@@ -172,6 +172,17 @@ def test_no_correction_in_time_closes_as_given_up(running, clerk):
     assert (application.status, application.outcome) == (Status.CLOSED, Outcome.OTHER_NO_CORRECTION)
 
 
+def test_closing_for_no_correction_keeps_the_notice_and_tells_the_applicant(running, clerk):
+    from gongkai.notify.models import Notification
+
+    services.request_correction(running, by=clerk, text="请明确", respond_within_days=1)
+    running.refresh_from_db()
+    services.close_uncorrected(running, today=running.correction_deadline + dt.timedelta(days=1))
+    letter = running.letters.get(kind="reply")
+    assert (letter.letter_kind, letter.for_applicant, "第三十条" in letter.text) == ("reply.other_no_correction", True, True)
+    assert Notification.objects.filter(event="applicant.closed", address="zhangsan@example.com").exists()
+
+
 def test_closing_uncorrected_before_the_deadline_is_refused(running, clerk):
     services.request_correction(running, by=clerk, text="请明确")
     with pytest.raises(InvalidTransition):
@@ -300,6 +311,7 @@ def test_unpaid_fee_closes_the_case(running, clerk):
     application = services.close_unpaid(running, today=fee.pay_by + dt.timedelta(days=1))
     assert (application.status, application.outcome, application.closed_on) == (
         Status.CLOSED, Outcome.OTHER_UNPAID_FEE, fee.pay_by + dt.timedelta(days=1))
+    assert running.letters.get(kind="reply").letter_kind == "reply.other_unpaid_fee"
 
 
 def test_payment_after_the_deadline_is_refused(running, clerk):
@@ -313,6 +325,23 @@ def test_decision_without_legal_basis_is_refused(running, clerk):
         services.draft_reply(running, outcome=Outcome.DISCLOSED, legal_basis=" ", body="予以公开", documents_provided="报告", by=clerk)
     assert error.value.field == "legal_basis"
     assert not running.replies.exists()
+
+
+@pytest.mark.parametrize("outcome", [Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE])
+def test_a_closing_outcome_cannot_be_drafted(running, clerk, outcome):
+    with pytest.raises(DomainError) as error:
+        services.draft_reply(running, outcome=outcome, legal_basis="第三十条", body="不再处理", by=clerk)
+    assert error.value.field == "outcome" and not running.replies.exists()
+
+
+def test_still_unclear_after_correction_needs_a_correction_first(running, clerk):
+    with pytest.raises(DomainError) as error:
+        services.draft_reply(running, outcome=Outcome.UNAVAILABLE_UNCLEAR, legal_basis="第三十条", body="仍不明确", by=clerk)
+    assert error.value.field == "outcome" and not running.replies.exists()
+    services.request_correction(running, by=clerk, text="请明确")
+    services.submit_correction(running, text="补正内容")
+    reply = services.draft_reply(running, outcome=Outcome.UNAVAILABLE_UNCLEAR, legal_basis="第三十条", body="仍不明确", by=clerk)
+    assert reply.outcome == Outcome.UNAVAILABLE_UNCLEAR
 
 
 def test_decision_with_unknown_outcome_is_refused(running, clerk):

@@ -331,3 +331,41 @@ def test_a_correction_dated_in_the_future_is_refused_and_kept_on_the_form(client
     application.refresh_from_db()
     assert response.status_code == 400 and application.status == Status.CORRECTION_REQUESTED
     assert "文号为某工信〔2025〕3号" in response.content.decode()
+
+
+def test_staff_close_a_case_whose_correction_did_not_arrive(client, organ, clerk, recent_workday, today):
+    import datetime as dt
+
+    application = _correction_requested(organ, clerk, recent_workday)
+    Application.objects.filter(pk=application.pk).update(correction_deadline=today - dt.timedelta(days=1))
+    client.force_login(clerk)
+    assert "close_uncorrected" in client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
+    client.post(reverse("applications_ws:action", args=[application.pk, "close_uncorrected"]))
+    application.refresh_from_db()
+    assert (application.status, application.outcome) == (Status.CLOSED, "other_no_correction")
+
+
+def test_closing_before_the_correction_deadline_is_refused(client, organ, clerk, recent_workday):
+    application = _correction_requested(organ, clerk, recent_workday)
+    client.force_login(clerk)
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "close_uncorrected"]))
+    application.refresh_from_db()
+    assert response.status_code == 409 and application.status == Status.CORRECTION_REQUESTED
+
+
+def test_closing_by_a_leader_is_refused(client, organ, clerk, recent_workday, today):
+    import datetime as dt
+
+    application = _correction_requested(organ, clerk, recent_workday)
+    Application.objects.filter(pk=application.pk).update(correction_deadline=today - dt.timedelta(days=1))
+    client.force_login(member(organ, Role.PRINCIPAL_LEADER))
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "close_uncorrected"]))
+    application.refresh_from_db()
+    assert response.status_code == 403 and application.status == Status.CORRECTION_REQUESTED
+
+
+def test_the_reply_form_does_not_offer_the_closing_outcomes(client, organ, clerk, recent_workday):
+    application = services.claim(received(organ, on=recent_workday, by=clerk), by=clerk)
+    client.force_login(clerk)
+    page = client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
+    assert 'value="partial"' in page and 'value="other_no_correction"' not in page and 'value="other_unpaid_fee"' not in page
