@@ -240,15 +240,21 @@ def clean_applicant_data(data: dict) -> dict:
     return clean
 
 
+MAX_ATTACHMENTS = 10
+
+
 def _check_files(files) -> list:
-    kinds = []
-    total = 0
-    for uploaded in files or []:
-        kinds.append((uploaded, check_upload(uploaded)))
-        total += uploaded.size
-    if len(kinds) > 10:
-        raise DomainError(_("At most 10 attachments."), field="attachments")
-    return kinds
+    """Every file judged by its content and size; at most 10, together at most twice the per-file limit."""
+    files = list(files or [])
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainError(_("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}, field="attachments")
+    total_limit = 2 * settings.UPLOAD_MAX_BYTES
+    if sum(f.size for f in files) > total_limit:
+        from django.template.defaultfilters import filesizeformat
+
+        raise DomainError(_("The attachments together exceed %(limit)s.") % {"limit": filesizeformat(total_limit)},
+                          field="attachments")
+    return [(uploaded, check_upload(uploaded)) for uploaded in files]
 
 
 def _store_files(application: Application, checked: list, purpose: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.applications import clock
@@ -128,3 +128,54 @@ def test_a_consultation_answered_the_day_it_was_sent_excludes_nothing(organ):
     services.answer_consultation(consultation, answer="agrees", by=clerk, answered_on=D(2026, 3, 9))
     application.refresh_from_db()
     assert (application.due_on, application.due_explanation["reply"]["excluded"]) == (D(2026, 3, 30), [])
+
+
+# --- properties of the stored deadlines of applications ------------------------------------------
+
+facts = st.fixed_dictionaries({
+    "received_on": st.dates(min_value=D(2015, 1, 1), max_value=D(2026, 10, 1)),
+    "restart_after": st.one_of(st.none(), st.integers(min_value=0, max_value=40)),
+    "extension_days": st.integers(min_value=0, max_value=20),
+    "draft_reply_days": st.integers(min_value=1, max_value=15),
+})
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts)
+def test_applying_the_clock_twice_changes_nothing(fact):
+    from gongkai.applications.models import Application
+    from gongkai.organs.models import Organ
+
+    corrected = fact["received_on"] + dt.timedelta(days=fact["restart_after"]) if fact["restart_after"] is not None else None
+    application = Application(
+        organ=Organ(name="测试局", draft_reply_days=fact["draft_reply_days"]), received_on=fact["received_on"],
+        clock_start=corrected or fact["received_on"], corrected_on=corrected, extension_days=fact["extension_days"],
+    )
+    assert clock.apply(application, calendar=CALENDAR) is True
+    stored = (application.due_on, application.internal_due_on, application.correction_notice_due_on, application.due_explanation)
+    assert clock.apply(application, calendar=CALENDAR) is False
+    assert stored == (application.due_on, application.internal_due_on, application.correction_notice_due_on, application.due_explanation)
+    assert CALENDAR.is_working_day(application.due_on)
+    assert CALENDAR.working_days_between(application.clock_start, application.due_on) == 20 + fact["extension_days"]
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(sent_after=st.integers(min_value=0, max_value=25), answered_after=st.one_of(st.none(), st.integers(0, 30)))
+def test_a_consultation_never_brings_a_deadline_forward_and_recomputing_is_idempotent(organ, sent_after, answered_after):
+    from gongkai.applications import services
+    from gongkai.applications.models import Application
+    from gongkai.applications.tests.factories import received
+
+    application = received(organ, on=D(2026, 3, 2))
+    before = application.due_on
+    sent = D(2026, 3, 2) + dt.timedelta(days=sent_after)
+    consultation = services.start_consultation(application, kind="other_agency", party="某局", by=application.registered_by, sent_on=sent)
+    if answered_after is not None:
+        services.answer_consultation(consultation, answer="agrees", by=application.registered_by,
+                                     answered_on=sent + dt.timedelta(days=answered_after))
+    application = Application.objects.get(pk=application.pk)
+    assert application.due_on >= before
+    assert services.recompute_running() == 0  # the stored deadlines are already what the facts give
+    again = Application.objects.get(pk=application.pk)
+    assert (again.due_on, again.due_explanation) == (application.due_on, application.due_explanation)

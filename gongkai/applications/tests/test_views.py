@@ -69,6 +69,52 @@ def test_disguised_attachment_is_refused(client, organ):
     assert "attachments" in response.context["form"].errors and not Application.objects.exists()
 
 
+def test_oversized_attachment_is_refused_and_nothing_saved(client, organ, settings):
+    settings.UPLOAD_MAX_BYTES = 2048
+    data = person_data()
+    data["form_token"] = TOKEN
+    data["attachments"] = SimpleUploadedFile("id.pdf", b"%PDF-1.4\n" + b"0" * 4096)
+    response = client.post(reverse("applications_public:form", args=[organ.slug]), data)
+    assert "attachments" in response.context["form"].errors and not Application.objects.exists()
+    assert response.context["form"]["applicant_name"].value() == "张三"  # what was typed is kept
+
+
+def test_attachments_together_beyond_the_total_limit_are_refused(client, organ, settings):
+    settings.UPLOAD_MAX_BYTES = 4096
+    data = person_data()
+    data["form_token"] = TOKEN
+    data["attachments"] = [SimpleUploadedFile(f"p{n}.pdf", b"%PDF-1.4\n" + b"0" * 3000) for n in range(4)]
+    response = client.post(reverse("applications_public:form", args=[organ.slug]), data)
+    assert "attachments" in response.context["form"].errors and not Application.objects.exists()
+
+
+def test_eleven_attachments_are_refused(client, organ):
+    data = person_data()
+    data["form_token"] = TOKEN
+    data["attachments"] = [SimpleUploadedFile(f"p{n}.pdf", b"%PDF-1.4\n%%EOF\n") for n in range(11)]
+    response = client.post(reverse("applications_public:form", args=[organ.slug]), data)
+    assert "attachments" in response.context["form"].errors and not Application.objects.exists()
+
+
+def test_missing_contact_and_bad_email_are_named(client, organ):
+    none = post_form(client, organ, phone="", email="", address="", delivery_method="online")
+    bad = post_form(client, organ, token="u" * 32, email="not-an-address")
+    assert "phone" in none.context["form"].errors and "email" in bad.context["form"].errors
+    assert not Application.objects.exists()
+
+
+def test_an_organisation_without_a_contact_person_is_refused(client, organ):
+    data = organisation_data(contact_person="")
+    data["form_token"] = TOKEN
+    response = client.post(reverse("applications_public:form", args=[organ.slug]), data)
+    assert "contact_person" in response.context["form"].errors and not Application.objects.exists()
+
+
+def test_a_stale_form_token_is_refused_without_saving(client, organ):
+    response = post_form(client, organ, token="short")
+    assert response.context["form"].non_field_errors() and not Application.objects.exists()
+
+
 def test_real_pdf_attachment_is_kept(client, organ):
     data = person_data()
     data["form_token"] = TOKEN
@@ -269,6 +315,59 @@ def test_staff_register_a_letter(client, organ, clerk):
 def test_staff_register_needs_a_clerk_or_office(client, organ):
     client.force_login(member(organ, Role.DEPUTY_LEADER))
     assert client.get(reverse("applications_ws:register")).status_code == 403
+
+
+def test_excel_export_is_refused_to_people_without_a_role(client, db):
+    from gongkai.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("applications_ws:export")).status_code == 403
+
+
+def test_excel_export_leaves_out_other_organs(client, organ, clerk, outsider, recent_workday):
+    import openpyxl
+
+    received(organ, on=recent_workday, by=clerk)
+    client.force_login(outsider)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("applications_ws:export") + "?view=all").content))
+    assert book.active.max_row == 1  # the header only
+
+
+def test_letters_and_attachments_of_another_organ_are_refused(client, organ, clerk, outsider, recent_workday):
+    result = services.register_application(
+        organ=organ, channel="letter", data=person_data(), received_on=recent_workday, by=clerk,
+        attachments=[SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n")])
+    application = services.request_correction(result.application, by=clerk, text="请补充年份")
+    letter, attachment = application.letters.get(), application.attachments.get()
+    client.force_login(outsider)
+    assert client.get(reverse("applications_ws:letter", args=[application.pk, letter.pk, "pdf"])).status_code == 403
+    assert client.get(reverse("applications_ws:attachment", args=[application.pk, attachment.pk])).status_code == 403
+    client.force_login(clerk)
+    assert client.get(reverse("applications_ws:attachment", args=[application.pk, attachment.pk])).status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    for url in (reverse("applications_ws:queue"), reverse("applications_ws:detail", args=[application.pk]),
+                reverse("applications_ws:export"), reverse("applications_ws:register")):
+        assert client.get(url).status_code == 302
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "claim"]))
+    application.refresh_from_db()
+    assert response.status_code == 302 and application.assignee_id is None
+
+
+def test_an_unknown_action_is_not_found(client, organ, clerk, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(clerk)
+    assert client.post(reverse("applications_ws:action", args=[application.pk, "delete"])).status_code == 404
+
+
+def test_actions_of_staff_of_another_organ_are_refused(client, organ, clerk, outsider, recent_workday):
+    application = received(organ, on=recent_workday, by=clerk)
+    client.force_login(outsider)
+    response = client.post(reverse("applications_ws:action", args=[application.pk, "claim"]))
+    application.refresh_from_db()
+    assert response.status_code == 403 and application.assignee_id is None
 
 
 def test_excel_export_of_the_register(client, organ, clerk, recent_workday):
