@@ -27,6 +27,7 @@ from gongkai.applications.forms import (
     ReplyForm,
     StaffRegisterForm,
 )
+from gongkai.applications.history import label as action_label
 from gongkai.applications.models import (
     RUNNING_STATES,
     Appeal,
@@ -259,7 +260,7 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         "fee_schemes": FeeScheme.choices,
         "deliveries": DeliveryMethod.choices,
         "appeals": application.appeals.all(),
-        "trail": trail_for(application)[:100],
+        "trail": [(event, action_label(event.action)) for event in trail_for(application)[:100]],
         "messages_sent": outbox.messages_about(application).select_related("recipient")[:50],
         "duplicate": application.possible_duplicate_of,
         "calendar_sources": explanation_sources(application.due_explanation),

@@ -468,3 +468,24 @@ def test_the_reply_form_does_not_offer_the_closing_outcomes(client, organ, clerk
     client.force_login(clerk)
     page = client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
     assert 'value="partial"' in page and 'value="other_no_correction"' not in page and 'value="other_unpaid_fee"' not in page
+
+
+def test_the_history_on_the_detail_page_is_in_words(client, organ, clerk, recent_workday):
+    from gongkai.applications.history import ACTION_LABELS
+
+    application = services.claim(received(organ, on=recent_workday, by=clerk), by=clerk)
+    client.force_login(clerk)
+    page = client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
+    assert str(ACTION_LABELS["applications.claimed"]) in page and str(ACTION_LABELS["applications.submitted"]) in page
+
+
+def test_every_audit_action_of_the_services_has_words():
+    import re
+    from pathlib import Path
+
+    from gongkai.applications.history import ACTION_LABELS
+
+    source = (Path(services.__file__)).read_text(encoding="utf-8")
+    moved = {f"applications.{verb}" for verb in re.findall(r'\b_move\(\s*\w+, "(\w+)"', source)}
+    logged = set(re.findall(r'"(applications\.\w+)"', source)) - {"applications.api_key_issued"}
+    assert (moved | logged) - set(ACTION_LABELS) == set()
