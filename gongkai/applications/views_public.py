@@ -138,6 +138,7 @@ def _render_case(request, application: Application, *, correction_form=None, sta
         {
             "application": application,
             "organ": application.organ,
+            "section": "apply",
             "letters": letters,
             "explanation": application.due_explanation,
             "provisional_warning": PROVISIONAL_WARNING,
