@@ -959,8 +959,23 @@ def withdraw(application: Application, *, by=None, reason: str = "", on: dt.date
         if application.received_on is not None:
             application.outcome = Outcome.OTHER
             application.closed_on = day
+        _close_open_replies(application, by=by or "applicant", reason=reason)
         _move(application, "withdrawn", by=by or "applicant", reason=reason, target=target)
     return application
+
+
+def _close_open_replies(application: Application, *, by, reason: str) -> None:
+    """A reply still in sign-off or waiting to be sent stops there: its sign-off is withdrawn, so it no longer
+    waits in a leader's tasks."""
+    from gongkai.signoff.models import SignoffStatus
+    from gongkai.signoff.services import withdraw as withdraw_signoff
+
+    open_states = (ReplyStatus.DRAFT, ReplyStatus.IN_SIGNOFF, ReplyStatus.APPROVED)
+    for reply in application.replies.select_for_update().filter(status__in=open_states).select_related("signoff"):
+        if reply.signoff is not None and reply.signoff.status == SignoffStatus.PENDING:
+            withdraw_signoff(reply.signoff, by=by, reason=reason or _("the application was withdrawn"))
+        reply.status = ReplyStatus.WITHDRAWN
+        reply.save(update_fields=["status"])
 
 
 # --- appeals (table 四) ------------------------------------------------------------------

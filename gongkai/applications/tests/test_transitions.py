@@ -589,3 +589,14 @@ def test_calendar_change_recomputes_plain_and_consulting_deadlines_like_one_by_o
         assert clock.apply(application) is False
         assert stored[3] == application.due_explanation
         assert "applications.deadline_recomputed" in actions(application)
+
+
+def test_withdrawal_during_sign_off_takes_the_reply_out_of_the_leaders_tasks(running, clerk, chain_people):
+    from gongkai.signoff.models import Signoff, SignoffStatus
+
+    reply = services.draft_reply(running, outcome=Outcome.DISCLOSED, legal_basis="第三十六条", body="公开", documents_provided="报告", by=clerk)
+    services.submit_reply(reply, by=clerk)
+    services.withdraw(running, reason="已不需要")
+    reply.refresh_from_db()
+    assert (reply.status, reply.signoff.status) == (ReplyStatus.WITHDRAWN, SignoffStatus.WITHDRAWN)
+    assert not Signoff.objects.waiting_for(chain_people[0]).exists()
