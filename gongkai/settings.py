@@ -235,6 +235,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Reverse proxies in front of the web processes (nginx: 1). With 0, REMOTE_ADDR is the client; otherwise the
+# client is taken from X-Forwarded-For (per-visitor limits such as the case-page login would otherwise count
+# everyone behind the proxy as one visitor).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")
 

@@ -76,6 +76,13 @@ def done(request, slug, token):
 
 
 def _client(request) -> str:
+    """The visitor's address. Behind ``NUM_PROXIES`` reverse proxies (nginx …) REMOTE_ADDR is the proxy's, the same
+    for everyone, so the address comes from X-Forwarded-For as the nearest trusted proxy saw it (as DRF counts it)."""
+    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 

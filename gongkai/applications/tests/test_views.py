@@ -152,6 +152,20 @@ def test_case_login_is_rate_limited(client, organ, settings):
     assert response.context["form"].non_field_errors()[0].startswith(("Too many", "尝试次数过多"))
 
 
+def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(client, organ, settings):
+    settings.APPLICATIONS_CASE_LOGIN_ATTEMPTS, settings.NUM_PROXIES = 3, 1
+    result = services.submit_application(organ=organ, channel="web", data=person_data())
+    url = reverse("applications_public:case_login")
+    for _ in range(3):
+        client.post(url, {"tracking_number": result.application.tracking_number, "secret": "wrong"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    blocked = client.post(url, {"tracking_number": "X", "secret": "y"}, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    other = client.post(url, {"tracking_number": result.application.tracking_number, "secret": result.secret},
+                        REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert blocked.context["form"].non_field_errors()[0].startswith(("Too many", "尝试次数过多"))
+    assert other.status_code == 302
+
+
 def test_case_page_without_the_secret_is_not_found(client, organ):
     result = services.submit_application(organ=organ, channel="web", data=person_data())
     assert client.get(reverse("applications_public:case", args=[result.application.tracking_number])).status_code == 404
