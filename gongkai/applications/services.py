@@ -786,6 +786,8 @@ def record_payment(application: Application, *, by, paid_on: dt.date | None = No
         day = paid_on or _today()
         if day > fee.pay_by:
             raise InvalidTransition(_("The fee was due by %(day)s.") % {"day": fee.pay_by.isoformat()})
+        if day > _today() or day < fee.notified_on:
+            raise DomainError(_("The payment date is between the day of the fee notice and today."), field="paid_on")
         fee.paid_on, fee.payment_reference, fee.status = day, reference.strip()[:100], FeeStatus.PAID
         fee.save()
         _move(application, "fee_paid", by=by, target=target, data={"paid_on": day.isoformat()})
@@ -932,10 +934,14 @@ def record_delivery(application: Application, *, via: str, by, delivered_on: dt.
             raise DomainError(_("The applicant gave no e-mail address."), field="via")
         if via == DeliveryMethod.EMAIL and not reference.strip():
             reference = application.email  # the platform sends the reply letter there (outbox.reply_sent)
-        reply = application.replies.get(status=ReplyStatus.APPROVED)
+        reply = application.replies.select_related("signoff").get(status=ReplyStatus.APPROVED)
         day = delivered_on or _today()
         if day > _today():
             raise DomainError(_("The delivery date cannot be in the future."), field="delivered_on")
+        approved_on = timezone.localdate(reply.signoff.closed_at) if reply.signoff and reply.signoff.closed_at else None
+        if approved_on and day < approved_on:
+            raise DomainError(_("The reply cannot be delivered before it was approved (%(day)s).") % {"day": approved_on.isoformat()},
+                              field="delivered_on")
         reply.status = ReplyStatus.SENT
         reply.save()
         application.delivered_via, application.delivered_on, application.delivery_reference = via, day, reference.strip()[:100]

@@ -412,6 +412,22 @@ def test_a_failed_reply_email_stays_visible_on_the_case(running, clerk, chain_pe
     assert (sent.status, bool(sent.attachment), bool(sent.last_error)) == (SendStatus.RETRYING, True, True)
 
 
+def test_a_delivery_dated_before_the_approval_is_refused(running, clerk, chain_people):
+    approved = _approved(running, clerk, chain_people)
+    with pytest.raises(DomainError) as error:
+        services.record_delivery(approved, via="online", by=clerk, delivered_on=approved.received_on - dt.timedelta(days=1))
+    approved.refresh_from_db()
+    assert error.value.field == "delivered_on" and approved.status == Status.APPROVED
+
+
+def test_a_payment_dated_before_the_notice_is_refused(running, clerk):
+    fee = services.charge_fee(running, scheme="per_page", pages=40, by=clerk)
+    with pytest.raises(DomainError) as error:
+        services.record_payment(running, by=clerk, paid_on=fee.notified_on - dt.timedelta(days=1))
+    fee.refresh_from_db()
+    assert error.value.field == "paid_on" and fee.status == FeeStatus.NOTIFIED
+
+
 def test_sending_before_approval_is_refused(running, clerk):
     with pytest.raises(InvalidTransition):
         services.record_delivery(running, via="online", by=clerk)
