@@ -503,3 +503,13 @@ def test_every_audit_action_of_the_services_has_words():
     moved = {f"applications.{verb}" for verb in re.findall(r'\b_move\(\s*\w+, "(\w+)"', source)}
     logged = set(re.findall(r'"(applications\.\w+)"', source)) - {"applications.api_key_issued"}
     assert (moved | logged) - set(ACTION_LABELS) == set()
+
+
+def test_the_detail_page_lists_the_messages_sent_about_the_case(client, organ, clerk, recent_workday, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.claim(received(organ, on=recent_workday, by=clerk), by=clerk)
+        services.request_correction(application, by=clerk, text="请补充年份")
+    client.force_login(clerk)
+    page = client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
+    section = page.split('id="messages"')[1].split("</section>")[0]
+    assert "zhangsan@example.com" in section and application.tracking_number in section
