@@ -578,7 +578,31 @@ OUTSIDER_MOVES = {
     "draft_reply": lambda a, u: services.draft_reply(a, outcome="disclosed", legal_basis="x", body="x", documents_provided="x", by=u),
     "withdraw": lambda a, u: services.withdraw(a, by=u),
     "charge_fee": lambda a, u: services.charge_fee(a, scheme="per_page", pages=50, by=u),
+    "route": lambda a, u: services.route(a, department=DepartmentFactory(organ=a.organ), by=u),
+    "assign": lambda a, u: services.assign(a, to=u, by=u),
+    "set_flags": lambda a, u: services.set_flags(a, by=u, petition=True, volume=False),
+    "split": lambda a, u: services.split(a, parts=[{"subject": "另一事项"}], by=u),
+    "start_consultation": lambda a, u: services.start_consultation(a, kind="third_party", party="x", by=u),
+    "merge": lambda a, u: services.merge(a, into=received(a.organ, on=a.received_on), by=u),
 }
+
+
+@pytest.mark.parametrize("move", sorted(OUTSIDER_MOVES))
+def test_moves_by_a_leader_without_a_handling_role_are_refused(running, organ, move):
+    if move == "add_note":
+        pytest.skip("leaders may add notes")
+    leader = member(organ, Role.DEPUTY_LEADER)
+    with pytest.raises(NotAllowed):
+        OUTSIDER_MOVES[move](running, leader)
+    assert Application.objects.get(pk=running.pk).status == Status.IN_PROGRESS
+
+
+@pytest.mark.parametrize("verb", sorted(services.TRANSITIONS))
+def test_every_verb_is_refused_from_every_state_outside_its_table(verb):
+    sources, _target = services.TRANSITIONS[verb]
+    for state in set(Status.values) - set(sources):
+        with pytest.raises(InvalidTransition):
+            services._check_move(Application(status=state), verb)
 
 
 @pytest.mark.parametrize("move", sorted(OUTSIDER_MOVES))
