@@ -78,6 +78,9 @@ class StaffRegisterForm(ApplicationForm):
     def __init__(self, *args, organs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organ"].queryset = organs
+        if organs is not None and len(organs[:2]) == 1:  # one organ: nothing to choose
+            self.fields["organ"].initial = organs[0].pk
+            self.fields["organ"].empty_label = None
         self.order_fields(["organ", "channel", "received_on", "receipt_note"])
 
 
