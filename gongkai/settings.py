@@ -142,6 +142,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs for `celery -A gongkai beat` (each is idempotent: a rerun or a second scheduler does no harm).
+# Without a broker, cron runs the same work: `manage.py check_application_deadlines` and `send_pending_notifications`.
+CELERY_BEAT_SCHEDULE = {
+    "applications-check-deadlines": {
+        "task": "gongkai.applications.tasks.check_deadlines",
+        "schedule": float(env_int("APPLICATIONS_DEADLINE_CHECK_SECONDS", 3600, minimum=60)),
+    },
+    "notify-send-pending": {"task": "gongkai.notify.tasks.send_pending_notifications", "schedule": 60.0},
+}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -230,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# Reverse proxies in front of the web processes (nginx: 1). With 0, REMOTE_ADDR is the client; otherwise the
+# client is taken from X-Forwarded-For (per-visitor limits such as the case-page login would otherwise count
+# everyone behind the proxy as one visitor).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")
