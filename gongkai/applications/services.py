@@ -15,8 +15,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -148,18 +147,24 @@ def secret_matches(application: Application | None, secret: str) -> bool:
 
 
 def next_tracking_number(organ: Organ, year: int) -> str:
-    """Take the next serial of the organ's year under a row lock (call inside a transaction)."""
-    if not TrackingCounter.objects.filter(organ=organ, year=year).exists():
+    """Take the next serial of the organ's year. Call it inside the transaction that saves the application, as late
+    as possible: the UPDATE locks the counter row until that transaction ends, so numbers are unique and consecutive
+    (a rolled-back submission gives its number back) and every other submission to the organ waits meanwhile."""
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(TrackingCounter._meta.db_table)} SET {quote('last_serial')} = {quote('last_serial')} + 1 "
+           f"WHERE {quote('organ_id')} = %s AND {quote('year')} = %s RETURNING {quote('last_serial')}")
+    for _attempt in range(2):
+        with connection.cursor() as cursor:  # one statement: increment, lock and read (PostgreSQL, SQLite ≥ 3.35)
+            cursor.execute(sql, [organ.pk, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{organ.code}-{year}-{row[0]:06d}"
         try:
             with transaction.atomic():
-                TrackingCounter.objects.create(organ=organ, year=year)
+                TrackingCounter.objects.create(organ=organ, year=year)  # the organ's first application of the year
         except IntegrityError:
             pass  # another request created it first
-    counter = TrackingCounter.objects.select_for_update().get(organ=organ, year=year)
-    counter.last_serial = F("last_serial") + 1
-    counter.save(update_fields=["last_serial"])
-    counter.refresh_from_db(fields=["last_serial"])
-    return f"{organ.code}-{year}-{counter.last_serial:06d}"
+    raise RuntimeError(f"no tracking counter for organ {organ.pk}, year {year}")
 
 
 # --- intake ----------------------------------------------------------------------
@@ -286,10 +291,6 @@ def submit_application(
         raise DomainError(_("Unknown channel."), field="channel")
     if not organ.is_active:
         raise DomainError(_("This organ does not accept applications."), field="organ")
-    if form_token:
-        existing = Application.objects.filter(form_token=form_token).first()
-        if existing is not None:
-            return Submitted(existing, "", created=False)
     clean = clean_applicant_data(data)
     checked = _check_files(attachments)
     needs_confirmation = channel in CONFIRMED_CHANNELS and received_on is None
@@ -298,26 +299,28 @@ def submit_application(
     if received_on is not None and received_on > _today():
         raise DomainError(_("The date of receipt cannot be in the future."), field="received_on")
     secret = secrets.token_urlsafe(9)
+    application = Application(
+        organ=organ,
+        secret=hash_secret(secret),
+        channel=channel,
+        api_channel=api_channel,
+        form_token=form_token or None,
+        status=Status.AWAITING_CONFIRMATION if needs_confirmation else Status.RECEIVED,
+        received_on=None if needs_confirmation else received_on,
+        receipt_note=receipt_note[:200],
+        registered_by=by if getattr(by, "is_authenticated", False) else None,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        **clean,
+    )
+    application.clock_start = application.received_on
+    # Reads and arithmetic first, outside the transaction: nothing below them waits for another submission.
+    _flag(application)
+    clock.apply(application)
     try:
         with transaction.atomic():
-            year = (received_on or _today()).year
-            application = Application(
-                organ=organ,
-                tracking_number=next_tracking_number(organ, year),
-                secret=hash_secret(secret),
-                channel=channel,
-                api_channel=api_channel,
-                form_token=form_token or None,
-                status=Status.AWAITING_CONFIRMATION if needs_confirmation else Status.RECEIVED,
-                received_on=None if needs_confirmation else received_on,
-                receipt_note=receipt_note[:200],
-                registered_by=by if getattr(by, "is_authenticated", False) else None,
-                user=user if getattr(user, "is_authenticated", False) else None,
-                **clean,
-            )
-            application.clock_start = application.received_on
-            _flag(application)
-            clock.apply(application)
+            # The tracking number last: its counter row stays locked from here to the commit, held only
+            # for the inserts that record the application (row, files, audit row, notification rows).
+            application.tracking_number = next_tracking_number(organ, (received_on or _today()).year)
             application.save()
             _store_files(application, checked, AttachmentPurpose.ID_COPY)
             log_action(
@@ -328,6 +331,8 @@ def submit_application(
 
             outbox.arrived(application)
     except IntegrityError:
+        # The form was sent twice (refresh, double click): its token is unique, so the second insert fails
+        # and rolls back (its number too); the applicant is shown the application the first one made.
         if form_token:
             existing = Application.objects.filter(form_token=form_token).first()
             if existing is not None:
@@ -356,15 +361,34 @@ def register_application(
     )
 
 
+DUPLICATE_CANDIDATES = 50  # the applicant's most recent applications to the organ compared with a new one
+
+
 def _flag(application: Application) -> None:
     """Suggestions for the handler: petition-like content, Art. 35 volume, a repeat application."""
     text = f"{application.subject}\n{application.description}\n{application.purpose}"
     application.is_petition_suspected = any(word in text for word in PETITION_WORDS)
     since = _today() - dt.timedelta(days=30)
+    threshold = int(getattr(settings, "APPLICATIONS_VOLUME_THRESHOLD", 10))
+    if application.pk is None:
+        # A new application: one query for both checks. The applicant's earlier applications to this organ, newest
+        # first (index on id_number, organ); when there are fewer than the limit, these are all of them and both the
+        # count of the last 30 days and the duplicate candidates are exact.
+        limit = max(DUPLICATE_CANDIDATES, threshold) + 1
+        earlier = list(
+            Application.objects.filter(organ=application.organ, id_number=application.id_number)
+            .only("id", "organ_id", "submitted_at", "status", "subject", "document_number", "description")
+            .order_by("-submitted_at", "-id")[:limit]
+        )
+        if len(earlier) < limit:
+            recent = sum(1 for other in earlier if timezone.localdate(other.submitted_at) >= since)
+            application.is_volume_flagged = recent + 1 > threshold
+            candidates = [other for other in earlier if other.status not in (Status.SPAM, Status.MERGED)]
+            application.possible_duplicate_of = _most_similar(application, candidates[:DUPLICATE_CANDIDATES])
+            return
     recent = Application.objects.filter(organ=application.organ, id_number=application.id_number, submitted_at__date__gte=since)
     if application.pk:
         recent = recent.exclude(pk=application.pk)
-    threshold = int(getattr(settings, "APPLICATIONS_VOLUME_THRESHOLD", 10))
     application.is_volume_flagged = recent.count() + 1 > threshold
     application.possible_duplicate_of = find_duplicate(application)
 
@@ -389,9 +413,13 @@ def find_duplicate(application: Application) -> Application | None:
     )
     if application.pk:
         earlier = earlier.exclude(pk=application.pk)
+    return _most_similar(application, earlier.order_by("-submitted_at", "-id")[:DUPLICATE_CANDIDATES])
+
+
+def _most_similar(application: Application, candidates) -> Application | None:
     mine = f"{application.subject} {application.document_number} {application.description}"
     best, best_score = None, DUPLICATE_SIMILARITY
-    for other in earlier.order_by("-submitted_at")[:50]:
+    for other in candidates:
         score = similarity(mine, f"{other.subject} {other.document_number} {other.description}")
         if score >= best_score:
             best, best_score = other, score

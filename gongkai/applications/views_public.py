@@ -14,8 +14,9 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -62,9 +63,24 @@ def apply(request, slug):
     else:
         form = ApplicationForm()
         token = pysecrets.token_urlsafe(24)
-    return render(
-        request, "applications/public/apply.html", {"organ": organ, "form": form, "form_token": token, "section": "apply"}
-    )
+    return render(request, "applications/public/apply.html", {
+        "organ": organ, "form": form, "form_token": token, "section": "apply",
+        "blank_fields": _blank_fields() if not form.is_bound else "",
+    })
+
+
+_BLANK_FIELDS: dict[str, str] = {}
+
+
+def _blank_fields() -> str:
+    """The fields of the empty form, rendered once per language and process: the same for every organ and every
+    visitor (the per-visitor tokens are outside them), and rendering 16 widgets is most of the page's cost."""
+    language = translation.get_language()
+    html = None if settings.DEBUG else _BLANK_FIELDS.get(language)
+    if html is None:
+        html = render_to_string("applications/public/includes/form_fields.html", {"form": ApplicationForm()})
+        _BLANK_FIELDS[language] = html
+    return html
 
 
 def done(request, slug, token):

@@ -47,6 +47,11 @@ def role_is_held(organ: Organ, role: str) -> bool:
     return Membership.objects.active().filter(organ=organ, role=role).exists()
 
 
+def holds_any_role(user, *roles: str) -> bool:
+    """True when the user holds one of ``roles`` in some organ (no query once the memberships are loaded)."""
+    return any(m.role in roles for m in _memberships(user))
+
+
 def organs_with_role(user, *roles: str):
     ids = {m.organ_id for m in _memberships(user) if not roles or m.role in roles}
     return Organ.objects.filter(pk__in=ids)

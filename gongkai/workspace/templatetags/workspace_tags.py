@@ -34,6 +34,6 @@ def role_label(value):
 @register.simple_tag
 def holds_role(user, *roles):
     """True when the user holds any of ``roles`` in some organ (for showing menu entries)."""
-    from gongkai.organs.permissions import organs_with_role
+    from gongkai.organs.permissions import holds_any_role
 
-    return getattr(user, "is_authenticated", False) and organs_with_role(user, *roles).exists()
+    return getattr(user, "is_authenticated", False) and holds_any_role(user, *roles)
