@@ -18,3 +18,9 @@ class ReportsConfig(AppConfig):
             {"task": "gongkai.reports.tasks.send_annual_report_reminders", "schedule": crontab(hour=8, minute=0)},
         )
         app.conf.beat_schedule = schedule
+
+        from gongkai.catalogue.signals import item_public_changed, items_imported
+        from gongkai.reports import stats
+
+        item_public_changed.connect(stats.on_item_public_changed, dispatch_uid="reports.item_months")
+        items_imported.connect(stats.on_items_imported, dispatch_uid="reports.item_months_imported")
