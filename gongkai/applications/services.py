@@ -962,14 +962,14 @@ def record_delivery(application: Application, *, via: str, by, delivered_on: dt.
             raise DomainError(_("The applicant gave no e-mail address."), field="via")
         if via == DeliveryMethod.EMAIL and not reference.strip():
             reference = application.email  # the platform sends the reply letter there (outbox.reply_sent)
-        reply = application.replies.select_related("signoff").get(status=ReplyStatus.APPROVED)
+        reply = application.replies.get(status=ReplyStatus.APPROVED)
         day = delivered_on or _today()
         if day > _today():
             raise DomainError(_("The delivery date cannot be in the future."), field="delivered_on")
-        approved_on = timezone.localdate(reply.signoff.closed_at) if reply.signoff and reply.signoff.closed_at else None
-        if approved_on and day < approved_on:
-            raise DomainError(_("The reply cannot be delivered before it was approved (%(day)s).") % {"day": approved_on.isoformat()},
-                              field="delivered_on")
+        # Not checked against the approval's timestamp: a paper sign-off may be entered after the reply went out.
+        if application.received_on and day < application.received_on:
+            raise DomainError(_("The reply cannot be delivered before the application was received (%(day)s).")
+                              % {"day": application.received_on.isoformat()}, field="delivered_on")
         reply.status = ReplyStatus.SENT
         reply.save()
         application.delivered_via, application.delivered_on, application.delivery_reference = via, day, reference.strip()[:100]

@@ -412,7 +412,7 @@ def test_a_failed_reply_email_stays_visible_on_the_case(running, clerk, chain_pe
     assert (sent.status, bool(sent.attachment), bool(sent.last_error)) == (SendStatus.RETRYING, True, True)
 
 
-def test_a_delivery_dated_before_the_approval_is_refused(running, clerk, chain_people):
+def test_a_delivery_dated_before_the_receipt_is_refused(running, clerk, chain_people):
     approved = _approved(running, clerk, chain_people)
     with pytest.raises(DomainError) as error:
         services.record_delivery(approved, via="online", by=clerk, delivered_on=approved.received_on - dt.timedelta(days=1))
