@@ -1005,7 +1005,7 @@ def _close_open_replies(application: Application, *, by, reason: str) -> None:
     from gongkai.signoff.services import withdraw as withdraw_signoff
 
     open_states = (ReplyStatus.DRAFT, ReplyStatus.IN_SIGNOFF, ReplyStatus.APPROVED)
-    for reply in application.replies.select_for_update().filter(status__in=open_states).select_related("signoff"):
+    for reply in application.replies.select_for_update(of=("self",)).filter(status__in=open_states).select_related("signoff"):
         if reply.signoff is not None and reply.signoff.status == SignoffStatus.PENDING:
             withdraw_signoff(reply.signoff, by=by, reason=reason or _("the application was withdrawn"))
         reply.status = ReplyStatus.WITHDRAWN
