@@ -126,15 +126,14 @@ class ApplicationQuerySet(NoDeleteQuerySet):
         """Running applications on which ``user`` must act: assigned to them,
         unclaimed in an organ or department where they handle applications, or
         a reply waiting for their sign-off step."""
-        from gongkai.organs.models import Membership, Role
+        from gongkai.organs.models import Role
+        from gongkai.organs.permissions import memberships
         from gongkai.signoff.models import Signoff
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
         condition = Q(assignee=user, status__in=RUNNING_STATES)
-        for organ_id, role, department_id in Membership.objects.active().filter(user=user).values_list(
-            "organ_id", "role", "department_id"
-        ):
+        for organ_id, role, department_id in [(m.organ_id, m.role, m.department_id) for m in memberships(user)]:
             if role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
                 unclaimed = Q(organ_id=organ_id, assignee__isnull=True, status__in=RUNNING_STATES)
                 if department_id and role != Role.DISCLOSURE_OFFICE:
@@ -258,7 +257,10 @@ class Application(NoDeleteModel):
             models.Index(fields=["id_number", "organ"]),
             # The staff queues (running / overdue / due soon) read only the ~5 % of rows still running,
             # in deadline order: a partial index keeps them one small index range at 1,000,000 applications.
-            models.Index(fields=["organ", "due_on", "id"], condition=models.Q(status__in=RUNNING_STATES), name="app_running_due"),
+            # The status last: it does not change the order, and counts of the overdue and due-soon views (which ask
+            # for the states whose clock runs, a subset) are then answered from the index alone.
+            models.Index(fields=["organ", "due_on", "id", "status"], condition=models.Q(status__in=RUNNING_STATES),
+                         name="app_running_due"),
             # The same across organs, for those who read many (a government's disclosure office reads every organ
             # below it): the rows come in deadline order and the organ is checked on each, so a page stops after 20.
             models.Index(fields=["due_on", "id"], condition=models.Q(status__in=RUNNING_STATES), name="app_running_due_all"),
