@@ -145,8 +145,10 @@ class ApplicationQuerySet(NoDeleteQuerySet):
         signoff_ids = Signoff.objects.waiting_for(user).filter(kind="reply").values_list("subject_id", flat=True)
         reply_ids = [int(i) for i in signoff_ids]
         if reply_ids:
-            condition |= Q(replies__pk__in=reply_ids, status=Status.IN_SIGNOFF)
-        return self.filter(condition).distinct()
+            # A subquery, not a join: no row comes twice, so no DISTINCT over the register is needed.
+            replies = Reply.objects.filter(pk__in=reply_ids).values("application_id")
+            condition |= Q(pk__in=replies, status=Status.IN_SIGNOFF)
+        return self.filter(condition)
 
 
 class Application(NoDeleteModel):
@@ -257,6 +259,9 @@ class Application(NoDeleteModel):
             # The staff queues (running / overdue / due soon) read only the ~5 % of rows still running,
             # in deadline order: a partial index keeps them one small index range at 1,000,000 applications.
             models.Index(fields=["organ", "due_on", "id"], condition=models.Q(status__in=RUNNING_STATES), name="app_running_due"),
+            # The same across organs, for those who read many (a government's disclosure office reads every organ
+            # below it): the rows come in deadline order and the organ is checked on each, so a page stops after 20.
+            models.Index(fields=["due_on", "id"], condition=models.Q(status__in=RUNNING_STATES), name="app_running_due_all"),
         ]
 
     def __str__(self) -> str:
@@ -368,6 +373,7 @@ class ReplyStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
     SENT = "sent", _("Sent")
+    WITHDRAWN = "withdrawn", _("Withdrawn with the application")
 
 
 class Reply(NoDeleteModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +16,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.applications import services
+from gongkai.applications import outbox, services
 from gongkai.applications.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -27,6 +31,7 @@ from gongkai.applications.forms import (
     ReplyForm,
     StaffRegisterForm,
 )
+from gongkai.applications.history import label as action_label
 from gongkai.applications.models import (
     RUNNING_STATES,
     Appeal,
@@ -42,9 +47,16 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.views_public import _letter_response
 from gongkai.core.audit import trail_for
-from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.organs.models import Department, Role
-from gongkai.organs.permissions import has_role, is_staff_member, organs_with_role, readable_organs, require_read
+from gongkai.organs.permissions import (
+    has_role,
+    holds_any_role,
+    is_staff_member,
+    organs_with_role,
+    readable_organs,
+    require_read,
+)
 from gongkai.signoff.services import history
 from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
@@ -55,8 +67,11 @@ def _staff_only(request) -> None:
 
 
 def _queue(request):
-    organs = readable_organs(request.user)
-    queryset = Application.objects.filter(organ__in=organs).select_related("organ", "assignee", "department")
+    """The applications of the current queue view and filters, in order; and the (pk, name) of the organs the user reads.
+    The organs are fetched once and passed as a list: with a list the planner knows how many organs it filters on
+    (one clerk's organ, or the 50 a government's office reads) and picks the index for it."""
+    organs = list(readable_organs(request.user).values_list("pk", "name"))
+    queryset = Application.objects.filter(organ_id__in=[pk for pk, _name in organs]).select_related("organ", "assignee", "department")
     view = request.GET.get("view", "running")
     today = timezone.localdate()
     if view == "overdue":
@@ -88,25 +103,93 @@ def _queue(request):
     return queryset.order_by(order, "id"), view, organs
 
 
-# Long text the queue table never shows: not fetched for its 50 rows.
-QUEUE_UNUSED = ("secret", "description", "purpose", "correction_text", "correction_response", "extension_reason", "receipt_note")
+# What one row of the queue shows; nothing else is fetched for it.
+QUEUE_COLUMNS = (
+    "id", "tracking_number", "subject", "status", "received_on", "due_on", "due_explanation", "is_petition_suspected",
+    "possible_duplicate_of_id", "organ__name", "organ__short_name",
+    "assignee__full_name", "assignee__first_name", "assignee__last_name", "assignee__username",
+)
+# Rows per page: a register shows 20 by default (one screen); a clerk may ask for more.
+QUEUE_PAGE_SIZES = (20, 50, 100)
+QUEUE_VIEWS = (
+    ("running", gettext_lazy("Running")), ("mine", gettext_lazy("Waiting for me")), ("overdue", gettext_lazy("Overdue")),
+    ("soon", gettext_lazy("Due within 3 working days")), ("confirm", gettext_lazy("To confirm receipt")), ("all", gettext_lazy("All")),
+)
+
+
+PK_PLACEHOLDER = 987654321987  # reverse() once per page, not once per row
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of the queue with every value already worked out: the template only prints."""
+
+    url: str
+    tracking_number: str
+    subject: str
+    organ: str
+    status: str
+    received_on: str
+    due_on: str
+    overdue: bool
+    provisional: bool
+    petition: bool
+    repeat: bool
+    handler: str
+
+
+def _queue_rows(applications, today: dt.date) -> list[QueueRow]:
+    statuses = {code: str(label) for code, label in Status.choices}
+    detail = reverse("applications_ws:detail", args=[PK_PLACEHOLDER])
+    rows = []
+    for a in applications:
+        running = a.status in RUNNING_STATES
+        rows.append(QueueRow(
+            url=detail.replace(str(PK_PLACEHOLDER), str(a.pk)),
+            tracking_number=a.tracking_number,
+            subject=a.subject if len(a.subject) <= 60 else a.subject[:59] + "…",
+            organ=a.organ.display_name,
+            status=statuses.get(a.status, a.status),
+            received_on=a.received_on.isoformat() if a.received_on else "",
+            due_on=a.due_on.isoformat() if a.due_on else "",
+            overdue=bool(a.due_on and running and a.due_on < today),
+            provisional=bool((a.due_explanation or {}).get("provisional")),
+            petition=a.is_petition_suspected,
+            repeat=a.possible_duplicate_of_id is not None,
+            handler=a.assignee.get_full_name() if a.assignee_id else "",
+        ))
+    return rows
+
+
+def _options(choices, chosen: str) -> str:
+    """<option>s of a filter (50 organs for a government's office): built here, not node by node in the template."""
+    return format_html_join("", '<option value="{}"{}>{}</option>',
+                            ((value, " selected" if value == chosen else "", label) for value, label in choices))
+
+
+def _per_page(request) -> int:
+    value = request.GET.get("per_page", "")
+    return int(value) if value.isdigit() and int(value) in QUEUE_PAGE_SIZES else QUEUE_PAGE_SIZES[0]
 
 
 @login_required
 def queue(request):
     _staff_only(request)
     queryset, view, organs = _queue(request)
-    queryset = queryset.defer(*QUEUE_UNUSED)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    queryset = queryset.select_related(None).select_related("organ", "assignee").only(*QUEUE_COLUMNS)
+    per_page = _per_page(request)
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    views = [
-        ("running", _("Running")), ("mine", _("Waiting for me")), ("overdue", _("Overdue")),
-        ("soon", _("Due within 3 working days")), ("confirm", _("To confirm receipt")), ("all", _("All")),
-    ]
+    chosen_organ, chosen_status = request.GET.get("organ", ""), request.GET.get("status", "")
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "applications/ws/queue.html", {
-        "page": page, "view": view, "views": views, "organs": organs, "statuses": Status.choices, "today": today,
-        "can_register": organs_with_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE).exists(),
-        "query": request.GET.urlencode(),
+        "page": page, "rows": _queue_rows(page.object_list, today), "view": view, "views": QUEUE_VIEWS,
+        "organ_options": _options(((str(pk), name) for pk, name in organs), chosen_organ) if len(organs) > 1 else "",
+        "status_options": _options(Status.choices, chosen_status),
+        "per_page": per_page, "page_sizes": QUEUE_PAGE_SIZES,
+        "can_register": holds_any_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE),
+        "query": query.urlencode(),
     })
 
 
@@ -168,8 +251,15 @@ def _application(request, pk) -> Application:
 
 @login_required
 def detail(request, pk):
-    application = _application(request, pk)
+    return _render_detail(request, _application(request, pk))
+
+
+def _render_detail(request, application: Application, *, failed: dict | None = None, status: int = 200):
+    """The case page. ``failed`` (after a refused action): the action, the field at fault, the message and
+    what was typed, so the form comes back filled in with the message under it — nothing typed is lost."""
     user, organ = request.user, application.organ
+    failed = failed or {}
+    kept = failed.get("data") if failed else None
     verbs = services.allowed_verbs(application)
     handler = has_role(user, organ, *services.HANDLER_ROLES)
     router = has_role(user, organ, *services.ROUTER_ROLES)
@@ -189,6 +279,9 @@ def detail(request, pk):
         "assign": "assign" in verbs and router,
         "note": handler or has_role(user, organ, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER),
         "correction": "request_correction" in verbs and handler and application.correction_requested_on is None,
+        "corrected": "submit_correction" in verbs and handler,
+        "close_uncorrected": "close_uncorrected" in verbs and handler and application.correction_deadline is not None
+        and timezone.localdate() > application.correction_deadline,
         "consult": "start_consultation" in verbs and handler,
         "answer": "answer_consultation" in verbs and handler,
         "extend": "extend" in verbs and office and not application.extension_days,
@@ -209,9 +302,20 @@ def detail(request, pk):
     fee = Fee.objects.filter(application=application).first()
     if fee is not None:
         can["fee"] = False
+    can["close_unpaid"] = "close_unpaid" in verbs and handler and fee is not None and timezone.localdate() > fee.pay_by
     draft_initial = {}
     if current_reply is not None and current_reply.status in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
         draft_initial = {f: getattr(current_reply, f) for f in ("outcome", "legal_basis", "body", "documents_provided", "other_organ")}
+    forms = {"draft": ReplyForm(initial=draft_initial), "consult": ConsultationForm(), "appeal": AppealForm(),
+             "appeal_decide": AppealDecisionForm()}
+    form_classes = {"draft": ReplyForm, "consult": ConsultationForm, "appeal": AppealForm, "appeal_decide": AppealDecisionForm}
+    if failed.get("action") in form_classes:
+        bound = form_classes[failed["action"]](kept)
+        bound.is_valid()
+        field = failed.get("field") if failed.get("field") in bound.fields else None
+        if failed.get("message") and not bound.errors:
+            bound.add_error(field, failed["message"])
+        forms[failed["action"]] = bound
     return render(request, "applications/ws/detail.html", {
         "a": application,
         "can": can,
@@ -221,10 +325,12 @@ def detail(request, pk):
         "current_reply": current_reply,
         "waiting_signoff": waiting_signoff,
         "signoffs": history(current_reply) if current_reply else [],
-        "reply_form": ReplyForm(initial=draft_initial),
-        "consultation_form": ConsultationForm(),
-        "appeal_form": AppealForm(),
-        "appeal_decision_form": AppealDecisionForm(),
+        "reply_form": forms["draft"],
+        "consultation_form": forms["consult"],
+        "appeal_form": forms["appeal"],
+        "appeal_decision_form": forms["appeal_decide"],
+        "failed": failed,
+        "kept": kept if kept is not None else {},
         "departments": Department.objects.filter(organ=application.organ, is_active=True),
         "handlers": _handlers(application),
         "consultations": application.consultations.all(),
@@ -236,11 +342,12 @@ def detail(request, pk):
         "fee_schemes": FeeScheme.choices,
         "deliveries": DeliveryMethod.choices,
         "appeals": application.appeals.all(),
-        "trail": trail_for(application)[:100],
+        "trail": [(event, action_label(event.action)) for event in trail_for(application)[:100]],
+        "messages_sent": outbox.messages_about(application).select_related("recipient")[:50],
         "duplicate": application.possible_duplicate_of,
         "calendar_sources": explanation_sources(application.due_explanation),
         "today": timezone.localdate(),
-    })
+    }, status=status)
 
 
 def explanation_sources(explanation: dict) -> list[str]:
@@ -305,6 +412,16 @@ def _do(request, application: Application, action: str) -> str:
         services.request_correction(application, by=user, text=p.get("text", ""),
                                     respond_within_days=_int(p.get("respond_within_days"), "respond_within_days", 10))
         return _("Correction notice generated; the applicant is told.")
+    if action == "corrected":
+        services.submit_correction(application, text=p.get("text", ""), attachments=request.FILES.getlist("attachments"),
+                                   by=user, on=_date(p.get("on", ""), "on"))
+        return _("Correction recorded; the 20 working days restart from the day it was received.")
+    if action == "close_uncorrected":
+        services.close_uncorrected(application, by=user)
+        return _("Closed: no correction in time (other handling 1); the applicant is told.")
+    if action == "close_unpaid":
+        services.close_unpaid(application, by=user)
+        return _("Closed: fee not paid in time (other handling 2); the applicant is told.")
     if action == "consult":
         form = ConsultationForm(p)
         if not form.is_valid():
@@ -374,7 +491,7 @@ def _do(request, application: Application, action: str) -> str:
 
 
 ACTIONS = {
-    "confirm", "spam", "route", "claim", "assign", "note", "correction", "consult", "answer", "extend", "fee", "payment",
+    "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "close_uncorrected", "close_unpaid", "consult", "answer", "extend", "fee", "payment",
     "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide",
 }
 
@@ -390,9 +507,10 @@ def action(request, pk, action):
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from None
     except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, message)
+        # Nothing was saved: show the page again with the form as typed and the message under it.
+        failed = {"action": action, "field": error.field, "message": str(error.message), "data": request.POST}
+        return _render_detail(request, application, failed=failed, status=409 if isinstance(error, InvalidTransition) else 400)
+    messages.success(request, message)
     return redirect("applications_ws:detail", pk=application.pk)
 
 

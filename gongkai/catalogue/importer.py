@@ -330,6 +330,10 @@ def _max_length(name: str) -> int:
     return Item._meta.get_field(name).max_length
 
 
+MAX_SERIAL = 2_147_483_647  # the largest value of the serial column on PostgreSQL
+SERIAL_SPAN = MAX_SERIAL + 1
+
+
 class _Validator:
     def __init__(self, organ: Organ, header: list, report: ImportReport):
         self.organ = organ
@@ -351,6 +355,9 @@ class _Validator:
         self.lookups = _Lookups()
         self.pattern = index_pattern(organ)
         self.seen_numbers: dict[str, int] = {}
+        # (year, serial) of the kept numbers, as one int: "ORG/2024-7" and "ORG/2024-00007" differ as
+        # strings but take the same serial, which the (organ, year, serial) constraint refuses.
+        self.seen_serials: dict[int, int] = {}
         self.max_length = {name: _max_length(name) for name in ("title", "document_number", "keywords", "index_number")}
 
     def validate(self, number: int, row: list) -> tuple[dict | None, list[str]]:
@@ -439,6 +446,16 @@ class _Validator:
                 values["index_serial"] = int(match.group("serial")) if "serial" in match.groupdict() else None
                 if values["index_year"] is None or values["index_serial"] is None:
                     values["index_year"] = values["index_serial"] = None
+                elif values["index_serial"] > MAX_SERIAL:
+                    errors.append(_("The serial in the index number %(number)s is too large.") % {"number": index_number})
+                elif earlier is None:
+                    key = values["index_year"] * SERIAL_SPAN + values["index_serial"]
+                    same = self.seen_serials.setdefault(key, number)
+                    if same != number:
+                        errors.append(
+                            _("The index number %(number)s has the same year and serial as the one in row %(row)d.")
+                            % {"number": index_number, "row": same}
+                        )
 
         body = _cell(row, p.get("body"))
         values["body"] = body_to_html(body) if body else ""
@@ -701,6 +718,22 @@ def _referenced_rows(organ: Organ, user, lookups: _Lookups) -> dict | None:
     return referenced
 
 
+def _serials_in_use(organ: Organ, serials: dict[int, int], *, up_to_pk: int) -> dict[int, str]:
+    """Which (year, serial) keys of ``serials`` items of ``organ`` that existed before the import already
+    hold, with the index number they hold it under."""
+    found: dict[int, str] = {}
+    by_year: dict[int, list[int]] = {}
+    for key in serials:
+        by_year.setdefault(key // SERIAL_SPAN, []).append(key % SERIAL_SPAN)
+    existing = Item.objects.filter(organ=organ, pk__lte=up_to_pk)
+    for year, numbers in by_year.items():
+        for start in range(0, len(numbers), 2000):
+            chunk = numbers[start : start + 2000]
+            for serial, index_number in existing.filter(index_year=year, index_serial__in=chunk).values_list("index_serial", "index_number"):
+                found[year * SERIAL_SPAN + serial] = index_number
+    return found
+
+
 def _numbers_in_use(numbers: dict[str, int], *, up_to_pk: int) -> set[str]:
     """Which of ``numbers`` items that existed before the import already use."""
     found: set[str] = set()
@@ -774,9 +807,20 @@ def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True
     def check_numbers(before: int) -> None:
         # After the pass, in one sweep: a connection busy with COPY runs no other query.
         numbers = validator.seen_numbers
-        for taken in sorted(_numbers_in_use(numbers, up_to_pk=before), key=numbers.get):
+        taken_numbers = _numbers_in_use(numbers, up_to_pk=before)
+        for taken in sorted(taken_numbers, key=numbers.get):
             report.errors.append(
                 RowError(numbers[taken], [_("The index number %(number)s is already used by an item in the catalogue.") % {"number": taken}])
+            )
+        serials = validator.seen_serials
+        for key, holder in sorted(_serials_in_use(organ, serials, up_to_pk=before).items(), key=lambda pair: serials[pair[0]]):
+            if holder in taken_numbers:
+                continue  # the same number, already reported
+            report.errors.append(
+                RowError(serials[key], [
+                    _("The year and serial of this index number are already taken by the item numbered %(number)s in the catalogue.")
+                    % {"number": holder}
+                ])
             )
 
     clock = time.perf_counter()

@@ -261,6 +261,14 @@ class Item(NoDeleteModel):
         return self.state == ItemState.PUBLISHED and self.disclosure == Disclosure.ACTIVE
 
     @property
+    def state_label(self) -> str:
+        """The state in words. An approved item that is not disclosed proactively is
+        never published: it stays in the register of withheld items."""
+        if self.state == ItemState.APPROVED and self.disclosure != Disclosure.ACTIVE:
+            return str(_("Approved, not disclosed (kept in the register)"))
+        return str(ItemState(self.state).label)
+
+    @property
     def workflow_state(self) -> str:
         """The state the staff act on: the revision's when one is under way."""
         if self.state == ItemState.PUBLISHED and self.revision_state:

@@ -49,6 +49,25 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# What each audit action of a report is called on its page (the trail stores the code).
+ACTION_LABELS = {
+    "reports.created": _("Report started"),
+    "reports.generated": _("Tables generated from the records"),
+    "reports.aggregated": _("Government-wide tables aggregated"),
+    "reports.figure_set": _("Figure entered"),
+    "reports.texts_edited": _("Text sections edited"),
+    "reports.checked": _("Checks run"),
+    "reports.checks_overridden": _("Failing checks overridden"),
+    "reports.submitted": _("Submitted for sign-off"),
+    "reports.signed_off": _("Signed off"),
+    "reports.returned_in_signoff": _("Returned in sign-off"),
+    "reports.returned_by_supervisor": _("Returned by the supervising office"),
+    "reports.published": _("Published"),
+    "reports.late_flagged": _("Late publication flagged to the supervising office"),
+    "reports.imported": _("Imported from a published report"),
+}
+
+
 def publication_deadline(year: int, scope: str = ReportScope.ORGAN) -> datetime.date:
     """Art. 49: a department publishes last year's report by 31 January, a
     government's supervising office the government's report by 31 March."""

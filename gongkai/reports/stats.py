@@ -245,7 +245,7 @@ def application_charts(organ_ids, year: int) -> list[Chart]:
         labels = {c.value: str(c.label) for c in choices}
         ordered = [(labels.get(k, k or _("(none)")), n) for k, n in counts[field_name].items()]
         ordered.sort(key=lambda pair: -pair[1])
-        charts.append(Chart(code, title, "pie" if code != "apps_outcome" else "bar", header, _("Applications"),
+        charts.append(Chart(code, title, "pie" if code != "apps_outcome" else "bar", header, _("Number of applications"),
                             [p[0] for p in ordered], [p[1] for p in ordered]))
 
     def share(ok, total):
@@ -273,7 +273,7 @@ def organ_charts(organ_ids, year: int) -> list[Chart]:
     if base is not None:
         start, end = counting.year_bounds(year)
         apps = dict(base.filter(received_on__range=(start, end)).values_list("organ_id").annotate(n=Count("pk")).order_by())
-        charts.append(Chart("organs_apps", _("Applications received by organ"), "bar", _("Organ"), _("Applications"),
+        charts.append(Chart("organs_apps", _("Applications received by organ"), "bar", _("Organ"), _("Number of applications"),
                             [names[o] for o in organ_ids], [apps.get(o, 0) for o in organ_ids]))
     return charts
 

@@ -16,7 +16,7 @@ TONES = {
 @register.simple_tag
 def state_badge(item):
     """The item's state as a badge; a revision under way is shown next to 'published'."""
-    badge = format_html('<span class="badge {}">{}</span>', TONES.get(item.state, ""), ItemState(item.state).label)
+    badge = format_html('<span class="badge {}">{}</span>', TONES.get(item.state, ""), item.state_label)
     if item.state == ItemState.PUBLISHED and item.revision_state:
         tone = "bad" if item.revision_state == RevisionState.RETURNED else "warn"
         badge += format_html(' <span class="badge {}">{}</span>', tone, RevisionState(item.revision_state).label)
@@ -34,6 +34,6 @@ def role_label(value):
 @register.simple_tag
 def holds_role(user, *roles):
     """True when the user holds any of ``roles`` in some organ (for showing menu entries)."""
-    from gongkai.organs.permissions import organs_with_role
+    from gongkai.organs.permissions import holds_any_role
 
-    return getattr(user, "is_authenticated", False) and organs_with_role(user, *roles).exists()
+    return getattr(user, "is_authenticated", False) and holds_any_role(user, *roles)
