@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0003_reply_withdrawn'),
-        ('applications', '0003_running_queue_index_all_organs'),
+        ('applications', '0003_running_queue_indexes'),
     ]
 
     operations = [
