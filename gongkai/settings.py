@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
 # client is taken from X-Forwarded-For (per-visitor limits such as the case-page login would otherwise count
 # everyone behind the proxy as one visitor).
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+# The API's anonymous throttle counts visitors the same way (DRF: None means REMOTE_ADDR).
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")
