@@ -52,6 +52,9 @@ def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+    from gongkai.portal import cache as page_cache
+
+    page_cache.forget_local()
     from gongkai.workdays import calendar
 
     calendar._local.snapshot = None

@@ -42,10 +42,10 @@ import django  # noqa: E402
 
 django.setup()
 
+import vocabulary as V  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-import vocabulary as V  # noqa: E402
 from gongkai.accounts.models import User  # noqa: E402
 from gongkai.catalogue import index_numbers  # noqa: E402
 from gongkai.catalogue.models import Category, IndexCounter, Item, Topic  # noqa: E402
@@ -189,7 +189,7 @@ def organ_rows(task: dict):
     cat_weights = [CATEGORY_WEIGHTS.get(c, 1) for c in cat_codes]
     for date_formed in _dates(rng, task["count"]):
         local = dt.datetime.combine(date_formed + dt.timedelta(days=rng.randint(0, 12)), dt.time(rng.randint(8, 18), rng.randint(0, 59)), SHANGHAI)
-        published_at = min(local, dt.datetime(2026, 11, 27, 18, 0, tzinfo=SHANGHAI)).astimezone(dt.timezone.utc)
+        published_at = min(local, dt.datetime(2026, 11, 27, 18, 0, tzinfo=SHANGHAI)).astimezone(dt.UTC)
         local = published_at.astimezone(SHANGHAI)
         year = local.year
         serials[year] = serials.get(year, 0) + 1
@@ -294,7 +294,7 @@ def main() -> None:
             "organ": (organ.pk, organ.index_template, organ.code, abbr, short), "categories": categories,
             "topics": setup["topics"], "user_id": setup["user"].pk, "columns": columns, "constants": constants,
         }
-        for i, ((organ, abbr, short), count) in enumerate(zip(organs, counts))
+        for i, ((organ, abbr, short), count) in enumerate(zip(organs, counts, strict=True))
         if count
     ]
     tasks.sort(key=lambda t: -t["count"])  # biggest first, so the workers finish together

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -86,10 +88,54 @@ def generate(path: Path, rows: int, organ_code: str, seed: int = 2026) -> None:
             )
 
 
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pid: int) -> float:
+    """utime + stime of a process, in seconds (from /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK
+
+
+def postgres_helpers() -> dict[int, str]:
+    """PostgreSQL's own processes that work for every database (WAL writer,
+    checkpointer, background writer, autovacuum): their CPU during the run is
+    part of what an import costs the server."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if command.startswith("postgres: ") and any(
+            word in command for word in ("walwriter", "checkpointer", "background writer", "autovacuum worker")
+        ):
+            found[int(entry.name)] = command.strip()
+    return found
+
+
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every 5 s while the import runs."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples = [os.getloadavg()[0]]
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.wait(5):
+            self.samples.append(os.getloadavg()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--dry-run", action="store_true", help="Validate only.")
+    parser.add_argument("--reuse-csv", action="store_true",
+                        help="Reuse var/bench/import-<rows>.csv when its organ code is not yet in this database.")
+    parser.add_argument("--label", default="", help="Written into the result file name (bench/results/import-<rows>-<label>.json).")
     args = parser.parse_args()
 
     import django
@@ -100,32 +146,82 @@ def main() -> None:
 
     from gongkai.accounts.models import User
     from gongkai.catalogue.importer import run_import
+    from gongkai.catalogue.models import Item
     from gongkai.organs.models import Organ
 
-    run = int(time.time())
-    organ_code = f"B{run}"  # index numbers are unique across organs: each run has its own
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "import.csv"
-    started = time.perf_counter()
-    generate(path, args.rows, organ_code)
-    print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB, {args.rows} rows) in {time.perf_counter() - started:.1f} s")
+    path = folder / f"import-{args.rows}.csv"
+    code_file = path.with_suffix(".code")
+    organ_code = code_file.read_text().strip() if args.reuse_csv and path.exists() and code_file.exists() else ""
+    if not organ_code or Organ.objects.filter(code=organ_code).exists():
+        # Index numbers are unique across organs: each new file has its own organ code.
+        organ_code = f"B{int(time.time())}"
+        started = time.perf_counter()
+        generate(path, args.rows, organ_code)
+        code_file.write_text(organ_code)
+        print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB, {args.rows} rows) in {time.perf_counter() - started:.1f} s")
     organ = Organ.objects.create(
-        name=f"基准测试局{run}", slug=f"bench-{run}", code=organ_code, index_template="{organ_code}/{year}-{serial:06d}"
+        name=f"基准测试局{organ_code}", slug=f"bench-{organ_code.lower()}", code=organ_code,
+        index_template="{organ_code}/{year}-{serial:06d}",
     )
-    source = path.open("rb")
     user, _created = User.objects.get_or_create(username="bench", defaults={"full_name": "基准测试", "is_superuser": True})
+    items_before = Item.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()" if connection.vendor == "postgresql" else "SELECT 0")
+        backend = cursor.fetchone()[0]
+    helpers = postgres_helpers() if backend else {}
+    helpers_before = {pid: cpu_of(pid) for pid in helpers}
+    backend_before = cpu_of(backend) if backend else 0.0
 
+    source = path.open("rb")
+    sampler = LoadSampler()
+    sampler.start()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     report = run_import(source, organ=organ, by=user, name=path.name, dry_run=args.dry_run, index=False)
     seconds = time.perf_counter() - started
+    python_cpu = time.process_time() - cpu_started
+    sampler.stop.set()
+    sampler.samples.append(os.getloadavg()[0])
+    backend_cpu = cpu_of(backend) - backend_before if backend else 0.0
+    helpers_cpu = 0.0
+    for pid, before in helpers_before.items():
+        try:
+            helpers_cpu += cpu_of(pid) - before
+        except OSError:  # an autovacuum worker that ended
+            pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert report.ok, report.errors[:5]
-    print(
-        f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']})\n"
-        f"rows: {report.rows}  imported: {report.imported}  dry run: {args.dry_run}\n"
-        f"time: {seconds:.1f} s  rate: {report.rows / seconds:,.0f} rows/s  peak RSS: {peak:.0f} MB"
-    )
+    rows = report.rows
+    loads = sampler.samples
+    figures = {
+        "database": f"{connection.vendor} ({settings.DATABASES['default']['NAME']})",
+        "rows": rows,
+        "imported": report.imported,
+        "dry_run": args.dry_run,
+        "items_in_catalogue_before": items_before,
+        "wall_s": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "python_cpu_s": round(python_cpu, 2),
+        "python_cpu_us_per_row": round(python_cpu / rows * 1e6, 1),
+        "backend_cpu_s": round(backend_cpu, 2),
+        "backend_cpu_us_per_row": round(backend_cpu / rows * 1e6, 1),
+        "postgres_helpers_cpu_s": round(helpers_cpu, 2),
+        # On an idle 2-core machine Python and PostgreSQL run side by side: the
+        # busier of the two bounds the rate.
+        "cpu_bound_rows_per_s": round(rows / max(python_cpu, backend_cpu + helpers_cpu, 1e-9)),
+        "peak_rss_mb": round(peak),
+        "load_average": {"start": loads[0], "min": min(loads), "max": max(loads), "mean": round(sum(loads) / len(loads), 2)},
+        "row_checks": "per row" if report.row_checks else "rows locked once, per-row checks skipped",
+        "phases": report.timings,
+        "at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
+    print(json.dumps(figures, indent=1, ensure_ascii=False))
+    if args.label:
+        out = ROOT / "bench" / "results" / f"import-{rows}-{args.label}.json"
+        out.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"written to {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,12 @@ throughput, parsed from wrk's Lua ``done()`` hook. Scenarios:
   measured: served from the page cache;
 * ``guide`` – the 50 organs' guide pages (after a warm-up);
 * ``search-1`` / ``search-2`` / ``search-common`` – search pages for one-word,
-  two-word and common-word (政府, 公开, 政府 公开) queries; search pages are
-  not cached.
+  two-word and common-word (政府, 公开, 政府 公开) queries, 20 of each kind,
+  repeated (popular queries: after the first, served by the page cache);
+* ``search-distinct`` – after a flush, ~3,000 different one- and two-word
+  queries (policy topics, places, document kinds) in random order, so nearly
+  every request is a query never asked before: the index is searched and the
+  page rendered each time.
 
 For each scenario the CPU time of the gunicorn workers and of the PostgreSQL
 backends of the benchmark database is counted per request: unlike latency it
@@ -93,6 +97,22 @@ def django_setup():
     django.setup()
 
 
+def distinct_queries(rng: random.Random) -> list[str]:
+    """One- and two-word queries as people type them: a topic, a place or a
+    document kind, alone or with another word."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import vocabulary as V
+
+    topics = V.TOPICS + [p for p in V.PLANS if "（" not in p] + V.TOWNS + V.DISTRICTS + V.NOTICE_KINDS
+    extra = ["补贴", "名单", "公示", "检查", "资金", "标准", "通知", "考核", "整改", "申报", "招聘", "预算", "结果", "计划"]
+    queries = set(topics)
+    queries.update(f"{a} {b}" for a in V.TOPICS for b in extra)
+    queries.update(f"{a} {b}" for a in V.TOWNS + V.DISTRICTS for b in V.TOPICS[:40])
+    queries = sorted(queries)
+    rng.shuffle(queries)
+    return queries[:3000]
+
+
 def sample_urls(seed: int = 7) -> dict[str, list[str]]:
     from django.db import connection
 
@@ -124,6 +144,7 @@ def sample_urls(seed: int = 7) -> dict[str, list[str]]:
         "guide": [f"/{slug}/guide/" for _, slug in organs],
         "search-1": q(ONE_WORD),
         "search-2": q(TWO_WORD),
+        "search-distinct": q(distinct_queries(rng)),
         "search-common": q(COMMON) + [f"/search/?q={urllib.parse.quote('公开')}&order=date",
                                       f"/bench-gov/search/?q={urllib.parse.quote('政府')}",
                                       f"/bench-gov/search/?q={urllib.parse.quote('政府 公开')}"],
@@ -316,6 +337,7 @@ def main():
         ("search-1", "search-1", False, 3),
         ("search-2", "search-2", False, 3),
         ("search-common", "search-common", False, 3),
+        ("search-distinct", "search-distinct", True, 0),
         ("healthz-end", "healthz", False, 0),
     ]
     if args.only:
@@ -331,6 +353,8 @@ def main():
             paths = urls[key]
             if flush:
                 flush_cache(redis_url)
+                # Each worker's in-memory pages go once it sees the new versions (≤ 1 s).
+                time.sleep(1.5)
             if warmup == -1:
                 warm_every(args.port, paths)
             elif warmup:

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gongkai.core.context_processors.site",
+                "gongkai.portal.context_processors.configuration",
             ],
         },
     },
@@ -113,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The catalogue's organ index INCLUDEs columns for index-only scans on PostgreSQL;
+# SQLite builds the same index without them, which Django warns about (W040).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # --- Cache, sessions ---------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -127,7 +131,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}}
+# Rendered fragments (a column's navigation and footer) kept in each process.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600, minimum=0)
+# Each web process also keeps the public pages it served last in memory (bytes; 0: off).
+PORTAL_LOCAL_CACHE_BYTES = env_int("PORTAL_LOCAL_CACHE_BYTES", 32 * 1024 * 1024, minimum=0)
 
 # --- Background work ---------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
@@ -137,6 +145,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs for `celery -A gongkai beat` (each is idempotent: a rerun or a second scheduler does no harm).
+# Without a broker, cron runs the same work: `manage.py check_application_deadlines` and `send_pending_notifications`.
+CELERY_BEAT_SCHEDULE = {
+    "applications-check-deadlines": {
+        "task": "gongkai.applications.tasks.check_deadlines",
+        "schedule": float(env_int("APPLICATIONS_DEADLINE_CHECK_SECONDS", 3600, minimum=60)),
+    },
+    "notify-send-pending": {"task": "gongkai.notify.tasks.send_pending_notifications", "schedule": 60.0},
+}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -225,6 +242,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# Reverse proxies in front of the web processes (nginx: 1). With 0, REMOTE_ADDR is the client; otherwise the
+# client is taken from X-Forwarded-For (per-visitor limits such as the case-page login would otherwise count
+# everyone behind the proxy as one visitor).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+# The API's anonymous throttle counts visitors the same way (DRF: None means REMOTE_ADDR).
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gongkai.catalogue.models import Attachment, Category, Disclosure, Item, Scope, Topic, Validity
+from gongkai.catalogue.models import Attachment, Category, Disclosure, InterpretationKind, Item, Scope, Topic, Validity
 from gongkai.organs.models import Organ
 
 
@@ -138,6 +138,16 @@ class PushSerializer(serializers.Serializer):
     important = serializers.BooleanField(required=False, default=False, label=_("important matter"))
     on_portal = serializers.BooleanField(required=False, default=True, label=_("also on the government portal"))
     department = serializers.IntegerField(required=False, allow_null=True, default=None, label=_("department"))
+    interpretation_kind = serializers.ChoiceField(
+        choices=InterpretationKind.choices, required=False, allow_blank=True, default="", label=_("interpretation form"),
+        help_text=_("For an item of an interpretation category (政策解读): text, graphic or video."),
+    )
+    video_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200, label=_("video link"))
+    interprets = serializers.ListField(
+        child=serializers.CharField(max_length=80), required=False, default=list, max_length=50,
+        label=_("interprets these policy documents"),
+        help_text=_("For an interpretation: the ids or index numbers (索引号) of the policy documents it explains."),
+    )
     organ = serializers.SlugField(required=False, label=_("organ"), help_text=_("Optional; must be the key's organ."))
     submit = serializers.BooleanField(
         required=False, default=False, label=_("submit for review"),

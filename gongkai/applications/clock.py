@@ -38,20 +38,26 @@ class Clock:
     explanation: dict
 
 
+def _waiting(sent: dt.date, end: dt.date, reason: str) -> Period | None:
+    """The time spent waiting on someone else, counted by the same rule as every deadline: the day the
+    letter or notice goes out is a day of the reply clock (not counted as waiting); waiting runs from
+    the next day to the day of the answer or payment (or, while pending, the last day allowed). A third
+    party silent for its 15 working days thus excludes exactly 15; an answer the same day, none."""
+    start = sent + dt.timedelta(days=1)
+    return Period(start, end, reason) if end >= start else None
+
+
 def excluded_periods(application) -> list[Period]:
     """Consultation periods (and, if configured, the fee payment period) of an application."""
-    periods: list[Period] = []
+    periods: list[Period | None] = []
     if application.pk:
         for consultation in application.consultations.all():
             end = consultation.answered_on or consultation.answer_due_on
-            if end < consultation.sent_on:
-                end = consultation.sent_on
-            periods.append(Period(consultation.sent_on, end, f"consultation:{consultation.kind}:{consultation.party}"))
+            periods.append(_waiting(consultation.sent_on, end, f"consultation:{consultation.kind}:{consultation.party}"))
         fee = _fee_of(application) if fee_time_excluded() else None
         if fee is not None:
-            end = fee.paid_on or fee.pay_by
-            periods.append(Period(fee.notified_on, max(end, fee.notified_on), "fee"))
-    return periods
+            periods.append(_waiting(fee.notified_on, fee.paid_on or fee.pay_by, "fee"))
+    return [p for p in periods if p is not None]
 
 
 def _fee_of(application):

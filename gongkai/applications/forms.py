@@ -78,6 +78,9 @@ class StaffRegisterForm(ApplicationForm):
     def __init__(self, *args, organs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organ"].queryset = organs
+        if organs is not None and len(organs[:2]) == 1:  # one organ: nothing to choose
+            self.fields["organ"].initial = organs[0].pk
+            self.fields["organ"].empty_label = None
         self.order_fields(["organ", "channel", "received_on", "receipt_note"])
 
 
@@ -92,7 +95,10 @@ class CorrectionForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—")] + list(Outcome.choices), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False,
+        choices=[("", "—")] + [c for c in Outcome.choices if c[0] not in (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE)],
+    )
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     body = forms.CharField(label=_("Reply text"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     documents_provided = forms.CharField(label=_("Documents or excerpts provided"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

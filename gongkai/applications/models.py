@@ -375,6 +375,7 @@ class ReplyStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     RETURNED = "returned", _("Returned")
     SENT = "sent", _("Sent")
+    WITHDRAWN = "withdrawn", _("Withdrawn with the application")
 
 
 class Reply(NoDeleteModel):

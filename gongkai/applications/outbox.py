@@ -47,8 +47,9 @@ def make_letter(application: Application, kind: str, *, by=None, extra: dict | N
     from gongkai.letters.rendering import render_letter
 
     reply = (extra or {}).get("reply")
+    outcome = reply.outcome if reply is not None else (extra or {}).get("outcome", application.outcome)
     context = letter_context(application, extra=extra)
-    template = letter_kind(kind, reply.outcome if reply is not None else "")
+    template = letter_kind(kind, outcome)
     docx, pdf, text = render_letter(template, organ=application.organ, context=context)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     base = f"{application.tracking_number}-{kind}-{stamp}"
@@ -78,10 +79,15 @@ def _context(application: Application, **extra) -> dict:
     }
 
 
-def _send(recipient, event: str, application: Application, context: dict, link: str = "") -> None:
+def reference(application: Application) -> str:
+    """How notifications name the case they are about (listed on the staff detail page)."""
+    return f"application:{application.pk}"
+
+
+def _send(recipient, event: str, application: Application, context: dict, link: str = "", **options) -> None:
     from gongkai.notify.services import notify
 
-    notify(recipient, event, context, organ=application.organ, link=link)
+    notify(recipient, event, context, organ=application.organ, link=link, reference=reference(application), **options)
 
 
 def _staff_link(application: Application) -> str:
@@ -123,12 +129,13 @@ def applicant(application: Application):
     return Recipient(name=application.applicant_name, email=application.email, phone=application.phone)
 
 
-def tell_applicant(application: Application, event: str, **extra) -> None:
+def tell_applicant(application: Application, event: str, *, channels=None, attachment: str = "", **extra) -> None:
     """Tell the applicant; an applicant with no e-mail or phone leaves a visible failed row (told by post)."""
     from django.urls import reverse
 
     recipient = application.user if application.user_id and not (application.email or application.phone) else applicant(application)
-    _send(recipient, event, application, _context(application, **extra), link=reverse("applications_public:case_login"))
+    _send(recipient, event, application, _context(application, **extra), link=reverse("applications_public:case_login"),
+          channels=channels, attachment=attachment)
 
 
 def arrived(application: Application) -> None:
@@ -188,7 +195,37 @@ def fee_charged(application: Application, fee) -> None:
 
 
 def reply_sent(application: Application, *, via: str) -> None:
-    tell_applicant(application, "applicant.reply", via=via)
+    """Tell the applicant the reply is out. Delivery by e-mail is the platform's own e-mail to the applicant
+    with the reply letter (PDF) attached — whatever the configured notification channels — retried and
+    visible in the delivery log like every message; the other channels carry the usual short notice."""
+    from gongkai.applications.models import DeliveryMethod
+    from gongkai.notify.services import default_channels
+
+    if via != DeliveryMethod.EMAIL:
+        tell_applicant(application, "applicant.reply", via=via)
+        return
+    letter = application.letters.filter(kind="reply").order_by("-created_at", "-pk").first()
+    attachment = (letter.pdf.name or letter.docx.name) if letter is not None else ""
+    tell_applicant(application, "applicant.reply_email", channels=["email"], attachment=attachment, via=via)
+    others = [c for c in default_channels() if c != "email"]
+    if others and application.phone:
+        tell_applicant(application, "applicant.reply", channels=others, via=via)
+
+
+def messages_about(application: Application):
+    """Every notification about the case (to staff and to the applicant), newest first."""
+    from gongkai.notify.models import Notification
+
+    return Notification.objects.filter(reference=reference(application))
+
+
+def closed_without_reply(application: Application) -> None:
+    """No correction or no payment in time: the letter saying the application is no longer processed
+    (其他处理 1 / 2) is kept with the case and the applicant is told."""
+    from gongkai.applications.models import LetterKind
+
+    make_letter(application, LetterKind.REPLY, extra={"outcome": application.outcome})
+    tell_applicant(application, "applicant.closed", outcome=application.get_outcome_display())
 
 
 def deadline_ahead(application: Application, days: int) -> None:

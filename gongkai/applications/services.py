@@ -86,6 +86,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 HANDLER_ROLES = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE)
+# 其他处理 1 and 2: set by closing a case whose correction or fee did not arrive in time, never drafted.
+CLOSING_OUTCOMES = frozenset({Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE})
 ROUTER_ROLES = (Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
 PETITION_WORDS = ("信访", "举报", "投诉", "上访", "控告", "检举", "申诉")
 DUPLICATE_SIMILARITY = 0.6
@@ -243,15 +245,21 @@ def clean_applicant_data(data: dict) -> dict:
     return clean
 
 
+MAX_ATTACHMENTS = 10
+
+
 def _check_files(files) -> list:
-    kinds = []
-    total = 0
-    for uploaded in files or []:
-        kinds.append((uploaded, check_upload(uploaded)))
-        total += uploaded.size
-    if len(kinds) > 10:
-        raise DomainError(_("At most 10 attachments."), field="attachments")
-    return kinds
+    """Every file judged by its content and size; at most 10, together at most twice the per-file limit."""
+    files = list(files or [])
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainError(_("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}, field="attachments")
+    total_limit = 2 * settings.UPLOAD_MAX_BYTES
+    if sum(f.size for f in files) > total_limit:
+        from django.template.defaultfilters import filesizeformat
+
+        raise DomainError(_("The attachments together exceed %(limit)s.") % {"limit": filesizeformat(total_limit)},
+                          field="attachments")
+    return [(uploaded, check_upload(uploaded)) for uploaded in files]
 
 
 def _store_files(application: Application, checked: list, purpose: str) -> None:
@@ -620,6 +628,8 @@ def submit_correction(application: Application, *, text: str, attachments=(), by
     checked = _check_files(attachments)
     with transaction.atomic():
         application = _lock(application)
+        if getattr(by, "is_authenticated", False):  # staff recording a correction that came by letter or in person
+            _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "submit_correction")
         day = on or _today()
         if application.correction_deadline and day > application.correction_deadline:
@@ -627,6 +637,8 @@ def submit_correction(application: Application, *, text: str, attachments=(), by
                 _("The correction was due by %(day)s; it can no longer be submitted online. Contact the organ.")
                 % {"day": application.correction_deadline.isoformat()}
             )
+        if day > _today() or (application.correction_requested_on and day < application.correction_requested_on):
+            raise DomainError(_("The correction is received between the day it was requested and today."), field="on")
         application.corrected_on = application.clock_start = day
         application.correction_response = text.strip()
         _store_files(application, checked, AttachmentPurpose.CORRECTION)
@@ -641,6 +653,8 @@ def close_uncorrected(application: Application, *, by=None, today: dt.date | Non
     """No correction in time: the application is given up (其他处理 1)."""
     with transaction.atomic():
         application = _lock(application)
+        if getattr(by, "is_authenticated", False):
+            _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "close_uncorrected")
         today = today or _today()
         if application.correction_deadline is None or today <= application.correction_deadline:
@@ -648,6 +662,9 @@ def close_uncorrected(application: Application, *, by=None, today: dt.date | Non
         application.outcome = Outcome.OTHER_NO_CORRECTION
         application.closed_on = today
         _move(application, "closed_uncorrected", by=by, target=target)
+        from gongkai.applications import outbox
+
+        outbox.closed_without_reply(application)
     return application
 
 
@@ -664,6 +681,8 @@ def start_consultation(application: Application, *, kind: str, party: str, quest
         _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "start_consultation")
         day = sent_on or _today()
+        if day > _today() or day < (application.clock_start or application.received_on):
+            raise DomainError(_("The consultation is sent between the date of receipt and today."), field="sent_on")
         consultation = Consultation.objects.create(
             application=application, kind=kind, party=party.strip()[:200], question=question.strip(), sent_on=day,
             answer_due_on=clock.consultation_due(day).due, created_by=by,
@@ -688,6 +707,8 @@ def answer_consultation(consultation: Consultation, *, answer: str, text: str = 
         if consultation.answer != ConsultationAnswer.PENDING:
             raise InvalidTransition(_("This consultation has already been answered."))
         day = answered_on or _today()
+        if day > _today() or day < consultation.sent_on:
+            raise DomainError(_("The answer date is between the day the consultation was sent and today."), field="answered_on")
         if answer == ConsultationAnswer.SILENT and day <= consultation.answer_due_on:
             raise InvalidTransition(
                 _("The consulted party has until %(day)s to answer.") % {"day": consultation.answer_due_on.isoformat()}
@@ -793,6 +814,8 @@ def record_payment(application: Application, *, by, paid_on: dt.date | None = No
         day = paid_on or _today()
         if day > fee.pay_by:
             raise InvalidTransition(_("The fee was due by %(day)s.") % {"day": fee.pay_by.isoformat()})
+        if day > _today() or day < fee.notified_on:
+            raise DomainError(_("The payment date is between the day of the fee notice and today."), field="paid_on")
         fee.paid_on, fee.payment_reference, fee.status = day, reference.strip()[:100], FeeStatus.PAID
         fee.save()
         _move(application, "fee_paid", by=by, target=target, data={"paid_on": day.isoformat()})
@@ -803,6 +826,8 @@ def close_unpaid(application: Application, *, by=None, today: dt.date | None = N
     """Fee not paid in time: the application is given up (其他处理 2)."""
     with transaction.atomic():
         application = _lock(application)
+        if getattr(by, "is_authenticated", False):
+            _require(by, application.organ, *HANDLER_ROLES)
         target = _check_move(application, "close_unpaid")
         fee = Fee.objects.select_for_update().get(application=application)
         today = today or _today()
@@ -813,6 +838,9 @@ def close_unpaid(application: Application, *, by=None, today: dt.date | None = N
         application.outcome = Outcome.OTHER_UNPAID_FEE
         application.closed_on = today
         _move(application, "closed_unpaid", by=by, target=target)
+        from gongkai.applications import outbox
+
+        outbox.closed_without_reply(application)
     return application
 
 
@@ -836,10 +864,16 @@ def draft_reply(
         raise DomainError(_("Write the reply text."), field="body")
     if outcome in (Outcome.DISCLOSED, Outcome.PARTIAL) and not documents_provided.strip():
         raise DomainError(_("List the documents or excerpts provided."), field="documents_provided")
+    if outcome in CLOSING_OUTCOMES:
+        raise DomainError(_("This outcome is recorded when the case is closed because the correction or the fee did not "
+                            "arrive in time; it is not chosen in a reply."), field="outcome")
     with transaction.atomic():
         application = _lock(application)
         _require(by, application.organ, *HANDLER_ROLES)
         _check_move(application, "draft_reply")
+        if outcome == Outcome.UNAVAILABLE_UNCLEAR and application.corrected_on is None:
+            raise DomainError(_("“Still unclear after correction” needs a correction first: request one (Art. 30)."),
+                              field="outcome")
         version = (application.replies.order_by("-version").values_list("version", flat=True).first() or 0) + 1
         fields = {"outcome": outcome, "legal_basis": legal_basis.strip(), "body": body.strip(),
                   "documents_provided": documents_provided.strip(), "other_organ": other_organ.strip()[:200]}
@@ -926,10 +960,16 @@ def record_delivery(application: Application, *, via: str, by, delivered_on: dt.
         target = _check_move(application, "record_delivery")
         if via == DeliveryMethod.EMAIL and not application.email:
             raise DomainError(_("The applicant gave no e-mail address."), field="via")
+        if via == DeliveryMethod.EMAIL and not reference.strip():
+            reference = application.email  # the platform sends the reply letter there (outbox.reply_sent)
         reply = application.replies.get(status=ReplyStatus.APPROVED)
         day = delivered_on or _today()
         if day > _today():
             raise DomainError(_("The delivery date cannot be in the future."), field="delivered_on")
+        # Not checked against the approval's timestamp: a paper sign-off may be entered after the reply went out.
+        if application.received_on and day < application.received_on:
+            raise DomainError(_("The reply cannot be delivered before the application was received (%(day)s).")
+                              % {"day": application.received_on.isoformat()}, field="delivered_on")
         reply.status = ReplyStatus.SENT
         reply.save()
         application.delivered_via, application.delivered_on, application.delivery_reference = via, day, reference.strip()[:100]
@@ -953,8 +993,23 @@ def withdraw(application: Application, *, by=None, reason: str = "", on: dt.date
         if application.received_on is not None:
             application.outcome = Outcome.OTHER
             application.closed_on = day
+        _close_open_replies(application, by=by or "applicant", reason=reason)
         _move(application, "withdrawn", by=by or "applicant", reason=reason, target=target)
     return application
+
+
+def _close_open_replies(application: Application, *, by, reason: str) -> None:
+    """A reply still in sign-off or waiting to be sent stops there: its sign-off is withdrawn, so it no longer
+    waits in a leader's tasks."""
+    from gongkai.signoff.models import SignoffStatus
+    from gongkai.signoff.services import withdraw as withdraw_signoff
+
+    open_states = (ReplyStatus.DRAFT, ReplyStatus.IN_SIGNOFF, ReplyStatus.APPROVED)
+    for reply in application.replies.select_for_update(of=("self",)).filter(status__in=open_states).select_related("signoff"):
+        if reply.signoff is not None and reply.signoff.status == SignoffStatus.PENDING:
+            withdraw_signoff(reply.signoff, by=by, reason=reason or _("the application was withdrawn"))
+        reply.status = ReplyStatus.WITHDRAWN
+        reply.save(update_fields=["status"])
 
 
 # --- appeals (table 四) ------------------------------------------------------------------

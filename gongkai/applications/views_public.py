@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -108,10 +108,17 @@ def done(request, slug, token):
     secret = request.session.get(f"apply_secret_{token}", "")
     if not secret and application.pk not in request.session.get(SESSION_CASES, []):
         raise Http404
-    return render(request, "applications/public/done.html", {"application": application, "secret": secret})
+    return render(request, "applications/public/done.html", {"application": application, "organ": application.organ, "secret": secret, "section": "apply"})
 
 
 def _client(request) -> str:
+    """The visitor's address. Behind ``NUM_PROXIES`` reverse proxies (nginx …) REMOTE_ADDR is the proxy's, the same
+    for everyone, so the address comes from X-Forwarded-For as the nearest trusted proxy saw it (as DRF counts it)."""
+    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
@@ -158,20 +165,30 @@ def _case_or_404(request, tracking_number) -> Application:
 
 
 def case(request, tracking_number):
-    application = _case_or_404(request, tracking_number)
+    return _render_case(request, _case_or_404(request, tracking_number))
+
+
+def _render_case(request, application: Application, *, correction_form=None, status: int = 200):
     letters = application.letters.filter(for_applicant=True)
     if application.status != Status.CLOSED:
         letters = letters.exclude(kind="reply")
+    today = timezone.localdate()
+    waiting = application.status == Status.CORRECTION_REQUESTED
+    correction_open = waiting and (application.correction_deadline is None or today <= application.correction_deadline)
     return render(
         request,
         "applications/public/case.html",
         {
             "application": application,
+            "organ": application.organ,
+            "section": "apply",
             "letters": letters,
             "explanation": application.due_explanation,
             "provisional_warning": PROVISIONAL_WARNING,
-            "correction_form": CorrectionForm() if application.status == Status.CORRECTION_REQUESTED else None,
+            "correction_open": correction_open,
+            "correction_form": (correction_form or CorrectionForm()) if correction_open else None,
         },
+        status=status,
     )
 
 
@@ -183,12 +200,12 @@ def correct(request, tracking_number):
         try:
             services.submit_correction(application, text=form.cleaned_data["text"], attachments=form.cleaned_data["attachments"])
         except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Your correction was received. The 20 working days start again from today."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(reverse("applications_public:case", kwargs={"tracking_number": application.tracking_number}))
+            # nothing saved: the page again, with what was typed and the reason
+            form.add_error("attachments" if error.field == "attachments" else None, str(error.message))
+            return _render_case(request, application, correction_form=form, status=400)
+        messages.success(request, _("Your correction was received. The 20 working days start again from today."))
+        return redirect(reverse("applications_public:case", kwargs={"tracking_number": application.tracking_number}))
+    return _render_case(request, application, correction_form=form, status=400)
 
 
 @require_POST

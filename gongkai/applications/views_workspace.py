@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.applications import services
+from gongkai.applications import outbox, services
 from gongkai.applications.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -35,6 +35,7 @@ from gongkai.applications.forms import (
     ReplyForm,
     StaffRegisterForm,
 )
+from gongkai.applications.history import label as action_label
 from gongkai.applications.models import (
     RUNNING_STATES,
     Appeal,
@@ -50,7 +51,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.views_public import _letter_response
 from gongkai.core.audit import trail_for
-from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.organs.models import Department, Role
 from gongkai.organs.permissions import (
     has_role,
@@ -315,8 +316,15 @@ def _application(request, pk) -> Application:
 
 @login_required
 def detail(request, pk):
-    application = _application(request, pk)
+    return _render_detail(request, _application(request, pk))
+
+
+def _render_detail(request, application: Application, *, failed: dict | None = None, status: int = 200):
+    """The case page. ``failed`` (after a refused action): the action, the field at fault, the message and
+    what was typed, so the form comes back filled in with the message under it — nothing typed is lost."""
     user, organ = request.user, application.organ
+    failed = failed or {}
+    kept = failed.get("data") if failed else None
     verbs = services.allowed_verbs(application)
     handler = has_role(user, organ, *services.HANDLER_ROLES)
     router = has_role(user, organ, *services.ROUTER_ROLES)
@@ -336,6 +344,9 @@ def detail(request, pk):
         "assign": "assign" in verbs and router,
         "note": handler or has_role(user, organ, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER),
         "correction": "request_correction" in verbs and handler and application.correction_requested_on is None,
+        "corrected": "submit_correction" in verbs and handler,
+        "close_uncorrected": "close_uncorrected" in verbs and handler and application.correction_deadline is not None
+        and timezone.localdate() > application.correction_deadline,
         "consult": "start_consultation" in verbs and handler,
         "answer": "answer_consultation" in verbs and handler,
         "extend": "extend" in verbs and office and not application.extension_days,
@@ -356,9 +367,20 @@ def detail(request, pk):
     fee = Fee.objects.filter(application=application).first()
     if fee is not None:
         can["fee"] = False
+    can["close_unpaid"] = "close_unpaid" in verbs and handler and fee is not None and timezone.localdate() > fee.pay_by
     draft_initial = {}
     if current_reply is not None and current_reply.status in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
         draft_initial = {f: getattr(current_reply, f) for f in ("outcome", "legal_basis", "body", "documents_provided", "other_organ")}
+    forms = {"draft": ReplyForm(initial=draft_initial), "consult": ConsultationForm(), "appeal": AppealForm(),
+             "appeal_decide": AppealDecisionForm()}
+    form_classes = {"draft": ReplyForm, "consult": ConsultationForm, "appeal": AppealForm, "appeal_decide": AppealDecisionForm}
+    if failed.get("action") in form_classes:
+        bound = form_classes[failed["action"]](kept)
+        bound.is_valid()
+        field = failed.get("field") if failed.get("field") in bound.fields else None
+        if failed.get("message") and not bound.errors:
+            bound.add_error(field, failed["message"])
+        forms[failed["action"]] = bound
     return render(request, "applications/ws/detail.html", {
         "a": application,
         "can": can,
@@ -368,10 +390,12 @@ def detail(request, pk):
         "current_reply": current_reply,
         "waiting_signoff": waiting_signoff,
         "signoffs": history(current_reply) if current_reply else [],
-        "reply_form": ReplyForm(initial=draft_initial),
-        "consultation_form": ConsultationForm(),
-        "appeal_form": AppealForm(),
-        "appeal_decision_form": AppealDecisionForm(),
+        "reply_form": forms["draft"],
+        "consultation_form": forms["consult"],
+        "appeal_form": forms["appeal"],
+        "appeal_decision_form": forms["appeal_decide"],
+        "failed": failed,
+        "kept": kept if kept is not None else {},
         "departments": Department.objects.filter(organ=application.organ, is_active=True),
         "handlers": _handlers(application),
         "consultations": application.consultations.all(),
@@ -383,11 +407,12 @@ def detail(request, pk):
         "fee_schemes": FeeScheme.choices,
         "deliveries": DeliveryMethod.choices,
         "appeals": application.appeals.all(),
-        "trail": trail_for(application)[:100],
+        "trail": [(event, action_label(event.action)) for event in trail_for(application)[:100]],
+        "messages_sent": outbox.messages_about(application).select_related("recipient")[:50],
         "duplicate": application.possible_duplicate_of,
         "calendar_sources": explanation_sources(application.due_explanation),
         "today": timezone.localdate(),
-    })
+    }, status=status)
 
 
 def explanation_sources(explanation: dict) -> list[str]:
@@ -452,6 +477,16 @@ def _do(request, application: Application, action: str) -> str:
         services.request_correction(application, by=user, text=p.get("text", ""),
                                     respond_within_days=_int(p.get("respond_within_days"), "respond_within_days", 10))
         return _("Correction notice generated; the applicant is told.")
+    if action == "corrected":
+        services.submit_correction(application, text=p.get("text", ""), attachments=request.FILES.getlist("attachments"),
+                                   by=user, on=_date(p.get("on", ""), "on"))
+        return _("Correction recorded; the 20 working days restart from the day it was received.")
+    if action == "close_uncorrected":
+        services.close_uncorrected(application, by=user)
+        return _("Closed: no correction in time (other handling 1); the applicant is told.")
+    if action == "close_unpaid":
+        services.close_unpaid(application, by=user)
+        return _("Closed: fee not paid in time (other handling 2); the applicant is told.")
     if action == "consult":
         form = ConsultationForm(p)
         if not form.is_valid():
@@ -521,7 +556,7 @@ def _do(request, application: Application, action: str) -> str:
 
 
 ACTIONS = {
-    "confirm", "spam", "route", "claim", "assign", "note", "correction", "consult", "answer", "extend", "fee", "payment",
+    "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "close_uncorrected", "close_unpaid", "consult", "answer", "extend", "fee", "payment",
     "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide",
 }
 
@@ -537,9 +572,10 @@ def action(request, pk, action):
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from None
     except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, message)
+        # Nothing was saved: show the page again with the form as typed and the message under it.
+        failed = {"action": action, "field": error.field, "message": str(error.message), "data": request.POST}
+        return _render_detail(request, application, failed=failed, status=409 if isinstance(error, InvalidTransition) else 400)
+    messages.success(request, message)
     return redirect("applications_ws:detail", pk=application.pk)
 
 

@@ -5,7 +5,8 @@ DomainErrors are shown on the field they name."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue import services
@@ -44,6 +45,15 @@ class TopicChoiceField(forms.ModelChoiceField):
         return f"　{obj.name}" if obj.parent_id else obj.name
 
 
+class PolicyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        # Titles repeat across organs and years: say whose, which number and when.
+        parts = [obj.organ.display_name, obj.document_number, obj.date_formed.isoformat()]
+        if obj.state != ItemState.PUBLISHED:
+            parts.append(str(ItemState(obj.state).label))
+        return f"{obj.title}（{' · '.join(p for p in parts if p)}）"
+
+
 class ItemForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=300)
     document_number = forms.CharField(label=_("document number (发文字号)"), max_length=100, required=False,
@@ -79,7 +89,7 @@ class ItemForm(forms.Form):
         help_text=_("Only for items of the 政策解读 category."),
     )
     video_url = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
-    interprets = forms.ModelMultipleChoiceField(
+    interprets = PolicyChoiceField(
         label=_("interprets these policy documents"), queryset=Item.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -98,13 +108,14 @@ class ItemForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["department"].queryset = organ.departments.filter(is_active=True)
         self.fields["withholding_reason"].queryset = WithholdingReason.objects.filter(is_active=True)
-        # Policies of this organ, and published ones of the governments above it.
-        policies = Item.objects.filter(category__is_policy=True).filter(
-            Q(organ=organ) | Q(organ__in=organ.ancestors(), state=ItemState.PUBLISHED)
-        ).exclude(state=ItemState.WITHDRAWN)
+        # Policies of this organ, and published ones of the organs above it (the rule is in the services).
+        policies = services.interpretable_policies(organ).select_related("organ")
         if item is not None:
             policies = policies.exclude(pk=item.pk)
         self.fields["interprets"].queryset = policies.order_by("-date_formed")
+        self.fields["attachments"].help_text = _(
+            "PDF, Word (DOCX), Excel (XLSX), OFD or images, at most %(limit)s each; checked by content, not by name."
+        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
 
     def content(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "attachments"}

@@ -6,4 +6,5 @@ app_name = "catalogue_import"
 urlpatterns = [
     path("", import_views.upload, name="upload"),
     path("confirm/", import_views.confirm, name="confirm"),
+    path("errors.csv", import_views.error_list, name="errors"),
 ]

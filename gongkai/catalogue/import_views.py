@@ -5,6 +5,8 @@ naming the file, the organ and the user who checked it."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 from django import forms
@@ -12,8 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +28,7 @@ from gongkai.organs.permissions import organs_with_role, require_role
 
 IMPORT_ROLES = (Role.WEB_ADMIN, Role.DISCLOSURE_OFFICE)
 TOKEN_SALT = "gongkai.catalogue.import"
+ERRORS_SALT = "gongkai.catalogue.import.errors"
 TOKEN_MAX_AGE = 24 * 3600
 SHOWN_ERRORS = 500
 
@@ -52,7 +56,7 @@ def _allowed(user):
 @login_required
 def upload(request):
     _allowed(request.user)
-    report = token = None
+    report = token = errors_token = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
@@ -71,6 +75,8 @@ def upload(request):
                     token = signing.dumps({"path": path, "organ": organ.pk, "user": request.user.pk, "name": name}, salt=TOKEN_SALT)
                 elif not report.rows:
                     form.add_error("file", _("The file has column names but no rows."))
+                if report.errors:
+                    errors_token = _save_error_list(report, name=name, user=request.user)
     else:
         form = ImportForm(user=request.user)
     return render(
@@ -80,6 +86,7 @@ def upload(request):
             "form": form,
             "report": report,
             "token": token,
+            "errors_token": errors_token,
             "shown_errors": report.errors[:SHOWN_ERRORS] if report else [],
             "columns": [(COLUMN_LABELS[k], v) for k, v in report.columns.items()] if report else [],
         },
@@ -117,3 +124,35 @@ def confirm(request):
         _("Imported %(count)d items into %(organ)s.") % {"count": report.imported, "organ": organ.name},
     )
     return redirect("workspace:catalogue_import:upload")
+
+
+def _save_error_list(report, *, name: str, user) -> str:
+    """Every bad row of a dry run as a CSV (UTF-8 with BOM, so Excel opens it), kept
+    in storage; the page shows the first rows and links to the whole list."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Row"), _("Reason")])
+    for error in report.errors:
+        writer.writerow([error.row, "；".join(str(m) for m in error.messages)])
+    path = default_storage.save(
+        f"imports/{uuid.uuid4().hex}/errors.csv", ContentFile(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    )
+    return signing.dumps({"path": path, "user": user.pk, "name": name}, salt=ERRORS_SALT)
+
+
+@login_required
+def error_list(request):
+    """Download every bad row of the dry run the same person made."""
+    _allowed(request.user)
+    try:
+        data = signing.loads(request.GET.get("token", ""), salt=ERRORS_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return HttpResponseBadRequest(_("This list has expired or is invalid; check the file again."))
+    if data["user"] != request.user.pk:
+        raise PermissionDenied(_("Only the person who checked the file may download its list of bad rows."))
+    try:
+        stream = default_storage.open(data["path"], "rb")
+    except FileNotFoundError:
+        return HttpResponseBadRequest(_("This list has expired or is invalid; check the file again."))
+    stem = data["name"].rsplit(".", 1)[0] or "import"
+    return FileResponse(stream, as_attachment=True, filename=_("%(name)s bad rows.csv") % {"name": stem}, content_type="text/csv")

@@ -170,15 +170,19 @@ class Item(NoDeleteModel):
     organ = models.ForeignKey(
         "organs.Organ", verbose_name=_("issuing organ"), on_delete=models.PROTECT, related_name="items", db_index=False
     )
+    # No query selects items by department or by legal reason: those foreign keys need no index of their own
+    # (the dashboard's count by department reads department_id from the organ index's INCLUDE columns).
     department = models.ForeignKey(
-        "organs.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+        "organs.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="items",
+        db_index=False,
     )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("body"), blank=True, help_text=_("Cleaned HTML."))
     body_text = models.TextField(editable=False, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="items")
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="items")
+    # Indexed by Meta.indexes (item_category_organ), which also serves the annual report's table 二.
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="items", db_index=False)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)  # 发文字号
     date_formed = models.DateField(_("date formed"))  # 成文日期
     keywords = models.CharField(_("keywords"), max_length=200, blank=True)
@@ -187,7 +191,8 @@ class Item(NoDeleteModel):
     validity_note = models.TextField(_("explanation of repeal or expiry"), blank=True)
     disclosure = models.CharField(_("disclosure attribute"), max_length=20, choices=Disclosure.choices, default=Disclosure.ACTIVE)
     withholding_reason = models.ForeignKey(
-        WithholdingReason, verbose_name=_("legal reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+        WithholdingReason, verbose_name=_("legal reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="items",
+        db_index=False,
     )
     withholding_note = models.TextField(_("reason in detail"), blank=True)
     disclosure_channels = models.CharField(_("disclosure method"), max_length=100, default="政府网站")  # 公开方式
@@ -202,7 +207,9 @@ class Item(NoDeleteModel):
     state = models.CharField(_("state"), max_length=20, choices=ItemState.choices, default=ItemState.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=0, help_text=_("The version the public content corresponds to."))
     revision_state = models.CharField(_("revision"), max_length=20, choices=RevisionState.choices, default="", blank=True)
-    index_number = models.CharField(_("index number"), max_length=80, null=True, blank=True, unique=True)  # 索引号
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL unique=True also builds a
+    # varchar_pattern_ops ("_like") index that no query uses (searching index numbers is icontains).
+    index_number = models.CharField(_("index number"), max_length=80, null=True, blank=True)  # 索引号
     index_year = models.PositiveSmallIntegerField(null=True, blank=True)
     index_serial = models.PositiveIntegerField(null=True, blank=True)
     published_at = models.DateTimeField(_("date published"), null=True, blank=True)  # 发布日期
@@ -221,11 +228,28 @@ class Item(NoDeleteModel):
         verbose_name_plural = _("government information items")
         ordering = ["-published_at", "-id"]
         indexes = [
-            models.Index(fields=["organ", "state", "-published_at"]),
+            # An organ's column, newest first; the INCLUDE columns let the statistics dashboard count
+            # an organ's year by month, category, topic and department from the index alone (PostgreSQL).
+            models.Index(
+                fields=["organ", "state", "-published_at"], name="item_organ_state_published",
+                include=["category", "topic", "department"],
+            ),
             models.Index(fields=["state", "disclosure", "-published_at"]),
-            models.Index(fields=["state", "date_formed"]),
+            # Filtering by category (portal, API, admin); with the INCLUDE columns the annual report's
+            # table 二 counts an organ's rules and normative documents from the index alone.
+            models.Index(
+                fields=["category", "organ"], name="item_category_organ",
+                include=["state", "date_formed", "validity", "validity_changed_on"],
+            ),
+            # The Art. 26 watch (over/near the publication limit) looks only at unpublished proactive items:
+            # a partial index stays small, and publishing or importing published items never touches it.
+            models.Index(
+                fields=["date_formed"], name="item_unpublished_formed",
+                condition=models.Q(disclosure=Disclosure.ACTIVE) & ~models.Q(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN]),
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["index_number"], name="item_unique_index_number"),
             models.UniqueConstraint(fields=["organ", "index_year", "index_serial"], name="item_unique_serial"),
         ]
 
@@ -235,6 +259,14 @@ class Item(NoDeleteModel):
     @property
     def is_public(self) -> bool:
         return self.state == ItemState.PUBLISHED and self.disclosure == Disclosure.ACTIVE
+
+    @property
+    def state_label(self) -> str:
+        """The state in words. An approved item that is not disclosed proactively is
+        never published: it stays in the register of withheld items."""
+        if self.state == ItemState.APPROVED and self.disclosure != Disclosure.ACTIVE:
+            return str(_("Approved, not disclosed (kept in the register)"))
+        return str(ItemState(self.state).label)
 
     @property
     def workflow_state(self) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +52,7 @@ from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.richtext import clean_html, html_to_text
 from gongkai.core.uploads import check_upload, extract_text
 from gongkai.organs.models import Department, Organ, Role
-from gongkai.organs.permissions import has_role
+from gongkai.organs.permissions import has_role, organs_with_role
 from gongkai.sensitive import services as sensitive
 from gongkai.sensitive.models import Finding, FindingStatus
 from gongkai.signoff import services as signoff_services
@@ -222,12 +222,41 @@ def check_data(organ: Organ, data: dict[str, Any], *, item: Item | None = None) 
     elif interprets:
         errors["interprets"] = _("Only items of an interpretation category (政策解读) can interpret policy documents.")
     if interprets:
-        policies = Item.objects.filter(pk__in=interprets).select_related("category")
+        policies = Item.objects.filter(pk__in=interprets).select_related("category", "organ")
         if len(policies) != len(set(interprets)) or any(not p.category.is_policy for p in policies):
             errors["interprets"] = _("Only policy documents can be interpreted.")
         elif item is not None and item.pk in interprets:
             errors["interprets"] = _("An item cannot interpret itself.")
+        elif any(not may_interpret(organ, p) for p in policies):
+            errors["interprets"] = _(
+                "An interpretation can explain the policy documents of its own organ, or published ones of the "
+                "governments and organs above it."
+            )
     return errors
+
+
+def may_interpret(organ: Organ, policy: Item) -> bool:
+    """Whether an interpretation drafted in ``organ`` may explain ``policy``: a
+    policy document of the organ itself, or a published one of an organ above it."""
+    if not policy.category.is_policy or policy.state == ItemState.WITHDRAWN:
+        return False
+    if policy.organ_id == organ.pk:
+        return True
+    return policy.is_public and organ.path.startswith(policy.organ.path)
+
+
+def interpretable_policies(organ: Organ):
+    """The policy documents an interpretation drafted in ``organ`` may explain (see ``may_interpret``)."""
+    return (
+        Item.objects.filter(category__is_policy=True)
+        .filter(models.Q(organ=organ) | models.Q(organ__in=organ.ancestors(), state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE))
+        .exclude(state=ItemState.WITHDRAWN)
+    )
+
+
+def organs_to_interpret(user, policy: Item) -> list[Organ]:
+    """The organs in which ``user`` may draft an interpretation of ``policy``."""
+    return [o for o in organs_with_role(user, *DRAFTING_ROLES).filter(is_active=True).order_by("path") if may_interpret(o, policy)]
 
 
 def _refuse_if_invalid(organ: Organ, data: dict[str, Any], item: Item | None = None) -> None:
@@ -715,7 +744,7 @@ def withdraw(item: Item, *, by, reason: str) -> Item:
 def _state_label(item: Item) -> str:
     if item.state == ItemState.PUBLISHED and item.revision_state:
         return str(RevisionState(item.revision_state).label)
-    return str(ItemState(item.state).label)
+    return item.state_label
 
 
 def item_content_type() -> ContentType:

@@ -3,8 +3,13 @@ react without the catalogue knowing them.
 
 ``item_public_changed(sender=Item, item_id=int, organ_id=int)`` is sent on
 commit whenever what the public may see of an item changes: published, a
-revision published, repealed/expired, withdrawn."""
+revision published, repealed/expired, withdrawn.
+
+``items_imported(sender=Item, organ_id=int, first_id=int, last_id=int)`` is sent on
+commit after an import of an existing catalogue (``catalogue.importer``) wrote
+published items without going through publishing one by one."""
 
 from django.dispatch import Signal
 
 item_public_changed = Signal()
+items_imported = Signal()

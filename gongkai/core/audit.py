@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext as _
 
 from gongkai.core.models import AuditEvent
 
@@ -40,3 +41,23 @@ def trail_for(target: models.Model):
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(type(target)), target_id=str(target.pk)
     ).select_related("actor")
+
+
+# Action codes in words, for the audit pages. Each app registers its own codes
+# (``register_action_labels`` in its AppConfig.ready); an unregistered code is shown as it is.
+_ACTION_LABELS: dict[str, Any] = {}
+
+
+def register_action_labels(labels: dict[str, Any]) -> None:
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The action in the reader's language."""
+    if action in _ACTION_LABELS:
+        return str(_ACTION_LABELS[action])
+    if action.endswith(".added"):
+        return _("Added in the admin")
+    if action.endswith(".changed") or action.endswith("_saved"):
+        return _("Changed in the admin")
+    return action

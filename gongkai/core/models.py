@@ -56,5 +56,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
 
+    @property
+    def action_label(self) -> str:
+        from gongkai.core.audit import action_label
+
+        return action_label(self.action)
+
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit events are never deleted")

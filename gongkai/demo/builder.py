@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -298,7 +299,7 @@ class Builder:
         # Flagged by the sensitive-content scan: waits for the confidentiality reviewer.
         body = (
             "<p>经审核，以下人员符合补贴条件：张某，身份证号 11010519491231002X，联系电话 13812345678。</p>"
-            "<p>补贴资金将拨付至个人银行卡 6222020200112233445。</p>"
+            "<p>补贴资金将拨付至个人银行卡 6222020200112233446。</p>"
         )
         item = self.draft(spec, "TZGG", days_ago=5, body=body, title=f"关于公示{self.rng.choice(spec.subjects)}补贴名单的公告")
         services.submit(item, by=clerk)
@@ -310,18 +311,31 @@ class Builder:
         # Published through the whole chain: a policy document and its interpretation.
         policy = self.published(spec, "GFXWJ", days_ago=8)
         subject = policy.keywords or spec.subjects[0]
+        # 关于印发《某市…管理办法》的通知 is read as 一图读懂《某市…管理办法》, never with nested 《》.
+        named = re.search(r"《([^《》]+)》", policy.title)
+        short_title = named.group(1) if named else policy.title
         self.published(
-            spec, "ZCJD", days_ago=7, title=f"一图读懂《{policy.title.strip('《》')}》" if self.rng.random() < 0.5 else f"《{subject}》政策解读",
+            spec, "ZCJD", days_ago=7, title=f"一图读懂《{short_title}》" if self.rng.random() < 0.5 else f"《{subject}》政策解读",
             interprets=[policy], interpretation_kind=self.rng.choice(["text", "graphic"]),
         )
         # A policy without interpretation (文件多，解读少 shows in the report).
         self.published(spec, "GFXWJ", days_ago=9)
-        # Withheld: decided in review, kept in the register with its legal reason.
-        reason = WithholdingReason.objects.filter(applies_to=Disclosure.WITHHELD, is_active=True).order_by("sort").last()
-        if reason is not None:
+        # Withheld: decided in review, kept in the register with its legal reason (不予公开 and 依申请公开).
+        reasons = WithholdingReason.objects.filter(is_active=True)
+        process = reasons.filter(applies_to=Disclosure.WITHHELD, text__contains="过程性信息").first()
+        if process is not None:
             item = self.draft(
-                spec, "QTWJ", days_ago=10, disclosure=Disclosure.WITHHELD, withholding_reason=reason,
-                withholding_note="属于内部工作流程信息，不对外公开。", title=f"关于{self.rng.choice(spec.subjects)}工作的请示",
+                spec, "QTWJ", days_ago=10, disclosure=Disclosure.WITHHELD, withholding_reason=process,
+                withholding_note="向上级机关报送的请示，属于过程性信息，不予公开。", title=f"关于{self.rng.choice(spec.subjects)}工作的请示",
+            )
+            services.submit(item, by=clerk)
+            self.advance(spec, item)
+        specific = reasons.filter(applies_to=Disclosure.ON_REQUEST, article__contains="第十九条").first()
+        if specific is not None:
+            item = self.draft(
+                spec, "QTWJ", days_ago=11, disclosure=Disclosure.ON_REQUEST, withholding_reason=specific,
+                withholding_note="仅涉及获得资金的企业和个人，不需要社会公众广泛知晓；当事人可依申请获取。",
+                title=f"{self.rng.choice(spec.subjects)}专项资金拨付明细",
             )
             services.submit(item, by=clerk)
             self.advance(spec, item)
@@ -359,7 +373,7 @@ class Builder:
             for spec in specs:
                 self.people(spec, self.city.organs[spec.slug])
         workflow_organs = [CITY, BUREAUS[0], BUREAUS[1], TOWNS[0]]
-        per_workflow = 16  # items each workflow() call creates
+        per_workflow = 17  # items each workflow() call creates
         historical = max(0, self.items - per_workflow * len(workflow_organs))
         shares = [historical // len(specs)] * len(specs)
         shares[0] += historical - sum(shares)

@@ -52,8 +52,17 @@ def send_email(notification) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.address],
     )
+    if notification.attachment:
+        with notification.attachment.open("rb") as stored:
+            message.attach(notification.attachment.name.rsplit("/", 1)[-1], stored.read(), _mime(notification.attachment.name))
     if message.send(fail_silently=False) != 1:
         raise DeliveryError("the mail server did not accept the message")
+
+
+def _mime(name: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def send_sms(notification) -> None:

@@ -115,6 +115,24 @@ EVENTS: dict[str, Event] = {
             _CASE + ("applicant",),
         ),
         Event(
+            "applicant.closed",
+            _("Applicant: application no longer processed"),  # 终止处理告知
+            _("Your application %(tracking_number)s is no longer processed"),
+            _("Dear %(applicant)s,\n%(organ)s no longer processes your application %(tracking_number)s (%(subject)s): "
+              "%(outcome)s. The notice can be downloaded on your case page."),
+            _("[%(organ)s] Application %(tracking_number)s is no longer processed: %(outcome)s. See your case page."),
+            _CASE + ("applicant", "outcome"),
+        ),
+        Event(
+            "applicant.reply_email",
+            _("Applicant: reply sent by e-mail"),  # 电子邮件送达答复
+            _("Reply to your application %(tracking_number)s"),
+            _("Dear %(applicant)s,\n%(organ)s has answered your application %(tracking_number)s (%(subject)s). "
+              "The reply letter is attached (PDF); it can also be downloaded on your case page."),
+            _("[%(organ)s] The reply to application %(tracking_number)s was sent to your e-mail."),
+            _CASE + ("applicant",),
+        ),
+        Event(
             "message",
             _("Message"),  # 一般消息
             "%(title)s",

@@ -67,6 +67,14 @@ class Notification(NoDeleteModel):
     subject = models.CharField(pgettext_lazy("notification", "subject"), max_length=200)
     body = models.TextField(pgettext_lazy("notification", "text"))
     link = models.CharField(pgettext_lazy("notification", "link"), max_length=300, blank=True)
+    reference = models.CharField(
+        pgettext_lazy("notification", "about"), max_length=80, blank=True, db_index=True,
+        help_text=pgettext_lazy("notification", "The record the message is about, e.g. application:12 (listed on its page)."),
+    )
+    attachment = models.FileField(
+        pgettext_lazy("notification", "attachment"), max_length=300, blank=True,
+        help_text=pgettext_lazy("notification", "A stored file sent with an e-mail (e.g. the reply letter)."),
+    )
     organ = models.ForeignKey(
         "organs.Organ", verbose_name=pgettext_lazy("notification", "organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -108,6 +108,8 @@ def notify(
     channels: Iterable[str] | None = None,
     organ=None,
     link: str = "",
+    reference: str = "",
+    attachment: str = "",
 ) -> list[Notification]:
     """Write one ``Notification`` per channel and queue their delivery.
 
@@ -115,6 +117,9 @@ def notify(
     configured, e.g. ``email,sms`` in production), plus ``inapp`` for a user.
     A channel the recipient has no address for is skipped; if that leaves
     nothing, one ``failed`` row says so (visible, never silently dropped).
+    ``reference`` names the record the message is about (``application:12``), so
+    its page can list what was sent; ``attachment`` is the storage name of a file
+    already kept (e.g. a reply letter's PDF), attached to the e-mail rows only.
     Raises ``DomainError`` for an unknown event or missing context keys.
     """
     subject, body, sms = render(event, context)
@@ -141,6 +146,8 @@ def notify(
                 subject=subject,
                 body=sms if channel == Channel.SMS else body,
                 link=link[:300],
+                reference=reference[:80],
+                attachment=attachment if channel == Channel.EMAIL else "",
                 organ=organ,
                 status=Status.SENT if inapp else Status.QUEUED,
                 sent_at=now if inapp else None,
@@ -158,6 +165,7 @@ def notify(
                 subject=subject,
                 body=body,
                 link=link[:300],
+                reference=reference[:80],
                 organ=organ,
                 status=Status.FAILED,
                 last_error="no address for any of the channels: " + ", ".join(wanted),

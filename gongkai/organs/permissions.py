@@ -47,6 +47,11 @@ def require_role(user, organ: Organ, *roles: str) -> None:
         raise PermissionDenied(_("You need the role %(roles)s in %(organ)s.") % {"roles": names, "organ": organ.name})
 
 
+def role_is_held(organ: Organ, role: str) -> bool:
+    """Whether anyone active holds ``role`` in ``organ`` (a sign-off step nobody holds waits for ever)."""
+    return Membership.objects.active().filter(organ=organ, role=role).exists()
+
+
 def holds_any_role(user, *roles: str) -> bool:
     """True when the user holds one of ``roles`` in some organ (no query once the memberships are loaded)."""
     return any(m.role in roles for m in _memberships(user))

@@ -1,28 +1,36 @@
 """Cached public pages (公开页面缓存).
 
-Anonymous visitors get rendered pages from the cache. Each key carries
-version numbers that are bumped when what the page shows may have changed:
+Anonymous visitors get rendered pages from the cache. Each page is stored
+with the version numbers of what it shows; a version is bumped when that may
+have changed:
 
 * ``organ:<id>`` and ``column:<slug>`` — an item of that organ or of an organ
   below it changed (so a government's portal column is refreshed too); pages
-  use the slug form, found without a look-up (one round trip for the
-  versions, one for the page);
+  use the slug form, found without a look-up;
 * ``item:<id>`` — that item, or a document it interprets or that interprets
   it, changed (item pages: invalidated explicitly, so cached long);
 * ``items`` — any item changed (portal-wide feeds, sitemap);
 * ``conf`` — organs, topics or categories changed (every page).
 
-Bumping a version makes every key built with the old one unreachable; old
-entries expire on their own. The versions live in the shared cache (Redis in
-production), so every web process sees a bump at once. With the default
-in-process cache, one process only: see docs/portal.md.
+Two tiers. The shared cache (Redis in production) holds every page under its
+path with the versions it was rendered under; one round trip fetches the page
+and the current versions together, and a page whose versions moved on is
+rendered again. Each web process also keeps the pages it served last in memory
+(``PORTAL_LOCAL_CACHE_BYTES``), valid while ``conf`` and ``items`` — bumped by
+every change anywhere — stay as they were; the process re-reads those two at
+most every ``LOCAL_CHECK_SECONDS``, so a hit there costs no round trip and
+another process's publish shows within that second (this process's own at
+once). Versions live in the shared cache, so every web process sees a bump;
+with the default in-process cache, one process only: see docs/portal.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,10 +57,21 @@ def item_key(item_id: int) -> str:
 ITEM_PAGE_SECONDS = 7 * 24 * 3600
 
 
+def _current(keys: list[str], found: dict) -> list:
+    """The values of version keys, giving a missing one (never set, evicted,
+    cleared) a new value never used before, so that it can never read as an
+    old version again and revive pages stored under it."""
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        cache.add(key, time.time_ns(), None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return [found.get(key, 0) for key in keys]
+
+
 def versions(names: list[str]) -> str:
     keys = [PREFIX + name for name in names]
-    found = cache.get_many(keys)
-    return ".".join(str(found.get(key, 0)) for key in keys)
+    return ".".join(str(v) for v in _current(keys, cache.get_many(keys)))
 
 
 def bump(*names: str) -> None:
@@ -63,6 +82,8 @@ def bump(*names: str) -> None:
         except ValueError:
             # Missing (never set, or evicted): a new value never used before.
             cache.set(key, time.time_ns(), None)
+    if names:
+        _local.forget()
 
 
 def organ_and_above(path: str) -> list[str]:
@@ -70,9 +91,82 @@ def organ_and_above(path: str) -> list[str]:
     return [organ_key(int(part)) for part in path.strip(".").split(".") if part]
 
 
-def page_key(request, names: list[str]) -> str:
-    digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-    return f"portal:page:{versions(['conf', *names])}:{get_language()}:{request.get_host()}:{digest}"
+def page_key(request, vary: str = "") -> str:
+    digest = hashlib.sha1(f"{request.get_full_path()}\n{vary}".encode()).hexdigest()
+    return f"portal:page:{get_language()}:{request.get_host()}:{digest}"
+
+
+class _LocalPages:
+    """This process's most recently served pages, bounded in bytes, valid
+    while the ``conf`` and ``items`` versions stay as they were."""
+
+    LOCAL_CHECK_SECONDS = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.size = 0
+        self.stamp = None
+        self.checked = 0.0
+
+    def forget(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+            self.stamp = None
+            self.checked = 0.0
+
+    def _fresh(self) -> None:
+        now = time.monotonic()
+        if now - self.checked < self.LOCAL_CHECK_SECONDS:
+            return
+        stamp = versions(["conf", "items"])
+        with self.lock:
+            if stamp != self.stamp:
+                self.pages.clear()
+                self.size = 0
+                self.stamp = stamp
+            self.checked = now
+
+    def get(self, key: str):
+        """(content, content type) of a page kept here, or None."""
+        if not settings.PORTAL_LOCAL_CACHE_BYTES:
+            return None
+        self._fresh()
+        with self.lock:
+            hit = self.pages.get(key)
+            if hit is None:
+                return None
+            if hit[2] < time.monotonic():  # kept no longer than in the shared cache
+                del self.pages[key]
+                self.size -= len(hit[0])
+                return None
+            self.pages.move_to_end(key)
+            return hit
+
+    def put(self, key: str, content: bytes, content_type: str, timeout: int) -> None:
+        limit = settings.PORTAL_LOCAL_CACHE_BYTES
+        value = (content, content_type, time.monotonic() + timeout)
+        size = len(content)
+        if not limit or size > limit // 8:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old[0])
+            self.pages[key] = value
+            self.size += size
+            while self.size > limit:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped[0])
+
+
+_local = _LocalPages()
+
+
+def forget_local() -> None:
+    """Empty this process's page memory (tests, after clearing the cache)."""
+    _local.forget()
 
 
 # Pages carry forms with a CSRF token (the language switcher in base.html).
@@ -92,25 +186,38 @@ def _with_token(request, content: bytes) -> bytes:
     return content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
 
 
-def cached_page(request, names: list[str], render, timeout: int | None = None):
+def _hit(request, content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(_with_token(request, content), content_type=content_type)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def cached_page(request, names: list[str], render, timeout: int | None = None, vary: str = ""):
     """Serve ``render()``'s response from the cache for anonymous GET
-    requests; only successful responses are stored."""
+    requests; only successful responses are stored. ``vary``: anything else
+    the page depends on (the search index generation)."""
     if not settings.PUBLIC_PAGE_CACHE_SECONDS:
         return render()
     timeout = timeout or settings.PUBLIC_PAGE_CACHE_SECONDS
     if request.method != "GET" or request.user.is_authenticated or not timeout:
         return render()
-    key = page_key(request, names)
-    hit = cache.get(key)
-    if hit is not None:
-        content, content_type = hit
-        response = HttpResponse(_with_token(request, content), content_type=content_type)
-        response["X-Page-Cache"] = "hit"
-        return response
+    key = page_key(request, vary)
+    local = _local.get(key)
+    if local is not None:
+        return _hit(request, local[0], local[1])
+    version_keys = [PREFIX + name for name in ("conf", *names)]
+    found = cache.get_many([key, *version_keys])
+    current = ".".join(str(v) for v in _current(version_keys, found))
+    stored = found.get(key)
+    if stored is not None and stored[0] == current:
+        _local.put(key, stored[1], stored[2], timeout)
+        return _hit(request, stored[1], stored[2])
     response = render()
     if response.status_code == 200 and not response.streaming:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        cache.set(key, (_without_token(response.content), response["Content-Type"]), timeout)
+        entry = (current, _without_token(response.content), response["Content-Type"])
+        cache.set(key, entry, timeout)
+        _local.put(key, entry[1], entry[2], timeout)
         response["X-Page-Cache"] = "miss"
     return response

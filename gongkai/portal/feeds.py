@@ -69,5 +69,9 @@ class ColumnFeed(Feed):
 class ColumnAtomFeed(ColumnFeed):
     feed_type = Atom1Feed
 
+    def item_guid(self, item):
+        # An Atom id must be an IRI; without a guid Django derives a tag: URI from the link and date.
+        return None
+
     def subtitle(self, organ):
         return self.description(organ)

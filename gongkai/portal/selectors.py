@@ -16,6 +16,26 @@ def public_organs():
     return Organ.objects.filter(is_active=True)
 
 
+# Organs by slug, per ``conf`` version (bumped whenever an organ is saved),
+# kept in the process: every public page starts with this look-up.
+_ORGANS: dict[tuple, Organ | None] = {}
+
+
+def organ_for_slug(slug: str) -> Organ | None:
+    """The active organ with this web address name, with ``portal_government``
+    (the government whose portal carries its items) already looked up; the
+    same object is shared by requests, so callers must not change it."""
+    key = (page_cache.versions(["conf"]), slug)
+    if key not in _ORGANS:
+        organ = public_organs().filter(slug=slug).first()
+        if organ is not None:
+            organ.portal_government = organ.government
+        if len(_ORGANS) >= 1024:
+            _ORGANS.clear()
+        _ORGANS[key] = organ
+    return _ORGANS[key]
+
+
 def column_organ_ids(organ: Organ) -> list[int]:
     """Organs whose items the column shows: a government's portal column
     aggregates the organs below it."""
@@ -57,6 +77,30 @@ def list_items(queryset):
         )
         .order_by("-published_at", "-id")
     )
+
+
+def interpretation_partners(item: Item) -> tuple[list[Item], list[Item]]:
+    """The published interpretations of ``item`` and the published documents
+    it interprets, each oldest first: one look-up of the links (most items
+    have none), then one of the partners."""
+    links = list(
+        Item.interprets.through.objects.filter(Q(from_item_id=item.pk) | Q(to_item_id=item.pk)).values_list(
+            "from_item_id", "to_item_id"
+        )
+    )
+    if not links:
+        return [], []
+    partners = (
+        Item.objects.published()
+        .select_related("organ")
+        .only("id", "title", "published_at", "interpretation_kind", "organ__slug", "organ__name", "organ__short_name")
+        .filter(pk__in={a if b == item.pk else b for a, b in links})
+        .order_by("published_at", "id")
+    )
+    interpreting = {a for a, b in links if b == item.pk}
+    interpreted = {b for a, b in links if a == item.pk}
+    partners = list(partners)
+    return [p for p in partners if p.pk in interpreting], [p for p in partners if p.pk in interpreted]
 
 
 def topic_with_descendants(topic_id: int) -> list[int]:

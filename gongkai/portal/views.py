@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -18,6 +19,7 @@ from gongkai.catalogue.models import Item, Topic, Validity
 from gongkai.organs.models import Organ, OrganKind
 from gongkai.portal import cache as page_cache
 from gongkai.portal import selectors
+from gongkai.portal.facets import catalogue_facets
 from gongkai.search import services as search_services
 from gongkai.search.highlight import mark, snippet
 
@@ -37,7 +39,7 @@ def healthz(request):
 
 def int_param(request, name: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
     value = request.GET.get(name, "").strip()
-    if not value.isdigit() or len(value) > 10:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:  # "²" and "١" pass isdigit() but not int()
         return None
     number = int(value)
     return number if low <= number <= high else None
@@ -52,9 +54,34 @@ def choice_param(request, name: str, choices) -> str | None:
     return value if value in choices else None
 
 
+_ITEM_PATH: list[str] = []
+
+
+def item_path(slug: str, pk: int) -> str:
+    """The item page's path, as ``{% url 'portal:item' %}`` gives it, without
+    resolving the URL patterns for each of the 20 rows of a list."""
+    if not _ITEM_PATH:
+        _ITEM_PATH.append(reverse("portal:item", args=["__slug__", 2_147_483_647]))
+    return _ITEM_PATH[0].replace("2147483647", str(pk)).replace("__slug__", slug)
+
+
+def for_rows(items) -> list:
+    """Items of a list with what each row shows already worked out: its
+    page's path and its publication time in local time, as ISO 8601 (for
+    ``<time datetime>``) and as the day shown."""
+    items = list(items)
+    for item in items:
+        item.public_path = item_path(item.organ.slug, item.pk)
+        local = timezone.localtime(item.published_at) if item.published_at else None
+        item.published_iso = local.isoformat() if local else ""
+        item.published_day = f"{local:%Y-%m-%d}" if local else ""
+    return items
+
+
 def organ_or_404(slug: str) -> Organ:
-    organ = get_object_or_404(selectors.public_organs(), slug=slug)
-    organ.portal_government = organ.government  # looked up once per request
+    organ = selectors.organ_for_slug(slug)
+    if organ is None:
+        raise Http404(_("There is no such organ."))
     return organ
 
 
@@ -189,13 +216,19 @@ def catalogue(request, organ_slug):
             page = paginator.page(number)
         except EmptyPage:
             raise Http404(_("There is no such page."))
+        page.object_list = for_rows(page.object_list)
         context = base_context(request, organ, "catalogue")
         context.update(
             page=page,
             total=total,
-            topics=all_topics,
-            categories=all_categories,
-            years=selectors.column_years(organ),
+            facets=catalogue_facets(
+                topics=all_topics,
+                categories=all_categories,
+                years=selectors.column_years(organ),
+                topic=topic,
+                category=category,
+                year=year,
+            ),
             topic=topic,
             category=category,
             year=year,
@@ -223,17 +256,13 @@ def item_detail(request, organ_slug, pk):
             pk=pk,
             organ=organ,
         )
-        public = (
-            Item.objects.published()
-            .select_related("organ")
-            .only("id", "title", "published_at", "interpretation_kind", "organ__slug", "organ__name", "organ__short_name")
-        )
+        interpretations, interprets = selectors.interpretation_partners(item)
         context = base_context(request, organ, "catalogue")
         context.update(
             item=item,
             attachments=list(item.attachments.filter(is_current=True)),
-            interpretations=list(public.filter(interprets=item).order_by("published_at")),
-            interprets=list(public.filter(interpretations=item).order_by("published_at")),
+            interpretations=interpretations,
+            interprets=interprets,
             meta=site_meta(
                 request,
                 organ,
@@ -316,7 +345,25 @@ def _select(options: str, value) -> str:
     return mark_safe(options.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1))
 
 
+# Search pages are cached briefly: popular queries repeat, and the key carries
+# the index generation this process reads, so a newly indexed item shows at once.
+SEARCH_PAGE_SECONDS = 120
+
+
 def search(request, organ_slug=None):
+    from gongkai.search import index as search_index
+
+    names = slug_names(organ_slug) if organ_slug else ["items"]
+    return page_cache.cached_page(
+        request,
+        names,
+        lambda: _search_page(request, organ_slug),
+        SEARCH_PAGE_SECONDS,
+        vary=str(search_index.generation()),
+    )
+
+
+def _search_page(request, organ_slug):
     organ = organ_or_404(organ_slug) if organ_slug else None
     query = request.GET.get("q", "")[: search_services.MAX_QUERY_CHARS]
     choices = _filter_choices(organ)
@@ -353,6 +400,7 @@ def search(request, organ_slug=None):
         .only(*HIT_FIELDS)
         .in_bulk(results.ids)
     )
+    for_rows(by_id.values())
     hits = []
     for hit in results.hits:
         item = by_id.get(hit.id)

@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "gongkai.reports"
     label = "reports"
+
+    def ready(self):
+        # Celery beat runs the reminders every morning; without Celery, run
+        # `manage.py annual_report_reminders` from cron (the job is idempotent).
+        from celery.schedules import crontab
+
+        from gongkai.celery import app
+
+        schedule = dict(app.conf.beat_schedule or {})
+        schedule.setdefault(
+            "reports-annual-report-reminders",
+            {"task": "gongkai.reports.tasks.send_annual_report_reminders", "schedule": crontab(hour=8, minute=0)},
+        )
+        app.conf.beat_schedule = schedule
+
+        from gongkai.catalogue.signals import item_public_changed, items_imported
+        from gongkai.reports import stats
+
+        item_public_changed.connect(stats.on_item_public_changed, dispatch_uid="reports.item_months")
+        items_imported.connect(stats.on_items_imported, dispatch_uid="reports.item_months_imported")

@@ -168,13 +168,22 @@ def count_table2(organ_ids, year: int) -> dict[int, dict[str, int]]:
         for row in ("rule", "normative"):
             for column in structure.T2_DOC_COLUMNS:
                 result[oid][structure.t2_key(row, column)] = 0
+    from gongkai.catalogue.models import Category, Item, ItemState
+
     aggregates = {
-        column: Count("pk", filter=t2_condition("rule", column, year)) for column in structure.T2_DOC_COLUMNS
+        column: Count("category_id", filter=t2_condition("rule", column, year)) for column in structure.T2_DOC_COLUMNS
     }
-    rows = items_base(organ_ids).values("organ_id", "category__annual_report_row").annotate(**aggregates).order_by()
+    # The same rows as items_base(), with the categories' ids known before the query, so PostgreSQL
+    # reads the few documents of these categories (an index on category) instead of every item.
+    row_of = dict(Category.objects.filter(annual_report_row__in=["rule", "normative"]).values_list("pk", "annual_report_row"))
+    rows = (
+        Item.objects.filter(organ_id__in=organ_ids, state=ItemState.PUBLISHED, category_id__in=list(row_of))
+        .values("organ_id", "category_id").annotate(**aggregates).order_by()
+    )
     for r in rows:
+        cells = result[r["organ_id"]]
         for column in structure.T2_DOC_COLUMNS:
-            result[r["organ_id"]][structure.t2_key(r["category__annual_report_row"], column)] = r[column]
+            cells[structure.t2_key(row_of[r["category_id"]], column)] += r[column]
     return result
 
 
@@ -192,14 +201,22 @@ def count_table3(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
         if applicant_type in APPLICANT_COLUMNS:
             cells[structure.t3_key(row, applicant_type)] += n
 
-    for row in ("received", "carried_over", "carried_forward"):
-        for r in base.filter(t3_row_condition(row, year)).values("organ_id", "applicant_type").annotate(n=Count("pk")).order_by():
-            add(r["organ_id"], row, r["applicant_type"], r["n"])
-    closed = base.filter(t3_row_condition("outcome_total", year)).values("organ_id", "applicant_type", "outcome")
-    for r in closed.annotate(n=Count("pk")).order_by():
-        add(r["organ_id"], "outcome_total", r["applicant_type"], r["n"])
-        if r["outcome"] in structure.OUTCOME_LEAVES:
-            add(r["organ_id"], r["outcome"], r["applicant_type"], r["n"])
+    # One grouped scan for the four row conditions: every case they count was received by 31 December
+    # and not closed before 1 January.
+    start, end = year_bounds(year)
+    rows = ("received", "carried_over", "carried_forward", "outcome_total")
+    groups = (
+        base.filter(Q(received_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
+        .values("organ_id", "applicant_type", "outcome")
+        .annotate(**{row: Count("pk", filter=t3_row_condition(row, year)) for row in rows})
+        .order_by()
+    )
+    for r in groups:
+        for row in rows:
+            if r[row]:
+                add(r["organ_id"], row, r["applicant_type"], r[row])
+        if r["outcome_total"] and r["outcome"] in structure.OUTCOME_LEAVES:
+            add(r["organ_id"], r["outcome"], r["applicant_type"], r["outcome_total"])
     return result
 
 

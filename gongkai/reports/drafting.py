@@ -20,6 +20,9 @@ def _organ_ids(report) -> list[int]:
     return report_organ_ids(report)
 
 
+WORK_PLANS_NAMED = 10  # the year's published work plans (工作要点) named in section 六
+
+
 def proactive_figures(organ_ids, year: int) -> dict:
     from gongkai.catalogue.models import Item, ItemState
 
@@ -28,7 +31,10 @@ def proactive_figures(organ_ids, year: int) -> dict:
     interpretations = published.filter(category__is_interpretation=True)
     by_form = dict(interpretations.values_list("interpretation_kind").annotate(n=Count("pk")).order_by())
     policies = published.filter(category__is_policy=True)
+    work_plans = list(published.filter(title__contains="工作要点").order_by("published_at", "pk").values_list("title", flat=True)[:WORK_PLANS_NAMED + 1])
     return {
+        "work_plans": work_plans[:WORK_PLANS_NAMED],
+        "work_plans_more": len(work_plans) > WORK_PLANS_NAMED,
         "total": sum(r["n"] for r in by_category),
         "by_category": by_category,
         "interpretations": sum(by_form.values()),
@@ -62,7 +68,21 @@ def application_figures(organ_ids, year: int) -> dict | None:
     except ImportError:
         pass
     figures["fees"] = fees
+    figures["consultations"] = consultation_figures(organ_ids, year)
     return figures
+
+
+def consultation_figures(organ_ids, year: int) -> dict | None:
+    """Consultations of third parties and other agencies (Art. 32, 34) sent in the year, and how many were
+    answered (agreed or objected) by 31 December."""
+    try:
+        from gongkai.applications.models import Consultation, ConsultationAnswer
+    except ImportError:
+        return None
+    start, end = counting.year_bounds(year)
+    sent = Consultation.objects.filter(application__organ_id__in=organ_ids, sent_on__range=(start, end))
+    answered = sent.filter(answer__in=[ConsultationAnswer.AGREES, ConsultationAnswer.OBJECTS], answered_on__lte=end)
+    return {"sent": sent.count(), "answered": answered.count(), "third_party": sent.filter(kind="third_party").count()}
 
 
 def appeal_figures(organ_ids, year: int) -> dict | None:
@@ -98,6 +118,12 @@ def draft_sections(report) -> dict[str, str]:
         )
         if a["with_due_date"]:
             text += f"办结的申请中，{a['within_limit']}件在法定期限内答复（{_percent(a['within_limit'], a['with_due_date'])}）。"
+        consultations = a.get("consultations")
+        if consultations and consultations["sent"]:
+            text += (
+                f"办理过程中征求第三方或其他机关意见{consultations['sent']}次（其中征求第三方意见{consultations['third_party']}次），"
+                f"年内收到答复{consultations['answered']}次。"
+            )
         overview.append(text)
     overview.append("（三）政府信息管理。【请填写：信息发布审核、保密审查、政策文件清理等工作情况】")
     overview.append("（四）平台建设。【请填写：政府网站、政务新媒体等公开平台建设情况】")
@@ -117,6 +143,9 @@ def draft_sections(report) -> dict[str, str]:
             other.append(f"本年度收取信息处理费{fees['count']}件，共计{fees['amount']}元。")
         else:
             other.append("本年度未收取信息处理费。")
+    if p["work_plans"]:
+        names = "、".join(f"《{title}》" for title in p["work_plans"])
+        other.append(f"本年度公开工作要点类文件{'等' if p['work_plans_more'] else ''}：{names}。")
     other.append("【请填写：本年度政务公开工作要点落实情况、人大代表建议和政协提案办理结果公开情况等】")
     return {"overview": "\n".join(overview), "problems": "\n".join(problems), "other": "\n".join(other)}
 

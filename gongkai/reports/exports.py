@@ -13,16 +13,24 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from gongkai.reports import layout, structure
 
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "css" / "reports.css"
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
+# The page and type of the PDF (static/css/reports.css, reports/pdf.html), so the DOCX looks the same:
+# A4, margins 18 mm top and bottom, 15 mm left and right (180 mm of text width).
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 18, "bottom": 18, "left": 15, "right": 15}
+BODY_PT, HEADING_PT, TITLE_PT = 11, 14, 18
+TABLE_PT = {"t2": 8.5, "t3": 8.5, "t4": 7.5}
+COLUMN_WIDTHS_MM = layout.COLUMN_WIDTHS_MM
 
 
 def report_context(report, link=None, flagged=frozenset()) -> dict:
@@ -31,6 +39,8 @@ def report_context(report, link=None, flagged=frozenset()) -> dict:
         "report": report,
         "tables": layout.tables(values, link, flagged),
         "sections": structure.SECTIONS,
+        "heads": layout.HEAD_ROWS,
+        "widths": layout.column_percentages(),
         "texts": {
             "overview": layout.paragraphs(report.overview),
             "problems": layout.paragraphs(report.problems),
@@ -69,34 +79,73 @@ def _paragraph(document, text, *, size=12, bold=False, font=BODY_FONT, align=Non
     return paragraph
 
 
-def _table(document, rows) -> None:
+def _repeat_as_header(row) -> None:
+    """Word repeats this row at the top of every page the table runs onto (like <thead> in the PDF)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:tblHeader", "w:cantSplit"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        tr_pr.append(element)
+
+
+def _table(document, rows, name: str) -> None:
     width, placed = layout.grid(rows)
+    widths = COLUMN_WIDTHS_MM[name]
     table = document.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for i, column in enumerate(table.columns):
+        column.width = Mm(widths[i])
+    size = TABLE_PT[name]
     for r, c, cell in placed:
         target = table.cell(r, c)
         if cell.rowspan > 1 or cell.colspan > 1:
             target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
         target.text = ""
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = target.paragraphs[0]
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
         if cell.is_figure or cell.header:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(paragraph.add_run(cell.text), BODY_FONT, 9, cell.header)
+        _font(paragraph.add_run(cell.text), BODY_FONT, size, cell.header)
+    # Every cell's own width (Word reads these; LibreOffice reads the grid): the sum of the columns it spans.
+    for tr in table._tbl.tr_lst:
+        column = 0
+        for tc in tr.tc_lst:
+            tc.width = Mm(sum(widths[column:column + tc.grid_span]))
+            column += tc.grid_span
+    for row in table.rows[: layout.HEAD_ROWS[name]]:
+        _repeat_as_header(row)
+
+
+def _page_setup(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
 
 def render_docx(report) -> bytes:
     context = report_context(report)
     document = Document()
-    _paragraph(document, report.display_title, size=18, font=TITLE_FONT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _page_setup(document)
+    _paragraph(document, report.display_title, size=TITLE_PT, font=TITLE_FONT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     tables = {"proactive": "t2", "applications": "t3", "appeals": "t4"}
     for code, heading in structure.SECTIONS:
-        _paragraph(document, heading, size=14, font=TITLE_FONT, bold=True, indent=True)
+        heading_paragraph = _paragraph(document, heading, size=HEADING_PT, font=TITLE_FONT, bold=True, indent=False)
+        heading_paragraph.paragraph_format.space_before = Pt(12)
+        heading_paragraph.paragraph_format.space_after = Pt(6)
+        heading_paragraph.paragraph_format.keep_with_next = True
         if code in tables:
-            _table(document, context["tables"][tables[code]])
+            _table(document, context["tables"][tables[code]], tables[code])
         else:
             for text in context["texts"][code]:
-                _paragraph(document, text)
+                _paragraph(document, text, size=BODY_PT)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -79,3 +79,16 @@ class ImportForm(forms.Form):
         if not cleaned.get("file") and not (cleaned.get("html") or "").strip():
             raise forms.ValidationError(_("Upload the report file or paste the HTML of the page."))
         return cleaned
+
+
+class PublicCheckForm(forms.Form):
+    """Anyone may have a published report read and checked; nothing is stored."""
+
+    file = forms.FileField(label=_("Published report (HTML page or DOCX)"), required=False)
+    html = forms.CharField(label=_("…or paste the HTML of the page"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=2_000_000)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not (cleaned.get("html") or "").strip():
+            raise forms.ValidationError(_("Upload the report file or paste the HTML of the page."))
+        return cleaned

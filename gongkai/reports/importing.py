@@ -387,8 +387,30 @@ def _read_table4(rows, parsed: Parsed) -> None:
 # --- import service --------------------------------------------------------------------------
 
 
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a published report is a few hundred KB; refuse anything far larger
+MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024  # the parts of a DOCX once unzipped (no zip bombs)
+
+
+def _require_reasonable_size(content: bytes, is_docx: bool) -> None:
+    import zipfile
+
+    if len(content) > MAX_IMPORT_BYTES:
+        raise DomainError(_("The file is larger than %(mb)s MB; a published report is much smaller.") % {"mb": MAX_IMPORT_BYTES // 2**20}, field="file")
+    if not is_docx:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise DomainError(_("The file could not be opened as a DOCX document."), field="file")
+    if unpacked > MAX_DOCX_UNPACKED_BYTES:
+        raise DomainError(_("The DOCX document unpacks to more than %(mb)s MB; it cannot be read.") % {"mb": MAX_DOCX_UNPACKED_BYTES // 2**20}, field="file")
+
+
 def read(content: bytes, filename: str = "") -> tuple[str, Parsed]:
+    """Read a published report (DOCX or HTML). Pure: nothing is stored."""
     is_docx = content[:2] == b"PK"
+    _require_reasonable_size(content, is_docx)
     if is_docx:
         blocks, kind = docx_blocks(content), "docx"
     else:

@@ -23,6 +23,23 @@ from gongkai.reports.structure import (
     t4_key,
 )
 
+# Leading rows of each table that are column headings: <thead> on the page and in the PDF, and
+# repeated at the top of each page in the DOCX, so a table running onto a second page keeps its headings.
+HEAD_ROWS = {"t2": 0, "t3": 3, "t4": 3}
+
+# Column widths in mm of a 180 mm text width (A4 less 15 mm each side): the DOCX uses them as they are,
+# the web page and the PDF as percentages, so the tables have the same shape in all three. The label
+# columns of table 三 are wide enough for its longest leaf label in two or three lines.
+COLUMN_WIDTHS_MM = {
+    "t2": [60, 40, 40, 40],
+    "t3": [16, 22, 52] + [90 / 7] * 7,
+    "t4": [12] * 15,
+}
+
+
+def column_percentages() -> dict[str, list[str]]:
+    return {name: [f"{w * 100 / sum(widths):.2f}" for w in widths] for name, widths in COLUMN_WIDTHS_MM.items()}
+
 
 @dataclass
 class Cell:
@@ -146,4 +163,4 @@ def grid(rows: list[list[Cell]]) -> tuple[int, list[tuple[int, int, Cell]]]:
     return width, placed
 
 
-__all__ = ["Cell", "tables", "table2", "table3", "table4", "paragraphs", "grid", "T4_KIND_LABELS"]
+__all__ = ["HEAD_ROWS", "COLUMN_WIDTHS_MM", "column_percentages", "Cell", "tables", "table2", "table3", "table4", "paragraphs", "grid", "T4_KIND_LABELS"]

@@ -49,6 +49,25 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# What each audit action of a report is called on its page (the trail stores the code).
+ACTION_LABELS = {
+    "reports.created": _("Report started"),
+    "reports.generated": _("Tables generated from the records"),
+    "reports.aggregated": _("Government-wide tables aggregated"),
+    "reports.figure_set": _("Figure entered"),
+    "reports.texts_edited": _("Text sections edited"),
+    "reports.checked": _("Checks run"),
+    "reports.checks_overridden": _("Failing checks overridden"),
+    "reports.submitted": _("Submitted for sign-off"),
+    "reports.signed_off": _("Signed off"),
+    "reports.returned_in_signoff": _("Returned in sign-off"),
+    "reports.returned_by_supervisor": _("Returned by the supervising office"),
+    "reports.published": _("Published"),
+    "reports.late_flagged": _("Late publication flagged to the supervising office"),
+    "reports.imported": _("Imported from a published report"),
+}
+
+
 def publication_deadline(year: int, scope: str = ReportScope.ORGAN) -> datetime.date:
     """Art. 49: a department publishes last year's report by 31 January, a
     government's supervising office the government's report by 31 March."""
@@ -207,3 +226,36 @@ class ManualFigure(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.get_code_display()}: {self.value}"
+
+
+# --- Derived counts for the statistics dashboard -------------------------------------------------
+
+
+class ItemMonth(models.Model):
+    """Derived data, not a record (it may be recounted from the catalogue at any time, so it is not
+    kept under the no-deletion rule): whether the dashboard's counts of one organ's items published
+    in one month (local time) are current. ``changes`` is raised after every commit that changes the
+    month's public items (``catalogue.signals.item_public_changed``, ``items_imported``); the counts
+    in ``ItemMonthCount`` are current while ``counted == changes``, else the next dashboard recounts
+    the month from the catalogue (``stats.current_item_months``)."""
+
+    organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+    changes = models.PositiveIntegerField(default=0)
+    counted = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "month"], name="itemmonth_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id} {self.month:%Y-%m}"
+
+
+class ItemMonthCount(models.Model):
+    """Published items of one ``ItemMonth`` with one category, topic and department (derived)."""
+
+    month = models.ForeignKey(ItemMonth, on_delete=models.CASCADE, related_name="counts")
+    category = models.ForeignKey("catalogue.Category", on_delete=models.PROTECT, related_name="+", db_index=False)
+    topic = models.ForeignKey("catalogue.Topic", on_delete=models.PROTECT, related_name="+", db_index=False)
+    department = models.ForeignKey("organs.Department", null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    items = models.PositiveIntegerField()

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,14 +217,14 @@ def set_manual_figure(report: AnnualReport, code: str, raw, *, by, source: str =
         report = _lock(report)
         _require_state(report, "edit")
         figure, _created = ManualFigure.objects.get_or_create(report=report, code=code)
-        old = None if figure.value is None else str(figure.value)
+        key = structure.MANUAL_KEYS[code]
+        old = None if figure.value is None else structure.format_value(key, structure.to_value(key, figure.value))
         figure.value = value
         figure.source = source
         figure.source_file = source_file[:300]
         figure.note = note[:300]
         figure.entered_by = by
         figure.save()
-        key = structure.MANUAL_KEYS[code]
         report.cells = {**report.cells, key: structure.to_json(key, value)}
         _after_content_change(report)
         report.save()
@@ -231,7 +232,7 @@ def set_manual_figure(report: AnnualReport, code: str, raw, *, by, source: str =
             report,
             "reports.figure_set",
             by=by,
-            data={"figure": code, "old": old, "new": None if value is None else str(value), "source": source, "file": source_file},
+            data={"figure": code, "old": old, "new": None if value is None else structure.format_value(key, value), "source": source, "file": source_file},
         )
     return report
 
@@ -505,34 +506,65 @@ def _flag_late(report: AnnualReport) -> None:
     )
 
 
+OVERDUE_REMINDER_DAYS = 7  # after the deadline the organ is reminded once a week, not every day
+
+
+def _remind(report: AnnualReport, today, *, late: bool) -> bool:
+    """Remind the organ's disclosure office once a day until the deadline, once a week after it
+    (claimed by a conditional UPDATE, so running the job twice sends nothing twice)."""
+    import datetime
+
+    gap = datetime.timedelta(days=OVERDUE_REMINDER_DAYS if late else 1)
+    due = Q(reminded_on__isnull=True) | Q(reminded_on__lte=today - gap)
+    claimed = AnnualReport.objects.filter(due, pk=report.pk).update(reminded_on=today)
+    if not claimed:
+        return False
+    params = {"year": report.year, "deadline": report.deadline.isoformat(), "title": report.display_title}
+    if late:
+        subject = _("Overdue: %(title)s was due by %(deadline)s") % params
+    elif report.scope == ReportScope.GOVERNMENT:
+        subject = _("Publish the government-wide %(year)s annual report by %(deadline)s") % params
+    else:
+        subject = _("Publish the %(year)s annual report by %(deadline)s") % params
+    send_notice(
+        _people(report.organ, Role.DISCLOSURE_OFFICE),
+        subject=subject,
+        body=_("Status: %(status)s.") % {"status": ReportStatus(report.status).label},
+        target=report,
+    )
+    return True
+
+
+def _pending_report(organ: Organ, year: int, scope: str) -> AnnualReport:
+    report = official_report(organ, year, scope)
+    if report is None:
+        report, _created = AnnualReport.objects.get_or_create(
+            organ=organ, year=year, scope=scope, origin=ReportOrigin.GENERATED, defaults={"status": ReportStatus.NOT_STARTED}
+        )
+    return report
+
+
 def send_reminders(today=None) -> dict:
     """Daily job, idempotent. From 1 January, remind each organ's disclosure office
-    that last year's report is not yet published (once a day, claimed by a
-    conditional UPDATE); after the deadline, flag it to the supervising office once."""
+    once a day that last year's report is not yet published — the department
+    report due by 31 January and, for a government, the government-wide report
+    due by 31 March — and keep reminding, as overdue and once a week, after the
+    deadline until it is published. A report past its deadline is flagged once to the supervising
+    office (the disclosure office of the government above)."""
     today = today or timezone.localdate()
     year = today.year - 1
     counts = {"reminded": 0, "flagged": 0}
     for organ in Organ.objects.active():
-        report = official_report(organ, year)
-        if report is None:
-            report, _created = AnnualReport.objects.get_or_create(
-                organ=organ, year=year, scope=ReportScope.ORGAN, origin=ReportOrigin.GENERATED, defaults={"status": ReportStatus.NOT_STARTED}
-            )
-        if report.status == ReportStatus.PUBLISHED:
-            continue
-        if today > report.deadline:
-            before = report.late_flagged_at
-            _flag_late(report)
-            report.refresh_from_db(fields=["late_flagged_at"])
-            counts["flagged"] += int(before is None and report.late_flagged_at is not None)
-            continue
-        claimed = AnnualReport.objects.filter(pk=report.pk).exclude(reminded_on=today).update(reminded_on=today)
-        if claimed:
-            counts["reminded"] += 1
-            send_notice(
-                _people(organ, Role.DISCLOSURE_OFFICE),
-                subject=_("Publish the %(year)s annual report by %(deadline)s") % {"year": year, "deadline": report.deadline.isoformat()},
-                body=_("Status: %(status)s.") % {"status": ReportStatus(report.status).label},
-                target=report,
-            )
+        scopes = [ReportScope.ORGAN] + ([ReportScope.GOVERNMENT] if organ.kind == OrganKind.GOVERNMENT else [])
+        for scope in scopes:
+            report = _pending_report(organ, year, scope)
+            if report.status == ReportStatus.PUBLISHED:
+                continue
+            late = today > report.deadline
+            if late:
+                before = report.late_flagged_at
+                _flag_late(report)
+                report.refresh_from_db(fields=["late_flagged_at"])
+                counts["flagged"] += int(before is None and report.late_flagged_at is not None)
+            counts["reminded"] += int(_remind(report, today, late=late))
     return counts

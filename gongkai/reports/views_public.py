@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.core.errors import DomainError
 from gongkai.organs.models import Organ
-from gongkai.reports import exports
+from gongkai.reports import checks, exports, forms, importing, layout, structure
 from gongkai.reports.models import AnnualReport, ReportScope
 
 
@@ -48,3 +49,39 @@ def download(request, slug: str, year: int, fmt: str, scope: str = ReportScope.O
     if not stored:
         raise Http404
     return FileResponse(stored.open("rb"), as_attachment=True, filename=f"{report.organ.slug}-{report.year}年度报告.{fmt}")
+
+
+def check(request):
+    """Check a report published anywhere (useful to the public and to researchers): the file is read into
+    the 2021 structure, its tables shown as read, the parts that could not be read named, and R1–R4 run
+    (R5 needs last year's report). Nothing is stored and no account is needed."""
+    form = forms.PublicCheckForm(request.POST, request.FILES) if request.method == "POST" else forms.PublicCheckForm()
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        content = upload.read() if upload else form.cleaned_data["html"].encode("utf-8")
+        try:
+            kind, parsed = importing.read(content, getattr(upload, "name", "pasted.html"))
+        except DomainError as error:
+            form.add_error("file" if upload else "html", str(error.message))
+        else:
+            values = {key: structure.to_value(key, parsed.cells.get(key)) for key in structure.ALL_KEYS}
+            findings = [f.as_dict() for f in checks.check_values(values) if f.rule != "R5"]
+            context.update({
+                "parsed": parsed, "kind": kind, "filename": getattr(upload, "name", ""),
+                "tables": layout.tables(values), "heads": layout.HEAD_ROWS, "widths": layout.column_percentages(),
+                "failed": [_public_finding(f, values) for f in findings if f["status"] == checks.FAILED],
+                "warnings": [checks.describe(f) for f in findings if f["status"] == checks.WARNING],
+                "passed_count": len([f for f in findings if f["status"] == checks.PASSED]),
+                "blank_count": len([f for f in findings if f["status"] == checks.BLANK]),
+            })
+    return render(request, "reports/public_check.html", context, status=400 if form.errors else 200)
+
+
+def _public_finding(finding: dict, values: dict) -> dict:
+    cells = [
+        {"label": structure.cell_label(key), "value": structure.format_value(key, values.get(key))}
+        for key in finding["left"] + finding["right"]
+        if key in finding["left"] or values.get(key) not in (0,)
+    ]
+    return {"text": checks.describe(finding), "cells": cells}

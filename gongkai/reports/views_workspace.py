@@ -3,7 +3,6 @@ Every view checks permissions through gongkai.organs.permissions."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from gongkai.core.errors import DomainError, NotAllowed
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.organs.permissions import can_read_organ, has_role, readable_organs, require_read, supervised_organs
 from gongkai.reports import checks, comparison, counting, exports, forms, importing, services, stats, structure
-from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
+from gongkai.reports.models import ACTION_LABELS, AnnualReport, ReportOrigin, ReportScope, ReportStatus, publication_deadline
 from gongkai.signoff import services as signoff_services
 
 
@@ -136,6 +135,24 @@ def _findings_view(report):
     return view
 
 
+def _trail(report) -> list[dict]:
+    """The report's audit trail in words: what was done, by whom, when, why, and for figures the old and new value."""
+    entries = []
+    for event in trail_for(report)[:50]:
+        detail = ""
+        data = event.data or {}
+        if event.action == "reports.figure_set" and data.get("figure") in structure.T2_BY_CODE:
+            blank = _("(blank)")
+            detail = f"{structure.T2_BY_CODE[data['figure']].label}: {data.get('old') or blank} → {data.get('new') or blank}"
+        elif event.action == "reports.checks_overridden" and data.get("failing"):
+            detail = _("failing: %(checks)s") % {"checks": ", ".join(data["failing"])}
+        entries.append({
+            "at": event.at, "actor_name": event.actor_name, "action": event.action,
+            "label": ACTION_LABELS.get(event.action, event.action), "reason": event.reason, "detail": detail,
+        })
+    return entries
+
+
 def _detail_context(request, report, **extra):
     failing = report.failing
     flagged = {k for f in failing for k in f["left"] + (f["right"] if f["rule"] != "R5" else [])}
@@ -150,6 +167,7 @@ def _detail_context(request, report, **extra):
         "warning_count": len([f for f in report.findings if f["status"] == checks.WARNING]),
         "manual": {f.code: f for f in report.manual_figures.select_related("entered_by")},
         "manual_codes": [(c, structure.T2_BY_CODE[c].label) for c in structure.MANUAL_FIGURES],
+        "blank_manual": [structure.T2_BY_CODE[c].label for c, key in structure.MANUAL_KEYS.items() if report.value(key) is None],
         "can_edit": services.can_edit(user, organ) and report.status in services.TRANSITIONS["edit"] and not report.is_imported,
         "can_override": has_role(user, organ, *services.OVERRIDE_ROLES) and bool(failing) and report.status != ReportStatus.PUBLISHED,
         "can_publish": has_role(user, organ, *services.PUBLISH_ROLES) and report.status == ReportStatus.APPROVED,
@@ -157,7 +175,7 @@ def _detail_context(request, report, **extra):
         "signoff": signoff,
         "can_decide": bool(signoff and has_role(user, organ, signoff.current_role)),
         "history": signoff_services.history(report),
-        "trail": trail_for(report)[:50],
+        "trail": _trail(report),
         "figures_form": forms.FiguresForm(initial={
             c: structure.format_value(structure.MANUAL_KEYS[c], report.value(structure.MANUAL_KEYS[c])) for c in structure.MANUAL_FIGURES
         }),
@@ -175,6 +193,8 @@ def _detail_context(request, report, **extra):
 @login_required
 def report_detail(request, pk: int):
     report = _report(request, pk)
+    if report.status == ReportStatus.NOT_STARTED and report.scope == ReportScope.ORGAN:
+        return redirect("reports_ws:organ_year", organ_id=report.organ_id, year=report.year)  # offers to generate it
     return render(request, "reports/ws_report.html", _detail_context(request, report))
 
 
@@ -333,6 +353,10 @@ def cell(request, pk: int, key: str):
             context["figure"] = report.manual_figures.filter(code=code).select_related("entered_by").first()
         elif qs is not None:
             page = Paginator(qs.order_by("pk"), 50).get_page(request.GET.get("page"))
+            if kind == "appeal":  # the column an appeal is counted in is its result as known on 31 December
+                labels = structure.T4_RESULT_LABELS
+                for appeal in page:
+                    appeal.year_end_label = labels.get(appeal.year_end_result, appeal.year_end_result)
             context["page"] = page
             context["live_count"] = page.paginator.count
     return render(request, "reports/ws_cell.html", context)
@@ -349,7 +373,7 @@ def supervision(request, government_id: int):
     year = _year(request)
     organs = list(supervised_organs(request.user).filter(path__startswith=government.path, is_active=True).exclude(pk=government.pk).order_by("path"))
     reports = {r.organ_id: r for r in AnnualReport.objects.official().filter(organ__in=organs, year=year, scope=ReportScope.ORGAN)}
-    deadline = datetime.date(year + 1, 1, 31)
+    deadline = publication_deadline(year)
     today = timezone.localdate()
     rows = []
     counts: dict[str, int] = {}
@@ -363,7 +387,8 @@ def supervision(request, government_id: int):
     gov_report = services.official_report(government, year, ReportScope.GOVERNMENT)
     return render(request, "reports/ws_supervision.html", {
         "government": government, "year": year, "rows": rows, "counts": counts, "deadline": deadline,
-        "gov_report": gov_report, "years": [y for y, _l in forms.year_choices()],
+        "gov_report": gov_report, "gov_deadline": publication_deadline(year, ReportScope.GOVERNMENT),
+        "years": [y for y, _l in forms.year_choices()],
     })
 
 
@@ -385,7 +410,7 @@ def import_view(request):
     organs = readable_organs(request.user).filter(is_active=True).order_by("path")
     if not organs.exists():
         raise PermissionDenied(_("You hold no role in any organ."))
-    form = forms.ImportForm(request.POST or None, request.FILES or None, organs=organs)
+    form = forms.ImportForm(request.POST, request.FILES, organs=organs) if request.method == "POST" else forms.ImportForm(organs=organs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.get("file")

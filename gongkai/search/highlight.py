@@ -3,13 +3,19 @@ plain text in the database (the index stores tokens, not readable text)."""
 
 from __future__ import annotations
 
+import functools
 import re
+from html import escape  # the standard library's: Django's wrapper adds a lazy-string check per call
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
 def _pattern(words: list[str]) -> re.Pattern | None:
+    return _compiled(tuple(words))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(words: tuple[str, ...]) -> re.Pattern | None:
     words = sorted({w for w in words if w}, key=len, reverse=True)
     if not words:
         return None

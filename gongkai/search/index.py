@@ -119,9 +119,9 @@ def _open_or_replace(path: Path) -> tantivy.Index:
     return tantivy.Index(SCHEMA, path=str(path), reuse=True)
 
 
-def searcher() -> tantivy.Searcher:
-    """A searcher on the latest commit: reloads at most every RELOAD_INTERVAL
-    seconds, so a commit by another process shows here within that delay."""
+def _refresh() -> _Handle:
+    """This process's index, reloaded when a writer committed since the last
+    look — looked at most every RELOAD_INTERVAL seconds."""
     index = get_index()
     handle = _handles[str(index_dir())]
     now = time.monotonic()
@@ -129,15 +129,23 @@ def searcher() -> tantivy.Searcher:
         handle.last_reload = now
         # Read the commit marker before reloading: a commit in between only
         # makes the next check see a newer generation, never an older one.
-        handle.generation = _meta_mtime(index_dir())
-        index.reload()
-    return index.searcher()
+        current = _meta_mtime(index_dir())
+        if current != handle.generation:
+            handle.generation = current
+            index.reload()
+    return handle
+
+
+def searcher() -> tantivy.Searcher:
+    """A searcher on the latest commit: a commit by another process shows
+    here within RELOAD_INTERVAL seconds."""
+    return _refresh().index.searcher()
 
 
 def generation() -> int:
-    """Identifies what this process's searcher sees; part of result cache keys."""
-    get_index()
-    return _handles[str(index_dir())].generation
+    """Identifies what this process's searcher sees (kept up to date like
+    the searcher); part of result and page cache keys."""
+    return _refresh().generation
 
 
 def forget_handles() -> None:

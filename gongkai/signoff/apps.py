@@ -6,3 +6,14 @@ class SignoffConfig(AppConfig):
     name = "gongkai.signoff"
     label = "signoff"
     verbose_name = _("Sign-off")
+
+    def ready(self):
+        from gongkai.core.audit import register_action_labels
+
+        register_action_labels({
+            "signoff.opened": _("Sign-off opened"),
+            "signoff.approve": _("Sign-off step approved"),
+            "signoff.return": _("Sign-off step returned"),
+            "signoff.withdrawn": _("Sign-off withdrawn"),
+            "signoff.chain_changed": _("Sign-off chain changed"),
+        })

@@ -30,6 +30,7 @@ from gongkai.organs.permissions import (
     readable_organs,
     require_read,
     require_role,
+    role_is_held,
     supervised_organs,
 )
 from gongkai.sensitive.models import Finding, FindingStatus
@@ -38,6 +39,15 @@ from gongkai.signoff.services import history
 from gongkai.workdays import calendar
 
 PAGE_SIZE = 30
+
+
+def _id_param(value: str | None) -> int | None:
+    """A positive id from a query parameter; None for anything else, so a bad link never gives an error."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= 2**31 - 1 else None
 
 
 def _staff_required(request) -> None:
@@ -119,17 +129,20 @@ def item_list(request):
     elif state in RevisionState.values and state:
         items = items.filter(state=ItemState.PUBLISHED, revision_state=state)
     organ_id = request.GET.get("organ") or ""
-    if organ_id.isdigit():
-        items = items.filter(organ_id=int(organ_id))
+    if _id_param(organ_id):
+        items = items.filter(organ_id=_id_param(organ_id))
     category_id = request.GET.get("category") or ""
-    if category_id.isdigit():
-        items = items.filter(category_id=int(category_id))
+    if _id_param(category_id):
+        items = items.filter(category_id=_id_param(category_id))
     flag = request.GET.get("flag") or ""
     if flag == "overdue":
         items = items.over_publication_limit()
     elif flag == "near":
         items = items.near_publication_limit()
     page = Paginator(items.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = set(Item.objects.filter(pk__in=[i.pk for i in page.object_list]).over_publication_limit().values_list("pk", flat=True))
+    for item in page.object_list:
+        item.over_limit = item.pk in overdue
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "workspace/item_list.html", {
@@ -152,17 +165,24 @@ def item_new(request):
     organs = organs_with_role(request.user, *services.DRAFTING_ROLES).order_by("path")
     if not organs.exists():
         raise PermissionDenied(_("Only clerks, the disclosure office and web administrators draft items."))
+    interprets = request.GET.get("interprets") or ""
+    if interprets:
+        # Started from a policy (“write an interpretation”): only organs whose interpretations may explain it.
+        policy = Item.objects.select_related("organ", "category").filter(pk=_id_param(interprets)).first() if _id_param(interprets) else None
+        allowed = services.organs_to_interpret(request.user, policy) if policy is not None else []
+        if not allowed:
+            raise PermissionDenied(_("You cannot write an interpretation of this document."))
+        organs = organs.filter(pk__in=[o.pk for o in allowed])
     organ_id = request.GET.get("organ") or request.POST.get("organ") or ""
-    organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
+    organ = organs.filter(pk=_id_param(organ_id)).first() if _id_param(organ_id) else None
     if organ_id and organ is None:
         raise PermissionDenied(_("You cannot draft items for this organ."))
     if organ is None and len(organs) == 1:
         organ = organs[0]
-    interprets = request.GET.get("interprets") or ""
     if organ is None:
         return render(request, "workspace/choose_organ.html", {"organs": organs, "interprets": interprets})
     initial = {}
-    if interprets.isdigit():
+    if _id_param(interprets):
         # Started from “policies without interpretation”: prefill an interpretation of that policy.
         initial["interprets"] = [int(interprets)]
         initial["category"] = Category.objects.filter(is_interpretation=True, is_active=True).values_list("pk", flat=True).first()
@@ -223,6 +243,13 @@ def attachment_remove(request, pk: int, attachment_pk: int):
     return redirect("workspace:item_edit", pk=item.pk)
 
 
+def _unheld_message(organ, role) -> str:
+    return _(
+        "Nobody in %(organ)s holds the role %(role)s, so this step cannot be decided. Ask the system administrator "
+        "to grant the role (admin › organs › role memberships)."
+    ) % {"organ": organ.name, "role": Role(role).label}
+
+
 # --- Item page -------------------------------------------------------------------------
 
 
@@ -241,6 +268,7 @@ def item_detail(request, pk: int):
     deadline = None
     if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, ItemState.WITHDRAWN):
         deadline = publication_deadline(item.date_formed)
+    can_interpret = item.category.is_policy and item.is_public and bool(services.organs_to_interpret(user, item))
     return render(request, "workspace/item_detail.html", {
         "item": item,
         "actions": actions,
@@ -256,8 +284,11 @@ def item_detail(request, pk: int):
         "working_body": working.get("body", ""),
         "attachments": services.attachments_of(item, working),
         "interprets": Item.objects.filter(pk__in=working.get("interprets", [])),
-        "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN),
+        "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN).filter(organ__in=readable_organs(user)),
         "deadline": deadline,
+        "overdue": deadline is not None and deadline.due < timezone.localdate(),
+        "step_unheld": signoff is not None and not role_is_held(item.organ, signoff.current_role),
+        "can_interpret": can_interpret,
         "today": timezone.localdate(),
         "resolve_form": ResolveFindingForm(),
         "note_form": NoteForm(),
@@ -296,6 +327,9 @@ def item_submit(request, pk: int):
     else:
         found = services.findings_of(item, version.number).count()
         messages.success(request, _("Version %(number)s is submitted for review.") % {"number": version.number})
+        signoff = services.pending_signoff(item)
+        if signoff is not None and not role_is_held(item.organ, signoff.current_role):
+            messages.warning(request, _unheld_message(item.organ, signoff.current_role))
         if found:
             messages.warning(request, _("The sensitive-content check found %(count)s passage(s); the confidentiality reviewer will look at them.") % {"count": found})
     return redirect("workspace:item", pk=item.pk)
@@ -459,10 +493,19 @@ def item_withdraw(request, pk: int):
 # --- Registers and audit ---------------------------------------------------------------------
 
 
+def _link_items(events) -> list:
+    """Mark the events about catalogue items so the page can link to them."""
+    events = list(events)
+    item_type = services.item_content_type().pk
+    for event in events:
+        event.item_id = int(event.target_id) if event.target_type_id == item_type and event.target_id.isdigit() else None
+    return events
+
+
 @login_required
 def item_audit(request, pk: int):
     item = _item(request, pk)
-    return render(request, "workspace/audit.html", {"item": item, "events": trail_for(item)[:500], "organ": item.organ})
+    return render(request, "workspace/audit.html", {"item": item, "events": _link_items(trail_for(item)[:500]), "organ": item.organ})
 
 
 @login_required
@@ -470,7 +513,7 @@ def audit(request):
     _staff_required(request)
     organs = readable_organs(request.user).order_by("path")
     organ_id = request.GET.get("organ") or ""
-    organ = organs.filter(pk=int(organ_id)).first() if organ_id.isdigit() else None
+    organ = organs.filter(pk=_id_param(organ_id)).first() if _id_param(organ_id) else None
     if organ_id and organ is None:
         raise PermissionDenied(_("You have no access to this organ."))
     organ = organ or organs.first()
@@ -479,7 +522,12 @@ def audit(request):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "workspace/audit.html", {"page": page, "events": page.object_list, "organ": organ, "organs": organs, "action": action})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "workspace/audit.html", {
+        "page": page, "events": _link_items(page.object_list), "organ": organ, "organs": organs, "action": action,
+        "query": query.urlencode(),
+    })
 
 
 @login_required
@@ -489,12 +537,23 @@ def withheld_register(request):
     organs = readable_organs(request.user)
     items = Item.objects.filter(organ__in=organs).withheld().select_related("organ", "withholding_reason", "category")
     organ_id = request.GET.get("organ") or ""
-    if organ_id.isdigit():
-        items = items.filter(organ_id=int(organ_id))
-    page = Paginator(items.order_by("organ__path", "-date_formed"), 50).get_page(request.GET.get("page"))
-    supervised = set(supervised_organs(request.user).values_list("pk", flat=True))
+    if _id_param(organ_id):
+        items = items.filter(organ_id=_id_param(organ_id))
+    disclosure = request.GET.get("disclosure") or ""
+    if disclosure in (Disclosure.ON_REQUEST, Disclosure.WITHHELD):
+        items = items.filter(disclosure=disclosure)
+    else:
+        disclosure = ""
+    page = Paginator(items.order_by("organ__path", "-date_formed", "-id"), 50).get_page(request.GET.get("page"))
+    # Read-only are the organs the person only supervises, not those where they hold a role themselves.
+    own = set(organs_with_role(request.user).values_list("pk", flat=True))
+    supervised = set(supervised_organs(request.user).values_list("pk", flat=True)) - own
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "workspace/withheld.html", {
         "page": page, "organs": organs.order_by("path"), "organ_id": organ_id, "supervised": supervised,
+        "disclosure": disclosure, "attributes": [(Disclosure.ON_REQUEST, Disclosure.ON_REQUEST.label), (Disclosure.WITHHELD, Disclosure.WITHHELD.label)],
+        "query": query.urlencode(),
     })
 
 
@@ -502,7 +561,17 @@ def withheld_register(request):
 def uninterpreted(request):
     """Published policy documents without a published interpretation (文件多，解读少)."""
     _staff_required(request)
-    items = Item.objects.filter(organ__in=readable_organs(request.user)).lacking_interpretation().select_related("organ", "category")
+    organs = readable_organs(request.user)
+    items = Item.objects.filter(organ__in=organs).lacking_interpretation().select_related("organ", "category")
+    organ_id = request.GET.get("organ") or ""
+    if _id_param(organ_id):
+        items = items.filter(organ_id=_id_param(organ_id))
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    interpretation_category = Category.objects.filter(is_interpretation=True, is_active=True).first()
-    return render(request, "workspace/uninterpreted.html", {"page": page, "interpretation_category": interpretation_category})
+    drafting = list(organs_with_role(request.user, *services.DRAFTING_ROLES).filter(is_active=True))
+    for policy in page.object_list:
+        policy.can_interpret = any(services.may_interpret(organ, policy) for organ in drafting)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "workspace/uninterpreted.html", {
+        "page": page, "organs": organs.order_by("path"), "organ_id": organ_id, "query": query.urlencode(),
+    })

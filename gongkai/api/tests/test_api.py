@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from gongkai.api.models import ApiClient
 from gongkai.catalogue.models import Disclosure, Item, ItemState, WithholdingReason
-from gongkai.catalogue.tests.factories import Office, docx_upload
+from gongkai.catalogue.tests.factories import Office, category, docx_upload
 from gongkai.core.models import AuditEvent
 from gongkai.factories import OrganFactory, member
 from gongkai.organs.models import Role
@@ -83,7 +83,9 @@ def test_items_topic_filter_includes_child_topics(api, office):
     assert [r["id"] for r in api.get("/api/items/?topic=01").json()["results"]] == [item.pk]
 
 
-@pytest.mark.parametrize("query", ["year=abc", "year=99999", "validity=maybe", "organ=nowhere", "topic=zz", "category=nope"])
+@pytest.mark.parametrize(
+    "query", ["year=abc", "year=99999", "validity=maybe", "organ=nowhere", "topic=zz", "category=nope", "topic=²", "category=١", "year=²"]
+)
 def test_items_bad_filters_are_400_with_the_field_named(api, query):
     response = api.get(f"/api/items/?{query}")
     assert response.status_code == 400
@@ -152,8 +154,30 @@ def test_anonymous_reads_are_throttled(api, settings):
     assert codes == [200, 200, 429]
 
 
-def test_anonymous_may_not_write_to_read_endpoints(api):
-    assert api.post("/api/items/", {}).status_code in (401, 403, 405)
+@pytest.mark.parametrize("path", ["/api/items/", "/api/organs/", "/api/topics/", "/api/categories/", "/api/search/?q=公开"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_anonymous_may_not_write_to_read_endpoints(api, path, method):
+    assert getattr(api, method)(path, {}).status_code in (401, 403, 405)
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_an_item_cannot_be_changed_through_the_read_api(api, office, method):
+    item = office.published()
+    assert getattr(api, method)(f"/api/items/{item.pk}/", {"title": "改"}).status_code in (401, 403, 405)
+    item.refresh_from_db()
+    assert item.title != "改"
+
+
+def test_reading_a_pushed_item_without_a_key_is_refused(api, office):
+    item = office.draft()
+    assert api.get(f"/api/oa/items/{item.pk}/").status_code == 401
+
+
+def test_reading_a_pushed_item_with_a_revoked_key_is_refused(office):
+    api, client = keyed(office.organ, office.webadmin)
+    item = office.draft()
+    client.revoke(by=office.webadmin, reason="停用")
+    assert api.get(f"/api/oa/items/{item.pk}/").status_code == 401
 
 
 # --- The OA push ------------------------------------------------------------------------------
@@ -288,6 +312,58 @@ def test_withholding_without_a_reason_is_refused(office):
 def test_unknown_topic_is_refused(office):
     api, _client = keyed(office.organ, office.webadmin)
     assert "topic" in api.post("/api/oa/items/", push_data(topic="9999x"), format="json").json()
+
+
+def test_an_unknown_topic_is_reported_with_the_other_field_errors(office):
+    api, _client = keyed(office.organ, office.webadmin)
+    response = api.post("/api/oa/items/", push_data(topic="9999x", disclosure=Disclosure.WITHHELD), format="json")
+    assert response.status_code == 400
+    assert {"topic", "withholding_reason", "withholding_note"} <= set(response.json())
+    assert "9999x" in response.json()["topic"][0]
+
+
+def test_push_of_an_interpretation_links_it_to_the_policy_by_index_number(office):
+    policy = office.published(category=category("GFXWJ"))
+    api, _client = keyed(office.organ, office.webadmin)
+    data = push_data(category="ZCJD", interpretation_kind="graphic", interprets=[policy.index_number])
+    response = api.post("/api/oa/items/", data, format="json")
+    assert response.status_code == 201, response.json()
+    interpretation = Item.objects.get(pk=response.json()["id"])
+    assert list(interpretation.interprets.all()) == [policy]
+    assert interpretation.interpretation_kind == "graphic"
+
+
+def test_push_of_an_interpretation_in_multipart_takes_several_policies(office):
+    first, second = office.published(category=category("GFXWJ")), office.published(category=category("GFXWJ"))
+    api, _client = keyed(office.organ, office.webadmin)
+    data = {**push_data(category="ZCJD", interpretation_kind="text"), "interprets": [str(first.pk), second.index_number]}
+    response = api.post("/api/oa/items/", data, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert set(Item.objects.get(pk=response.json()["id"]).interprets.all()) == {first, second}
+
+
+def test_push_of_an_interpretation_without_its_form_is_refused(office):
+    policy = office.published(category=category("GFXWJ"))
+    api, _client = keyed(office.organ, office.webadmin)
+    response = api.post("/api/oa/items/", push_data(category="ZCJD", interprets=[policy.pk]), format="json")
+    assert response.status_code == 400 and "interpretation_kind" in response.json()
+
+
+def test_push_of_an_interpretation_of_another_organs_policy_is_refused(office):
+    elsewhere = Office().draft(category=category("GFXWJ"))
+    api, _client = keyed(office.organ, office.webadmin)
+    data = push_data(category="ZCJD", interpretation_kind="text", interprets=[elsewhere.pk])
+    response = api.post("/api/oa/items/", data, format="json")
+    assert response.status_code == 400 and "interprets" in response.json()
+    assert not Item.objects.filter(organ=office.organ).exists()
+
+
+def test_push_naming_an_unknown_policy_is_refused(office):
+    api, _client = keyed(office.organ, office.webadmin)
+    data = push_data(category="ZCJD", interpretation_kind="text", interprets=["NOPE/2026-00001"])
+    response = api.post("/api/oa/items/", data, format="json")
+    assert response.status_code == 400 and "NOPE/2026-00001" in response.json()["interprets"][0]
+    assert not Item.objects.exists()
 
 
 def test_an_oversized_attachment_is_refused_and_nothing_saved(office, settings):

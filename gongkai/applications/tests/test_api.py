@@ -68,6 +68,29 @@ def test_channel_reads_status_of_its_own_application(client, organ, key):
     assert response.json()["status"] == Status.AWAITING_CONFIRMATION
 
 
+def test_a_channel_cannot_read_an_application_it_did_not_file(client, organ, key):
+    other = ApiChannel.objects.create(name="微博", key_prefix="tmp2", key_hash="!")
+    other.organs.add(organ)
+    other_key = issue_key(other)
+    number = post(client, key, organ=organ.slug, **person_data()).json()["tracking_number"]
+    response = client.get(reverse("api:applications_api:status", args=[number]), HTTP_AUTHORIZATION=f"Channel {other_key}")
+    unknown = client.get(reverse("api:applications_api:status", args=["NO-SUCH-1"]), HTTP_AUTHORIZATION=f"Channel {other_key}")
+    assert (response.status_code, unknown.status_code) == (404, 404) and response.json() == unknown.json()
+
+
+def test_a_revoked_channel_is_refused(client, organ, channel, key):
+    channel.is_active = False
+    channel.save()
+    assert post(client, key, organ=organ.slug, **person_data()).status_code in (401, 403)
+    assert not Application.objects.exists()
+
+
+def test_missing_required_fields_are_named_and_nothing_saved(client, organ, key):
+    response = post(client, key, organ=organ.slug, applicant_type="natural_person")
+    assert response.status_code == 400 and {"applicant_name", "id_number", "subject"} <= set(response.json())
+    assert not Application.objects.exists()
+
+
 def test_endpoint_is_in_the_openapi_schema():
     from drf_spectacular.generators import SchemaGenerator
 

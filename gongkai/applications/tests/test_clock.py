@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.applications import clock
@@ -94,3 +94,88 @@ def test_explanation_names_receipt_days_and_calendar(organ):
     explanation = application.due_explanation
     assert (explanation["received_on"], explanation["reply"]["working_days"], explanation["reply"]["sources"]) == (
         "2024-09-27", 20, ["chinesecalendar"])
+
+
+@pytest.mark.django_db
+def test_a_silent_third_party_excludes_exactly_its_fifteen_working_days(organ, django_user_model):
+    from gongkai.applications import services
+    from gongkai.applications.models import Consultation
+    from gongkai.applications.tests.factories import received
+
+    # Received Mon 2 Mar 2026: due 30 Mar (2 Mar not counted; 3 Mar–30 Mar = 20 working days, no holiday).
+    application = received(organ, on=D(2026, 3, 2))
+    assert application.due_on == D(2026, 3, 30)
+    clerk = application.registered_by
+    # Sent Mon 9 Mar (day 5 of the clock); the third party has 10 Mar–30 Mar (15 working days) and stays silent.
+    consultation = services.start_consultation(application, kind="third_party", party="某公司", by=clerk, sent_on=D(2026, 3, 9))
+    assert consultation.answer_due_on == D(2026, 3, 30)
+    application.refresh_from_db()
+    # 15 working days later than 30 Mar: 31 Mar, 1–3 Apr, 7–10 Apr (Qingming Mon 6 Apr 2026 is off), 13–17, 20, 21 Apr.
+    assert application.due_on == D(2026, 4, 21)
+    [excluded] = application.due_explanation["reply"]["excluded"]
+    assert (excluded["start"], excluded["end"], excluded["working_days"]) == ("2026-03-10", "2026-03-30", 15)
+    assert Consultation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_consultation_answered_the_day_it_was_sent_excludes_nothing(organ):
+    from gongkai.applications import services
+    from gongkai.applications.tests.factories import received
+
+    application = received(organ, on=D(2026, 3, 2))
+    clerk = application.registered_by
+    consultation = services.start_consultation(application, kind="other_agency", party="某局", by=clerk, sent_on=D(2026, 3, 9))
+    services.answer_consultation(consultation, answer="agrees", by=clerk, answered_on=D(2026, 3, 9))
+    application.refresh_from_db()
+    assert (application.due_on, application.due_explanation["reply"]["excluded"]) == (D(2026, 3, 30), [])
+
+
+# --- properties of the stored deadlines of applications ------------------------------------------
+
+facts = st.fixed_dictionaries({
+    "received_on": st.dates(min_value=D(2015, 1, 1), max_value=D(2026, 10, 1)),
+    "restart_after": st.one_of(st.none(), st.integers(min_value=0, max_value=40)),
+    "extension_days": st.integers(min_value=0, max_value=20),
+    "draft_reply_days": st.integers(min_value=1, max_value=15),
+})
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts)
+def test_applying_the_clock_twice_changes_nothing(fact):
+    from gongkai.applications.models import Application
+    from gongkai.organs.models import Organ
+
+    corrected = fact["received_on"] + dt.timedelta(days=fact["restart_after"]) if fact["restart_after"] is not None else None
+    application = Application(
+        organ=Organ(name="测试局", draft_reply_days=fact["draft_reply_days"]), received_on=fact["received_on"],
+        clock_start=corrected or fact["received_on"], corrected_on=corrected, extension_days=fact["extension_days"],
+    )
+    assert clock.apply(application, calendar=CALENDAR) is True
+    stored = (application.due_on, application.internal_due_on, application.correction_notice_due_on, application.due_explanation)
+    assert clock.apply(application, calendar=CALENDAR) is False
+    assert stored == (application.due_on, application.internal_due_on, application.correction_notice_due_on, application.due_explanation)
+    assert CALENDAR.is_working_day(application.due_on)
+    assert CALENDAR.working_days_between(application.clock_start, application.due_on) == 20 + fact["extension_days"]
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(sent_after=st.integers(min_value=0, max_value=25), answered_after=st.one_of(st.none(), st.integers(0, 30)))
+def test_a_consultation_never_brings_a_deadline_forward_and_recomputing_is_idempotent(organ, sent_after, answered_after):
+    from gongkai.applications import services
+    from gongkai.applications.models import Application
+    from gongkai.applications.tests.factories import received
+
+    application = received(organ, on=D(2026, 3, 2))
+    before = application.due_on
+    sent = D(2026, 3, 2) + dt.timedelta(days=sent_after)
+    consultation = services.start_consultation(application, kind="other_agency", party="某局", by=application.registered_by, sent_on=sent)
+    if answered_after is not None:
+        services.answer_consultation(consultation, answer="agrees", by=application.registered_by,
+                                     answered_on=sent + dt.timedelta(days=answered_after))
+    application = Application.objects.get(pk=application.pk)
+    assert application.due_on >= before
+    assert services.recompute_running() == 0  # the stored deadlines are already what the facts give
+    again = Application.objects.get(pk=application.pk)
+    assert (again.due_on, again.due_explanation) == (application.due_on, application.due_explanation)

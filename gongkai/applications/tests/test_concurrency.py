@@ -33,7 +33,8 @@ def test_two_hundred_concurrent_submissions_get_consecutive_numbers():
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         codes = list(pool.map(submit, range(SUBMISSIONS)))
-    numbers = sorted(Application.objects.filter(organ=organ).values_list("tracking_number", flat=True))
-    serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    rows = list(Application.objects.filter(organ=organ).values_list("tracking_number", "subject"))
+    serials = sorted(int(number.rsplit("-", 1)[1]) for number, _subject in rows)
     assert codes == [302] * SUBMISSIONS
-    assert serials == list(range(1, SUBMISSIONS + 1))
+    assert serials == list(range(1, SUBMISSIONS + 1))  # distinct and consecutive
+    assert sorted(subject for _number, subject in rows) == sorted(f"并发测试申请第{n}号" for n in range(SUBMISSIONS))  # nothing lost

@@ -65,3 +65,34 @@ def test_due_within_and_waiting_for(organ, clerk, recent_workday):
     assert list(Application.objects.waiting_for(clerk)) == [application]
     assert application in Application.objects.due_within(30)
     assert application not in Application.objects.due_within(1)
+
+
+def test_every_periodic_job_in_the_beat_schedule_is_a_registered_task(settings):
+    from gongkai.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"gongkai.applications.tasks.check_deadlines", "gongkai.notify.tasks.send_pending_notifications"} <= names
+    assert names <= set(app.tasks)
+
+
+def test_the_periodic_task_escalates_an_overdue_case(organ, clerk, office):
+    from gongkai.applications.tasks import check_deadlines as task
+
+    services.claim(received(organ, on=dt.date(2026, 9, 1), by=clerk), by=clerk)
+    assert task.delay().get()["escalated"] == 1
+    assert Notification.objects.filter(event="deadline.overdue", recipient=office).exists()
+
+
+def test_the_recompute_command_moves_a_stale_deadline_once_and_audits_it(organ, clerk, recent_workday, capsys):
+    from gongkai.core.audit import trail_for
+
+    application = services.claim(received(organ, on=recent_workday, by=clerk), by=clerk)
+    right = application.due_on
+    Application.objects.filter(pk=application.pk).update(due_on=right + dt.timedelta(days=1))  # computed by an older rule
+    call_command("recompute_application_deadlines", reason="counting rule corrected")
+    call_command("recompute_application_deadlines")
+    application.refresh_from_db()
+    assert application.due_on == right
+    assert "deadlines changed: 1" in capsys.readouterr().out
+    assert [e.reason for e in trail_for(application) if e.action == "applications.deadline_recomputed"] == ["counting rule corrected"]

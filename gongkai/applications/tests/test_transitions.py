@@ -172,6 +172,17 @@ def test_no_correction_in_time_closes_as_given_up(running, clerk):
     assert (application.status, application.outcome) == (Status.CLOSED, Outcome.OTHER_NO_CORRECTION)
 
 
+def test_closing_for_no_correction_keeps_the_notice_and_tells_the_applicant(running, clerk):
+    from gongkai.notify.models import Notification
+
+    services.request_correction(running, by=clerk, text="请明确", respond_within_days=1)
+    running.refresh_from_db()
+    services.close_uncorrected(running, today=running.correction_deadline + dt.timedelta(days=1))
+    letter = running.letters.get(kind="reply")
+    assert (letter.letter_kind, letter.for_applicant, "第三十条" in letter.text) == ("reply.other_no_correction", True, True)
+    assert Notification.objects.filter(event="applicant.closed", address="zhangsan@example.com").exists()
+
+
 def test_closing_uncorrected_before_the_deadline_is_refused(running, clerk):
     services.request_correction(running, by=clerk, text="请明确")
     with pytest.raises(InvalidTransition):
@@ -200,10 +211,10 @@ def test_silence_before_fifteen_working_days_is_refused(running, clerk):
         services.answer_consultation(consultation, answer=ConsultationAnswer.SILENT, by=clerk)
 
 
-def test_silence_after_fifteen_working_days_lets_the_organ_decide(running, clerk):
-    consultation = services.start_consultation(running, kind="third_party", party="某公司", by=clerk)
-    services.answer_consultation(consultation, answer=ConsultationAnswer.SILENT, by=clerk,
-                                 answered_on=consultation.answer_due_on + dt.timedelta(days=3))
+def test_silence_after_fifteen_working_days_lets_the_organ_decide(organ, clerk, today):
+    application = services.claim(received(organ, on=today - dt.timedelta(days=40), by=clerk), by=clerk)
+    consultation = services.start_consultation(application, kind="third_party", party="某公司", by=clerk, sent_on=application.received_on)
+    services.answer_consultation(consultation, answer=ConsultationAnswer.SILENT, by=clerk)
     consultation.refresh_from_db()
     assert consultation.answered_on == consultation.answer_due_on
 
@@ -247,6 +258,33 @@ def test_per_page_fee_is_charged_and_paid(running, clerk):
     assert (fee.status, running.status) == (FeeStatus.PAID, Status.IN_PROGRESS)
 
 
+def test_a_fee_paid_the_day_it_was_charged_leaves_the_deadline_alone(running, clerk):
+    before = running.due_on
+    services.charge_fee(running, scheme="per_page", pages=40, by=clerk)
+    services.record_payment(running, by=clerk)
+    running.refresh_from_db()
+    assert (running.due_on, running.due_explanation["reply"]["excluded"]) == (before, [])
+
+
+def test_an_unpaid_fee_notice_excludes_the_working_days_after_it_was_sent(running, clerk):
+    from gongkai.workdays.calendar import current
+
+    before = running.due_on
+    fee = services.charge_fee(running, scheme="per_page", pages=40, by=clerk)
+    running.refresh_from_db()
+    [excluded] = running.due_explanation["reply"]["excluded"]
+    assert (excluded["start"], excluded["end"]) == ((fee.notified_on + dt.timedelta(days=1)).isoformat(), fee.pay_by.isoformat())
+    assert excluded["working_days"] == 20  # the 20 working days the applicant has to pay
+    assert current().working_days_between(before, running.due_on) == 20
+
+
+def test_a_consultation_dated_before_receipt_is_refused(running, clerk):
+    with pytest.raises(DomainError) as error:
+        services.start_consultation(running, kind="third_party", party="某公司", by=clerk,
+                                    sent_on=running.received_on - dt.timedelta(days=1))
+    assert error.value.field == "sent_on" and not running.consultations.exists()
+
+
 def test_free_volume_is_not_charged(running, clerk):
     with pytest.raises(DomainError):
         services.charge_fee(running, scheme="per_page", pages=30, by=clerk)
@@ -273,6 +311,7 @@ def test_unpaid_fee_closes_the_case(running, clerk):
     application = services.close_unpaid(running, today=fee.pay_by + dt.timedelta(days=1))
     assert (application.status, application.outcome, application.closed_on) == (
         Status.CLOSED, Outcome.OTHER_UNPAID_FEE, fee.pay_by + dt.timedelta(days=1))
+    assert running.letters.get(kind="reply").letter_kind == "reply.other_unpaid_fee"
 
 
 def test_payment_after_the_deadline_is_refused(running, clerk):
@@ -286,6 +325,23 @@ def test_decision_without_legal_basis_is_refused(running, clerk):
         services.draft_reply(running, outcome=Outcome.DISCLOSED, legal_basis=" ", body="予以公开", documents_provided="报告", by=clerk)
     assert error.value.field == "legal_basis"
     assert not running.replies.exists()
+
+
+@pytest.mark.parametrize("outcome", [Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE])
+def test_a_closing_outcome_cannot_be_drafted(running, clerk, outcome):
+    with pytest.raises(DomainError) as error:
+        services.draft_reply(running, outcome=outcome, legal_basis="第三十条", body="不再处理", by=clerk)
+    assert error.value.field == "outcome" and not running.replies.exists()
+
+
+def test_still_unclear_after_correction_needs_a_correction_first(running, clerk):
+    with pytest.raises(DomainError) as error:
+        services.draft_reply(running, outcome=Outcome.UNAVAILABLE_UNCLEAR, legal_basis="第三十条", body="仍不明确", by=clerk)
+    assert error.value.field == "outcome" and not running.replies.exists()
+    services.request_correction(running, by=clerk, text="请明确")
+    services.submit_correction(running, text="补正内容")
+    reply = services.draft_reply(running, outcome=Outcome.UNAVAILABLE_UNCLEAR, legal_basis="第三十条", body="仍不明确", by=clerk)
+    assert reply.outcome == Outcome.UNAVAILABLE_UNCLEAR
 
 
 def test_decision_with_unknown_outcome_is_refused(running, clerk):
@@ -324,6 +380,52 @@ def test_returned_reply_goes_back_to_the_handler(running, clerk, chain_people):
     reply = services.decide_reply(reply, by=chain_people[0], decision=Decision.RETURN, comment="依据不全")
     running.refresh_from_db()
     assert (reply.status, running.status) == (ReplyStatus.RETURNED, Status.IN_PROGRESS)
+
+
+def _approved(running, clerk, chain_people):
+    reply = services.draft_reply(running, outcome=Outcome.DISCLOSED, legal_basis="第三十六条", body="予以公开", documents_provided="报告", by=clerk)
+    services.submit_reply(reply, by=clerk)
+    _approve_all(reply, chain_people)
+    running.refresh_from_db()
+    return running
+
+
+def test_email_delivery_sends_the_reply_letter_as_a_pdf_attachment(running, clerk, chain_people, mailoutbox, django_capture_on_commit_callbacks):
+    approved = _approved(running, clerk, chain_people)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.record_delivery(approved, via="email", by=clerk)
+    [message] = [m for m in mailoutbox if running.tracking_number in m.subject]
+    name, content, mime = message.attachments[0]
+    assert (message.to, mime, content[:5], name.endswith(".pdf")) == (["zhangsan@example.com"], "application/pdf", b"%PDF-", True)
+    assert (application.delivered_via, application.delivery_reference) == ("email", "zhangsan@example.com")
+
+
+def test_a_failed_reply_email_stays_visible_on_the_case(running, clerk, chain_people, settings, django_capture_on_commit_callbacks):
+    from gongkai.applications import outbox
+    from gongkai.notify.models import Status as SendStatus
+
+    settings.EMAIL_BACKEND = "gongkai.notify.tests.mail_backends.RefusingEmailBackend"
+    approved = _approved(running, clerk, chain_people)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_delivery(approved, via="email", by=clerk)
+    sent = outbox.messages_about(running).get(event="applicant.reply_email")
+    assert (sent.status, bool(sent.attachment), bool(sent.last_error)) == (SendStatus.RETRYING, True, True)
+
+
+def test_a_delivery_dated_before_the_receipt_is_refused(running, clerk, chain_people):
+    approved = _approved(running, clerk, chain_people)
+    with pytest.raises(DomainError) as error:
+        services.record_delivery(approved, via="online", by=clerk, delivered_on=approved.received_on - dt.timedelta(days=1))
+    approved.refresh_from_db()
+    assert error.value.field == "delivered_on" and approved.status == Status.APPROVED
+
+
+def test_a_payment_dated_before_the_notice_is_refused(running, clerk):
+    fee = services.charge_fee(running, scheme="per_page", pages=40, by=clerk)
+    with pytest.raises(DomainError) as error:
+        services.record_payment(running, by=clerk, paid_on=fee.notified_on - dt.timedelta(days=1))
+    fee.refresh_from_db()
+    assert error.value.field == "paid_on" and fee.status == FeeStatus.NOTIFIED
 
 
 def test_sending_before_approval_is_refused(running, clerk):
@@ -476,7 +578,31 @@ OUTSIDER_MOVES = {
     "draft_reply": lambda a, u: services.draft_reply(a, outcome="disclosed", legal_basis="x", body="x", documents_provided="x", by=u),
     "withdraw": lambda a, u: services.withdraw(a, by=u),
     "charge_fee": lambda a, u: services.charge_fee(a, scheme="per_page", pages=50, by=u),
+    "route": lambda a, u: services.route(a, department=DepartmentFactory(organ=a.organ), by=u),
+    "assign": lambda a, u: services.assign(a, to=u, by=u),
+    "set_flags": lambda a, u: services.set_flags(a, by=u, petition=True, volume=False),
+    "split": lambda a, u: services.split(a, parts=[{"subject": "另一事项"}], by=u),
+    "start_consultation": lambda a, u: services.start_consultation(a, kind="third_party", party="x", by=u),
+    "merge": lambda a, u: services.merge(a, into=received(a.organ, on=a.received_on), by=u),
 }
+
+
+@pytest.mark.parametrize("move", sorted(OUTSIDER_MOVES))
+def test_moves_by_a_leader_without_a_handling_role_are_refused(running, organ, move):
+    if move == "add_note":
+        pytest.skip("leaders may add notes")
+    leader = member(organ, Role.DEPUTY_LEADER)
+    with pytest.raises(NotAllowed):
+        OUTSIDER_MOVES[move](running, leader)
+    assert Application.objects.get(pk=running.pk).status == Status.IN_PROGRESS
+
+
+@pytest.mark.parametrize("verb", sorted(services.TRANSITIONS))
+def test_every_verb_is_refused_from_every_state_outside_its_table(verb):
+    sources, _target = services.TRANSITIONS[verb]
+    for state in set(Status.values) - set(sources):
+        with pytest.raises(InvalidTransition):
+            services._check_move(Application(status=state), verb)
 
 
 @pytest.mark.parametrize("move", sorted(OUTSIDER_MOVES))
@@ -503,3 +629,14 @@ def test_calendar_change_recomputes_plain_and_consulting_deadlines_like_one_by_o
         assert clock.apply(application) is False
         assert stored[3] == application.due_explanation
         assert "applications.deadline_recomputed" in actions(application)
+
+
+def test_withdrawal_during_sign_off_takes_the_reply_out_of_the_leaders_tasks(running, clerk, chain_people):
+    from gongkai.signoff.models import Signoff, SignoffStatus
+
+    reply = services.draft_reply(running, outcome=Outcome.DISCLOSED, legal_basis="第三十六条", body="公开", documents_provided="报告", by=clerk)
+    services.submit_reply(reply, by=clerk)
+    services.withdraw(running, reason="已不需要")
+    reply.refresh_from_db()
+    assert (reply.status, reply.signoff.status) == (ReplyStatus.WITHDRAWN, SignoffStatus.WITHDRAWN)
+    assert not Signoff.objects.waiting_for(chain_people[0]).exists()

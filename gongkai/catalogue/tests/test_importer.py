@@ -120,6 +120,34 @@ def test_an_index_number_twice_in_the_file_is_refused(organ, user):
     assert [e.row for e in report.errors] == [3]
 
 
+def test_two_spellings_of_one_serial_in_the_file_are_found_by_the_dry_run(organ, user):
+    unpadded = GOOD.replace("ORG1/2024-00007", "ORG1/2024-7")
+    report = run_import(csv_file(GOOD, unpadded), organ=organ, by=user)
+    assert [e.row for e in report.errors] == [3]
+    assert "第 2 行" in report.errors[0].messages[0] or "row 2" in report.errors[0].messages[0]
+
+
+def test_two_spellings_of_one_serial_import_nothing_and_name_the_row(organ, user):
+    unpadded = GOOD.replace("ORG1/2024-00007", "ORG1/2024-7")
+    report = run_import(csv_file(GOOD, unpadded), organ=organ, by=user, dry_run=False)
+    assert [e.row for e in report.errors] == [3]
+    assert not Item.objects.exists()
+
+
+def test_a_serial_already_taken_under_another_spelling_is_refused(organ, user):
+    run_import(csv_file(GOOD), organ=organ, by=user, dry_run=False)
+    report = run_import(csv_file(GOOD.replace("ORG1/2024-00007", "ORG1/2024-7")), organ=organ, by=user)
+    assert [e.row for e in report.errors] == [2]
+    assert "ORG1/2024-00007" in report.errors[0].messages[0]
+
+
+def test_a_serial_too_large_for_the_database_is_refused_by_the_dry_run(organ, user):
+    report = run_import(csv_file(GOOD.replace("ORG1/2024-00007", "ORG1/2024-99999999999")), organ=organ, by=user)
+    assert [e.row for e in report.errors] == [2]
+    report = run_import(csv_file(GOOD.replace("ORG1/2024-00007", "ORG1/2024-99999999999")), organ=organ, by=user, dry_run=False)
+    assert not report.ok and not Item.objects.exists()
+
+
 def test_repealed_rows_need_an_explanation(organ, user):
     repealed = GOOD.replace(",有效,", ",废止,")
     report = run_import(csv_file(repealed), organ=organ, by=user)
@@ -252,6 +280,34 @@ def test_the_page_lists_bad_rows(client, organ):
     assert response.status_code == 200
     assert response.context["report"].errors[0].row == 2
     assert "token" not in response.context or response.context["token"] is None
+
+
+def test_the_page_offers_every_bad_row_as_a_csv(client, organ):
+    import gongkai.catalogue.import_views as import_views
+
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    bad = GOOD.replace("2024-03-05", "明天").replace("ORG1/2024-00007", "")
+    response = upload(client, organ, csv_file(*[bad] * (import_views.SHOWN_ERRORS + 3)).getvalue())
+    assert len(response.context["shown_errors"]) == import_views.SHOWN_ERRORS
+    token = response.context["errors_token"]
+    download = client.get(reverse("workspace:catalogue_import:errors"), {"token": token})
+    assert download.status_code == 200
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + import_views.SHOWN_ERRORS + 3
+    assert lines[-1].startswith(f"{import_views.SHOWN_ERRORS + 4},")
+    assert not Item.objects.exists()
+
+
+def test_the_bad_row_list_is_refused_to_another_person(client, organ):
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    token = upload(client, organ, csv_file(GOOD.replace("2024-03-05", "明天")).getvalue()).context["errors_token"]
+    client.force_login(member(organ, Role.WEB_ADMIN))
+    assert client.get(reverse("workspace:catalogue_import:errors"), {"token": token}).status_code == 403
+
+
+def test_the_bad_row_list_refuses_a_forged_token(client, organ):
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    assert client.get(reverse("workspace:catalogue_import:errors"), {"token": "forged"}).status_code == 400
 
 
 def test_a_clerk_may_not_import(client, organ):

@@ -17,7 +17,7 @@ from gongkai.catalogue.signals import item_public_changed
 from gongkai.catalogue.tests.factories import Office, category, docx_upload, item_data
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
-from gongkai.factories import OrganFactory, member
+from gongkai.factories import GovernmentFactory, OrganFactory, member
 from gongkai.organs.models import Role
 from gongkai.sensitive.models import FindingKind, FindingStatus
 from gongkai.signoff.models import Decision, Signoff, SignoffStatus
@@ -108,6 +108,48 @@ def test_an_interpretation_links_to_a_policy_both_ways(office):
     interpretation = office.draft(category=category("ZCJD"), interpretation_kind="text", interprets=[policy])
     assert list(policy.interpretations.all()) == [interpretation]
     assert list(interpretation.interprets.all()) == [policy]
+
+
+def test_an_interpretation_may_not_explain_another_organs_policy(office):
+    draft_elsewhere = Office().draft(title="别处的草稿办法", category=category("GFXWJ"))
+    with pytest.raises(DomainError) as error:
+        office.draft(category=category("ZCJD"), interpretation_kind="text", interprets=[draft_elsewhere])
+    assert error.value.field == "interprets"
+    assert not Item.objects.filter(organ=office.organ).exists()
+
+
+def test_an_interpretation_may_explain_a_published_policy_of_the_government_above():
+    government = Office(GovernmentFactory())
+    bureau = Office(OrganFactory(parent=government.organ))
+    policy = government.published(category=category("GFXWJ"))
+    interpretation = bureau.draft(category=category("ZCJD"), interpretation_kind="text", interprets=[policy])
+    assert list(interpretation.interprets.all()) == [policy]
+    assert policy in services.interpretable_policies(bureau.organ)
+
+
+def test_an_interpretation_may_not_explain_an_unpublished_policy_of_the_organ_above():
+    government = Office(GovernmentFactory())
+    bureau = Office(OrganFactory(parent=government.organ))
+    policy = government.draft(category=category("GFXWJ"))
+    with pytest.raises(DomainError) as error:
+        bureau.draft(category=category("ZCJD"), interpretation_kind="text", interprets=[policy])
+    assert error.value.field == "interprets"
+    assert policy not in services.interpretable_policies(bureau.organ)
+
+
+def test_a_government_may_not_interpret_a_policy_of_an_organ_below_it():
+    government = Office(GovernmentFactory())
+    policy = Office(OrganFactory(parent=government.organ)).published(category=category("GFXWJ"))
+    assert not services.may_interpret(government.organ, policy)
+    assert services.organs_to_interpret(government.clerk, policy) == []
+
+
+def test_an_approved_withheld_item_says_it_stays_in_the_register(office):
+    reason = WithholdingReason.objects.filter(applies_to=Disclosure.WITHHELD).first()
+    item = office.approved(disclosure=Disclosure.WITHHELD, withholding_reason=reason, withholding_note="内部事务")
+    assert item.state == ItemState.APPROVED
+    assert item.state_label != str(ItemState.APPROVED.label)
+    assert office.approved().state_label == str(ItemState.APPROVED.label)
 
 
 def test_a_video_interpretation_needs_its_link(office):

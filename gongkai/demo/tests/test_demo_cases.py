@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test import override_settings
+
+    # The demo publishes a report (its DOCX and PDF are stored): keep them out of the checkout's var/.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
         from django.db import transaction
 
         with transaction.atomic():
@@ -101,9 +104,21 @@ def test_last_years_reports_are_generated_with_checks_run(demo):
     reports = AnnualReport.objects.filter(year=year, organ__slug__in=["gxj", "sthjj"])
     assert reports.count() == 2
     for report in reports:
-        assert report.status in (ReportStatus.DRAFT, ReportStatus.CHECKED)
         assert report.checked_at is not None
         assert report.cells
+
+
+def test_one_report_is_left_to_finish_and_one_is_published_with_its_downloads(demo):
+    year = timezone.localdate().year - 1
+    draft = AnnualReport.objects.get(year=year, organ__slug="gxj")
+    published = AnnualReport.objects.get(year=year, organ__slug="sthjj")
+    assert draft.status in (ReportStatus.DRAFT, ReportStatus.CHECKED) and "【请填写" in draft.overview
+    assert published.status == ReportStatus.PUBLISHED
+    assert published.docx_file.name.endswith(".docx") and published.pdf_file.name.endswith(".pdf")
+    assert published.value("t2.licensing.decisions") == 128
+    assert {"reports.submitted", "reports.signed_off", "reports.published"} <= set(
+        AuditEvent.objects.filter(target_id=str(published.pk), action__startswith="reports.").values_list("action", flat=True)
+    )
 
 
 def test_loading_again_if_empty_adds_nothing(demo):

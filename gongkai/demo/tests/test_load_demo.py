@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gongkai.accounts.models import User
-from gongkai.catalogue.models import Item, ItemState, Validity
+from gongkai.catalogue.models import Disclosure, Item, ItemState, Validity
 from gongkai.core.models import AuditEvent
 from gongkai.organs.models import Membership, Organ, OrganKind, Role
-from gongkai.sensitive.models import Finding, FindingStatus
+from gongkai.sensitive.models import Finding, FindingKind, FindingStatus
 from gongkai.signoff.models import Signoff, SignoffStatus
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -61,6 +61,17 @@ def test_policies_have_interpretations(demo):
 
 def test_the_sensitive_scan_flagged_items(demo):
     assert Finding.objects.filter(status=FindingStatus.OPEN).exists()
+
+
+def test_the_flagged_item_has_an_id_number_a_mobile_number_and_a_bank_card(demo):
+    kinds = set(Finding.objects.filter(status=FindingStatus.OPEN).values_list("kind", flat=True))
+    assert {FindingKind.ID_NUMBER, FindingKind.MOBILE, FindingKind.BANK_CARD} <= kinds
+
+
+def test_the_register_of_withheld_items_holds_both_attributes_with_reasons(demo):
+    withheld = Item.objects.withheld()
+    assert {Disclosure.ON_REQUEST, Disclosure.WITHHELD} <= set(withheld.values_list("disclosure", flat=True))
+    assert all(item.withholding_reason.applies_to == item.disclosure and item.withholding_note for item in withheld)
 
 
 def test_the_audit_trail_is_real(demo):

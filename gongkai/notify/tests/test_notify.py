@@ -231,3 +231,19 @@ def test_the_organ_is_recorded_for_the_delivery_log(db):
     (row,) = notify("a@example.com", "application.new", CASE, channels=["email"], organ=organ, link="/x/")
 
     assert row.organ == organ and row.link == "/x/"
+
+
+def test_an_email_carries_the_stored_file_it_names_and_other_channels_do_not(db, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("letters/reply.pdf", ContentFile(b"%PDF-1.7 test"))
+    applicant = Recipient(name="张三", email="zhang@example.com", phone="13800138000")
+    context = {**CASE, "applicant": "张三"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = notify(applicant, "applicant.reply_email", context, channels=["email", "console"], attachment=name,
+                      reference="application:7")
+
+    assert mail.outbox[0].attachments == [("reply.pdf", b"%PDF-1.7 test", "application/pdf")]
+    assert {(r.channel, bool(r.attachment), r.reference) for r in rows} == {("email", True, "application:7"), ("console", False, "application:7")}

@@ -88,3 +88,15 @@ def test_an_organ_may_not_take_a_root_path_as_its_web_address():
     with pytest.raises(ValidationError) as error:
         organ.full_clean()
     assert "slug" in error.value.message_dict
+
+
+def test_a_role_nobody_active_holds_is_reported_unheld():
+    from gongkai.organs.models import Membership
+    from gongkai.organs.permissions import role_is_held
+
+    organ = OrganFactory()
+    member(organ, Role.DEPARTMENT_HEAD)
+    assert role_is_held(organ, Role.DEPARTMENT_HEAD)
+    assert not role_is_held(organ, Role.PRINCIPAL_LEADER)
+    Membership.objects.filter(organ=organ).update(is_active=False)
+    assert not role_is_held(organ, Role.DEPARTMENT_HEAD)

@@ -80,8 +80,9 @@ def test_item_page_shows_the_metadata_table(client, city):
     html = client.get(f"/eco/items/{item.pk}/").content.decode()
     for value in [item.index_number, item.document_number, "2024-03-01", "某市生态环境局", item.topic.name, item.category.name]:
         assert value in html
-    for label in ["索引号", "主题分类", "发布机构", "成文日期", "发布日期", "发文字号", "有效性", "公开方式", "体裁", "关键词"]:
+    for label in ["索引号", "主题分类", "发布机构", "成文日期", "发布日期", "发文字号", "有效性", "公开方式", "公开范围", "体裁", "关键词"]:
         assert label in html
+    assert "全社会" in html
 
 
 def test_item_page_carries_the_government_site_meta_tags(client, city):
@@ -176,6 +177,14 @@ def test_repeal_notice_shows_its_explanation(client, city):
     assert "本文件已废止" in html and "已被《某市饮用水源保护条例》取代。" in html and "2025-01-01" in html
 
 
+def test_an_expired_item_names_the_date_it_expired(client, city):
+    item = ItemFactory(
+        organ=city["bureau"], validity=Validity.EXPIRED, validity_changed_on=dt.date(2025, 6, 30), validity_note="有效期届满。",
+    )
+    html = client.get(f"/eco/items/{item.pk}/").content.decode()
+    assert "失效日期" in html and "废止日期" not in html and "本文件已失效" in html and "有效期届满。" in html
+
+
 def test_interpretation_and_its_document_link_both_ways(client, city):
     policy = city["item"]
     reading = ItemFactory(organ=city["bureau"], title="《关于加强饮用水源保护的通知》政策解读")
@@ -195,6 +204,14 @@ def test_attachments_have_download_links(client, city):
     attachment = AttachmentFactory(item=city["item"], name="监测数据.pdf")
     html = client.get(f"/eco/items/{city['item'].pk}/").content.decode()
     assert "监测数据.pdf" in html and attachment.file.url in html
+
+
+def test_an_image_attachment_is_shown_on_the_page(client, city):
+    image = AttachmentFactory(item=city["item"], name="一图读懂.png", kind="png")
+    pdf = AttachmentFactory(item=city["item"], name="全文.pdf")
+    html = client.get(f"/eco/items/{city['item'].pk}/").content.decode()
+    assert f'<img src="{image.file.url}" alt="一图读懂.png"' in html
+    assert f'<img src="{pdf.file.url}"' not in html
 
 
 def test_removed_attachments_are_not_shown(client, city):
@@ -217,6 +234,7 @@ def test_guide_is_generated_from_the_organs_data(client, city):
     ]:
         assert value in html
     assert "主动公开" in html and "依申请公开" in html
+    assert "监督和救济" in html
 
 
 def test_search_page_highlights_the_query_words(client, city):
@@ -233,6 +251,13 @@ def test_feeds_are_valid_xml_listing_the_item(client, city):
     for url in ["/eco/feed/rss/", "/eco/feed/atom/", "/city/feed/rss/", "/feed/atom/"]:
         root = ET.fromstring(client.get(url).content)
         assert city["item"].title in ET.tostring(root, encoding="unicode"), url
+
+
+def test_atom_entry_ids_are_iris_not_bare_index_numbers(client, city):
+    root = ET.fromstring(client.get("/eco/feed/atom/").content)
+    ids = [e.text for e in root.iter("{http://www.w3.org/2005/Atom}id")]
+    assert city["item"].index_number not in ids
+    assert all(i.startswith(("http://", "https://", "tag:")) for i in ids)
 
 
 def test_feed_leaves_out_drafts(client, city):
@@ -346,6 +371,11 @@ BAD_QUERIES = [
     "topic=999999",
     "category=-3",
     "category=１",
+    "page=%C2%B2",
+    "year=%C2%B2",
+    "topic=%C2%B2",
+    "category=%D9%A1",
+    "organ=%C2%B2",
     "validity=bogus",
     "order=bogus",
     "organ=abc",
@@ -393,10 +423,9 @@ def test_no_visitors_csrf_token_is_stored_in_the_page_cache(client, city, rf):
     from django.utils import translation
 
     from gongkai.portal import cache as page_cache
-    from gongkai.portal.views import slug_names
 
     page = client.get("/eco/guide/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     with translation.override("zh-hans"):
-        stored, _ = cache.get(page_cache.page_key(rf.get("/eco/guide/"), slug_names("eco")))
+        _versions, stored, _type = cache.get(page_cache.page_key(rf.get("/eco/guide/")))
     assert token.encode() not in stored and b"__gongkai_csrf_token__" in stored

@@ -71,7 +71,12 @@ def test_r2_fails_when_the_outcome_total_is_not_the_sum_of_the_leaves():
 def test_r3_fails_in_the_row_whose_total_is_not_the_sum_of_the_six_columns():
     values = consistent_values()
     values[t3_key("disclosed", "total")] = 5
-    assert ("R3", "disclosed") in failing(check_values(values))
+    findings = check_values(values)
+    assert failing(findings) == [("R2", "total"), ("R3", "disclosed")]
+    r3 = next(f for f in findings if f.rule == "R3" and f.status == checks.FAILED)
+    assert r3.left == [t3_key("disclosed", "total")]
+    assert r3.right == [t3_key("disclosed", c) for c in structure.APPLICANT_COLUMNS]
+    assert (r3.left_sum, r3.right_sum) == (5, 4)
 
 
 def test_r4_fails_when_a_table_four_total_is_not_the_sum_of_its_results():

@@ -99,3 +99,53 @@ def test_the_pdf_text_has_the_figures_of_the_tables(report):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(exports.render_pdf(report))).pages)
     assert report.display_title in text.replace("\n", "")
     assert "1234" in text and "3.1416" in text
+
+
+def test_the_docx_is_on_a4_with_the_margins_of_the_pdf(report):
+    section = Document(io.BytesIO(exports.render_docx(report))).sections[0]
+    mm = [round(length.mm) for length in (section.page_width, section.page_height, section.left_margin, section.right_margin, section.top_margin)]
+    assert mm == [210, 297, 15, 15, 18]
+
+
+def test_the_docx_tables_have_the_column_widths_of_the_page_and_pdf(report):
+    _document, tables = docx_tables(exports.render_docx(report))
+    for table, name in zip(tables, ("t2", "t3", "t4"), strict=True):
+        widths = [round(column.width.mm, 1) for column in table.columns]  # stored in twips
+        assert widths == [round(w, 1) for w in layout.COLUMN_WIDTHS_MM[name]], name
+    # the leaf label column of table 三 is the widest, as on the page
+    t3 = tables[1]
+    assert t3.cell(10, 2).text == "4.保护第三方合法权益" and round(t3.cell(10, 2).width.mm) == 52
+
+
+def test_the_heading_rows_of_tables_three_and_four_repeat_on_each_page_in_the_docx(report):
+    from docx.oxml.ns import qn
+
+    _document, tables = docx_tables(exports.render_docx(report))
+    for table, name in zip(tables, ("t2", "t3", "t4"), strict=True):
+        repeated = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+        head = layout.HEAD_ROWS[name]
+        assert repeated == [True] * head + [False] * (len(table.rows) - head), name
+
+
+def test_the_pdf_and_public_page_put_the_heading_rows_in_a_thead(report):
+    html = exports.render_html(report)
+    t3 = html[html.index('<table class="report-table t3">'):]
+    t3 = t3[: t3.index("</table>")]
+    assert t3.count("<tr>") == len(layout.table3(report.values()))
+    assert t3[: t3.index("</thead>")].count("<tr>") == layout.HEAD_ROWS["t3"]
+
+
+def test_the_html_of_the_pdf_reads_back_as_the_same_report(report):
+    """The HTML the PDF is made from, read by the importer, gives every cell of the report: the PDF and
+    the DOCX (test above) carry the same figures in the same places."""
+    from gongkai.reports import importing
+
+    _kind, parsed = importing.read(exports.render_html(report).encode(), "x.html")
+    assert parsed.problems == []
+    assert {k: parsed.cells.get(k) for k in structure.ALL_KEYS} == {k: report.cells.get(k) for k in structure.ALL_KEYS}
+
+
+def test_blank_cells_are_hatched_only_on_the_workspace_page():
+    css = exports.CSS_PATH.read_text(encoding="utf-8")
+    hatched = [line for line in css.splitlines() if "td.figure.blank" in line and "repeating-linear-gradient" in line]
+    assert hatched and all(line.startswith(".ws-report ") for line in hatched)

@@ -143,3 +143,29 @@ def test_government_wide_report_adds_up_every_organ_below(db):
     assert combined.value("t2.licensing.decisions") is None
     assert combined.deadline == D(2026, 3, 31)
     assert {s["organ"] for s in combined.sources} == {government.pk, bureau.pk, town.pk}
+
+
+def test_the_draft_states_the_consultations_sent_and_answered_in_the_year(office):
+    from gongkai.applications.models import Consultation
+
+    case = application(office.organ, received_on=D(2025, 3, 1), closed_on=D(2025, 4, 20), outcome="partial")
+    for kind, sent_on, answered_on, answer in (
+        ("third_party", D(2025, 3, 5), D(2025, 3, 20), "agrees"),
+        ("third_party", D(2025, 12, 20), None, "pending"),  # sent this year, answered next year: not answered in 2025
+        ("other_agency", D(2025, 3, 6), D(2025, 3, 10), "objects"),
+        ("third_party", D(2024, 12, 1), D(2024, 12, 5), "agrees"),  # last year
+    ):
+        Consultation.objects.create(application=case, kind=kind, party="某公司", sent_on=sent_on, answer_due_on=sent_on + dt.timedelta(days=15),
+                                    answered_on=answered_on, answer=answer, created_by=office.clerk)
+    report = services.generate(office.organ, 2025, by=office.office)
+    assert "征求第三方或其他机关意见3次（其中征求第三方意见2次），年内收到答复2次。" in report.overview
+
+
+def test_the_draft_names_the_years_published_work_plans(office):
+    item(office.organ, date_formed=D(2025, 2, 10), title="某市测试局2025年政务公开工作要点")
+    item(office.organ, date_formed=D(2024, 2, 10), title="某市测试局2024年政务公开工作要点")  # published last year
+    item(office.organ, date_formed=D(2025, 5, 1), title="关于开展安全检查的通知")
+    report = services.generate(office.organ, 2025, by=office.office)
+    assert "本年度公开工作要点类文件：《某市测试局2025年政务公开工作要点》。" in report.other_matters
+    assert "2024年政务公开工作要点" not in report.other_matters
+    assert "【请填写" in report.other_matters  # how the plan was carried out is the organ's to write

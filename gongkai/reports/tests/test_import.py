@@ -98,3 +98,73 @@ def test_numbers_in_every_published_format_are_read():
         importing.parse_number("-3")
     with pytest.raises(ValueError):
         importing.parse_number("1.5")
+
+
+# --- the public check: anyone, nothing stored ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_anyone_can_have_a_published_report_read_and_checked_and_nothing_is_stored(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from gongkai.core.models import AuditEvent
+    from gongkai.reports.models import AnnualReport
+
+    name = "report_three_tables.html"
+    upload = SimpleUploadedFile(name, (FIXTURES / name).read_bytes())
+    response = client.post(reverse("reports_public:check"), {"file": upload})
+    assert response.status_code == 200
+    failed = [f["text"] for f in response.context["failed"]]
+    assert len(failed) == 2 and any("R3" in t and "予以公开" in t for t in failed) and any("R2" in t for t in failed)
+    html = response.content.decode()
+    assert 'data-cell="t3.disclosed.total">8<' in html  # the tables as read
+    assert AnnualReport.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_public_check_names_the_part_it_could_not_read(client):
+    from django.urls import reverse
+
+    html = (FIXTURES / "report_one_table.html").read_text(encoding="utf-8")
+    cut = html.index("<tr><td colspan=\"15\">")
+    html = html[:cut] + "</table>" + html[html.index("<p>五、"):]
+    response = client.post(reverse("reports_public:check"), {"html": html})
+    assert response.status_code == 200
+    assert any("表四" in p for p in response.context["parsed"].problems)
+    assert "表四" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_public_check_refuses_a_page_that_is_not_a_report_saying_why(client):
+    from django.urls import reverse
+
+    response = client.post(reverse("reports_public:check"), {"html": (FIXTURES / "not_a_report.html").read_text(encoding="utf-8")})
+    assert response.status_code == 400
+    assert "规章" in str(response.context["form"].errors["html"])
+
+
+@pytest.mark.django_db
+def test_the_public_check_needs_a_file_or_html(client):
+    from django.urls import reverse
+
+    response = client.post(reverse("reports_public:check"), {})
+    assert response.status_code == 400 and response.context["form"].non_field_errors()
+
+
+def test_a_file_far_larger_than_a_report_is_refused():
+    with pytest.raises(DomainError) as error:
+        importing.read(b"<p>" + b"x" * (importing.MAX_IMPORT_BYTES + 1), "big.html")
+    assert error.value.field == "file"
+
+
+def test_a_docx_that_unpacks_to_too_much_is_refused_before_it_is_opened():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (importing.MAX_DOCX_UNPACKED_BYTES + 1))
+    with pytest.raises(DomainError) as error:
+        importing.read(buffer.getvalue(), "bomb.docx")
+    assert "MB" in str(error.value.message)

@@ -18,10 +18,6 @@ from gongkai.testing import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-
-
-
-
 def approve(browser, live_server, user, report_url):
     page = login(browser, live_server, user)
     page.goto(report_url)
@@ -44,6 +40,8 @@ def test_a_report_goes_from_generation_to_the_public_page(browser, live_server):
     failed = page.locator("#checks li.failed[data-rule=R2]")
     assert failed.count() == 2  # 自然人 and 总计
     assert defect.tracking_number in failed.first.inner_text()
+    case_link = failed.first.get_by_role("link", name=defect.tracking_number)
+    assert case_link.get_attribute("href") == f"/workspace/applications/{defect.pk}/"  # where the clerk fixes it
     page.fill("textarea[name=overview]", "本年度我局认真落实政府信息公开条例，主动公开政府信息。")
     page.fill("textarea[name=problems]", "政策解读形式较单一，下一步将增加图解和视频解读。")
     page.fill("textarea[name=other_matters]", "本年度未收取信息处理费。")
@@ -74,7 +72,9 @@ def test_a_report_goes_from_generation_to_the_public_page(browser, live_server):
     page.context.close()
 
     public = browser.new_context(locale="zh-CN").new_page()
-    public.goto(f"{live_server.url}/annual-reports/")
+    public.goto(f"{live_server.url}/{office.organ.slug}/")  # the organ's disclosure column
+    public.locator("nav.site-nav").get_by_role("link", name="年度报告").click()
+    public.wait_for_load_state()
     public.get_by_role("link", name="某市交通运输局2025年政府信息公开工作年度报告").click()
     public.wait_for_load_state()
     assert public.locator("h1.report-title").inner_text() == "某市交通运输局2025年政府信息公开工作年度报告"

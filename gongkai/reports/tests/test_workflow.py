@@ -243,3 +243,45 @@ def test_an_imported_report_cannot_be_changed_or_submitted(office):
         services.set_manual_figure(imported, "penalty", "1", by=office.office)
     with pytest.raises(InvalidTransition):
         services.submit(imported, by=office.office)
+
+
+def test_after_the_deadline_the_organ_is_still_reminded_once_a_week_until_it_publishes(office):
+    services.send_reminders(D(2026, 2, 2))
+    report = services.official_report(office.organ, 2025)
+    assert report.reminded_on == D(2026, 2, 2)
+    services.send_reminders(D(2026, 2, 5))
+    report.refresh_from_db()
+    assert report.reminded_on == D(2026, 2, 2)  # not every day once overdue
+    services.send_reminders(D(2026, 2, 9))
+    report.refresh_from_db()
+    assert report.reminded_on == D(2026, 2, 9)
+
+
+def test_the_overdue_reminder_says_it_is_overdue(office):
+    from gongkai.notify.models import Notification
+
+    services.send_reminders(D(2026, 2, 2))
+    subjects = [n.subject for n in Notification.objects.filter(recipient=office.office)]
+    assert any("逾期" in s and "2026-01-31" in s for s in subjects), subjects
+
+
+def test_a_government_is_reminded_of_its_government_wide_report_until_31_march():
+    from gongkai.reports.models import ReportScope
+
+    government, supervisor, _bureau = supervised()
+    services.send_reminders(D(2026, 2, 10))
+    report = services.official_report(government, 2025, ReportScope.GOVERNMENT)
+    assert report.deadline == D(2026, 3, 31)
+    assert report.reminded_on == D(2026, 2, 10) and report.late_flagged_at is None
+    services.send_reminders(D(2026, 4, 1))
+    report.refresh_from_db()
+    assert report.late_flagged_at is not None
+
+
+def test_the_reminders_run_every_morning_on_celery_beat():
+    from gongkai.celery import app
+    from gongkai.reports.tasks import send_annual_report_reminders
+
+    entry = app.conf.beat_schedule["reports-annual-report-reminders"]
+    assert entry["task"] == send_annual_report_reminders.name == "gongkai.reports.tasks.send_annual_report_reminders"
+    assert set(send_annual_report_reminders.apply().get()) == {"reminded", "flagged"}

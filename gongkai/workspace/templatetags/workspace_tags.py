@@ -16,7 +16,7 @@ TONES = {
 @register.simple_tag
 def state_badge(item):
     """The item's state as a badge; a revision under way is shown next to 'published'."""
-    badge = format_html('<span class="badge {}">{}</span>', TONES.get(item.state, ""), ItemState(item.state).label)
+    badge = format_html('<span class="badge {}">{}</span>', TONES.get(item.state, ""), item.state_label)
     if item.state == ItemState.PUBLISHED and item.revision_state:
         tone = "bad" if item.revision_state == RevisionState.RETURNED else "warn"
         badge += format_html(' <span class="badge {}">{}</span>', tone, RevisionState(item.revision_state).label)

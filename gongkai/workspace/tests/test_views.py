@@ -327,3 +327,160 @@ def test_the_author_recalls_from_the_page(client, office):
     services.submit(item, by=office.clerk)
     as_user(client, office.clerk).post(reverse("workspace:item_recall", args=[item.pk]))
     assert Item.objects.get().state == ItemState.RETURNED
+
+
+# --- Registers, interpretations, Art. 26, menu, audit ----------------------------------------
+
+
+def withheld_draft(office, title, disclosure=Disclosure.WITHHELD):
+    reason = WithholdingReason.objects.filter(applies_to=disclosure).first()
+    return office.draft(title=title, disclosure=disclosure, withholding_reason=reason, withholding_note="理由")
+
+
+def test_the_withheld_register_does_not_call_the_supervising_offices_own_organ_read_only(client, office):
+    government = office.organ.parent
+    supervisor = member(government, Role.DISCLOSURE_OFFICE)
+    withheld_draft(Office(government), "本级政府的请示")
+    withheld_draft(office, "下级机关的请示")
+    response = as_user(client, supervisor).get(reverse("workspace:withheld"))
+    assert response.context["supervised"] == {office.organ.pk}
+
+
+def test_the_withheld_register_filters_by_disclosure_attribute(client, office):
+    withheld_draft(office, "不予公开的请示")
+    withheld_draft(office, "依申请公开的明细", Disclosure.ON_REQUEST)
+    page = as_user(client, office.clerk).get(reverse("workspace:withheld") + "?disclosure=on_request").content.decode()
+    assert "依申请公开的明细" in page and "不予公开的请示" not in page
+
+
+def test_the_withheld_register_ignores_an_unknown_attribute(client, office):
+    withheld_draft(office, "不予公开的请示")
+    page = as_user(client, office.clerk).get(reverse("workspace:withheld") + "?disclosure=active&organ=x").content.decode()
+    assert "不予公开的请示" in page
+
+
+def test_an_approved_withheld_item_is_not_called_awaiting_publication(client, office):
+    item = withheld_draft(office, "不予公开的请示")
+    services.submit(item, by=office.clerk)
+    office.approve_all(item)
+    page = as_user(client, office.clerk).get(reverse("workspace:withheld")).content.decode()
+    assert "已审核，不予主动公开" in page and "待发布" not in page
+
+
+def test_the_uninterpreted_list_offers_writing_only_where_the_person_may_draft(client, office):
+    supervisor = member(office.organ.parent, Role.DISCLOSURE_OFFICE)
+    policy = office.published(title="下级机关的实施细则", category=category("GFXWJ"))
+    page = as_user(client, supervisor).get(reverse("workspace:uninterpreted")).content.decode()
+    assert "下级机关的实施细则" in page
+    assert f"?interprets={policy.pk}" not in page
+    assert f"?interprets={policy.pk}" in as_user(client, office.clerk).get(reverse("workspace:uninterpreted")).content.decode()
+
+
+def test_the_uninterpreted_list_filters_by_organ(client, office):
+    government = Office(office.organ.parent)
+    supervisor = member(government.organ, Role.DISCLOSURE_OFFICE)
+    office.published(title="局里的实施细则", category=category("GFXWJ"))
+    government.published(title="政府的管理办法", category=category("GFXWJ"))
+    page = as_user(client, supervisor).get(reverse("workspace:uninterpreted") + f"?organ={office.organ.pk}").content.decode()
+    assert "局里的实施细则" in page and "政府的管理办法" not in page
+
+
+def test_writing_an_interpretation_of_a_sibling_organs_policy_is_refused(client, office):
+    sibling = Office(OrganFactory(parent=office.organ.parent))
+    policy = sibling.published(category=category("GFXWJ"))
+    response = as_user(client, office.clerk).get(reverse("workspace:item_new") + f"?interprets={policy.pk}")
+    assert response.status_code == 403
+
+
+def test_writing_an_interpretation_of_an_unknown_item_is_refused(client, office):
+    assert as_user(client, office.clerk).get(reverse("workspace:item_new") + "?interprets=99999999999").status_code == 403
+
+
+def test_a_bureau_may_interpret_a_published_policy_of_its_government(client, office):
+    policy = Office(office.organ.parent).published(category=category("GFXWJ"))
+    response = as_user(client, office.clerk).get(reverse("workspace:item_new") + f"?interprets={policy.pk}")
+    assert response.status_code == 200 and response.context["organ"] == office.organ
+
+
+def test_the_form_refuses_to_link_another_organs_policy(client, office):
+    other = Office().published(category=category("GFXWJ"))
+    data = form_data(category=category("ZCJD").pk, interpretation_kind="text", interprets=[other.pk])
+    response = as_user(client, office.clerk).post(reverse("workspace:item_new"), data)
+    assert "interprets" in response.context["form"].errors
+    assert not Item.objects.filter(organ=office.organ).exists()
+
+
+def test_the_policy_page_offers_an_interpretation_only_to_those_who_may_write_one(client, office):
+    policy = office.published(category=category("GFXWJ"))
+    link = f"?interprets={policy.pk}"
+    assert link in as_user(client, office.clerk).get(reverse("workspace:item", args=[policy.pk])).content.decode()
+    assert link not in as_user(client, office.head).get(reverse("workspace:item", args=[policy.pk])).content.decode()
+
+
+def test_the_item_list_marks_items_over_the_art_26_limit(client, office):
+    import datetime as dt
+
+    office.draft(title="早已成文未发布", date_formed=timezone.localdate() - dt.timedelta(days=60))
+    office.draft(title="刚刚成文")
+    response = as_user(client, office.clerk).get(reverse("workspace:items"))
+    marked = {item.title for item in response.context["page"].object_list if item.over_limit}
+    assert marked == {"早已成文未发布"}
+    assert "超过第二十六条时限" in response.content.decode()
+
+
+def test_the_item_page_says_an_item_is_over_the_art_26_limit(client, office):
+    import datetime as dt
+
+    item = office.draft(date_formed=timezone.localdate() - dt.timedelta(days=60))
+    page = as_user(client, office.clerk).get(reverse("workspace:item", args=[item.pk])).content.decode()
+    assert "超过第二十六条时限" in page and "尽快" in page
+
+
+def test_the_menu_offers_drafting_and_import_only_to_those_who_may(client, office):
+    leader_page = as_user(client, office.principal).get(reverse("workspace:home")).content.decode()
+    assert reverse("workspace:item_new") not in leader_page
+    assert reverse("workspace:catalogue_import:upload") not in leader_page
+    admin_page = as_user(client, office.webadmin).get(reverse("workspace:home")).content.decode()
+    assert reverse("workspace:item_new") in admin_page and reverse("workspace:catalogue_import:upload") in admin_page
+
+
+def test_the_audit_trail_names_the_actions_in_words_and_links_the_item(client, office):
+    item = office.published()
+    page = as_user(client, office.clerk).get(reverse("workspace:audit") + f"?organ={office.organ.pk}").content.decode()
+    assert "提交审核" in page and "已发布" in page
+    assert reverse("workspace:item", args=[item.pk]) in page
+
+
+@pytest.mark.parametrize("name", ["workspace:items", "workspace:withheld", "workspace:uninterpreted"])
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "１２", "-1", "0", "abc", "\x00"])
+def test_malformed_filter_ids_give_the_unfiltered_page(client, office, name, value):
+    office.draft(title="一条草稿")
+    response = as_user(client, office.clerk).get(reverse(name), {"organ": value, "category": value, "page": value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "abc"])
+def test_a_malformed_organ_in_the_audit_trail_is_refused_not_an_error(client, office, value):
+    assert as_user(client, office.clerk).get(reverse("workspace:audit"), {"organ": value}).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²"])
+def test_a_malformed_policy_to_interpret_is_refused_not_an_error(client, office, value):
+    assert as_user(client, office.clerk).get(reverse("workspace:item_new"), {"interprets": value}).status_code == 403
+
+
+def test_the_item_page_warns_when_nobody_holds_the_waiting_steps_role(client):
+    from gongkai.organs.models import Membership
+
+    office = Office()
+    Membership.objects.filter(organ=office.organ, role=Role.DEPARTMENT_HEAD).update(is_active=False)
+    item = office.draft()
+    response = as_user(client, office.clerk).post(reverse("workspace:item_submit", args=[item.pk]), follow=True)
+    page = response.content.decode()
+    assert "没有人担任" in page and "科室负责人" in page
+
+
+def test_the_item_page_does_not_warn_when_the_steps_role_is_held(client, office):
+    item = office.draft()
+    services.submit(item, by=office.clerk)
+    assert "没有人担任" not in as_user(client, office.clerk).get(reverse("workspace:item", args=[item.pk])).content.decode()

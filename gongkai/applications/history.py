@@ -1,0 +1,45 @@
+"""What each audit action of an application means, in words, for its history on the staff page
+(the audit rows keep the stable codes ``applications.<action>``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "applications.submitted": _("Application filed"),  # 提交申请
+    "applications.receipt_confirmed": _("Receipt confirmed"),  # 确认收到
+    "applications.marked_spam": _("Marked as not an application"),
+    "applications.routed": _("Routed to a department"),
+    "applications.claimed": _("Claimed by the handler"),
+    "applications.assigned": _("Assigned to a handler"),
+    "applications.note_added": _("Internal note added"),
+    "applications.flags_set": _("Flags changed"),
+    "applications.merged": _("Merged into another application"),
+    "applications.merged_in": _("Another application merged into this one"),
+    "applications.split": _("Split into several applications"),
+    "applications.split_off": _("Split off from another application"),
+    "applications.correction_requested": _("Correction requested"),
+    "applications.corrected": _("Correction received"),
+    "applications.closed_uncorrected": _("Closed: no correction in time"),
+    "applications.consultation_started": _("Consultation started"),
+    "applications.consultation_answered": _("Consultation answered"),
+    "applications.extended": _("Deadline extended"),
+    "applications.fee_charged": _("Fee notice sent"),
+    "applications.fee_paid": _("Fee paid"),
+    "applications.closed_unpaid": _("Closed: fee not paid in time"),
+    "applications.reply_drafted": _("Reply drafted"),
+    "applications.reply_submitted": _("Reply submitted for sign-off"),
+    "applications.reply_step_approved": _("Sign-off step approved"),
+    "applications.reply_approved": _("Reply approved"),
+    "applications.reply_returned": _("Reply returned"),
+    "applications.reply_sent": _("Reply delivered, case closed"),
+    "applications.withdrawn": _("Withdrawn by the applicant"),
+    "applications.deadline_recomputed": _("Deadline recomputed"),
+    "applications.appeal_recorded": _("Reconsideration or litigation recorded"),
+    "applications.appeal_decided": _("Result of the reconsideration or litigation recorded"),
+}
+
+
+def label(action: str) -> str:
+    """The action in words; an unknown code is shown as it is."""
+    return str(ACTION_LABELS.get(action, action))
