@@ -183,9 +183,10 @@ def _rows_html(rows: list[QueueRow]) -> str:
     """The table's rows, built here: 20 rows through the template engine cost more than the rest of the page.
     Every value is escaped (the standard library's escape: Django's checks each argument for lazy strings)."""
     e = html.escape
-    petition = f' <span class="badge warn">{e(_("petition?"))}</span>'
-    repeat = f' <span class="badge warn">{e(_("repeat?"))}</span>'
-    provisional = f' <span class="badge warn" title="{e(_("Provisional"))}">!</span>'
+    petition, repeat, provisional = e(_("petition?")), e(_("repeat?")), e(_("Provisional"))  # not inside f-strings: makemessages
+    petition = f' <span class="badge warn">{petition}</span>'
+    repeat = f' <span class="badge warn">{repeat}</span>'
+    provisional = f' <span class="badge warn" title="{provisional}">!</span>'
     out = []
     for r in rows:
         due = (f'<span class="badge {"bad" if r.overdue else "ok"}">{e(r.due_on)}</span>{provisional if r.provisional else ""}'
