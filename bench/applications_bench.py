@@ -395,7 +395,7 @@ def bench_queue(clerks, office, args) -> dict:
     server = start_server(args.port, args.workers)
     try:
         for group, cookies in groups.items():
-            for view in VIEWS:
+            for view in args.views.split(","):
                 paths = [f"/workspace/applications/?view={view}"]
                 script = QUEUE_LUA % {"cookies": lua_strings(cookies), "paths": lua_strings(paths)}
                 run_wrk(server, script, 2, args.connections)  # warm-up
@@ -502,6 +502,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="requests per figure in --only cost")
     parser.add_argument("--submit-to", choices=["all", "one"], default="all", help="spread submissions over the 50 organs, or one organ")
     parser.add_argument("--follow", action="store_true", help="submissions also GET the receipt page")
+    parser.add_argument("--views", default=",".join(VIEWS), help="queue views to load (comma-separated)")
     parser.add_argument("--label", default="")
     args = parser.parse_args()
     if args.seconds > 120 or not (1024 < args.port < 65536):

@@ -133,14 +133,22 @@ class ApplicationQuerySet(NoDeleteQuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         condition = Q(assignee=user, status__in=RUNNING_STATES)
-        for organ_id, role, department_id in [(m.organ_id, m.role, m.department_id) for m in memberships(user)]:
-            if role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
-                unclaimed = Q(organ_id=organ_id, assignee__isnull=True, status__in=RUNNING_STATES)
-                if department_id and role != Role.DISCLOSURE_OFFICE:
-                    unclaimed &= Q(department_id=department_id)
-                condition |= unclaimed
-            if role == Role.DISCLOSURE_OFFICE:
-                condition |= Q(organ_id=organ_id, status=Status.AWAITING_CONFIRMATION)
+        whole, departments, confirming = set(), set(), set()  # one term per scope, however many roles give it
+        for m in memberships(user):
+            if m.role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
+                if m.department_id and m.role != Role.DISCLOSURE_OFFICE:
+                    departments.add((m.organ_id, m.department_id))
+                else:
+                    whole.add(m.organ_id)
+            if m.role == Role.DISCLOSURE_OFFICE:
+                confirming.add(m.organ_id)
+        if whole:
+            condition |= Q(organ_id__in=sorted(whole), assignee__isnull=True, status__in=RUNNING_STATES)
+        for organ_id, department_id in sorted(departments):
+            if organ_id not in whole:
+                condition |= Q(organ_id=organ_id, department_id=department_id, assignee__isnull=True, status__in=RUNNING_STATES)
+        if confirming:
+            condition |= Q(organ_id__in=sorted(confirming), status=Status.AWAITING_CONFIRMATION)
         signoff_ids = Signoff.objects.waiting_for(user).filter(kind="reply").values_list("subject_id", flat=True)
         reply_ids = [int(i) for i in signoff_ids]
         if reply_ids:

@@ -265,3 +265,16 @@ def test_queue_escapes_what_applicants_typed(client, organ, clerk, recent_workda
     client.force_login(clerk)
     page = client.get(reverse(QUEUE)).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;公开申请" in page
+
+
+def test_waiting_for_me_covers_my_department_and_what_the_office_confirms(organ, department, recent_workday):
+    from gongkai.factories import DepartmentFactory
+
+    other_department = DepartmentFactory(organ=organ, name="法制科")
+    head = member(organ, Role.DEPARTMENT_HEAD, department=department)
+    office = member(organ, Role.DISCLOSURE_OFFICE)
+    mine = services.route(received(organ, on=recent_workday, by=office, id_number=person(1)), department=department, by=office)
+    theirs = services.route(received(organ, on=recent_workday, by=office, id_number=person(2)), department=other_department, by=office)
+    web = submit(organ, id_number=person(3))
+    assert set(Application.objects.waiting_for(head)) == {mine}
+    assert set(Application.objects.waiting_for(office)) == {mine, theirs, web}
