@@ -278,3 +278,10 @@ def test_waiting_for_me_covers_my_department_and_what_the_office_confirms(organ,
     web = submit(organ, id_number=person(3))
     assert set(Application.objects.waiting_for(head)) == {mine}
     assert set(Application.objects.waiting_for(office)) == {mine, theirs, web}
+
+
+def test_all_view_lists_the_newest_arrival_first(client, organ, clerk, recent_workday):
+    older = received(organ, on=recent_workday, by=clerk, id_number=person(11), subject="较早收到的申请")
+    newer = received(organ, on=recent_workday, by=clerk, id_number=person(12), subject="较晚收到的申请")
+    client.force_login(clerk)
+    assert rows(client.get(reverse(QUEUE) + "?view=all").content.decode()) == [newer.tracking_number, older.tracking_number]
