@@ -201,12 +201,15 @@ def count_table3(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
         if applicant_type in APPLICANT_COLUMNS:
             cells[structure.t3_key(row, applicant_type)] += n
 
-    # One grouped scan for the four row conditions: every case they count was received by 31 December
-    # and not closed before 1 January.
-    start, end = year_bounds(year)
+    # One grouped scan for the four row conditions, over the cases any of them counts (exactly their
+    # union: a case recorded as closed before it was received still counts as received, so that R1
+    # can name it).
     rows = ("received", "carried_over", "carried_forward", "outcome_total")
+    any_row = Q()
+    for row in rows:
+        any_row |= t3_row_condition(row, year)
     groups = (
-        base.filter(Q(received_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
+        base.filter(any_row)
         .values("organ_id", "applicant_type", "outcome")
         .annotate(**{row: Count("pk", filter=t3_row_condition(row, year)) for row in rows})
         .order_by()
