@@ -201,15 +201,14 @@ def count_table3(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
         if applicant_type in APPLICANT_COLUMNS:
             cells[structure.t3_key(row, applicant_type)] += n
 
-    # One grouped scan for the four row conditions, over the cases any of them counts (exactly their
-    # union: a case recorded as closed before it was received still counts as received, so that R1
-    # can name it).
+    # One grouped scan over the cases any of the four row conditions counts (their union, so a case
+    # with impossible dates — closed before it was received — is counted as before and check R1 sees it).
     rows = ("received", "carried_over", "carried_forward", "outcome_total")
-    any_row = Q()
+    union = Q()
     for row in rows:
-        any_row |= t3_row_condition(row, year)
+        union |= t3_row_condition(row, year)
     groups = (
-        base.filter(any_row)
+        base.filter(union)
         .values("organ_id", "applicant_type", "outcome")
         .annotate(**{row: Count("pk", filter=t3_row_condition(row, year)) for row in rows})
         .order_by()
