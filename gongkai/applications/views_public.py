@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -61,26 +60,47 @@ def apply(request, slug):
                     _remember(request, result.application)
                 return redirect("applications_public:done", slug=organ.slug, token=token)
     else:
+        page = _empty_form_page(request, organ)
+        if page is not None:
+            return page
         form = ApplicationForm()
         token = pysecrets.token_urlsafe(24)
-    return render(request, "applications/public/apply.html", {
-        "organ": organ, "form": form, "form_token": token, "section": "apply",
-        "blank_fields": _blank_fields() if not form.is_bound else "",
-    })
+    return render(
+        request, "applications/public/apply.html", {"organ": organ, "form": form, "form_token": token, "section": "apply"}
+    )
 
 
-_BLANK_FIELDS: dict[str, str] = {}
+# The empty form page, rendered once per organ (as it is now), language and process with the visitor's two tokens
+# cut out; each visit puts in its own CSRF token and form token. Rendering the 16 widgets and the portal layout is
+# most of the cost of the page, and every applicant loads it before submitting.
+_FORM_PAGES: dict[tuple, str] = {}
+CSRF_SLOT, TOKEN_SLOT = "\x00csrf\x00", "\x00form-token\x00"
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def _blank_fields() -> str:
-    """The fields of the empty form, rendered once per language and process: the same for every organ and every
-    visitor (the per-visitor tokens are outside them), and rendering 16 widgets is most of the page's cost."""
-    language = translation.get_language()
-    html = None if settings.DEBUG else _BLANK_FIELDS.get(language)
+def _empty_form_page(request, organ: Organ):
+    """The empty form for this visitor from the rendered copy, or None when the page must be rendered afresh
+    (development, a query string, messages waiting to be shown)."""
+    from django.contrib.messages import get_messages
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    if settings.DEBUG or request.GET or len(get_messages(request)):
+        return None
+    # Everything of the organ the page shows is in the key: a change of name or address is a new page at once.
+    key = (translation.get_language(), request.path, settings.SITE_NAME, organ.pk, organ.name, organ.short_name,
+           organ.address, organ.phone, organ.site_id_code)
+    html = _FORM_PAGES.get(key)
     if html is None:
-        html = render_to_string("applications/public/includes/form_fields.html", {"form": ApplicationForm()})
-        _BLANK_FIELDS[language] = html
-    return html
+        token = pysecrets.token_urlsafe(24)
+        rendered = render(request, "applications/public/apply.html",
+                          {"organ": organ, "form": ApplicationForm(), "form_token": token, "section": "apply"}).content.decode()
+        html = CSRF_RE.sub(f'name="csrfmiddlewaretoken" value="{CSRF_SLOT}"', rendered)
+        html = html.replace(f'name="form_token" value="{token}"', f'name="form_token" value="{TOKEN_SLOT}"')
+        if len(_FORM_PAGES) > 1000:
+            _FORM_PAGES.clear()
+        _FORM_PAGES[key] = html
+    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)).replace(TOKEN_SLOT, pysecrets.token_urlsafe(24)))
 
 
 def done(request, slug, token):

@@ -69,9 +69,9 @@ class SignoffQuerySet(NoDeleteQuerySet):
 
     def waiting_for(self, user):
         """Pending sign-offs whose current step needs a role this user holds in that organ."""
-        from gongkai.organs.models import Membership
+        from gongkai.organs.permissions import memberships
 
-        pairs = Membership.objects.active().filter(user=user).values_list("organ_id", "role")
+        pairs = [(m.organ_id, m.role) for m in memberships(user)]  # read once per request
         condition = Q(pk__in=[])
         for organ_id, role in pairs:
             condition |= Q(organ_id=organ_id, current_role=role)

@@ -219,3 +219,42 @@ def test_queue_marks_petitions_repeats_overdue_and_provisional_deadlines(client,
     assert '<span class="badge bad">' in first_row and '<span class="badge warn" title="暂定">!</span>' in first_row
     assert '<span class="badge ok">' in repeat_row and '<span class="badge warn">重复？</span>' in repeat_row
     assert repeat.possible_duplicate_of_id == first.pk
+
+
+def test_form_page_tokens_let_the_visitor_submit_with_csrf_checks_on(organ):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("applications_public:form", args=[organ.slug])
+    client.get(url)  # another visitor's copy of the page may serve this one
+    page = client.get(url).content.decode()
+    data = person_data()
+    data["csrfmiddlewaretoken"] = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data["form_token"] = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    response = client.post(url, data)
+    assert response.status_code == 302 and Application.objects.filter(form_token=data["form_token"]).exists()
+
+
+def test_form_page_shows_the_organ_as_it_is_now(client, organ):
+    url = reverse("applications_public:form", args=[organ.slug])
+    client.get(url)
+    organ.name = "某市改名后的测试局"
+    organ.save()
+    assert "某市改名后的测试局" in client.get(url).content.decode()
+
+
+def test_form_page_shows_a_message_waiting_for_the_visitor(organ):
+    from django.contrib import messages
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    from gongkai.applications.views_public import apply
+
+    request = RequestFactory().get(reverse("applications_public:form", args=[organ.slug]))
+    SessionMiddleware(lambda r: None).process_request(request)
+    MessageMiddleware(lambda r: None).process_request(request)
+    request.user = AnonymousUser()
+    messages.info(request, "您的申请已撤回。")
+    assert "您的申请已撤回。" in apply(request, organ.slug).content.decode()
