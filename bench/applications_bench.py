@@ -395,7 +395,7 @@ def bench_queue(clerks, office, args) -> dict:
     server = start_server(args.port, args.workers)
     try:
         for group, cookies in groups.items():
-            for view in VIEWS:
+            for view in args.views.split(","):
                 paths = [f"/workspace/applications/?view={view}"]
                 script = QUEUE_LUA % {"cookies": lua_strings(cookies), "paths": lua_strings(paths)}
                 run_wrk(server, script, 2, args.connections)  # warm-up
@@ -425,15 +425,15 @@ def bench_recompute() -> dict:
     running = Application.objects.running().count()
     DayOverride.objects.update_or_create(date=day, defaults={"is_working": False, "name": "bench", "source": CalendarSource.MANUAL})
     invalidate()
-    p0, t = time.process_time(), time.perf_counter()
+    d0, p0, t = backend_cpu(), time.process_time(), time.perf_counter()
     changed = services.recompute_running(dates=[day], reason="bench")
-    elapsed, cpu = time.perf_counter() - t, time.process_time() - p0
+    elapsed, cpu, db_cpu = time.perf_counter() - t, time.process_time() - p0, backend_cpu() - d0
     DayOverride.objects.filter(date=day).update(is_working=True)
     invalidate()
     t2 = time.perf_counter()
     restored = services.recompute_running(dates=[day], reason="bench undo")
     elapsed2 = time.perf_counter() - t2
-    result = {"running": running, "changed": changed, "seconds": round(elapsed, 1), "app_cpu_seconds": round(cpu, 1),
+    result = {"running": running, "changed": changed, "seconds": round(elapsed, 1), "app_cpu_seconds": round(cpu, 1), "db_cpu_seconds": round(db_cpu, 1),
               "restored": restored, "seconds_undo": round(elapsed2, 1), "per_second": round(changed / elapsed if elapsed else 0),
               "target_seconds": 60, "load_average": [round(x, 2) for x in os.getloadavg()]}
     print("recompute", result, flush=True)
@@ -502,6 +502,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="requests per figure in --only cost")
     parser.add_argument("--submit-to", choices=["all", "one"], default="all", help="spread submissions over the 50 organs, or one organ")
     parser.add_argument("--follow", action="store_true", help="submissions also GET the receipt page")
+    parser.add_argument("--views", default=",".join(VIEWS), help="queue views to load (comma-separated)")
     parser.add_argument("--label", default="")
     args = parser.parse_args()
     if args.seconds > 120 or not (1024 < args.port < 65536):

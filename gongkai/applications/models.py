@@ -133,14 +133,22 @@ class ApplicationQuerySet(NoDeleteQuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         condition = Q(assignee=user, status__in=RUNNING_STATES)
-        for organ_id, role, department_id in [(m.organ_id, m.role, m.department_id) for m in memberships(user)]:
-            if role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
-                unclaimed = Q(organ_id=organ_id, assignee__isnull=True, status__in=RUNNING_STATES)
-                if department_id and role != Role.DISCLOSURE_OFFICE:
-                    unclaimed &= Q(department_id=department_id)
-                condition |= unclaimed
-            if role == Role.DISCLOSURE_OFFICE:
-                condition |= Q(organ_id=organ_id, status=Status.AWAITING_CONFIRMATION)
+        whole, departments, confirming = set(), set(), set()  # one term per scope, however many roles give it
+        for m in memberships(user):
+            if m.role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
+                if m.department_id and m.role != Role.DISCLOSURE_OFFICE:
+                    departments.add((m.organ_id, m.department_id))
+                else:
+                    whole.add(m.organ_id)
+            if m.role == Role.DISCLOSURE_OFFICE:
+                confirming.add(m.organ_id)
+        if whole:
+            condition |= Q(organ_id__in=sorted(whole), assignee__isnull=True, status__in=RUNNING_STATES)
+        for organ_id, department_id in sorted(departments):
+            if organ_id not in whole:
+                condition |= Q(organ_id=organ_id, department_id=department_id, assignee__isnull=True, status__in=RUNNING_STATES)
+        if confirming:
+            condition |= Q(organ_id__in=sorted(confirming), status=Status.AWAITING_CONFIRMATION)
         signoff_ids = Signoff.objects.waiting_for(user).filter(kind="reply").values_list("subject_id", flat=True)
         reply_ids = [int(i) for i in signoff_ids]
         if reply_ids:
@@ -153,7 +161,9 @@ class ApplicationQuerySet(NoDeleteQuerySet):
 class Application(NoDeleteModel):
     """政府信息公开申请: one application in the register, whatever its channel."""
 
-    organ = models.ForeignKey("organs.Organ", verbose_name=_("organ"), on_delete=models.PROTECT, related_name="applications")
+    organ = models.ForeignKey(
+        "organs.Organ", verbose_name=_("organ"), on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     tracking_number = models.CharField(_("tracking number"), max_length=60, unique=True)  # 申请编号
     secret = models.CharField(
         _("case page secret (hashed)"), max_length=64, editable=False,
@@ -161,7 +171,8 @@ class Application(NoDeleteModel):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     api_channel = models.ForeignKey(
-        "applications.ApiChannel", verbose_name=_("API channel"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "applications.ApiChannel", verbose_name=_("API channel"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     external_reference = models.CharField(_("reference in the channel"), max_length=100, blank=True)
     form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -177,7 +188,8 @@ class Application(NoDeleteModel):
     address = models.CharField(_("postal address"), max_length=300, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
 
     # Information sought (所需信息) — Art. 29 (二), (三)
@@ -193,15 +205,16 @@ class Application(NoDeleteModel):
     received_on = models.DateField(_("date of receipt"), null=True, blank=True, db_index=True)  # Art. 31
     receipt_note = models.CharField(_("how the date of receipt was set"), max_length=200, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
-    status = models.CharField(_("status"), max_length=30, choices=Status.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
     outcome = models.CharField(_("outcome"), max_length=40, choices=Outcome.choices, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
 
     # The clock
     clock_start = models.DateField(_("clock starts after"), null=True, blank=True)  # receipt, or receipt of the correction
-    due_on = models.DateField(_("reply due"), null=True, blank=True, db_index=True)
+    due_on = models.DateField(_("reply due"), null=True, blank=True)
     due_explanation = models.JSONField(_("how the deadline was computed"), default=dict, blank=True)
     internal_due_on = models.DateField(_("internal target for the draft reply"), null=True, blank=True)
     correction_notice_due_on = models.DateField(_("correction notice due"), null=True, blank=True)
@@ -213,27 +226,33 @@ class Application(NoDeleteModel):
     extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     extension_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("extension approved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("extension approved by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     extended_on = models.DateField(_("extended on"), null=True, blank=True)
 
     # Handling
     department = models.ForeignKey(
-        "organs.Department", verbose_name=_("responsible department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organs.Department", verbose_name=_("responsible department"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("handler"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     is_petition_suspected = models.BooleanField(_("looks like a petition or complaint"), default=False)  # 信访举报投诉
     is_volume_flagged = models.BooleanField(_("volume or frequency beyond a reasonable range (Art. 35)"), default=False)
     possible_duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("possible repeat of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", verbose_name=_("possible repeat of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        db_index=False,
     )
     split_from = models.ForeignKey(
-        "self", verbose_name=_("split from"), null=True, blank=True, on_delete=models.PROTECT, related_name="split_into"
+        "self", verbose_name=_("split from"), null=True, blank=True, on_delete=models.PROTECT, related_name="split_into",
+        db_index=False,
     )
 
     # Delivery (送达)
@@ -264,6 +283,16 @@ class Application(NoDeleteModel):
             # The same across organs, for those who read many (a government's disclosure office reads every organ
             # below it): the rows come in deadline order and the organ is checked on each, so a page stops after 20.
             models.Index(fields=["due_on", "id"], condition=models.Q(status__in=RUNNING_STATES), name="app_running_due_all"),
+            # Every index is written on each insert and on each change of a deadline or state (recomputing a calendar
+            # rewrites tens of thousands of rows). So: no index on organ, status or due_on alone (the indexes above
+            # lead with them where a query needs them), none on assignee alone (assignee, status), and the references
+            # that are empty on nearly every row are indexed only where they are set — an equality lookup
+            # (``merged_into=x``, ``user=u``) still uses them.
+            *[models.Index(fields=[name], condition=models.Q(**{f"{name}__isnull": False}), name=f"app_{short}_set")
+              for name, short in (("api_channel", "channel"), ("user", "user"), ("registered_by", "registrar"),
+                                  ("extension_approved_by", "ext_approver"), ("department", "department"),
+                                  ("possible_duplicate_of", "repeat_of"), ("merged_into", "merged_into"),
+                                  ("split_from", "split_from"))],
         ]
 
     def __str__(self) -> str:
