@@ -53,6 +53,7 @@ from gongkai.applications.models import (
 from gongkai.applications.views_public import _letter_response
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.params import parse_int
 from gongkai.organs.models import Department, Role
 from gongkai.organs.permissions import (
     has_role,
@@ -103,13 +104,13 @@ def _queue(request):
     if status in Status.values:
         queryset = queryset.filter(status=status)
     organ = request.GET.get("organ", "")
-    if organ.isdigit():
-        queryset = queryset.filter(organ_id=int(organ))
+    if parse_int(organ) is not None:
+        queryset = queryset.filter(organ_id=parse_int(organ))
     q = request.GET.get("q", "").strip()
     if q:
         queryset = queryset.filter(Q(tracking_number__icontains=q) | Q(subject__icontains=q) | Q(applicant_name__icontains=q))
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if parse_int(year, 1949, 2200) is not None:
         queryset = queryset.filter(received_on__year=int(year))
     if view in ("running", "overdue", "soon", "mine"):
         return queryset.order_by("due_on", "id"), view, organs

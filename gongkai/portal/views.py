@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongkai.catalogue.models import Item, Topic, Validity
+from gongkai.core.params import MAX_ID, parse_int
 from gongkai.organs.models import Organ, OrganKind
 from gongkai.portal import cache as page_cache
 from gongkai.portal import selectors
@@ -37,12 +38,8 @@ def healthz(request):
 # bad link gives a normal page, never an error.
 
 
-def int_param(request, name: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
-    value = request.GET.get(name, "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 10:  # "²" and "١" pass isdigit() but not int()
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
+def int_param(request, name: str, low: int = 1, high: int = MAX_ID) -> int | None:
+    return parse_int(request.GET.get(name), low, high)
 
 
 def page_param(request) -> int:

@@ -201,12 +201,14 @@ def count_table3(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
         if applicant_type in APPLICANT_COLUMNS:
             cells[structure.t3_key(row, applicant_type)] += n
 
-    # One grouped scan for the four row conditions: every case they count was received by 31 December
-    # and not closed before 1 January.
-    start, end = year_bounds(year)
+    # One grouped scan over the cases any of the four row conditions counts (their union, so a case
+    # with impossible dates — closed before it was received — is counted as before and check R1 sees it).
     rows = ("received", "carried_over", "carried_forward", "outcome_total")
+    union = Q()
+    for row in rows:
+        union |= t3_row_condition(row, year)
     groups = (
-        base.filter(Q(received_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
+        base.filter(union)
         .values("organ_id", "applicant_type", "outcome")
         .annotate(**{row: Count("pk", filter=t3_row_condition(row, year)) for row in rows})
         .order_by()

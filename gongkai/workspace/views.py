@@ -23,6 +23,7 @@ from gongkai.catalogue.models import Category, Disclosure, Item, ItemState, Item
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, NotAllowed
 from gongkai.core.models import AuditEvent
+from gongkai.core.params import parse_int
 from gongkai.organs.models import Role
 from gongkai.organs.permissions import (
     has_role,
@@ -43,11 +44,7 @@ PAGE_SIZE = 30
 
 def _id_param(value: str | None) -> int | None:
     """A positive id from a query parameter; None for anything else, so a bad link never gives an error."""
-    value = (value or "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 10:
-        return None
-    number = int(value)
-    return number if 0 < number <= 2**31 - 1 else None
+    return parse_int(value)
 
 
 def _staff_required(request) -> None:

@@ -519,3 +519,9 @@ def test_the_register_form_preselects_the_clerks_only_organ(client, organ, clerk
     client.force_login(clerk)
     form = client.get(reverse("applications_ws:register")).context["form"]
     assert form["organ"].value() == organ.pk
+
+
+@pytest.mark.parametrize("query", ["organ=²", "organ=99999999999999999999", "year=٢٠٢٥", "year=99999999999999999999", "page=²"])
+def test_malformed_queue_filters_give_the_queue_not_an_error(client, organ, clerk, query):
+    client.force_login(clerk)
+    assert client.get(reverse("applications_ws:queue") + "?" + query).status_code == 200
