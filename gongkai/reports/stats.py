@@ -8,7 +8,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,13 +207,7 @@ def application_groups(organ_ids, year: int) -> list[dict] | None:
     start, end = counting.year_bounds(year)
     received_q = Q(received_on__range=(start, end))
     closed_q = Q(closed_on__range=(start, end))
-    # Closed cases of the year whose first draft reply was made by the internal target: some reply
-    # dated on or before it (the first one is). Uncorrelated, so it is computed once, not per case.
-    drafted_in_time = Reply.objects.filter(
-        application__organ_id__in=organ_ids, application__closed_on__range=(start, end),
-        created_at__date__lte=F("application__internal_due_on"),
-    ).values("application_id")
-    return list(
+    groups = list(
         base.filter(received_q | closed_q).values("organ_id", "channel", "applicant_type", "outcome")
         .annotate(
             received=Count("pk", filter=received_q),
@@ -221,10 +215,21 @@ def application_groups(organ_ids, year: int) -> list[dict] | None:
             timed=Count("pk", filter=closed_q & Q(due_on__isnull=False)),
             timely=Count("pk", filter=closed_q & Q(closed_on__lte=F("due_on"))),
             internal=Count("pk", filter=closed_q & Q(internal_due_on__isnull=False)),
-            internal_ok=Count("pk", filter=closed_q & Q(internal_due_on__isnull=False, pk__in=drafted_in_time)),
+            internal_ok=Value(0),
         )
         .order_by()
     )
+    # Closed cases of the year whose first draft reply was made by the internal target: some reply
+    # dated on or before it (the first one is). A query of its own, so PostgreSQL joins the replies
+    # once (as a subquery of the grouped scan each parallel worker joined them again); one row per
+    # organ, every other count zero.
+    drafted = Reply.objects.filter(application=OuterRef("pk"), created_at__date__lte=OuterRef("internal_due_on"))
+    in_time = (base.filter(closed_q, internal_due_on__isnull=False).filter(Exists(drafted))
+               .values_list("organ_id").annotate(n=Count("pk")).order_by())
+    zero = dict.fromkeys(("channel", "applicant_type", "outcome"), None) | dict.fromkeys(
+        ("received", "closed", "timed", "timely", "internal"), 0)
+    groups += [{**zero, "organ_id": organ_id, "internal_ok": n} for organ_id, n in in_time]
+    return groups
 
 
 def application_charts(organ_ids, year: int, groups: list[dict] | None = None) -> list[Chart]:
@@ -255,7 +260,7 @@ def application_charts(organ_ids, year: int, groups: list[dict] | None = None) -
     ):
         labels = {c.value: str(c.label) for c in choices}
         ordered = [(labels.get(k, k or _("(none)")), n) for k, n in counts[field_name].items()]
-        ordered.sort(key=lambda pair: -pair[1])
+        ordered.sort(key=lambda pair: (-pair[1], pair[0]))  # ties by name: the same order every time
         charts.append(Chart(code, title, "pie" if code != "apps_outcome" else "bar", header, _("Number of applications"),
                             [p[0] for p in ordered], [p[1] for p in ordered]))
 
