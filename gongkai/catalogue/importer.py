@@ -249,8 +249,9 @@ def body_to_html(text: str) -> str:
     """A body given as HTML is cleaned; plain text becomes paragraphs."""
     if "<" in text and re.search(r"</?(p|div|br|span|table|h\d|strong|b|ul|ol|li)\b", text, re.I):
         return clean_html(text)
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n")]
-    return "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p)
+    # Escaped once for the whole text (escaping leaves line breaks and spaces alone), then cut into paragraphs.
+    lines = html.escape(text, quote=False).replace("\r\n", "\n").split("\n")
+    return "".join(f"<p>{line}</p>" for line in map(str.strip, lines) if line)
 
 
 # --- Index numbers ------------------------------------------------------------------------
@@ -313,6 +314,8 @@ def _cell(row: list, position: int | None) -> str:
     if position is None or position >= len(row):
         return ""
     value = row[position]
+    if value.__class__ is str:  # every CSV cell: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

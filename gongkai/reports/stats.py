@@ -8,7 +8,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,8 +140,9 @@ def item_charts(organ_ids, year: int) -> list[Chart]:
 
     by_month: dict[int, int] = {}
     by: dict[str, dict] = {"category_id": {}, "topic_id": {}, "department_id": {}}
+    # Summed across organs in the database: a government's dashboard reads thousands of rows, not 100,000.
     rows = (ItemMonthCount.objects.filter(month_id__in=current_item_months(organ_ids, year))
-            .values_list("month__month", "category_id", "topic_id", "department_id", "items"))
+            .values_list("month__month", "category_id", "topic_id", "department_id").annotate(n=Sum("items")).order_by())
     for month, category_id, topic_id, department_id, n in rows:
         by_month[month.month] = by_month.get(month.month, 0) + n
         for key, value in (("category_id", category_id), ("topic_id", topic_id), ("department_id", department_id)):
@@ -177,15 +178,14 @@ def item_charts(organ_ids, year: int) -> list[Chart]:
                  key=lambda row: (-interpreted[row[0]], row[1]))[:30]
     rows = [(title, interpreted[pk]) for pk, title in top]
     if len(rows) < 30 and policy_total > len(interpreted):
-        # Filled up with policy documents that have none, newest first: per organ along its index
-        # (a few rows each), then merged.
+        # Filled up with public policy documents that have none, newest first: one ordered index scan
+        # that stops after a few rows (published() may use the (state, disclosure, published_at) index
+        # across organs, the organ index for one).
         wanted = 30 - len(rows)
-        newest = []
-        for organ_id in organ_ids:
-            newest += (_published([organ_id], year).filter(category_id__in=policy_ids).exclude(pk__in=list(interpreted))
-                       .order_by("-published_at").values_list("published_at", "title")[:wanted])
-        newest.sort(key=lambda row: row[0], reverse=True)
-        rows += [(title, 0) for _at, title in newest[:wanted]]
+        without = (Item.objects.published().filter(counting.published_in_year(year), organ_id__in=organ_ids,
+                                                   category_id__in=policy_ids)
+                   .exclude(pk__in=list(interpreted)).order_by("-published_at").values_list("title", flat=True)[:wanted])
+        rows += [(title, 0) for title in without]
     charts.append(
         Chart("interpretations", _("Interpretations per policy document"), "bar", _("Policy document"), _("Interpretations"),
               [t[:40] for t, _n in rows], [n for _t, n in rows],
@@ -194,37 +194,53 @@ def item_charts(organ_ids, year: int) -> list[Chart]:
     return charts
 
 
-def application_charts(organ_ids, year: int) -> list[Chart]:
-    """Channel, applicant type, outcome and timeliness from ONE grouped scan of the organ's
-    applications received or closed in the year (a few hundred groups, summed here), plus the
-    replies of the year's closed cases for the internal target."""
-    from gongkai.applications.models import Channel, Reply
-    from gongkai.applications.taxonomy import ApplicantType, Outcome
+def application_groups(organ_ids, year: int) -> list[dict] | None:
+    """ONE grouped scan of the organs' applications received or closed in the year, by organ, channel,
+    applicant type and outcome (a few hundred groups per organ), with the counts every application
+    chart is summed from; the replies of the year's closed cases for the internal target.
+    None while the applications app has no models."""
+    from gongkai.applications.models import Reply
 
     base = counting.applications_base(organ_ids)
     if base is None:
-        return []
+        return None
     start, end = counting.year_bounds(year)
     received_q = Q(received_on__range=(start, end))
     closed_q = Q(closed_on__range=(start, end))
-    # Closed cases of the year whose first draft reply was made by the internal target: some reply
-    # dated on or before it (the first one is). Uncorrelated, so it is computed once, not per case.
-    drafted_in_time = Reply.objects.filter(
-        application__organ_id__in=organ_ids, application__closed_on__range=(start, end),
-        created_at__date__lte=F("application__internal_due_on"),
-    ).values("application_id")
-    groups = (
-        base.filter(received_q | closed_q).values("channel", "applicant_type", "outcome")
+    groups = list(
+        base.filter(received_q | closed_q).values("organ_id", "channel", "applicant_type", "outcome")
         .annotate(
             received=Count("pk", filter=received_q),
             closed=Count("pk", filter=closed_q),
             timed=Count("pk", filter=closed_q & Q(due_on__isnull=False)),
             timely=Count("pk", filter=closed_q & Q(closed_on__lte=F("due_on"))),
             internal=Count("pk", filter=closed_q & Q(internal_due_on__isnull=False)),
-            internal_ok=Count("pk", filter=closed_q & Q(internal_due_on__isnull=False, pk__in=drafted_in_time)),
+            internal_ok=Value(0),
         )
         .order_by()
     )
+    # Closed cases of the year whose first draft reply was made by the internal target: some reply
+    # dated on or before it (the first one is). A query of its own, so PostgreSQL joins the replies
+    # once (as a subquery of the grouped scan each parallel worker joined them again); one row per
+    # organ, every other count zero.
+    drafted = Reply.objects.filter(application=OuterRef("pk"), created_at__date__lte=OuterRef("internal_due_on"))
+    in_time = (base.filter(closed_q, internal_due_on__isnull=False).filter(Exists(drafted))
+               .values_list("organ_id").annotate(n=Count("pk")).order_by())
+    zero = dict.fromkeys(("channel", "applicant_type", "outcome"), None) | dict.fromkeys(
+        ("received", "closed", "timed", "timely", "internal"), 0)
+    groups += [{**zero, "organ_id": organ_id, "internal_ok": n} for organ_id, n in in_time]
+    return groups
+
+
+def application_charts(organ_ids, year: int, groups: list[dict] | None = None) -> list[Chart]:
+    """Channel, applicant type, outcome and timeliness, summed from ``application_groups``."""
+    from gongkai.applications.models import Channel
+    from gongkai.applications.taxonomy import ApplicantType, Outcome
+
+    if groups is None:
+        groups = application_groups(organ_ids, year)
+    if groups is None:
+        return []
     counts: dict[str, dict] = {"channel": {}, "applicant_type": {}, "outcome": {}}
     statutory_total = statutory_ok = internal_total = internal_ok = 0
     for row in groups:
@@ -244,7 +260,7 @@ def application_charts(organ_ids, year: int) -> list[Chart]:
     ):
         labels = {c.value: str(c.label) for c in choices}
         ordered = [(labels.get(k, k or _("(none)")), n) for k, n in counts[field_name].items()]
-        ordered.sort(key=lambda pair: -pair[1])
+        ordered.sort(key=lambda pair: (-pair[1], pair[0]))  # ties by name: the same order every time
         charts.append(Chart(code, title, "pie" if code != "apps_outcome" else "bar", header, _("Number of applications"),
                             [p[0] for p in ordered], [p[1] for p in ordered]))
 
@@ -261,27 +277,32 @@ def application_charts(organ_ids, year: int) -> list[Chart]:
     return charts
 
 
-def organ_charts(organ_ids, year: int) -> list[Chart]:
-    """Across organs: items published and applications received per organ."""
+def organ_charts(organ_ids, year: int, groups: list[dict] | None = None) -> list[Chart]:
+    """Across organs: items published (from the month counts) and applications received per organ."""
     from gongkai.organs.models import Organ
+    from gongkai.reports.models import ItemMonthCount
 
     names = dict(Organ.objects.filter(pk__in=organ_ids).values_list("pk", "name"))
-    items = dict(_published(organ_ids, year).values_list("organ_id").annotate(n=Count("pk")).order_by())
+    items = dict(ItemMonthCount.objects.filter(month_id__in=current_item_months(organ_ids, year))
+                 .values_list("month__organ_id").annotate(n=Sum("items")).order_by())
     charts = [Chart("organs_items", _("Items published by organ"), "bar", _("Organ"), _("Items"),
                     [names[o] for o in organ_ids], [items.get(o, 0) for o in organ_ids])]
-    base = counting.applications_base(organ_ids)
-    if base is not None:
-        start, end = counting.year_bounds(year)
-        apps = dict(base.filter(received_on__range=(start, end)).values_list("organ_id").annotate(n=Count("pk")).order_by())
+    if groups is None:
+        groups = application_groups(organ_ids, year)
+    if groups is not None:
+        apps: dict[int, int] = {}
+        for row in groups:
+            apps[row["organ_id"]] = apps.get(row["organ_id"], 0) + row["received"]
         charts.append(Chart("organs_apps", _("Applications received by organ"), "bar", _("Organ"), _("Number of applications"),
                             [names[o] for o in organ_ids], [apps.get(o, 0) for o in organ_ids]))
     return charts
 
 
 def dashboard(organ_ids, year: int, *, across: bool) -> list[Chart]:
-    charts = item_charts(organ_ids, year) + application_charts(organ_ids, year)
+    groups = application_groups(organ_ids, year)
+    charts = item_charts(organ_ids, year) + application_charts(organ_ids, year, groups)
     if across:
-        charts = organ_charts(organ_ids, year) + charts
+        charts = organ_charts(organ_ids, year, groups) + charts
     return charts
 
 
