@@ -22,6 +22,7 @@ from gongkai.catalogue.models import (
     WithholdingReason,
 )
 from gongkai.core.errors import DomainError
+from gongkai.core.richtext import RichTextarea
 from gongkai.organs.models import Department, Organ
 from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff.models import Decision
@@ -65,8 +66,11 @@ class ItemForm(forms.Form):
     keywords = forms.CharField(label=_("keywords"), max_length=200, required=False, help_text=_("Separate with spaces."))
     summary = forms.CharField(label=_("summary"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     body = forms.CharField(
-        label=_("body"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("HTML is allowed (paragraphs, headings, tables, links); scripts and styles are removed."),
+        label=_("body"), required=False, widget=RichTextarea(attrs={"rows": 14}),
+        help_text=_(
+            "Use the toolbar for headings, bold, lists, quotes and links; put files in the attachments below. "
+            "Where no toolbar is shown, HTML may be typed. Scripts and styles are removed on saving."
+        ),
     )
     disclosure = forms.ChoiceField(label=_("disclosure attribute"), choices=Disclosure.choices, widget=forms.RadioSelect,
                                    initial=Disclosure.ACTIVE)

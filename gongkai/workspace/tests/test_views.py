@@ -172,6 +172,24 @@ def test_a_clerk_creates_a_draft_with_an_attachment(client, office):
     assert item.attachments.get().text.startswith("附件内容")
 
 
+def test_a_body_written_in_the_editor_is_kept_and_its_unsafe_parts_removed(client, office):
+    body = (
+        '<h1>一、检查范围</h1><div onclick="steal()">覆盖<strong>全市</strong>各单位。<br><br>'
+        '<script>alert(1)</script><a href="javascript:steal()">详见</a></div><ul><li style="color:red">政策文件</li></ul>'
+    )
+    as_user(client, office.clerk).post(reverse("workspace:item_new"), form_data(body=body))
+    assert Item.objects.get().body == (
+        '<h2>一、检查范围</h2><p>覆盖<strong>全市</strong>各单位。</p><p><a rel="noopener noreferrer">详见</a></p>'
+        "<ul><li>政策文件</li></ul>"
+    )
+
+
+def test_the_item_form_offers_the_editor_for_the_body(client, office):
+    page = as_user(client, office.clerk).get(reverse("workspace:item_new"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "vendor/trix/trix.umd.min.js" in page and "js/richtext.js" in page and "vendor/trix/trix.css" in page
+    assert 'id="id_body"' in page and "data-richtext=" in page
+
+
 def test_bad_input_shows_translated_field_errors_and_saves_nothing(client, office):
     data = form_data(title="", disclosure=Disclosure.WITHHELD)
     response = as_user(client, office.clerk).post(reverse("workspace:item_new"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
