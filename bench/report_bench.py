@@ -13,9 +13,16 @@ data). Smaller N for a quick run:
 
     .venv/bin/python bench/report_bench.py --items 20000 --applications 5000 --organs 5   # SQLite, quick
 
-The data is built once per (items, applications, organs) and reused on the
-next run (organs are named bench-<n>); --rebuild is not offered because
-nothing is ever deleted: use a fresh database instead.
+The data is built once per (items, applications, organs, body length) and
+reused on the next run (organs are named bench-<n>); --rebuild is not offered
+because nothing is ever deleted: use a fresh database instead. --body-chars 1265
+gives items bodies as long as a real site's (and so a heap as wide); closed
+cases get a draft reply (PostgreSQL only).
+
+Measured: the report (3×), the checks, the government report over every organ
+(2×), the dashboard data, and the dashboard page with its cache cold, warm,
+with one month to recount, and across all organs — each with wall time, the
+CPU of this process and of its PostgreSQL backend, and the load average.
 """
 
 from __future__ import annotations
