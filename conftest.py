@@ -22,9 +22,19 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (row locks, real concurrency); set DATABASE_URL to run")
+    kinds: dict[str, set[bool]] = {}
     for item in items:
         if "postgres" in item.keywords and not settings.IS_POSTGRES:
             item.add_marker(skip_pg)
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            kinds.setdefault(str(item.path), set()).add(bool(marker.kwargs.get("transaction")))
+    # The suite runs with --dist loadfile: a file runs as a whole on one worker, so a
+    # transactional test (whose flush empties the seeded data) among ordinary tests
+    # would break every test after it there. Such tests go in files of their own.
+    mixed = sorted(path for path, found in kinds.items() if found == {True, False})
+    if mixed:
+        raise pytest.UsageError("transactional and ordinary database tests in one file: " + ", ".join(mixed))
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from gongkai.applications.models import Application
 from gongkai.applications.tests.factories import person_data
+from gongkai.applications.tests.test_scale import person, serial, submit
 from gongkai.factories import OrganFactory
 
 SUBMISSIONS = 200
@@ -38,3 +39,27 @@ def test_two_hundred_concurrent_submissions_get_consecutive_numbers():
     assert codes == [302] * SUBMISSIONS
     assert serials == list(range(1, SUBMISSIONS + 1))  # distinct and consecutive
     assert sorted(subject for _number, subject in rows) == sorted(f"并发测试申请第{n}号" for n in range(SUBMISSIONS))  # nothing lost
+
+
+# Transactional tests live in files of their own: with ``--dist loadfile`` a file
+# runs as a whole, and a flush in the middle of a file of ordinary tests would
+# empty the seeded data under the tests after it.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_form_sent_four_times_at_once_makes_one_application_and_uses_one_number():
+    organ = OrganFactory(code="TWICE", slug="twice")
+    url = reverse("applications_public:form", args=[organ.slug])
+    data = person_data()
+    data["form_token"] = "sent-four-times-at-once-0000000000"
+
+    def post(_n: int) -> int:
+        try:
+            return Client().post(url, data).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        codes = list(pool.map(post, range(4)))
+    assert codes == [302] * 4
+    assert [serial(a) for a in Application.objects.filter(organ=organ)] == [1]
+    assert serial(submit(organ, id_number=person(20))) == 2

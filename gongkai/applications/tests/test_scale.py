@@ -285,28 +285,3 @@ def test_all_view_lists_the_newest_arrival_first(client, organ, clerk, recent_wo
     newer = received(organ, on=recent_workday, by=clerk, id_number=person(12), subject="较晚收到的申请")
     client.force_login(clerk)
     assert rows(client.get(reverse(QUEUE) + "?view=all").content.decode()) == [newer.tracking_number, older.tracking_number]
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_same_form_sent_four_times_at_once_makes_one_application_and_uses_one_number():
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.test import Client
-
-    organ = OrganFactory(code="TWICE", slug="twice")
-    url = reverse("applications_public:form", args=[organ.slug])
-    data = person_data()
-    data["form_token"] = "sent-four-times-at-once-0000000000"
-
-    def post(_n: int) -> int:
-        try:
-            return Client().post(url, data).status_code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        codes = list(pool.map(post, range(4)))
-    assert codes == [302] * 4
-    assert [serial(a) for a in Application.objects.filter(organ=organ)] == [1]
-    assert serial(submit(organ, id_number=person(20))) == 2
