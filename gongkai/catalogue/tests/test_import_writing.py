@@ -7,31 +7,11 @@ import pytest
 from django.db import connection
 
 from gongkai.catalogue.importer import run_import
-from gongkai.catalogue.models import Category, IndexCounter, Item, Topic
+from gongkai.catalogue.models import IndexCounter, Item
 from gongkai.catalogue.signals import items_imported
 from gongkai.catalogue.tests.test_importer import GOOD, GOOD_NO_NUMBER, csv_file
-from gongkai.factories import OrganFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organ():
-    return OrganFactory(code="ORG1", slug="gxj", index_template="{organ_code}/{year}-{serial:05d}")
-
-
-@pytest.fixture
-def user():
-    return UserFactory(is_superuser=True)
-
-
-@pytest.fixture(autouse=True)
-def taxonomy():
-    parent = Topic.objects.filter(name="工业、交通", parent=None).first() or Topic.objects.create(name="工业、交通", code="T06")
-    if not Topic.objects.filter(name="工业", parent=parent).exists():
-        Topic.objects.create(name="工业", code="T0601", parent=parent)
-    Category.objects.get_or_create(code="TZGG", defaults={"name": "通知公告"})
-    Category.objects.get_or_create(code="GFXWJ", defaults={"name": "行政规范性文件", "is_policy": True})
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("taxonomy")]
 
 
 def numbered(serial: int) -> str:

@@ -13,34 +13,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from gongkai.catalogue.importer import ImportFileError, parse_datetime, run_import
-from gongkai.catalogue.models import Category, IndexCounter, Item, ItemState, Topic, Validity
+from gongkai.catalogue.models import IndexCounter, Item, ItemState, Validity
 from gongkai.core.models import AuditEvent
-from gongkai.factories import OrganFactory, UserFactory, member
+from gongkai.factories import OrganFactory, member
 from gongkai.organs.models import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("taxonomy")]
 
 HEADER = "索引号,标题,发文字号,成文日期,发布日期,主题分类,信息类别,有效性,关键词,正文\n"
-
-
-@pytest.fixture
-def organ():
-    return OrganFactory(code="ORG1", slug="gxj", index_template="{organ_code}/{year}-{serial:05d}")
-
-
-@pytest.fixture
-def user():
-    return UserFactory(is_superuser=True)
-
-
-@pytest.fixture(autouse=True)
-def taxonomy():
-    """The seeded topic tree and categories (created here too, should a test database lack them)."""
-    parent = Topic.objects.filter(name="工业、交通", parent=None).first() or Topic.objects.create(name="工业、交通", code="T06")
-    if not Topic.objects.filter(name="工业", parent=parent).exists():
-        Topic.objects.create(name="工业", code="T0601", parent=parent)
-    Category.objects.get_or_create(code="TZGG", defaults={"name": "通知公告"})
-    Category.objects.get_or_create(code="GFXWJ", defaults={"name": "行政规范性文件", "is_policy": True})
 
 
 def csv_file(*rows: str, encoding="utf-8", header=HEADER) -> io.BytesIO:
