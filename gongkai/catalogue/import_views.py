@@ -93,16 +93,28 @@ def upload(request):
     )
 
 
+def _own_token(request, token: str, salt: str, not_yours: str) -> dict | None:
+    """The data of a signed dry-run token, or None when it expired or was tampered with;
+    refused when it was made for another person."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if data["user"] != request.user.pk:
+        raise PermissionDenied(not_yours)
+    return data
+
+
 @login_required
 @require_POST
 def confirm(request):
     _allowed(request.user)
-    try:
-        data = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
+    data = _own_token(
+        request, request.POST.get("token", ""), TOKEN_SALT,
+        _("Only the person who checked the file may confirm its import."),
+    )
+    if data is None:
         return HttpResponseBadRequest(_("This import has expired or is invalid; upload the file again."))
-    if data["user"] != request.user.pk:
-        raise PermissionDenied(_("Only the person who checked the file may confirm its import."))
     organ = Organ.objects.get(pk=data["organ"])
     require_role(request.user, organ, *IMPORT_ROLES)
     try:
@@ -144,12 +156,12 @@ def _save_error_list(report, *, name: str, user) -> str:
 def error_list(request):
     """Download every bad row of the dry run the same person made."""
     _allowed(request.user)
-    try:
-        data = signing.loads(request.GET.get("token", ""), salt=ERRORS_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
+    data = _own_token(
+        request, request.GET.get("token", ""), ERRORS_SALT,
+        _("Only the person who checked the file may download its list of bad rows."),
+    )
+    if data is None:
         return HttpResponseBadRequest(_("This list has expired or is invalid; check the file again."))
-    if data["user"] != request.user.pk:
-        raise PermissionDenied(_("Only the person who checked the file may download its list of bad rows."))
     try:
         stream = default_storage.open(data["path"], "rb")
     except FileNotFoundError:
