@@ -65,6 +65,9 @@ def _clear_cache():
     from gongkai.portal import cache as page_cache
 
     page_cache.forget_local()
+    from gongkai.portal import selectors
+
+    selectors.forget_local()
     from gongkai.workdays import calendar
 
     calendar._local.snapshot = None

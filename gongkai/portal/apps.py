@@ -8,12 +8,16 @@ class PortalConfig(AppConfig):
     verbose_name = _("Public disclosure column")
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_save
 
         from gongkai.catalogue.models import Category, Topic
         from gongkai.catalogue.signals import item_public_changed
         from gongkai.organs.models import Organ
+        from gongkai.portal import cache as page_cache
 
+        request_started.connect(page_cache.start_request, dispatch_uid="portal.versions.start")
+        request_finished.connect(page_cache.end_request, dispatch_uid="portal.versions.end")
         item_public_changed.connect(invalidate_item_pages, dispatch_uid="portal.invalidate_item_pages")
         for model in (Organ, Topic, Category):
             post_save.connect(invalidate_everything, sender=model, dispatch_uid=f"portal.invalidate.{model.__name__}")

@@ -57,6 +57,25 @@ def item_key(item_id: int) -> str:
 ITEM_PAGE_SECONDS = 7 * 24 * 3600
 
 
+# Versions read while a request is served are kept for the rest of it: a page
+# asks for ``conf`` up to five times (organ, filters, counts, fragments), and a
+# version that moves while one page is rendered changes nothing the next
+# request will not see. Outside a request (tasks, commands) nothing is kept.
+_request = threading.local()
+
+
+def start_request(**kwargs) -> None:
+    _request.versions = {}
+
+
+def end_request(**kwargs) -> None:
+    _request.versions = None
+
+
+def _memo() -> dict | None:
+    return getattr(_request, "versions", None)
+
+
 def _current(keys: list[str], found: dict) -> list:
     """The values of version keys, giving a missing one (never set, evicted,
     cleared) a new value never used before, so that it can never read as an
@@ -66,12 +85,25 @@ def _current(keys: list[str], found: dict) -> list:
         cache.add(key, time.time_ns(), None)
     if missing:
         found.update(cache.get_many(missing))
-    return [found.get(key, 0) for key in keys]
+    values = [found.get(key, 0) for key in keys]
+    memo = _memo()
+    if memo is not None:
+        memo.update(zip(keys, values, strict=True))
+    return values
+
+
+def _fetch(keys: list[str], extra: tuple = ()) -> dict:
+    """One round trip for the version keys this request has not read yet
+    (and for ``extra`` keys, read every time)."""
+    memo = _memo() or {}
+    wanted = [*extra, *(key for key in keys if key not in memo)]
+    found = cache.get_many(wanted) if wanted else {}
+    return {**{key: memo[key] for key in keys if key in memo}, **found}
 
 
 def versions(names: list[str]) -> str:
     keys = [PREFIX + name for name in names]
-    return ".".join(str(v) for v in _current(keys, cache.get_many(keys)))
+    return ".".join(str(v) for v in _current(keys, _fetch(keys)))
 
 
 def bump(*names: str) -> None:
@@ -84,6 +116,10 @@ def bump(*names: str) -> None:
             cache.set(key, time.time_ns(), None)
     if names:
         _local.forget()
+        memo = _memo()
+        if memo is not None:
+            for name in names:
+                memo.pop(PREFIX + name, None)
 
 
 def organ_and_above(path: str) -> list[str]:
@@ -120,7 +156,9 @@ class _LocalPages:
         now = time.monotonic()
         if now - self.checked < self.LOCAL_CHECK_SECONDS:
             return
-        stamp = versions(["conf", "items"])
+        keys = [PREFIX + "conf", PREFIX + "items"]
+        # Read afresh, not from this request's memo: this is the once-a-second check.
+        stamp = ".".join(str(v) for v in _current(keys, cache.get_many(keys)))
         with self.lock:
             if stamp != self.stamp:
                 self.pages.clear()
@@ -206,7 +244,7 @@ def cached_page(request, names: list[str], render, timeout: int | None = None, v
     if local is not None:
         return _hit(request, local[0], local[1])
     version_keys = [PREFIX + name for name in ("conf", *names)]
-    found = cache.get_many([key, *version_keys])
+    found = _fetch(version_keys, extra=(key,))
     current = ".".join(str(v) for v in _current(version_keys, found))
     stored = found.get(key)
     if stored is not None and stored[0] == current:

@@ -116,15 +116,33 @@ def topic_with_descendants(topic_id: int) -> list[int]:
     return sorted(ids)
 
 
+# The same look-ups kept in this process too, under the same versioned key:
+# a hit costs neither a round trip nor unpickling a list of model instances.
+# Callers share the values, so they must not change them.
+_DATA: dict[str, object] = {}
+_DATA_LIMIT = 512
+
+
 def _cached(name: str, compute, names=()):
     """Small shared look-ups (topics, categories, organ lists), cached until
     the configuration (or the given column) changes."""
     key = f"portal:data:{page_cache.versions(['conf', *names])}:{name}"
+    value = _DATA.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, 3600)
+    if len(_DATA) >= _DATA_LIMIT:
+        _DATA.clear()
+    _DATA[key] = value
     return value
+
+
+def forget_local() -> None:
+    _DATA.clear()
+    _ORGANS.clear()
 
 
 def organ_id_for_slug(slug: str) -> int | None:

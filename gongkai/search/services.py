@@ -104,13 +104,15 @@ def search(
     order: str = "relevance",
     page: int = 1,
     per_page: int = 20,
+    remember: bool = True,
 ) -> Results:
     """Full-text search over published items.
 
     ``organs``: issuing organs (ids) to keep; ``column``: an organ whose column
     (for a government: its portal) the items must appear in. Any user input is
     accepted: it is segmented into words and never parsed as query syntax, so
-    no input can cause a syntax error."""
+    no input can cause a syntax error. ``remember``: keep the answer in the
+    cache for the same question (callers that cache the whole page say no)."""
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
     words = query_words((query or "")[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
@@ -141,7 +143,7 @@ def search(
             ).encode()
         ).hexdigest()
     )
-    cached = cache.get(key)
+    cached = cache.get(key) if remember else None
     if cached is not None:
         return cached
     clauses = [(tantivy.Occur.Must, _word_query(word, searcher)) for word in words]
@@ -173,5 +175,6 @@ def search(
         doc = searcher.doc(address)
         results.hits.append(Hit(id=int(doc["id"][0]), score=float(score)))
     # Popular queries repeat: keep the answer until this process sees a new commit.
-    cache.set(key, results, RESULT_CACHE_SECONDS)
+    if remember:
+        cache.set(key, results, RESULT_CACHE_SECONDS)
     return results

@@ -88,3 +88,52 @@ def test_no_process_memory_when_it_is_turned_off(client, item, settings):
     client.get(url(item))
     assert page_cache._local.pages == {}
     assert client.get(url(item))["X-Page-Cache"] == "hit"  # the shared cache still serves it
+
+
+def test_a_version_is_read_once_per_request_and_afresh_in_the_next(monkeypatch):
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(list(keys)) or get_many(keys))
+    page_cache.start_request()
+    first = page_cache.versions(["conf"])
+    read = len(reads)
+    assert page_cache.versions(["conf"]) == first and len(reads) == read  # the second from the request's memo
+    cache.incr(page_cache.PREFIX + "conf")  # another process changed the configuration meanwhile
+    assert page_cache.versions(["conf"]) == first  # one page is rendered under one version
+    page_cache.end_request()
+    page_cache.start_request()
+    assert page_cache.versions(["conf"]) != first  # the next request sees the change
+    page_cache.end_request()
+
+
+def test_a_bump_in_the_request_is_seen_by_the_rest_of_it():
+    page_cache.start_request()
+    before = page_cache.versions(["conf", "items"])
+    page_cache.bump("items")
+    after = page_cache.versions(["conf", "items"])
+    page_cache.end_request()
+    assert before.split(".")[0] == after.split(".")[0] and before != after
+
+
+def test_outside_a_request_every_read_asks_the_shared_cache():
+    first = page_cache.versions(["conf"])
+    cache.incr(page_cache.PREFIX + "conf")
+    assert page_cache.versions(["conf"]) != first
+
+
+def test_small_look_ups_are_kept_in_the_process_until_the_configuration_changes(monkeypatch):
+    from gongkai.portal import selectors
+
+    calls = []
+    assert selectors._cached("probe", lambda: calls.append(1) or ["a"]) == ["a"]
+    get = cache.get
+
+    def no_data_from_the_shared_cache(key, *args, **kwargs):
+        assert not key.startswith("portal:data:"), "the shared cache was asked"
+        return get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", no_data_from_the_shared_cache)
+    assert selectors._cached("probe", lambda: calls.append(1) or ["b"]) == ["a"] and calls == [1]
+    monkeypatch.undo()
+    page_cache.bump("conf")
+    assert selectors._cached("probe", lambda: calls.append(1) or ["c"]) == ["c"] and calls == [1, 1]
