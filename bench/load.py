@@ -14,6 +14,10 @@ throughput, parsed from wrk's Lua ``done()`` hook. Scenarios:
 * ``list-cold`` – catalogue list pages of all 50 organs, pages 1–40, after
   Redis database 5 is flushed (nearly every request a miss);
 * ``list-warm`` – pages 1–10 of the 50 organs, each requested once first;
+* ``list-after-publish`` – the ``list`` pages again after every column's
+  version has moved on (as if each had just published): no page is valid in
+  the cache, but the shared look-ups (column totals, facets) are, as on a
+  site that publishes all day — the first view of a page in steady state;
 * ``item-cold`` – 60,000 different random item pages after a flush, so
   (nearly) every request renders from PostgreSQL;
 * ``item-warm`` – 1,000 item pages requested once in a warm-up pass, then
@@ -137,6 +141,7 @@ def sample_urls(seed: int = 7) -> dict[str, list[str]]:
     q = lambda words: [f"/search/?q={urllib.parse.quote(w)}" for w in words]  # noqa: E731
     return {
         "healthz": ["/healthz"],
+        "slugs": [slug for _, slug in organs],
         "list": lists,
         "list-warm": lists_warm,
         "item-cold": items[:60000],
@@ -259,6 +264,20 @@ def flush_cache(redis_url: str):
     redis.Redis.from_url(redis_url).flushdb()
 
 
+def publish_everywhere(redis_url: str, slugs: list[str]):
+    """What the pages see after every column has published something since
+    they were cached: each column's version and ``items`` move on (the page
+    cache keeps nothing valid), while the shared look-ups (column totals,
+    facets, topics) stay — the steady state of a site where items are
+    published all day, not a cache emptied at start-up."""
+    import redis
+
+    r = redis.Redis.from_url(redis_url)
+    prefix = os.environ.get("CACHE_PREFIX", "gongkai")
+    for name in ["items", *(f"column:{slug}" for slug in slugs)]:
+        r.incr(f"{prefix}:1:portal:v:{name}")
+
+
 def run_wrk(port: int, paths: list[str], duration: int, connections: int, threads: int = 2, cookie: str = "") -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(paths) + "\n")
@@ -331,6 +350,7 @@ def main():
         ("healthz", "healthz", False, 3),
         ("list-cold", "list", True, 0),
         ("list-warm", "list-warm", False, -1),
+        ("list-after-publish", "list", "publish", 0),
         ("item-cold", "item-cold", True, 0),
         ("item-warm", "item-warm", False, -1),
         ("guide", "guide", False, 3),
@@ -351,7 +371,10 @@ def main():
     try:
         for name, key, flush, warmup in plan:
             paths = urls[key]
-            if flush:
+            if flush == "publish":
+                publish_everywhere(redis_url, urls["slugs"])
+                time.sleep(1.5)
+            elif flush:
                 flush_cache(redis_url)
                 # Each worker's in-memory pages go once it sees the new versions (≤ 1 s).
                 time.sleep(1.5)

@@ -188,6 +188,16 @@ def categories() -> list[Category]:
     return _cached("categories", lambda: list(Category.objects.filter(is_active=True)))
 
 
+def all_categories() -> list[Category]:
+    """Every category, retired ones too (an item keeps the category it was published under)."""
+    return _cached("categories-all", lambda: list(Category.objects.all()))
+
+
+def organ_labels() -> dict[int, tuple[str, str]]:
+    """Every organ's (slug, name), by id: what a list row shows of its organ."""
+    return _cached("organ-labels", lambda: {pk: (slug, name) for pk, slug, name in Organ.objects.values_list("pk", "slug", "name")})
+
+
 # A large column total may be this stale (seconds): recounting a million rows
 # after every publish below a government cost 1.7 s per cold list page at 1M
 # items. Totals below STALE_COUNT_FROM are cheap and always counted afresh, so

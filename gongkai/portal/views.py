@@ -294,10 +294,7 @@ HIT_FIELDS = (
     "body_text",
     "attachments_text",
     "organ_id",
-    "organ__slug",
-    "organ__name",
     "category_id",
-    "category__name",
 )
 
 
@@ -445,13 +442,18 @@ def _hit_rows(results) -> list[str]:
         row[0]: row
         for row in Item.objects.published().filter(pk__in=results.ids).values_list(*HIT_FIELDS).order_by()
     }
+    # Organ and category names from the look-ups kept in the process: no joins.
+    organs = selectors.organ_labels()
+    categories = {c.pk: c.name for c in selectors.all_categories()}
     validity_labels = dict(Validity.choices)
     out = []
     for hit in results.hits:
         row = rows.get(hit.id)
         if row is None:  # unpublished since the index was written; the signal will remove it
             continue
-        pk, title, validity, number, published, body, attachments, _organ_id, slug, organ_name, _cat, category = row
+        pk, title, validity, number, published, body, attachments, organ_id, category_id = row
+        slug, organ_name = organs.get(organ_id, ("", ""))
+        category = categories.get(category_id, "")
         local = timezone.localtime(published) if published else None
         badge = (
             f' <span class="badge bad">{escape(str(validity_labels.get(validity, validity)))}</span>'

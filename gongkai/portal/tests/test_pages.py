@@ -242,6 +242,25 @@ def test_search_page_highlights_the_query_words(client, city):
     assert "<mark>饮用水源</mark>" in html and f"/eco/items/{city['item'].pk}/" in html
 
 
+def test_a_search_hit_shows_its_organ_category_number_date_and_validity_escaped(client, city):
+    item = ItemFactory(
+        organ=city["bureau"],
+        title="关于<b>饮用水源</b>地划定的通知",
+        document_number="环发〔2025〕3号",
+        validity=Validity.REPEALED,
+        validity_changed_on=dt.date(2025, 6, 1),
+        validity_note="已被新规定替代。",
+    )
+    reindex_item(item.pk)
+    html = client.get("/eco/search/?q=饮用水源").content.decode()
+    hit = html[html.index(f"/eco/items/{item.pk}/") :]
+    hit = hit[: hit.index("</li>")]
+    assert "&lt;b&gt;<mark>饮用水源</mark>" in hit and "<b>" not in hit
+    assert '<span class="badge bad">废止</span>' in hit
+    day = timezone.localtime(item.published_at).strftime("%Y-%m-%d")
+    assert f"某市生态环境局 · {item.category.name} · 环发〔2025〕3号 · <time datetime=" in hit and f">{day}</time>" in hit
+
+
 def test_search_page_escapes_the_query(client, city):
     html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)" not in html
