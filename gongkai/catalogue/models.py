@@ -9,6 +9,8 @@ approved and published, when it is applied to the row."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -134,20 +136,31 @@ class ItemQuerySet(NoDeleteQuerySet):
     def unpublished_active(self):
         return self.filter(disclosure=Disclosure.ACTIVE).exclude(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN])
 
+    def _art26(self, first_in_time: dt.date | None, last: dt.date):
+        """Art. 26 counts 20 working days from the day information is formed *or changed*:
+        unpublished proactive items by ``date_formed``, revisions of published items under way by
+        ``changed_on``; either day in [first_in_time, last)."""
+        unpublished = models.Q(disclosure=Disclosure.ACTIVE) & ~models.Q(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN])
+        revising = models.Q(state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE) & ~models.Q(revision_state=RevisionState.NONE)
+        formed = models.Q(date_formed__lt=last)
+        changed = models.Q(changed_on__lt=last)
+        if first_in_time is not None:
+            formed &= models.Q(date_formed__gte=first_in_time)
+            changed &= models.Q(changed_on__gte=first_in_time)
+        return self.filter((unpublished & formed) | (revising & changed))
+
     def over_publication_limit(self, today=None):
-        """Proactive items formed more than 20 working days ago (Art. 26) and still unpublished."""
+        """Proactive items formed (or, for a revision under way, changed) more than 20 working days
+        ago (Art. 26) and not yet published."""
         from gongkai.catalogue.deadlines import last_day_formed_in_time
 
-        return self.unpublished_active().filter(date_formed__lt=last_day_formed_in_time(today))
+        return self._art26(None, last_day_formed_in_time(today))
 
     def near_publication_limit(self, today=None, within: int = 5):
-        """Unpublished proactive items whose Art. 26 limit falls within ``within`` working days."""
+        """The same whose Art. 26 limit falls within ``within`` working days."""
         from gongkai.catalogue.deadlines import last_day_formed_in_time
 
-        return self.unpublished_active().filter(
-            date_formed__gte=last_day_formed_in_time(today),
-            date_formed__lt=last_day_formed_in_time(today, ahead=within),
-        )
+        return self._art26(last_day_formed_in_time(today), last_day_formed_in_time(today, ahead=within))
 
     def lacking_interpretation(self):
         """Published policy documents with no published interpretation (文件多，解读少)."""
@@ -207,6 +220,10 @@ class Item(NoDeleteModel):
     state = models.CharField(_("state"), max_length=20, choices=ItemState.choices, default=ItemState.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=0, help_text=_("The version the public content corresponds to."))
     revision_state = models.CharField(_("revision"), max_length=20, choices=RevisionState.choices, default="", blank=True)
+    changed_on = models.DateField(
+        _("date changed"), null=True, blank=True,
+        help_text=_("The day a revision of the published item began (Art. 26 counts from it); empty when none is under way."),
+    )
     # Unique through Meta.constraints, not unique=True: on PostgreSQL unique=True also builds a
     # varchar_pattern_ops ("_like") index that no query uses (searching index numbers is icontains).
     index_number = models.CharField(_("index number"), max_length=80, null=True, blank=True)  # 索引号
@@ -247,6 +264,8 @@ class Item(NoDeleteModel):
                 fields=["date_formed"], name="item_unpublished_formed",
                 condition=models.Q(disclosure=Disclosure.ACTIVE) & ~models.Q(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN]),
             ),
+            # …and at revisions of published items under way (a handful at any time).
+            models.Index(fields=["changed_on"], name="item_revision_changed", condition=~models.Q(revision_state="")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["index_number"], name="item_unique_index_number"),

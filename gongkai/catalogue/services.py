@@ -645,6 +645,7 @@ def publish(item: Item, *, by) -> Item:
         if revising:
             _apply(item, version.data)
             item.revision_state = RevisionState.NONE
+            item.changed_on = None
         else:
             if content_hash(snapshot(item)) != version.content_hash:
                 raise InvalidTransition(_("The content differs from the approved version; it must be reviewed again."))
@@ -684,7 +685,8 @@ def start_revision(item: Item, *, by, note: str = "") -> ItemVersion:
             item=item, number=_next_number(item), data=data, content_hash=content_hash(data), note=note[:300], created_by=by
         )
         item.revision_state = RevisionState.DRAFT
-        item.save(update_fields=["revision_state", "updated_at"])
+        item.changed_on = timezone.localdate()  # Art. 26: 20 working days from the change
+        item.save(update_fields=["revision_state", "changed_on", "updated_at"])
         log_action(item, "catalogue.revision_started", by=by, reason=note, data={"version": version.number})
     return version
 
@@ -734,7 +736,8 @@ def withdraw(item: Item, *, by, reason: str) -> Item:
         was_public = item.is_public
         item.state = ItemState.WITHDRAWN
         item.revision_state = RevisionState.NONE
-        item.save(update_fields=["state", "revision_state", "updated_at"])
+        item.changed_on = None
+        item.save(update_fields=["state", "revision_state", "changed_on", "updated_at"])
         log_action(item, "catalogue.withdrawn", by=by, reason=reason)
         if was_public:
             _notify_public(item)

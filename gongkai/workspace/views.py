@@ -265,6 +265,8 @@ def item_detail(request, pk: int):
     deadline = None
     if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, ItemState.WITHDRAWN):
         deadline = publication_deadline(item.date_formed)
+    elif item.is_public and item.revision_state and item.changed_on:
+        deadline = publication_deadline(item.changed_on)  # Art. 26: "formed or changed"
     can_interpret = item.category.is_policy and item.is_public and bool(services.organs_to_interpret(user, item))
     return render(request, "workspace/item_detail.html", {
         "item": item,

@@ -470,6 +470,33 @@ def test_a_published_item_is_not_flagged(office):
     assert item not in Item.objects.over_publication_limit()
 
 
+def test_a_revision_is_flagged_20_working_days_after_it_began_not_after_the_item_was_formed(office):
+    # Art. 26: within 20 working days of being formed *or changed*.
+    item = office.published(date_formed=timezone.localdate() - dt.timedelta(days=400))
+    services.start_revision(item, by=office.clerk, note="调整补贴标准")
+    item.refresh_from_db()
+    assert item.changed_on == timezone.localdate()
+    assert item not in Item.objects.over_publication_limit()  # changed today: in time
+    Item.objects.filter(pk=item.pk).update(changed_on=timezone.localdate() - dt.timedelta(days=40))
+    assert item in Item.objects.over_publication_limit()
+    assert item not in Item.objects.near_publication_limit()
+    Item.objects.filter(pk=item.pk).update(changed_on=timezone.localdate() - dt.timedelta(days=25))
+    overdue, near = item in Item.objects.over_publication_limit(), item in Item.objects.near_publication_limit()
+    assert overdue != near or not (overdue or near)  # never both
+
+
+def test_publishing_the_revision_ends_its_art_26_watch(office):
+    item = office.published()
+    services.start_revision(item, by=office.clerk)
+    Item.objects.filter(pk=item.pk).update(changed_on=timezone.localdate() - dt.timedelta(days=40))
+    item.refresh_from_db()
+    services.update_draft(item, by=office.clerk, data={"summary": "修订"})
+    services.submit(item, by=office.clerk)
+    item = services.publish(office.approve_all(item), by=office.office)
+    item.refresh_from_db()
+    assert item.changed_on is None and item not in Item.objects.over_publication_limit()
+
+
 def test_repeal_and_withdrawal_signal_the_public_change(office, django_capture_on_commit_callbacks):
     received = []
 

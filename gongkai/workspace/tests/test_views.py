@@ -454,6 +454,21 @@ def test_the_item_page_says_an_item_is_over_the_art_26_limit(client, office):
     assert "超过第二十六条时限" in page and "尽快" in page
 
 
+def test_the_item_page_counts_a_revision_from_the_day_it_began(client, office):
+    import datetime as dt
+
+    from gongkai.catalogue import services as catalogue_services
+    from gongkai.catalogue.models import Item
+
+    item = office.published(date_formed=timezone.localdate() - dt.timedelta(days=400))
+    catalogue_services.start_revision(item, by=office.clerk)
+    page = as_user(client, office.clerk).get(reverse("workspace:item", args=[item.pk])).content.decode()
+    assert "修订开始" in page and "超过第二十六条时限" not in page
+    Item.objects.filter(pk=item.pk).update(changed_on=timezone.localdate() - dt.timedelta(days=60))
+    page = as_user(client, office.clerk).get(reverse("workspace:item", args=[item.pk])).content.decode()
+    assert "超过第二十六条时限" in page and "尽快" in page
+
+
 def test_the_menu_offers_drafting_and_import_only_to_those_who_may(client, office):
     leader_page = as_user(client, office.principal).get(reverse("workspace:home")).content.decode()
     assert reverse("workspace:item_new") not in leader_page
