@@ -24,3 +24,7 @@ class ReportsConfig(AppConfig):
 
         item_public_changed.connect(stats.on_item_public_changed, dispatch_uid="reports.item_months")
         items_imported.connect(stats.on_items_imported, dispatch_uid="reports.item_months_imported")
+
+        from gongkai.applications.signals import applications_changed
+
+        applications_changed.connect(stats.on_applications_changed, dispatch_uid="reports.application_months")

@@ -259,3 +259,42 @@ class ItemMonthCount(models.Model):
     topic = models.ForeignKey("catalogue.Topic", on_delete=models.PROTECT, related_name="+", db_index=False)
     department = models.ForeignKey("organs.Department", null=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     items = models.PositiveIntegerField()
+
+
+class ApplicationMonth(models.Model):
+    """Derived data, like ``ItemMonth``: whether the dashboard's counts of one organ's applications of one
+    month are current. A month counts the applications *received* in it and those *closed* in it
+    (``Application.objects.reportable()``). ``changes`` is raised after every commit that changes them
+    (``applications.signals.applications_changed``, sent by the applications' save(), update(),
+    bulk_update() and bulk_create() and those of replies); the counts in ``ApplicationMonthCount`` are
+    current while ``counted == changes``, else the next dashboard recounts the month from the register
+    (``stats.current_application_months``)."""
+
+    organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+    changes = models.PositiveIntegerField(default=0)
+    counted = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "month"], name="applicationmonth_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organ_id} {self.month:%Y-%m}"
+
+
+class ApplicationMonthCount(models.Model):
+    """Applications of one ``ApplicationMonth`` with one channel, applicant type and outcome (derived):
+    ``received`` were received in the month; the others count those closed in it — ``timed`` with a
+    statutory deadline, ``timely`` closed by it, ``internal`` with an internal target for the draft
+    reply, ``internal_ok`` with a draft reply made by that target."""
+
+    month = models.ForeignKey(ApplicationMonth, on_delete=models.CASCADE, related_name="counts")
+    channel = models.CharField(max_length=20)
+    applicant_type = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=40, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    timed = models.PositiveIntegerField(default=0)
+    timely = models.PositiveIntegerField(default=0)
+    internal = models.PositiveIntegerField(default=0)
+    internal_ok = models.PositiveIntegerField(default=0)

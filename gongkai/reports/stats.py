@@ -8,7 +8,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,12 +90,10 @@ def _recount(organ_id: int, months: list[datetime.date]) -> None:
     from gongkai.catalogue.models import Item, ItemState
     from gongkai.reports.models import ItemMonth, ItemMonthCount
 
+    _ensure_months(ItemMonth, organ_id, months)
     with transaction.atomic():
-        existing = set(ItemMonth.objects.filter(organ_id=organ_id, month__in=months).values_list("month", flat=True))
-        ItemMonth.objects.bulk_create(
-            [ItemMonth(organ_id=organ_id, month=m) for m in months if m not in existing], ignore_conflicts=True
-        )
-        locked = {m.month: m for m in ItemMonth.objects.select_for_update().filter(organ_id=organ_id, month__in=months)}
+        locked = {m.month: m for m in ItemMonth.objects.select_for_update().filter(organ_id=organ_id, month__in=months)
+                  .order_by("month")}
         ItemMonthCount.objects.filter(month__in=locked.values()).delete()
         first, last = min(months), max(months)
         items = Item.objects.filter(
@@ -194,42 +192,127 @@ def item_charts(organ_ids, year: int) -> list[Chart]:
     return charts
 
 
-def application_groups(organ_ids, year: int) -> list[dict] | None:
-    """ONE grouped scan of the organs' applications received or closed in the year, by organ, channel,
-    applicant type and outcome (a few hundred groups per organ), with the counts every application
-    chart is summed from; the replies of the year's closed cases for the internal target.
-    None while the applications app has no models."""
-    from gongkai.applications.models import Reply
+# --- Application counts by month (derived, kept current from the register's writes) ---------------
+#
+# Grouping an organ's ~200,000 applications of a year, with a semi-join to their replies, takes ~200 ms
+# of backend CPU. The dashboard reads ApplicationMonthCount instead (a few hundred rows per organ and
+# year) and recounts only the months whose ``ApplicationMonth.changes`` moved since they were counted:
+# after one application is closed, one or two months of one organ (docs/annual-report.md › "Performance").
 
-    base = counting.applications_base(organ_ids)
-    if base is None:
-        return None
-    start, end = counting.year_bounds(year)
-    received_q = Q(received_on__range=(start, end))
-    closed_q = Q(closed_on__range=(start, end))
-    groups = list(
-        base.filter(received_q | closed_q).values("organ_id", "channel", "applicant_type", "outcome")
-        .annotate(
-            received=Count("pk", filter=received_q),
-            closed=Count("pk", filter=closed_q),
-            timed=Count("pk", filter=closed_q & Q(due_on__isnull=False)),
-            timely=Count("pk", filter=closed_q & Q(closed_on__lte=F("due_on"))),
-            internal=Count("pk", filter=closed_q & Q(internal_due_on__isnull=False)),
-            internal_ok=Value(0),
+
+def applications_changed(organ_id: int | None, moments=None) -> None:
+    """The application counts of these months (any day of each; every month when None) of an organ
+    (of every organ when None) are no longer current. Writers that bypass the models (raw SQL, the
+    bench generators) call this themselves; the models' writes send ``applications_changed``."""
+    from gongkai.reports.models import ApplicationMonth
+
+    months = ApplicationMonth.objects.all()
+    if organ_id is not None:
+        months = months.filter(organ_id=organ_id)
+    if moments is not None:
+        days = {datetime.date(m.year, m.month, 1) for m in moments if m is not None}
+        if not days:
+            return
+        months = months.filter(month__in=days)
+    months.update(changes=F("changes") + 1)
+
+
+def on_applications_changed(sender, organ_id=None, months=None, **kwargs) -> None:
+    applications_changed(organ_id, months)
+
+
+def _ensure_months(model, organ_id: int, months: list[datetime.date]) -> None:
+    """Create the month rows not there yet, committed before the recount locks them: a change committed
+    while the recount counts then finds the row and raises its ``changes`` (an uncommitted new row is
+    invisible to it, and the month would be left counted without that change)."""
+    existing = set(model.objects.filter(organ_id=organ_id, month__in=months).values_list("month", flat=True))
+    missing = [model(organ_id=organ_id, month=m) for m in months if m not in existing]
+    if missing:
+        model.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _recount_applications(organ_id: int, months: list[datetime.date]) -> None:
+    """Count the organ's applications received and closed in ``months`` from the register, with the
+    months' rows locked (the rule of ``_recount``): one index range per date for the months' span."""
+    from django.db import transaction
+
+    from gongkai.applications.models import Reply
+    from gongkai.reports.models import ApplicationMonth, ApplicationMonthCount
+
+    base = counting.applications_base([organ_id])
+    _ensure_months(ApplicationMonth, organ_id, months)
+    with transaction.atomic():
+        locked = {m.month: m for m in ApplicationMonth.objects.select_for_update()
+                  .filter(organ_id=organ_id, month__in=months).order_by("month")}
+        ApplicationMonthCount.objects.filter(month__in=locked.values()).delete()
+        first, end = min(months), _next_month(max(months))
+        keys = ("channel", "applicant_type", "outcome")
+        counts: dict[tuple, dict] = {}
+
+        def add(rows):
+            for row in rows:
+                key = (row.pop("m"), *(row.pop(k) for k in keys))
+                if key[0] in locked:
+                    entry = counts.setdefault(key, {})
+                    for name, n in row.items():
+                        entry[name] = entry.get(name, 0) + n
+
+        add(base.filter(received_on__gte=first, received_on__lt=end).annotate(m=TruncMonth("received_on"))
+            .values("m", *keys).annotate(received=Count("pk")).order_by())
+        closed = base.filter(closed_on__gte=first, closed_on__lt=end).annotate(m=TruncMonth("closed_on"))
+        add(closed.values("m", *keys).annotate(
+            closed=Count("pk"),
+            timed=Count("pk", filter=Q(due_on__isnull=False)),
+            timely=Count("pk", filter=Q(closed_on__lte=F("due_on"))),
+            internal=Count("pk", filter=Q(internal_due_on__isnull=False)),
+        ).order_by())
+        # Closed cases whose first draft reply was made by the internal target: some reply dated on or
+        # before it (the first one is). A query of its own, the replies joined once.
+        drafted = Reply.objects.filter(application=OuterRef("pk"), created_at__date__lte=OuterRef("internal_due_on"))
+        add(closed.filter(internal_due_on__isnull=False).filter(Exists(drafted))
+            .values("m", *keys).annotate(internal_ok=Count("pk")).order_by())
+        ApplicationMonthCount.objects.bulk_create(
+            [ApplicationMonthCount(month=locked[m], channel=channel, applicant_type=applicant_type,
+                                   outcome=outcome, **figures)
+             for (m, channel, applicant_type, outcome), figures in counts.items()],
+            batch_size=2000,
         )
-        .order_by()
-    )
-    # Closed cases of the year whose first draft reply was made by the internal target: some reply
-    # dated on or before it (the first one is). A query of its own, so PostgreSQL joins the replies
-    # once (as a subquery of the grouped scan each parallel worker joined them again); one row per
-    # organ, every other count zero.
-    drafted = Reply.objects.filter(application=OuterRef("pk"), created_at__date__lte=OuterRef("internal_due_on"))
-    in_time = (base.filter(closed_q, internal_due_on__isnull=False).filter(Exists(drafted))
-               .values_list("organ_id").annotate(n=Count("pk")).order_by())
-    zero = dict.fromkeys(("channel", "applicant_type", "outcome"), None) | dict.fromkeys(
-        ("received", "closed", "timed", "timely", "internal"), 0)
-    groups += [{**zero, "organ_id": organ_id, "internal_ok": n} for organ_id, n in in_time]
-    return groups
+        for row in locked.values():
+            row.counted = row.changes
+        ApplicationMonth.objects.bulk_update(list(locked.values()), ["counted"])
+
+
+def current_application_months(organ_ids, year: int) -> list[int]:
+    """The ids of the ApplicationMonth rows of ``year`` for ``organ_ids``, recounting those not current."""
+    from gongkai.reports.models import ApplicationMonth
+
+    months = _year_months(year)
+    known = {(m.organ_id, m.month): m for m in ApplicationMonth.objects.filter(organ_id__in=organ_ids, month__in=months)}
+    for organ_id in organ_ids:
+        stale = [m for m in months if (row := known.get((organ_id, m))) is None or row.counted != row.changes]
+        if stale:
+            _recount_applications(organ_id, stale)
+    return list(ApplicationMonth.objects.filter(organ_id__in=organ_ids, month__in=months).values_list("pk", flat=True))
+
+
+def application_groups(organ_ids, year: int) -> list[dict] | None:
+    """The organs' applications received or closed in the year by organ, channel, applicant type and
+    outcome, with the counts every application chart is summed from, added up from the month counts
+    (the months not current are recounted first). None while the applications app has no models."""
+    from gongkai.reports.models import ApplicationMonthCount
+
+    if counting.applications_base(organ_ids) is None:
+        return None
+    measures = ("received", "closed", "timed", "timely", "internal", "internal_ok")
+    rows = (ApplicationMonthCount.objects.filter(month_id__in=current_application_months(organ_ids, year))
+            .values("month__organ_id", "channel", "applicant_type", "outcome")
+            .annotate(**{f"n_{m}": Sum(m) for m in measures}).order_by())
+    return [{"organ_id": row["month__organ_id"], "channel": row["channel"], "applicant_type": row["applicant_type"],
+             "outcome": row["outcome"], **{m: row[f"n_{m}"] for m in measures}} for row in rows]
 
 
 def application_charts(organ_ids, year: int, groups: list[dict] | None = None) -> list[Chart]:
