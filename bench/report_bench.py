@@ -20,8 +20,9 @@ gives items bodies as long as a real site's (and so a heap as wide); closed
 cases get a draft reply (PostgreSQL only).
 
 Measured: the report (3×), the checks, the government report over every organ
-(2×), the dashboard data, and the dashboard page with its cache cold, warm,
-with one month to recount, and across all organs — each with wall time, the
+(2×), the dashboard data, and the dashboard page with its cache cold (month
+counts current), warm, with one month to recount (items and applications), and
+across all organs (the first time, then cold) — each with wall time, the
 CPU of this process and of its PostgreSQL backend, and the load average.
 """
 
@@ -175,6 +176,10 @@ def build(n_items: int, n_apps: int, n_organs: int, other_items: int, other_apps
                 " WHERE organ_id = %s AND closed_on IS NOT NULL AND id %% 10 <> 0",
                 [author.pk, organ.pk],
             ) if connection.vendor == "postgresql" else None
+        # Written behind the models' backs (bulk_create tells on commit, raw SQL does not): the organ's
+        # month counts are recounted on the next dashboard.
+        stats.items_changed(organ.pk)
+        stats.applications_changed(organ.pk)
         Appeal.objects.bulk_create([
             Appeal(organ=organ, kind=rnd.choice(list(AppealKind)), result=rnd.choice(list(AppealResult)),
                    filed_on=dt.date(YEAR, 1, 1) + dt.timedelta(days=rnd.randrange(365)), decided_on=dt.date(YEAR, 12, 1))
@@ -250,7 +255,9 @@ def main():
 
     from gongkai.reports.models import ItemMonth
 
-    # The dashboard's month counts as a fresh database has them: none yet (the data was bulk-loaded).
+    # The dashboard's month counts as a fresh database has them: none yet (the data was bulk-loaded); on a
+    # database built before, those of the months marked changed since. Every later figure has them current
+    # (the "cold" page is the page with the dashboard cache emptied, not the month counts).
     first_ever, first_ever_times, first_ever_cpu = measured(lambda: stats.dashboard([big.pk], YEAR, across=False), 1)
     report, generate_times, generate_cpu = measured(lambda: services.generate(big, YEAR, by=clerk), 3)
     _findings, check_times, _c = measured(lambda: checks.run(report), 3)
@@ -273,9 +280,10 @@ def main():
     _page, cold_times, cold_cpu = measured(cold_page, args.dashboard_runs)
     _page, warm_times, warm_cpu = measured(page, args.dashboard_runs)
 
-    # After one item of the big organ changes, its month is recounted on the next (cold) page.
+    # After one item and one application of the big organ change, their month is recounted on the next (cold) page.
     def one_month_stale():
         ItemMonth.objects.filter(organ=big, month=dt.date(YEAR, 6, 1)).update(changes=F("changes") + 1)
+        stats.applications_changed(big.pk, [dt.date(YEAR, 6, 1)])
         return cold_page()
 
     _page, stale_times, stale_cpu = measured(one_month_stale, max(args.dashboard_runs // 2, 1))
@@ -288,6 +296,8 @@ def main():
         response = sup_client.get(gov_url)
         assert response.status_code == 200, response.status_code
 
+    # The first page across organs counts the months of the organs not counted yet; then as the others.
+    _page, across_first_times, across_first_cpu = measured(across_page, 1)
     _page, across_times, across_cpu = measured(across_page, max(args.dashboard_runs // 4, 1))
     figures = {
         "database": connection.vendor,
@@ -303,6 +313,7 @@ def main():
         "dashboard_page_cold_ms": {"p95": p95(cold_times) * 1000, "median": statistics.median(cold_times) * 1000, **cold_cpu},
         "dashboard_page_warm_ms": {"p95": p95(warm_times) * 1000, "median": statistics.median(warm_times) * 1000, **warm_cpu},
         "dashboard_page_one_month_stale_ms": {"p95": p95(stale_times) * 1000, **stale_cpu},
+        "dashboard_page_all_organs_first_ms": {"wall": across_first_times[0] * 1000, **across_first_cpu},
         "dashboard_page_all_organs_cold_ms": {"p95": p95(across_times) * 1000, **across_cpu},
         "load_average": {"min": min(loads), "max": max(loads), "samples": loads},
         "at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
