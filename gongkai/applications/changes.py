@@ -138,7 +138,7 @@ def updating(queryset, kwargs: dict) -> set | None:
 
     received, closed = bool(names & RECEIVED_FIELDS), True
     rows = queryset.order_by()
-    if not received:  # only deadlines change: only months in which the rows were closed
+    if not received and "closed_on" not in names:  # only deadlines change: only months in which rows were closed
         rows = rows.filter(closed_on__isnull=False)
     found = set(rows.values_list("organ_id", TruncMonth("received_on"), TruncMonth("closed_on")).distinct())
     new: dict = {}

@@ -260,6 +260,15 @@ def test_a_confirmed_receipt_is_counted_and_spam_is_not(organ, people, django_ca
     assert from_months([organ.pk], year) == direct([organ.pk], year)
 
 
+def test_a_closing_date_set_in_bulk_marks_the_closing_month(organ, django_capture_on_commit_callbacks):
+    case = application(organ, received_on=dt.date(2025, 3, 3), outcome="disclosed", status=Status.CLOSED)
+    assert charts([organ.pk], 2025)["apps_outcome"].values == []
+    with django_capture_on_commit_callbacks(execute=True):
+        Application.objects.filter(pk=case.pk).update(closed_on=dt.date(2025, 8, 8))
+    assert stale(organ, dt.date(2025, 8, 1))
+    assert charts([organ.pk], 2025)["apps_outcome"].values == [1]
+
+
 def test_a_deadline_changed_in_bulk_marks_only_the_months_of_closed_cases(organ, django_capture_on_commit_callbacks):
     closed = application(organ, received_on=dt.date(2025, 3, 3), closed_on=dt.date(2025, 5, 6), outcome="disclosed",
                          due_on=dt.date(2025, 4, 1))
@@ -301,6 +310,7 @@ STEP = st.one_of(
     st.tuples(st.just("receive"), st.integers(0, 9), DAYS, st.sampled_from(["save", "update", "bulk_update"])),
     st.tuples(st.just("close"), st.integers(0, 9), st.integers(0, 60), st.sampled_from(["disclosed", "not_held", "other"]),
               st.sampled_from(["save", "update", "bulk_update"])),
+    st.tuples(st.just("closed_on"), st.integers(0, 9), st.none() | st.integers(0, 60), st.sampled_from(["save", "update", "bulk_update"])),
     st.tuples(st.just("reopen"), st.integers(0, 9), st.sampled_from(["save", "update"])),
     st.tuples(st.just("status"), st.integers(0, 9), st.sampled_from([Status.MERGED, Status.SPAM, Status.IN_PROGRESS]),
               st.sampled_from(["save", "update"])),
@@ -351,6 +361,9 @@ def test_any_sequence_of_changes_keeps_the_months_equal_to_a_direct_count(steps,
                 elif kind == "close":
                     _write(case, args[3], closed_on=case.received_on + dt.timedelta(days=args[1]) if case.received_on else None,
                            outcome=args[2], status=Status.CLOSED)
+                elif kind == "closed_on":  # the date alone, as a correction of it would
+                    day = None if args[1] is None or case.received_on is None else case.received_on + dt.timedelta(days=args[1])
+                    _write(case, args[2], closed_on=day)
                 elif kind == "reopen":
                     _write(case, args[1], closed_on=None, outcome="", status=Status.IN_PROGRESS)
                 elif kind == "status":
