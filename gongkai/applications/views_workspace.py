@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -73,10 +74,11 @@ def _staff_only(request) -> None:
         raise PermissionDenied(_("The application register is for staff of an organ."))
 
 
-def _queue(request):
+def _queue(request, *, waiting_for_me: bool = True):
     """The applications of the current queue view and filters, in order; and the organs the user reads. The organs
     are passed to the query as a list of ids: the planner then knows how many organs it filters on (one clerk's
-    organ, or the 50 a government's office reads) and picks the index for it."""
+    organ, or the 50 a government's office reads) and picks the index for it. With ``waiting_for_me`` off, the
+    "mine" view comes without its condition (the queue page applies it through ``WaitingForMe``)."""
     organs = readable_organ_list(request.user)
     view = request.GET.get("view", "running")
     readable = [organ.pk for organ in organs]
@@ -92,7 +94,8 @@ def _queue(request):
     elif view == "soon":
         queryset = queryset.due_within(3, today)
     elif view == "mine":
-        queryset = queryset.waiting_for(request.user)
+        if waiting_for_me:
+            queryset = queryset.waiting_for(request.user)
     elif view == "confirm":
         queryset = queryset.filter(status=Status.AWAITING_CONFIRMATION)
     elif view == "all":
@@ -252,13 +255,39 @@ def _count_key(request, view: str, organs) -> str | None:
     return "applications:queue-count:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+class WaitingForMe:
+    """The "waiting for me" rows for the paginator: the total from the whole list, a page as the first rows of each
+    way something waits, merged (``ApplicationQuerySet.first_in_deadline_order``) instead of sorting every waiting
+    application. The same rows in the same order as ``queryset.waiting_for(user).order_by("due_on", "id")``."""
+
+    def __init__(self, queryset, user):
+        self.queryset = queryset
+        self.terms = queryset.waiting_terms(user)
+
+    def count(self) -> int:
+        return self.queryset.matching_any(self.terms).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[tuple]:
+        start, stop = index.start or 0, index.stop
+        return self.queryset.first_in_deadline_order(self.terms, stop, QUEUE_COLUMNS)[start:stop]
+
+
 @login_required
 def queue(request):
     _staff_only(request)
-    queryset, view, organs = _queue(request)
-    queryset = queryset.select_related(None).values_list(*QUEUE_COLUMNS)
+    queryset, view, organs = _queue(request, waiting_for_me=False)
+    queryset = queryset.select_related(None)
     per_page = _per_page(request)
-    page = QueuePaginator(queryset, per_page, count_key=_count_key(request, view, organs)).get_page(request.GET.get("page"))
+    if view == "mine" and connection.features.supports_slicing_ordering_in_compound:
+        rows = WaitingForMe(queryset, request.user)
+    elif view == "mine":
+        rows = queryset.waiting_for(request.user).values_list(*QUEUE_COLUMNS)
+    else:
+        rows = queryset.values_list(*QUEUE_COLUMNS)
+    page = QueuePaginator(rows, per_page, count_key=_count_key(request, view, organs)).get_page(request.GET.get("page"))
     today = timezone.localdate()
     chosen_organ, chosen_status = request.GET.get("organ", ""), request.GET.get("status", "")
     query = request.GET.copy()
