@@ -344,3 +344,21 @@ def test_first_rows_of_each_way_of_waiting_merge_to_the_ordered_whole_list(waiti
         whole = list(mine.waiting_for(user).order_by("due_on", "id").values_list(*fields))
         for limit in (1, 5, 20, len(whole), len(whole) + 10):
             assert mine.first_in_deadline_order(terms, limit, fields) == whole[:limit]
+
+
+def test_a_web_submission_tells_every_clerk_and_office_member_and_delivers_after_the_commit(
+    client, organ, django_capture_on_commit_callbacks
+):
+    from gongkai.notify.models import Channel, Notification
+    from gongkai.notify.models import Status as Sent
+
+    people = [member(organ, Role.CLERK), member(organ, Role.CLERK), member(organ, Role.DISCLOSURE_OFFICE)]
+    data = person_data()
+    data["form_token"] = "n" * 32
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("applications_public:form", args=[organ.slug]), data).status_code == 302
+    application = Application.objects.get()
+    rows = Notification.objects.filter(reference=outbox.reference(application))
+    for person in people:
+        assert sorted(rows.filter(recipient=person).values_list("channel", flat=True)) == [Channel.CONSOLE, Channel.INAPP]
+    assert set(rows.values_list("status", flat=True)) == {Sent.SENT}
