@@ -255,24 +255,37 @@ def _count_key(request, view: str, organs) -> str | None:
     return "applications:queue-count:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+# Above this many applications waiting for one person, a page of "waiting for me" is read as the first rows of each
+# way of waiting (ordered index ranges, merged) rather than by sorting all of them. Below it the one sorted query is
+# cheaper: merging costs ~1.5 ms more Python (a UNION of 3+ parts to build) and saves the database ~0.3 ms at 1,000
+# waiting — but sorting grows with the list, the merge does not.
+WAITING_MERGE_ABOVE = 2000
+
+
 class WaitingForMe:
-    """The "waiting for me" rows for the paginator: the total from the whole list, a page as the first rows of each
-    way something waits, merged (``ApplicationQuerySet.first_in_deadline_order``) instead of sorting every waiting
-    application. The same rows in the same order as ``queryset.waiting_for(user).order_by("due_on", "id")``."""
+    """The "waiting for me" rows for the paginator: the same rows in the same order as
+    ``queryset.waiting_for(user).order_by("due_on", "id")``; the total is counted first (the paginator needs it)
+    and decides how a page is read (``WAITING_MERGE_ABOVE``, ``ApplicationQuerySet.first_in_deadline_order``)."""
 
     def __init__(self, queryset, user):
         self.queryset = queryset
         self.terms = queryset.waiting_terms(user)
+        self.matching = queryset.matching_any(self.terms)
+        self.total: int | None = None
 
     def count(self) -> int:
-        return self.queryset.matching_any(self.terms).count()
+        if self.total is None:
+            self.total = self.matching.count()
+        return self.total
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[tuple]:
         start, stop = index.start or 0, index.stop
-        return self.queryset.first_in_deadline_order(self.terms, stop, QUEUE_COLUMNS)[start:stop]
+        if self.count() > WAITING_MERGE_ABOVE and connection.features.supports_slicing_ordering_in_compound:
+            return self.queryset.first_in_deadline_order(self.terms, stop, QUEUE_COLUMNS)[start:stop]
+        return list(self.matching.values_list(*QUEUE_COLUMNS)[start:stop])
 
 
 @login_required
@@ -281,12 +294,7 @@ def queue(request):
     queryset, view, organs = _queue(request, waiting_for_me=False)
     queryset = queryset.select_related(None)
     per_page = _per_page(request)
-    if view == "mine" and connection.features.supports_slicing_ordering_in_compound:
-        rows = WaitingForMe(queryset, request.user)
-    elif view == "mine":
-        rows = queryset.waiting_for(request.user).values_list(*QUEUE_COLUMNS)
-    else:
-        rows = queryset.values_list(*QUEUE_COLUMNS)
+    rows = WaitingForMe(queryset, request.user) if view == "mine" else queryset.values_list(*QUEUE_COLUMNS)
     page = QueuePaginator(rows, per_page, count_key=_count_key(request, view, organs)).get_page(request.GET.get("page"))
     today = timezone.localdate()
     chosen_organ, chosen_status = request.GET.get("organ", ""), request.GET.get("status", "")

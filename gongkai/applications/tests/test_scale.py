@@ -323,7 +323,11 @@ def _whole_list(user, organ) -> list[str]:
                 .values_list("tracking_number", flat=True))
 
 
-def test_waiting_for_me_pages_list_the_whole_list_in_order(client, waiting):
+@pytest.mark.parametrize("merge_above", [0, 10**6], ids=["merged", "sorted"])
+def test_waiting_for_me_pages_list_the_whole_list_in_order(client, waiting, merge_above, monkeypatch):
+    from gongkai.applications import views_workspace
+
+    monkeypatch.setattr(views_workspace, "WAITING_MERGE_ABOVE", merge_above)  # merged: on PostgreSQL only
     for user in (waiting["office"], waiting["head"]):
         expected = _whole_list(user, waiting["organ"])
         client.force_login(user)
