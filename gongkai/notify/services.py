@@ -144,6 +144,11 @@ def notify_all(
     subject, body, sms = render(event, context)
     wanted_channels = list(channels) if channels is not None else None
     now = timezone.now()
+    # Delivered by this process right after the commit (no broker): the rows are written already claimed by it, as
+    # a worker claims a row, so no sweep takes them meanwhile and no claiming UPDATE is needed. Should the process
+    # die before sending, the sweep releases the claim after STALE_CLAIM and sends them then.
+    in_process = _in_process()
+    pending = Status.SENDING if in_process else Status.QUEUED
     rows = []
     for recipient in recipients:
         is_user = hasattr(recipient, "get_username")
@@ -170,9 +175,10 @@ def notify_all(
                 reference=reference[:80],
                 attachment=attachment if channel == Channel.EMAIL else "",
                 organ=organ,
-                status=Status.SENT if inapp else Status.QUEUED,
+                status=Status.SENT if inapp else pending,
                 sent_at=now if inapp else None,
                 next_attempt_at=None if inapp else now,
+                claimed_at=now if in_process and not inapp else None,
             ))
         if not mine:
             name = getattr(recipient, "name", "") or (recipient if isinstance(recipient, str) else str(recipient))
@@ -194,24 +200,28 @@ def notify_all(
         return rows
     # One INSERT for every row (the primary keys come back on PostgreSQL and on SQLite ≥ 3.35).
     Notification.objects.bulk_create(rows)
-    _deliver_after_commit([row for row in rows if row.status == Status.QUEUED])
+    _deliver_after_commit([row for row in rows if row.status == pending], in_process=in_process)
     return rows
 
 
-def _deliver_after_commit(rows: list[Notification]) -> None:
-    """Queue the delivery of new rows for after the commit (a rolled-back change sends nothing).
-
-    With a broker, one task per row (each retries on its own). Without one the rows are delivered in this process
-    right after the commit, all of them together and from the rows in hand: no Celery machinery, and two queries for
-    a row instead of three (claim, mark sent; its content was written a moment ago and never changes). The rows are
-    committed as ``queued`` first, so nothing is lost if that delivery fails or the process dies: the periodic
-    ``send_pending_notifications`` sends what is still due."""
-    if not rows:
-        return
+def _in_process() -> bool:
     from gongkai.celery import app
 
-    if app.conf.task_always_eager:
-        transaction.on_commit(lambda: deliver_rows(rows), robust=True)
+    return bool(app.conf.task_always_eager)
+
+
+def _deliver_after_commit(rows: list[Notification], *, in_process: bool) -> None:
+    """Queue the delivery of new rows for after the commit (a rolled-back change sends nothing).
+
+    With a broker, one task per row (each retries on its own). Without one the rows, written claimed by this
+    process, are delivered here right after the commit, all of them together and from the rows in hand: no Celery
+    machinery, and one query for them all (mark sent) instead of three per row (claim, read, mark sent). Nothing is
+    lost if that delivery fails or the process dies: a failed send is retried like any other, and a claim left behind
+    is released by ``send_pending_notifications`` (STALE_CLAIM)."""
+    if not rows:
+        return
+    if in_process:
+        transaction.on_commit(lambda: deliver_claimed(rows), robust=True)
         return
     from gongkai.core.tasks import enqueue
     from gongkai.notify.tasks import send_notification
@@ -239,15 +249,12 @@ def deliver(pk: int, *, now=None) -> str:
     return _send_claimed(Notification.objects.get(pk=pk), now=now)
 
 
-def deliver_rows(rows: list[Notification], *, now=None) -> dict[str, int]:
-    """Deliver rows this process has just written (in-process delivery after the commit): each is claimed like
-    any other, so a sweep running at the same moment never sends one twice; the rows sent are marked in one UPDATE."""
+def deliver_claimed(rows: list[Notification], *, now=None) -> dict[str, int]:
+    """Send rows this process claimed when it wrote them (in-process delivery after the commit); the rows sent are
+    marked in one UPDATE, a failure is recorded on its row and retried later."""
     counts: dict[str, int] = {}
     sent = []
     for row in rows:
-        if not claim(row.pk, now=now):
-            counts["skipped"] = counts.get("skipped", 0) + 1
-            continue
         result = _send_claimed(row, now=now, mark_sent=False)
         if result == "":
             sent.append(row.pk)

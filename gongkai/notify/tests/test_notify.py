@@ -264,7 +264,8 @@ def test_a_message_to_several_people_is_written_in_one_insert_and_each_gets_thei
     assert all(row.pk for row in rows)
     for person in people:
         assert sorted(Notification.objects.filter(recipient=person).values_list("channel", flat=True)) == [Channel.CONSOLE, Channel.INAPP]
-    assert set(Notification.objects.filter(channel=Channel.CONSOLE).values_list("status", flat=True)) == {Status.QUEUED}
+    # no broker: written claimed by this process, which sends them once the change is committed
+    assert set(Notification.objects.filter(channel=Channel.CONSOLE).values_list("status", flat=True)) == {Status.SENDING}
     callbacks[0]()
     assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
     assert set(Notification.objects.filter(channel=Channel.CONSOLE).values_list("attempts", flat=True)) == {1}
@@ -297,17 +298,27 @@ def test_an_in_process_delivery_that_fails_leaves_the_row_to_be_retried(db, monk
     assert console.next_attempt_at > timezone.now()
 
 
-def test_in_process_delivery_skips_a_row_another_worker_claimed(db, monkeypatch):
+def test_a_sweep_between_the_commit_and_the_in_process_delivery_leaves_the_rows_alone(db, monkeypatch,
+                                                                                       django_capture_on_commit_callbacks):
     from gongkai.notify import backends
 
     sent = []
     monkeypatch.setitem(backends.BACKENDS, "console", lambda notification: sent.append(notification.pk))
-    first, second = (Notification.objects.create(channel=Channel.CONSOLE, event="message", subject="s", body="b",
-                                                 next_attempt_at=timezone.now()) for _ in range(2))
-    assert services.claim(first.pk)  # a sweep got there first
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        (console, _inbox) = services.notify_all([UserFactory()], "application.new", CASE)
 
-    counts = services.deliver_rows([first, second])
+    assert services.send_pending() == {"released": 0} and sent == []
+    callbacks[0]()
+    console.refresh_from_db()
+    assert sent == [console.pk] and console.status == Status.SENT
 
-    assert counts == {"skipped": 1, "sent": 1} and sent == [second.pk]
-    second.refresh_from_db()
-    assert second.status == Status.SENT
+
+def test_rows_left_claimed_by_a_process_that_died_before_sending_are_sent_by_the_sweep(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        (console, _inbox) = services.notify_all([UserFactory()], "application.new", CASE)
+    # the process died: its delivery after the commit never ran
+
+    counts = services.send_pending(now=timezone.now() + services.STALE_CLAIM + dt.timedelta(seconds=1))
+
+    console.refresh_from_db()
+    assert counts["released"] == 1 and console.status == Status.SENT
