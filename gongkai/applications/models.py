@@ -126,46 +126,13 @@ class ApplicationQuerySet(NoDeleteQuerySet):
         """Running applications on which ``user`` must act: assigned to them,
         unclaimed in an organ or department where they handle applications, or
         a reply waiting for their sign-off step."""
-        return self.matching_any(self.waiting_terms(user, per_organ=False))
-
-    def matching_any(self, terms: list[Q]):
-        """Rows matching one of ``terms`` (none when there are none)."""
-        if not terms:
-            return self.none()
-        condition = terms[0]
-        for term in terms[1:]:
-            condition |= term
-        return self.filter(condition)
-
-    def first_in_deadline_order(self, terms: list[Q], limit: int, fields: tuple[str, ...]) -> list[tuple]:
-        """The first ``limit`` rows (values of ``fields``) of ``self.matching_any(terms)`` in deadline order (due_on,
-        id); for "waiting for me", ``terms`` are ``waiting_terms(user)``.
-
-        Someone who handles a whole organ has every unclaimed application of it waiting (1,000+ in a big organ);
-        ordering the OR of the terms sorts them all for each page. Here each way something waits (assigned to the
-        person, unclaimed in one organ or department, to confirm, to sign off) is one ordered index range read up to
-        ``limit`` rows, and the UNION of those few rows is ordered again: the same rows in the same order, however
-        many wait. PostgreSQL only (SQLite allows no LIMIT inside a compound query; there the OR is ordered)."""
-        if not {"due_on", "id"} <= set(fields):
-            raise ValueError("the fields must include due_on and id")
-        if not terms or limit <= 0:
-            return []
-        parts = [self.filter(term).order_by("due_on", "id").values_list(*fields)[:limit] for term in terms]
-        if len(parts) == 1:
-            return list(parts[0])
-        # UNION, not UNION ALL: a reply to sign off may also be assigned to the person; it is listed once.
-        return list(parts[0].union(*parts[1:]).order_by("due_on", "id")[:limit])
-
-    def waiting_terms(self, user, *, per_organ: bool = True) -> list[Q]:
-        """The conditions of ``waiting_for``, one per way something waits for ``user`` (``per_organ``: the unclaimed
-        and to-confirm terms one per organ, so that each is one range of an index in deadline order)."""
         from gongkai.organs.models import Role
         from gongkai.organs.permissions import memberships
         from gongkai.signoff.models import Signoff
 
         if not getattr(user, "is_authenticated", False):
-            return []
-        terms = [Q(assignee=user, status__in=RUNNING_STATES)]
+            return self.none()
+        condition = Q(assignee=user, status__in=RUNNING_STATES)
         whole, departments, confirming = set(), set(), set()  # one term per scope, however many roles give it
         for m in memberships(user):
             if m.role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
@@ -176,21 +143,19 @@ class ApplicationQuerySet(NoDeleteQuerySet):
             if m.role == Role.DISCLOSURE_OFFICE:
                 confirming.add(m.organ_id)
         if whole:
-            groups = [[organ_id] for organ_id in sorted(whole)] if per_organ else [sorted(whole)]
-            terms += [Q(organ_id__in=group, assignee__isnull=True, status__in=RUNNING_STATES) for group in groups]
+            condition |= Q(organ_id__in=sorted(whole), assignee__isnull=True, status__in=RUNNING_STATES)
         for organ_id, department_id in sorted(departments):
             if organ_id not in whole:
-                terms.append(Q(organ_id=organ_id, department_id=department_id, assignee__isnull=True, status__in=RUNNING_STATES))
+                condition |= Q(organ_id=organ_id, department_id=department_id, assignee__isnull=True, status__in=RUNNING_STATES)
         if confirming:
-            groups = [[organ_id] for organ_id in sorted(confirming)] if per_organ else [sorted(confirming)]
-            terms += [Q(organ_id__in=group, status=Status.AWAITING_CONFIRMATION) for group in groups]
+            condition |= Q(organ_id__in=sorted(confirming), status=Status.AWAITING_CONFIRMATION)
         signoff_ids = Signoff.objects.waiting_for(user).filter(kind="reply").values_list("subject_id", flat=True)
         reply_ids = [int(i) for i in signoff_ids]
         if reply_ids:
             # A subquery, not a join: no row comes twice, so no DISTINCT over the register is needed.
             replies = Reply.objects.filter(pk__in=reply_ids).values("application_id")
-            terms.append(Q(pk__in=replies, status=Status.IN_SIGNOFF))
-        return terms
+            condition |= Q(pk__in=replies, status=Status.IN_SIGNOFF)
+        return self.filter(condition)
 
 
 class Application(NoDeleteModel):
@@ -318,12 +283,6 @@ class Application(NoDeleteModel):
             # The same across organs, for those who read many (a government's disclosure office reads every organ
             # below it): the rows come in deadline order and the organ is checked on each, so a page stops after 20.
             models.Index(fields=["due_on", "id"], condition=models.Q(status__in=RUNNING_STATES), name="app_running_due_all"),
-            # "Waiting for me" (``waiting_for_first``): what is assigned to a person, and what is unclaimed in an organ,
-            # each in deadline order, so a page of it is two short index ranges however many applications wait.
-            models.Index(fields=["assignee", "due_on", "id"], condition=models.Q(status__in=RUNNING_STATES),
-                         name="app_assigned_due"),
-            models.Index(fields=["organ", "due_on", "id"], condition=models.Q(assignee__isnull=True, status__in=RUNNING_STATES),
-                         name="app_unclaimed_due"),
             # Every index is written on each insert and on each change of a deadline or state (recomputing a calendar
             # rewrites tens of thousands of rows). So: no index on organ, status or due_on alone (the indexes above
             # lead with them where a query needs them), none on assignee alone (assignee, status), and the references

@@ -323,31 +323,34 @@ def _whole_list(user, organ) -> list[str]:
                 .values_list("tracking_number", flat=True))
 
 
-@pytest.mark.parametrize("merge_above", [0, 10**6], ids=["merged", "sorted"])
-def test_waiting_for_me_pages_list_the_whole_list_in_order(client, waiting, merge_above, monkeypatch):
-    from gongkai.applications import views_workspace
-
-    monkeypatch.setattr(views_workspace, "WAITING_MERGE_ABOVE", merge_above)  # merged: on PostgreSQL only
+def test_waiting_for_me_pages_list_the_whole_list_in_order(client, waiting):
     for user in (waiting["office"], waiting["head"]):
         expected = _whole_list(user, waiting["organ"])
         client.force_login(user)
         shown = []
         for number in range(1, (len(expected) + 19) // 20 + 1):
-            shown += rows(client.get(reverse(QUEUE) + f"?view=mine&page={number}").content.decode())
+            page = client.get(reverse(QUEUE) + f"?view=mine&page={number}").content.decode()
+            assert re.search(rf'id="queue-count"[^>]*>[^<]*\b{len(expected)}\b', page)
+            shown += rows(page)
         assert shown == expected
     assert waiting["signed"].tracking_number in _whole_list(waiting["head"], waiting["organ"])
     assert len(_whole_list(waiting["office"], waiting["organ"])) > 20  # more than one page for the office
 
 
-@pytest.mark.postgres
-def test_first_rows_of_each_way_of_waiting_merge_to_the_ordered_whole_list(waiting):
-    fields = ("id", "due_on", "tracking_number")
-    for user in (waiting["office"], waiting["head"]):
-        mine = Application.objects.filter(organ_id__in=[waiting["organ"].pk])
-        terms = mine.waiting_terms(user)
-        whole = list(mine.waiting_for(user).order_by("due_on", "id").values_list(*fields))
-        for limit in (1, 5, 20, len(whole), len(whole) + 10):
-            assert mine.first_in_deadline_order(terms, limit, fields) == whole[:limit]
+def test_a_waiting_for_me_page_past_the_end_shows_the_last_page(client, waiting):
+    expected = _whole_list(waiting["office"], waiting["organ"])
+    client.force_login(waiting["office"])
+    page = client.get(reverse(QUEUE) + "?view=mine&page=99").content.decode()
+    assert rows(page) == expected[(len(expected) - 1) // 20 * 20:]
+
+
+def test_waiting_for_me_reads_its_total_and_its_page_in_one_query(client, waiting):
+    client.force_login(waiting["office"])
+    client.get(reverse(QUEUE) + "?view=mine")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse(QUEUE) + "?view=mine&page=2")
+    register = [q["sql"] for q in queries.captured_queries if 'FROM "applications_application"' in q["sql"]]
+    assert len(register) == 1 and "OVER ()" in register[0]
 
 
 def test_a_web_submission_tells_every_clerk_and_office_member_and_delivers_after_the_commit(
