@@ -327,7 +327,8 @@ function response(status, headers, body)
     k = k + 1
     if status == 302 and string.find(location, "/done/", 1, true) then
       ok = ok + 1
-      session = "sessionid=" .. (string.match(headers["Set-Cookie"] or "", "sessionid=([^;]+)") or "")
+      -- the receipt (tracking number and secret) is carried by a signed cookie of the browser that filed
+      session = "gongkai_receipts=" .. (string.match(headers["Set-Cookie"] or "", "gongkai_receipts=([^;]+)") or "")
       if follow then stage = "done" else stage = "get" end
     else
       refused = refused + 1; stage = "get"
