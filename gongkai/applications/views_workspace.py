@@ -73,11 +73,10 @@ def _staff_only(request) -> None:
         raise PermissionDenied(_("The application register is for staff of an organ."))
 
 
-def _queue(request, *, waiting_for_me: bool = True):
+def _queue(request):
     """The applications of the current queue view and filters, in order; and the organs the user reads. The organs
     are passed to the query as a list of ids: the planner then knows how many organs it filters on (one clerk's
-    organ, or the 50 a government's office reads) and picks the index for it. With ``waiting_for_me`` off, the
-    "mine" view comes without its condition (the queue page applies it through ``WaitingForMe``)."""
+    organ, or the 50 a government's office reads) and picks the index for it."""
     organs = readable_organ_list(request.user)
     view = request.GET.get("view", "running")
     readable = [organ.pk for organ in organs]
@@ -93,8 +92,7 @@ def _queue(request, *, waiting_for_me: bool = True):
     elif view == "soon":
         queryset = queryset.due_within(3, today)
     elif view == "mine":
-        if waiting_for_me:
-            queryset = queryset.waiting_for(request.user)
+        queryset = queryset.waiting_for(request.user)
     elif view == "confirm":
         queryset = queryset.filter(status=Status.AWAITING_CONFIRMATION)
     elif view == "all":
@@ -255,13 +253,13 @@ def _count_key(request, view: str, organs) -> str | None:
 
 
 class WaitingForMe:
-    """The "waiting for me" rows for the paginator, as ``queryset.waiting_for(user)`` in deadline order, with the
+    """The "waiting for me" rows (``waiting``: the view's ordered queryset) for the paginator, with the
     exact total and the page asked for read by **one** query (``COUNT(*) OVER ()``): the total needs every waiting
     row anyway (a clerk who handles a whole organ has 1,000+), and reading them once for both saves a second scan
     of them and a query. Only a page past the end (the paginator then shows the last) costs a second query."""
 
-    def __init__(self, queryset, user, *, first: int, per_page: int):
-        self.matching = queryset.waiting_for(user)
+    def __init__(self, waiting, *, first: int, per_page: int):
+        self.matching = waiting
         self.first, self.per_page = first, per_page
         self.total: int | None = None
         self.read: list[tuple] | None = None  # the rows from ``first`` on, read with the total
@@ -290,16 +288,14 @@ class WaitingForMe:
 @login_required
 def queue(request):
     _staff_only(request)
-    queryset, view, organs = _queue(request, waiting_for_me=False)
+    queryset, view, organs = _queue(request)
     queryset = queryset.select_related(None)
     per_page = _per_page(request)
     count_key = _count_key(request, view, organs)
     if view == "mine" and count_key is None:
         # one organ: the exact total every time, read with the page
         first = ((parse_int(request.GET.get("page", "")) or 1) - 1) * per_page
-        rows = WaitingForMe(queryset, request.user, first=first, per_page=per_page)
-    elif view == "mine":
-        rows = queryset.waiting_for(request.user).values_list(*QUEUE_COLUMNS)  # the total from the cache, mostly
+        rows = WaitingForMe(queryset, first=first, per_page=per_page)
     else:
         rows = queryset.values_list(*QUEUE_COLUMNS)
     page = QueuePaginator(rows, per_page, count_key=count_key).get_page(request.GET.get("page"))
