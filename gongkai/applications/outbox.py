@@ -114,8 +114,13 @@ def _unique(people):
 
 
 def _to_staff(people, event: str, application: Application, **extra) -> None:
-    for person in _unique(people):
-        _send(person, event, application, _context(application, **extra), link=_staff_link(application))
+    """The same message to each person: written in one INSERT and delivered together."""
+    from gongkai.notify.services import notify_all
+
+    people = _unique(people)
+    if people:
+        notify_all(people, event, _context(application, **extra), organ=application.organ, link=_staff_link(application),
+                   reference=reference(application))
 
 
 def _step(people, application: Application, step: str) -> None:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 import secrets as pysecrets
+import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.applications import services
@@ -55,10 +58,10 @@ def apply(request, slug):
             except DomainError as error:
                 form.apply_error(error)
             else:
+                response = redirect("applications_public:done", slug=organ.slug, token=token)
                 if result.created:
-                    request.session[f"apply_secret_{token}"] = result.secret
-                    _remember(request, result.application)
-                return redirect("applications_public:done", slug=organ.slug, token=token)
+                    _keep_receipt(request, response, result.application, token, result.secret)
+                return response
     else:
         page = _empty_form_page(request, organ)
         if page is not None:
@@ -103,9 +106,55 @@ def _empty_form_page(request, organ: Organ):
     return HttpResponse(html.replace(CSRF_SLOT, get_token(request)).replace(TOKEN_SLOT, pysecrets.token_urlsafe(24)))
 
 
+# The receipt (回执): the browser that filed an application keeps, for a day, a signed cookie naming it with its
+# form token and secret. The receipt page shows the secret from it, and the case page opens without typing the
+# secret in that browser — what an anonymous session did before, without writing a session (a database row and a
+# cache entry) for every applicant. The cookie is HttpOnly, sent only to /apply/, Secure where sessions are, and
+# signed with SECRET_KEY (a changed or forged one is ignored); it is only ever sent by the applicant's own browser,
+# the pages that show the secret are never cached, and the cookie is in no URL and no log line.
+RECEIPT_COOKIE = "gongkai_receipts"
+RECEIPT_SALT = "gongkai.applications.receipt"
+RECEIPTS_KEPT = 5
+
+
+def _receipt_seconds() -> int:
+    return int(getattr(settings, "APPLICATIONS_RECEIPT_SECONDS", 24 * 3600))
+
+
+def _receipts(request) -> list[tuple[int, str, str, int]]:
+    """(application id, form token, secret, issued at) of the applications this browser filed, still valid."""
+    value = request.COOKIES.get(RECEIPT_COOKIE)
+    if not value:
+        return []
+    try:
+        entries = signing.loads(value, salt=RECEIPT_SALT)
+    except signing.BadSignature:
+        return []
+    oldest = time.time() - _receipt_seconds()
+    valid = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], int) and isinstance(entry[3], int) and entry[3] >= oldest:
+            valid.append((entry[0], str(entry[1]), str(entry[2]), entry[3]))
+    return valid
+
+
+def _keep_receipt(request, response, application: Application, token: str, secret: str) -> None:
+    kept = [list(entry) for entry in _receipts(request) if entry[0] != application.pk][-(RECEIPTS_KEPT - 1):]
+    kept.append([application.pk, token, secret, int(time.time())])
+    response.set_cookie(
+        RECEIPT_COOKIE, signing.dumps(kept, salt=RECEIPT_SALT), max_age=_receipt_seconds(),
+        path=reverse("applications_public:apply"), secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )
+
+
+def _filed_here(request, application: Application) -> bool:
+    return any(entry[0] == application.pk for entry in _receipts(request))
+
+
+@never_cache
 def done(request, slug, token):
-    application = get_object_or_404(Application, form_token=token, organ__slug=slug)
-    secret = request.session.get(f"apply_secret_{token}", "")
+    application = get_object_or_404(Application.objects.select_related("organ"), form_token=token, organ__slug=slug)
+    secret = next((entry[2] for entry in _receipts(request) if entry[0] == application.pk and entry[1] == token), "")
     if not secret and application.pk not in request.session.get(SESSION_CASES, []):
         raise Http404
     return render(request, "applications/public/done.html", {"application": application, "organ": application.organ, "secret": secret, "section": "apply"})
@@ -156,8 +205,10 @@ def _case_or_404(request, tracking_number) -> Application:
     application = Application.objects.select_related("organ").filter(tracking_number=tracking_number).first()
     if application is None:
         raise Http404
-    allowed = application.pk in request.session.get(SESSION_CASES, []) or (
-        request.user.is_authenticated and application.user_id == request.user.pk
+    allowed = (
+        application.pk in request.session.get(SESSION_CASES, [])
+        or (request.user.is_authenticated and application.user_id == request.user.pk)
+        or _filed_here(request, application)
     )
     if not allowed:
         raise Http404

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -252,13 +252,53 @@ def _count_key(request, view: str, organs) -> str | None:
     return "applications:queue-count:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+class WaitingForMe:
+    """The "waiting for me" rows (``waiting``: the view's ordered queryset) for the paginator, with the
+    exact total and the page asked for read by **one** query (``COUNT(*) OVER ()``): the total needs every waiting
+    row anyway (a clerk who handles a whole organ has 1,000+), and reading them once for both saves a second scan
+    of them and a query. Only a page past the end (the paginator then shows the last) costs a second query."""
+
+    def __init__(self, waiting, *, first: int, per_page: int):
+        self.matching = waiting
+        self.first, self.per_page = first, per_page
+        self.total: int | None = None
+        self.read: list[tuple] | None = None  # the rows from ``first`` on, read with the total
+
+    def count(self) -> int:
+        if self.total is None:
+            rows = list(self.matching.annotate(waiting_total=Window(Count("*")))
+                        .values_list(*QUEUE_COLUMNS, "waiting_total")[self.first:self.first + self.per_page])
+            if rows:
+                self.total, self.read = rows[0][-1], [row[:-1] for row in rows]
+            else:
+                self.total = self.matching.count()
+        return self.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[tuple]:
+        start, stop = index.start or 0, index.stop
+        self.count()
+        if self.read is not None and start == self.first and stop - start <= len(self.read):
+            return self.read[:stop - start]
+        return list(self.matching.values_list(*QUEUE_COLUMNS)[start:stop])
+
+
 @login_required
 def queue(request):
     _staff_only(request)
     queryset, view, organs = _queue(request)
-    queryset = queryset.select_related(None).values_list(*QUEUE_COLUMNS)
+    queryset = queryset.select_related(None)
     per_page = _per_page(request)
-    page = QueuePaginator(queryset, per_page, count_key=_count_key(request, view, organs)).get_page(request.GET.get("page"))
+    count_key = _count_key(request, view, organs)
+    if view == "mine" and count_key is None:
+        # one organ: the exact total every time, read with the page
+        first = ((parse_int(request.GET.get("page", "")) or 1) - 1) * per_page
+        rows = WaitingForMe(queryset, first=first, per_page=per_page)
+    else:
+        rows = queryset.values_list(*QUEUE_COLUMNS)
+    page = QueuePaginator(rows, per_page, count_key=count_key).get_page(request.GET.get("page"))
     today = timezone.localdate()
     chosen_organ, chosen_status = request.GET.get("organ", ""), request.GET.get("status", "")
     query = request.GET.copy()

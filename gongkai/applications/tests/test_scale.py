@@ -285,3 +285,87 @@ def test_all_view_lists_the_newest_arrival_first(client, organ, clerk, recent_wo
     newer = received(organ, on=recent_workday, by=clerk, id_number=person(12), subject="较晚收到的申请")
     client.force_login(clerk)
     assert rows(client.get(reverse(QUEUE) + "?view=all").content.decode()) == [newer.tracking_number, older.tracking_number]
+
+
+# --- "waiting for me": a page read as ordered index ranges, the same rows as the whole list ordered ----------------
+
+
+@pytest.fixture
+def waiting(organ, department, chain_people, recent_workday):
+    """An organ where an office member and a department head have work waiting in every way it can wait: assigned,
+    unclaimed in the organ or the department, to confirm (no deadline yet), a reply to sign off that is also
+    assigned; with deadlines repeated (the id breaks ties) and work of other people and organs that must not show."""
+    office = member(organ, Role.DISCLOSURE_OFFICE)
+    head = member(organ, Role.DEPARTMENT_HEAD, department=department)  # the department's work and the sign-off step
+    other = member(organ, Role.CLERK)
+    elsewhere = OrganFactory()
+    made = [received(organ, on=recent_workday, by=office, id_number=person(100 + n)) for n in range(30)]
+    for n, application in enumerate(made):
+        Application.objects.filter(pk=application.pk).update(due_on=recent_workday + dt.timedelta(days=n % 7))
+    for application in made[:6]:
+        services.claim(application, by=office)
+    for application in made[6:9]:
+        services.claim(application, by=other)
+    for application in made[9:13]:
+        services.route(application, department=department, by=office)
+    signed = services.claim(made[13], by=head)  # waits for the head twice: assigned, and at the head's sign-off step
+    reply = services.draft_reply(signed, outcome=Outcome.DISCLOSED, legal_basis="《条例》第三十六条", body="予以公开",
+                                 documents_provided="报告", by=head)
+    services.submit_reply(reply, by=head)
+    for n in range(3):
+        submit(organ, id_number=person(200 + n))
+    received(elsewhere, on=recent_workday, id_number=person(300))
+    return {"office": office, "head": head, "organ": organ, "signed": signed}
+
+
+def _whole_list(user, organ) -> list[str]:
+    return list(Application.objects.filter(organ_id__in=[organ.pk]).waiting_for(user).order_by("due_on", "id")
+                .values_list("tracking_number", flat=True))
+
+
+def test_waiting_for_me_pages_list_the_whole_list_in_order(client, waiting):
+    for user in (waiting["office"], waiting["head"]):
+        expected = _whole_list(user, waiting["organ"])
+        client.force_login(user)
+        shown = []
+        for number in range(1, (len(expected) + 19) // 20 + 1):
+            page = client.get(reverse(QUEUE) + f"?view=mine&page={number}").content.decode()
+            assert re.search(rf'id="queue-count"[^>]*>[^<]*\b{len(expected)}\b', page)
+            shown += rows(page)
+        assert shown == expected
+    assert waiting["signed"].tracking_number in _whole_list(waiting["head"], waiting["organ"])
+    assert len(_whole_list(waiting["office"], waiting["organ"])) > 20  # more than one page for the office
+
+
+def test_a_waiting_for_me_page_past_the_end_shows_the_last_page(client, waiting):
+    expected = _whole_list(waiting["office"], waiting["organ"])
+    client.force_login(waiting["office"])
+    page = client.get(reverse(QUEUE) + "?view=mine&page=99").content.decode()
+    assert rows(page) == expected[(len(expected) - 1) // 20 * 20:]
+
+
+def test_waiting_for_me_reads_its_total_and_its_page_in_one_query(client, waiting):
+    client.force_login(waiting["office"])
+    client.get(reverse(QUEUE) + "?view=mine")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse(QUEUE) + "?view=mine&page=2")
+    register = [q["sql"] for q in queries.captured_queries if 'FROM "applications_application"' in q["sql"]]
+    assert len(register) == 1 and "OVER ()" in register[0]
+
+
+def test_a_web_submission_tells_every_clerk_and_office_member_and_delivers_after_the_commit(
+    client, organ, django_capture_on_commit_callbacks
+):
+    from gongkai.notify.models import Channel, Notification
+    from gongkai.notify.models import Status as Sent
+
+    people = [member(organ, Role.CLERK), member(organ, Role.CLERK), member(organ, Role.DISCLOSURE_OFFICE)]
+    data = person_data()
+    data["form_token"] = "n" * 32
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("applications_public:form", args=[organ.slug]), data).status_code == 302
+    application = Application.objects.get()
+    rows = Notification.objects.filter(reference=outbox.reference(application))
+    for person in people:
+        assert sorted(rows.filter(recipient=person).values_list("channel", flat=True)) == [Channel.CONSOLE, Channel.INAPP]
+    assert set(rows.values_list("status", flat=True)) == {Sent.SENT}

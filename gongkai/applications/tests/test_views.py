@@ -525,3 +525,63 @@ def test_the_register_form_preselects_the_clerks_only_organ(client, organ, clerk
 def test_malformed_queue_filters_give_the_queue_not_an_error(client, organ, clerk, query):
     client.force_login(clerk)
     assert client.get(reverse("applications_ws:queue") + "?" + query).status_code == 200
+
+
+# --- the receipt: a signed cookie of the browser that filed, no session --------------------------------------------
+
+
+def test_the_receipt_needs_no_session_and_its_cookie_is_httponly_and_kept_to_the_form_pages(client, organ):
+    from django.contrib.sessions.models import Session
+
+    response = post_form(client, organ)
+    cookie = response.cookies["gongkai_receipts"]
+    assert cookie["httponly"] and cookie["path"] == reverse("applications_public:apply") and cookie["samesite"] == "Lax"
+    assert "sessionid" not in response.cookies and not Session.objects.exists()
+    assert 'id="secret"' in client.get(response["Location"]).content.decode()
+
+
+def test_the_receipt_page_is_not_found_in_another_browser(client, organ):
+    from django.test import Client
+
+    response = post_form(client, organ)
+    assert Client().get(response["Location"]).status_code == 404
+
+
+def test_a_changed_receipt_cookie_is_ignored(client, organ):
+    response = post_form(client, organ)
+    value = response.cookies["gongkai_receipts"].value
+    client.cookies["gongkai_receipts"] = value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_the_receipt_page_is_never_cached(client, organ):
+    response = client.get(post_form(client, organ)["Location"])
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_the_filing_browser_opens_the_case_page_and_another_needs_the_secret(client, organ):
+    from django.test import Client
+
+    post_form(client, organ)
+    url = reverse("applications_public:case", args=[Application.objects.get().tracking_number])
+    assert client.get(url).status_code == 200
+    assert Client().get(url).status_code == 404
+
+
+def test_a_receipt_older_than_its_lifetime_opens_nothing(client, organ, settings, monkeypatch):
+    import time
+
+    from gongkai.applications import views_public
+
+    settings.APPLICATIONS_RECEIPT_SECONDS = 3600
+    response = post_form(client, organ)
+    later = time.time() + 3601
+    monkeypatch.setattr(views_public.time, "time", lambda: later)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.get(reverse("applications_public:case", args=[Application.objects.get().tracking_number])).status_code == 404
+
+
+def test_a_browser_keeps_the_receipts_of_its_last_five_applications(client, organ):
+    locations = [post_form(client, organ, token=f"{n}" * 32, subject=f"申请事项{n}")["Location"] for n in range(1, 7)]
+    assert client.get(locations[0]).status_code == 404
+    assert all('id="secret"' in client.get(location).content.decode() for location in locations[1:])

@@ -247,3 +247,78 @@ def test_an_email_carries_the_stored_file_it_names_and_other_channels_do_not(db,
 
     assert mail.outbox[0].attachments == [("reply.pdf", b"%PDF-1.7 test", "application/pdf")]
     assert {(r.channel, bool(r.attachment), r.reference) for r in rows} == {("email", True, "application:7"), ("console", False, "application:7")}
+
+
+# --- several recipients: one INSERT, delivered together after the commit ------------------------------------------
+
+
+def test_a_message_to_several_people_is_written_in_one_insert_and_each_gets_their_rows(db, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [UserFactory() for _ in range(3)]
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rows = services.notify_all(people, "application.new", CASE)
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "notify_notification"')]
+    assert len(inserts) == 1 and len(callbacks) == 1
+    assert all(row.pk for row in rows)
+    for person in people:
+        assert sorted(Notification.objects.filter(recipient=person).values_list("channel", flat=True)) == [Channel.CONSOLE, Channel.INAPP]
+    # no broker: written claimed by this process, which sends them once the change is committed
+    assert set(Notification.objects.filter(channel=Channel.CONSOLE).values_list("status", flat=True)) == {Status.SENDING}
+    callbacks[0]()
+    assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert set(Notification.objects.filter(channel=Channel.CONSOLE).values_list("attempts", flat=True)) == {1}
+
+
+def test_nothing_is_delivered_when_the_change_rolls_back(db, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                services.notify_all([UserFactory()], "application.new", CASE)
+                raise RuntimeError("the change failed")
+        except RuntimeError:
+            pass
+    assert callbacks == [] and not Notification.objects.exists()
+
+
+def test_an_in_process_delivery_that_fails_leaves_the_row_to_be_retried(db, monkeypatch, django_capture_on_commit_callbacks):
+    from gongkai.notify import backends
+
+    def broken(notification):
+        raise backends.DeliveryError("log server gone")
+
+    monkeypatch.setitem(backends.BACKENDS, "console", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        (console, _inbox) = services.notify_all([UserFactory()], "application.new", CASE)
+    console.refresh_from_db()
+    assert console.status == Status.RETRYING and console.attempts == 1 and "log server gone" in console.last_error
+    assert console.next_attempt_at > timezone.now()
+
+
+def test_a_sweep_between_the_commit_and_the_in_process_delivery_leaves_the_rows_alone(db, monkeypatch,
+                                                                                       django_capture_on_commit_callbacks):
+    from gongkai.notify import backends
+
+    sent = []
+    monkeypatch.setitem(backends.BACKENDS, "console", lambda notification: sent.append(notification.pk))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        (console, _inbox) = services.notify_all([UserFactory()], "application.new", CASE)
+
+    assert services.send_pending() == {"released": 0} and sent == []
+    callbacks[0]()
+    console.refresh_from_db()
+    assert sent == [console.pk] and console.status == Status.SENT
+
+
+def test_rows_left_claimed_by_a_process_that_died_before_sending_are_sent_by_the_sweep(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        (console, _inbox) = services.notify_all([UserFactory()], "application.new", CASE)
+    # the process died: its delivery after the commit never ran
+
+    counts = services.send_pending(now=timezone.now() + services.STALE_CLAIM + dt.timedelta(seconds=1))
+
+    console.refresh_from_db()
+    assert counts["released"] == 1 and console.status == Status.SENT
