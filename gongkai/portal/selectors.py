@@ -79,6 +79,15 @@ def list_items(queryset):
     )
 
 
+# What a catalogue row shows: plain values, no joins (organ and category names from the look-ups).
+ROW_FIELDS = ("id", "title", "validity", "index_number", "document_number", "published_at", "organ_id", "category_id")
+
+
+def list_rows(queryset):
+    """The rows of a catalogue list as tuples of ROW_FIELDS, newest first."""
+    return queryset.values_list(*ROW_FIELDS).order_by("-published_at", "-id")
+
+
 def interpretation_partners(item: Item) -> tuple[list[Item], list[Item]]:
     """The published interpretations of ``item`` and the published documents
     it interprets, each oldest first: one look-up of the links (most items
@@ -193,9 +202,15 @@ def all_categories() -> list[Category]:
     return _cached("categories-all", lambda: list(Category.objects.all()))
 
 
-def organ_labels() -> dict[int, tuple[str, str]]:
-    """Every organ's (slug, name), by id: what a list row shows of its organ."""
-    return _cached("organ-labels", lambda: {pk: (slug, name) for pk, slug, name in Organ.objects.values_list("pk", "slug", "name")})
+def organ_labels() -> dict[int, tuple[str, str, str]]:
+    """Every organ's (slug, name, display name), by id: what a list row shows of its organ."""
+    return _cached(
+        "organ-row-labels",  # (slug, name, display name); a new name when the shape changes
+        lambda: {
+            pk: (slug, name, short_name or name)
+            for pk, slug, name, short_name in Organ.objects.values_list("pk", "slug", "name", "short_name")
+        },
+    )
 
 
 # A large column total may be this stale (seconds): recounting a million rows

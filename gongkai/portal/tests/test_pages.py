@@ -158,6 +158,31 @@ def test_catalogue_filters_by_topic_category_and_year(client, city):
     assert wanted.title in html and "别年的信息" not in html and city["item"].title not in html
 
 
+def test_a_catalogue_row_shows_its_number_organ_category_and_validity_escaped(client, city):
+    city["bureau"].short_name = "市生态环境局"
+    city["bureau"].save()
+    item = ItemFactory(
+        organ=city["bureau"],
+        title="关于<i>饮用水</i>的通知",
+        document_number="环发〔2025〕7号",
+        validity=Validity.EXPIRED,
+        validity_changed_on=dt.date(2025, 6, 1),
+        validity_note="有效期届满。",
+    )
+    plain = ItemFactory(organ=city["bureau"], title="工作动态", document_number="")
+    html = client.get("/eco/catalogue/").content.decode()
+    row = html[html.index(f'href="/eco/items/{item.pk}/"') :]
+    row = row[: row.index("</tr>")]
+    assert "关于&lt;i&gt;饮用水&lt;/i&gt;的通知" in row and "<i>" not in row
+    assert '<span class="badge bad">失效</span>' in row
+    assert f"{item.index_number} · 市生态环境局 · {item.category.name}" in row
+    assert "<td>环发〔2025〕7号</td>" in row
+    assert f">{timezone.localtime(item.published_at):%Y-%m-%d}</time>" in row
+    # A row without a document number shows a dash.
+    plain_row = html[html.index(f'href="/eco/items/{plain.pk}/"') :]
+    assert "<td>—</td>" in plain_row[: plain_row.index("</tr>") + 5]
+
+
 def test_catalogue_is_paginated(client, city):
     for n in range(25):
         ItemFactory(organ=city["bureau"], title=f"分页测试{n:02d}")
