@@ -242,27 +242,35 @@ def catalogue(request, organ_slug):
     return page_cache.cached_page(request, slug_names(organ_slug), render_page)
 
 
+def _validity_badge(validity: str) -> str:
+    """`` <span class="badge bad">废止</span>`` for an item no longer in force, else nothing."""
+    if validity == Validity.IN_FORCE:
+        return ""
+    return f' <span class="badge bad">{escape(str(dict(Validity.choices).get(validity, validity)))}</span>'
+
+
+def _time_element(published) -> str:
+    """``<time>`` of a publication moment, in local time: ISO 8601 and the day shown."""
+    if not published:
+        return '<time datetime=""></time>'
+    local = timezone.localtime(published)
+    return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d}</time>'
+
+
 def _catalogue_rows(rows) -> list[str]:
     """Each catalogue row's ``<tr>``, built here from plain values (as the search hits are):
     20 rows of eight values each, node by node, were a third of a list page's first view."""
     organs = selectors.organ_labels()
     categories = {c.pk: c.name for c in selectors.all_categories()}
-    validity_labels = dict(Validity.choices)
     out = []
     for pk, title, validity, index_number, number, published, organ_id, category_id in rows:
         slug, _name, organ_name = organs.get(organ_id, ("", "", ""))
-        local = timezone.localtime(published) if published else None
-        badge = (
-            f' <span class="badge bad">{escape(str(validity_labels.get(validity, validity)))}</span>'
-            if validity != Validity.IN_FORCE
-            else ""
-        )
         out.append(
-            f'<tr><td><a href="{escape(item_path(slug, pk))}">{escape(title)}</a>{badge}'
+            f'<tr><td><a href="{escape(item_path(slug, pk))}">{escape(title)}</a>{_validity_badge(validity)}'
             f'<div class="small muted">{escape(index_number or "")} · {escape(organ_name)} · '
             f"{escape(categories.get(category_id, ''))}</div></td>"
             f"<td>{escape(number) if number else '—'}</td>"
-            f'<td><time datetime="{local.isoformat() if local else ""}">{f"{local:%Y-%m-%d}" if local else ""}</time></td></tr>'
+            f"<td>{_time_element(published)}</td></tr>"
         )
     return out
 
@@ -470,7 +478,6 @@ def _hit_rows(results) -> list[str]:
     # Organ and category names from the look-ups kept in the process: no joins.
     organs = selectors.organ_labels()
     categories = {c.pk: c.name for c in selectors.all_categories()}
-    validity_labels = dict(Validity.choices)
     out = []
     for hit in results.hits:
         row = rows.get(hit.id)
@@ -478,21 +485,12 @@ def _hit_rows(results) -> list[str]:
             continue
         pk, title, validity, number, published, body, attachments, organ_id, category_id = row
         slug, organ_name, _short = organs.get(organ_id, ("", "", ""))
-        category = categories.get(category_id, "")
-        local = timezone.localtime(published) if published else None
-        badge = (
-            f' <span class="badge bad">{escape(str(validity_labels.get(validity, validity)))}</span>'
-            if validity != Validity.IN_FORCE
-            else ""
-        )
-        meta = [escape(organ_name), escape(category)]
+        meta = [escape(organ_name), escape(categories.get(category_id, ""))]
         if number:
             meta.append(escape(number))
-        meta.append(
-            f'<time datetime="{local.isoformat() if local else ""}">{f"{local:%Y-%m-%d}" if local else ""}</time>'
-        )
+        meta.append(_time_element(published))
         out.append(
-            f'<li><h3><a href="{escape(item_path(slug, pk))}">{mark(title, results.words)}</a>{badge}</h3>'
+            f'<li><h3><a href="{escape(item_path(slug, pk))}">{mark(title, results.words)}</a>{_validity_badge(validity)}</h3>'
             f'<p class="snippet">{snippet(body or attachments, results.words)}</p>'
             f'<p class="small muted">{" · ".join(meta)}</p></li>'
         )
