@@ -111,22 +111,33 @@ def _recount(organ_id: int, months: list[datetime.date]) -> None:
                 counts.append(ItemMonthCount(month=month, category_id=row["category_id"], topic_id=row["topic_id"],
                                              department_id=row["department_id"], items=row["n"]))
         ItemMonthCount.objects.bulk_create(counts, batch_size=2000)
-        for month in locked.values():
-            month.counted = month.changes
-        ItemMonth.objects.bulk_update(list(locked.values()), ["counted"])
+        _mark_counted(ItemMonth, locked)
+
+
+def _current_months(model, recount, organ_ids, year: int) -> list[int]:
+    """The ids of the ``model`` month rows (ItemMonth, ApplicationMonth) of ``year`` for ``organ_ids``,
+    ``recount(organ_id, months)`` run first for the months not current (``counted`` ≠ ``changes``)."""
+    months = _year_months(year)
+    known = {(m.organ_id, m.month): m for m in model.objects.filter(organ_id__in=organ_ids, month__in=months)}
+    for organ_id in organ_ids:
+        stale = [m for m in months if (row := known.get((organ_id, m))) is None or row.counted != row.changes]
+        if stale:
+            recount(organ_id, stale)
+    return list(model.objects.filter(organ_id__in=organ_ids, month__in=months).values_list("pk", flat=True))
+
+
+def _mark_counted(model, locked: dict) -> None:
+    """The locked month rows are counted as of the ``changes`` they had when locked."""
+    for row in locked.values():
+        row.counted = row.changes
+    model.objects.bulk_update(list(locked.values()), ["counted"])
 
 
 def current_item_months(organ_ids, year: int) -> list[int]:
     """The ids of the ItemMonth rows of ``year`` for ``organ_ids``, recounting those not current."""
     from gongkai.reports.models import ItemMonth
 
-    months = _year_months(year)
-    known = {(m.organ_id, m.month): m for m in ItemMonth.objects.filter(organ_id__in=organ_ids, month__in=months)}
-    for organ_id in organ_ids:
-        stale = [m for m in months if (row := known.get((organ_id, m))) is None or row.counted != row.changes]
-        if stale:
-            _recount(organ_id, stale)
-    return list(ItemMonth.objects.filter(organ_id__in=organ_ids, month__in=months).values_list("pk", flat=True))
+    return _current_months(ItemMonth, _recount, organ_ids, year)
 
 
 def item_charts(organ_ids, year: int) -> list[Chart]:
@@ -281,22 +292,14 @@ def _recount_applications(organ_id: int, months: list[datetime.date]) -> None:
              for (m, channel, applicant_type, outcome), figures in counts.items()],
             batch_size=2000,
         )
-        for row in locked.values():
-            row.counted = row.changes
-        ApplicationMonth.objects.bulk_update(list(locked.values()), ["counted"])
+        _mark_counted(ApplicationMonth, locked)
 
 
 def current_application_months(organ_ids, year: int) -> list[int]:
     """The ids of the ApplicationMonth rows of ``year`` for ``organ_ids``, recounting those not current."""
     from gongkai.reports.models import ApplicationMonth
 
-    months = _year_months(year)
-    known = {(m.organ_id, m.month): m for m in ApplicationMonth.objects.filter(organ_id__in=organ_ids, month__in=months)}
-    for organ_id in organ_ids:
-        stale = [m for m in months if (row := known.get((organ_id, m))) is None or row.counted != row.changes]
-        if stale:
-            _recount_applications(organ_id, stale)
-    return list(ApplicationMonth.objects.filter(organ_id__in=organ_ids, month__in=months).values_list("pk", flat=True))
+    return _current_months(ApplicationMonth, _recount_applications, organ_ids, year)
 
 
 def application_groups(organ_ids, year: int) -> list[dict] | None:
