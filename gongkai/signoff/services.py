@@ -113,6 +113,7 @@ def decide(signoff: Signoff, *, by, decision: str, comment: str = "", content_ha
             comment=comment.strip(),
             content_hash=signoff.content_hash,
         )
+        decided_step = {"step": signoff.current_position, "role": signoff.current_role}
         steps = list(signoff.steps.order_by("position"))
         if decision == Decision.RETURN:
             signoff.status = SignoffStatus.RETURNED
@@ -126,7 +127,7 @@ def decide(signoff: Signoff, *, by, decision: str, comment: str = "", content_ha
             signoff.current_position += 1
             signoff.current_role = steps[signoff.current_position - 1].role
         signoff.save()
-        log_action(signoff, f"signoff.{decision}", by=by, organ=signoff.organ, reason=comment, data={"step": signoff.current_position})
+        log_action(signoff, f"signoff.{decision}", by=by, organ=signoff.organ, reason=comment, data=decided_step)
     return signoff
 
 

@@ -67,3 +67,13 @@ def test_waiting_for_lists_only_the_current_role_holders():
     signoff = open_for(organ, member(organ, Role.CLERK))
     assert list(type(signoff).objects.waiting_for(head)) == [signoff]
     assert list(type(signoff).objects.waiting_for(deputy)) == []
+
+
+def test_the_trail_names_the_step_that_was_decided_not_the_next_one():
+    from gongkai.core.models import AuditEvent
+
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    services.decide(signoff, by=member(organ, Role.DEPARTMENT_HEAD), decision=Decision.APPROVE, content_hash="h1")
+    event = AuditEvent.objects.filter(action="signoff.approve", target_id=str(signoff.pk)).get()
+    assert event.data == {"step": 1, "role": Role.DEPARTMENT_HEAD}
