@@ -195,6 +195,7 @@ if S3_BUCKET:
             # Objects are private; a download is streamed through the checking view or, with
             # FILE_SERVE_MODE=signed, redirected to an address signed for FILE_SIGNED_URL_SECONDS.
             "default_acl": "private",
+            "signature_version": "s3v4",
             "querystring_auth": True,
             "querystring_expire": env_int("FILE_SIGNED_URL_SECONDS", 60, minimum=5),
             "file_overwrite": False,

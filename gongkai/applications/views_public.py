@@ -273,7 +273,6 @@ def withdraw(request, tracking_number):
     return redirect(reverse("applications_public:case", kwargs={"tracking_number": application.tracking_number}))
 
 
-@never_cache
 def letter(request, tracking_number, letter_id, fmt):
     application = _case_or_404(request, tracking_number)
     item = get_object_or_404(CaseLetter, pk=letter_id, application=application, for_applicant=True)
@@ -282,7 +281,6 @@ def letter(request, tracking_number, letter_id, fmt):
     return _letter_response(request, item, fmt)
 
 
-@never_cache
 def attachment(request, tracking_number, attachment_id):
     """A file the applicant uploaded with the application or a correction, back to the applicant."""
     application = _case_or_404(request, tracking_number)

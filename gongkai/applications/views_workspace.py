@@ -26,7 +26,6 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.applications import outbox, services
@@ -637,7 +636,6 @@ def action(request, pk, action):
 
 
 @login_required
-@never_cache
 def letter(request, pk, letter_id, fmt):
     application = _application(request, pk)
     item = get_object_or_404(CaseLetter, pk=letter_id, application=application)
@@ -647,7 +645,6 @@ def letter(request, pk, letter_id, fmt):
 
 
 @login_required
-@never_cache
 def attachment(request, pk, attachment_id):
     application = _application(request, pk)
     item = get_object_or_404(application.attachments, pk=attachment_id)

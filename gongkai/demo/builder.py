@@ -56,7 +56,8 @@ def demo_docx(name: str, text: str):
 
 
 def demo_png(name: str):
-    """A small PNG image (a blue square) to attach."""
+    """A small PNG image (a square coloured after its name) to attach."""
+    import hashlib
     import struct
     import zlib
 
@@ -66,7 +67,8 @@ def demo_png(name: str):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     size = 16
-    rows = b"".join(b"\x00" + b"\x20\x60\xc0" * size for _ in range(size))
+    colour = hashlib.sha256(name.encode()).digest()[:3]
+    rows = b"".join(b"\x00" + colour * size for _ in range(size))
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
     png += chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
     return SimpleUploadedFile(name, png)

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongkai.catalogue import diff, services
@@ -250,7 +249,6 @@ def _unheld_message(organ, role) -> str:
 
 
 @login_required
-@never_cache
 def attachment_download(request, pk: int, attachment_pk: int):
     """An attachment of any version of the item, to staff who may read the organ's catalogue.
     Downloads of files not (or no longer) public are recorded in the audit trail."""
