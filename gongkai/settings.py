@@ -192,12 +192,27 @@ if S3_BUCKET:
             "endpoint_url": env_str("S3_ENDPOINT_URL"),
             "access_key": env_str("S3_ACCESS_KEY"),
             "secret_key": env_str("S3_SECRET_KEY"),
-            "default_acl": None,
+            # Objects are private; a download is streamed through the checking view or, with
+            # FILE_SERVE_MODE=signed, redirected to an address signed for FILE_SIGNED_URL_SECONDS.
+            "default_acl": "private",
+            "signature_version": "s3v4",
             "querystring_auth": True,
+            "querystring_expire": env_int("FILE_SIGNED_URL_SECONDS", 60, minimum=5),
+            "file_overwrite": False,
         },
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# --- Private files -------------------------------------------------------------
+# How a checked download is handed over: django (streamed by the view), nginx (X-Accel-Redirect to the
+# internal location FILE_SERVE_INTERNAL_PREFIX, which maps to MEDIA_ROOT), sendfile (X-Sendfile, Apache
+# mod_xsendfile) or signed (object storage only: a redirect to a signed address valid FILE_SIGNED_URL_SECONDS).
+FILE_SERVE_MODE = env_str("FILE_SERVE_MODE", "django")
+if FILE_SERVE_MODE not in ("django", "nginx", "sendfile", "signed"):
+    raise ImproperlyConfigured("FILE_SERVE_MODE must be django, nginx, sendfile or signed.")
+FILE_SERVE_INTERNAL_PREFIX = env_str("FILE_SERVE_INTERNAL_PREFIX", "/protected-files/")
+FILE_SIGNED_URL_SECONDS = env_int("FILE_SIGNED_URL_SECONDS", 60, minimum=5)
+
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

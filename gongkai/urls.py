@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,7 +15,5 @@ urlpatterns = [
     path("annual-reports/", include("gongkai.reports.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]
-
-if not settings.S3_BUCKET:
-    # Attachments on local disk. Behind nginx in production the same path is served by nginx (docs/deployment.md).
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+# No stored file has a public address (no /media/ route, in any mode): each is served by a view that checks
+# who may have it (gongkai.core.files, docs/security/media.md).

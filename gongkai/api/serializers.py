@@ -50,7 +50,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.URLField())
     def get_url(self, attachment) -> str:
         request = self.context.get("request")
-        url = attachment.file.url
+        url = reverse("portal:attachment", kwargs={"pk": attachment.pk})
         return request.build_absolute_uri(url) if request else url
 
 

@@ -377,7 +377,10 @@ class AttachmentPurpose(models.TextChoices):
 
 
 def attachment_path(instance, filename):
-    return f"applications/{instance.application.organ_id}/{instance.application_id}/{filename}"
+    """A random name in a folder per organ and year; the original name is ``ApplicationAttachment.name``."""
+    from gongkai.core.files import random_name
+
+    return random_name("applications", instance.application.organ_id, filename)
 
 
 class ApplicationAttachment(NoDeleteModel):
@@ -538,7 +541,10 @@ class LetterKind(models.TextChoices):
 
 
 def letter_path(instance, filename):
-    return f"applications/{instance.application.organ_id}/{instance.application_id}/letters/{filename}"
+    """A random name in a folder per organ and year; the download name is ``CaseLetter.name`` and the extension."""
+    from gongkai.core.files import random_name
+
+    return random_name("letters", instance.application.organ_id, filename)
 
 
 class CaseLetter(NoDeleteModel):
@@ -549,6 +555,9 @@ class CaseLetter(NoDeleteModel):
     letter_kind = models.CharField(_("letter template"), max_length=60)
     docx = models.FileField(upload_to=letter_path, max_length=300)
     pdf = models.FileField(upload_to=letter_path, max_length=300, blank=True)
+    name = models.CharField(
+        _("file name"), max_length=200, blank=True, help_text=_("The name the files are downloaded under, without the extension.")
+    )
     text = models.TextField(_("text"))
     for_applicant = models.BooleanField(_("shown to the applicant"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -558,6 +567,11 @@ class CaseLetter(NoDeleteModel):
         verbose_name = _("letter")
         verbose_name_plural = _("letters")
         ordering = ["created_at", "id"]
+
+    def download_name(self, fmt: str) -> str:
+        """The file name the applicant and staff receive: the letter's name and the format."""
+        base = self.name or f"{self.application.tracking_number}-{self.kind}"
+        return f"{base}.{fmt}"
 
 
 class FeeScheme(models.TextChoices):

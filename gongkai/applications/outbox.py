@@ -54,7 +54,7 @@ def make_letter(application: Application, kind: str, *, by=None, extra: dict | N
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     base = f"{application.tracking_number}-{kind}-{stamp}"
     letter = CaseLetter(
-        application=application, kind=kind, letter_kind=template, text=text, for_applicant=for_applicant,
+        application=application, kind=kind, letter_kind=template, text=text, for_applicant=for_applicant, name=base,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
     letter.docx.save(f"{base}.docx", ContentFile(docx), save=False)
@@ -134,13 +134,15 @@ def applicant(application: Application):
     return Recipient(name=application.applicant_name, email=application.email, phone=application.phone)
 
 
-def tell_applicant(application: Application, event: str, *, channels=None, attachment: str = "", **extra) -> None:
+def tell_applicant(
+    application: Application, event: str, *, channels=None, attachment: str = "", attachment_name: str = "", **extra
+) -> None:
     """Tell the applicant; an applicant with no e-mail or phone leaves a visible failed row (told by post)."""
     from django.urls import reverse
 
     recipient = application.user if application.user_id and not (application.email or application.phone) else applicant(application)
     _send(recipient, event, application, _context(application, **extra), link=reverse("applications_public:case_login"),
-          channels=channels, attachment=attachment)
+          channels=channels, attachment=attachment, attachment_name=attachment_name)
 
 
 def arrived(application: Application) -> None:
@@ -211,7 +213,10 @@ def reply_sent(application: Application, *, via: str) -> None:
         return
     letter = application.letters.filter(kind="reply").order_by("-created_at", "-pk").first()
     attachment = (letter.pdf.name or letter.docx.name) if letter is not None else ""
-    tell_applicant(application, "applicant.reply_email", channels=["email"], attachment=attachment, via=via)
+    attachment_name = letter.download_name("pdf" if letter.pdf else "docx") if letter is not None else ""
+    tell_applicant(
+        application, "applicant.reply_email", channels=["email"], attachment=attachment, attachment_name=attachment_name, via=via
+    )
     others = [c for c in default_channels() if c != "email"]
     if others and application.phone:
         tell_applicant(application, "applicant.reply", channels=others, via=via)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,6 +26,7 @@ from gongkai.applications import services
 from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
 from gongkai.applications.models import Application, CaseLetter, Status
 from gongkai.core.errors import DomainError
+from gongkai.core.files import serve
 from gongkai.organs.models import Organ
 from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
@@ -277,11 +278,20 @@ def letter(request, tracking_number, letter_id, fmt):
     item = get_object_or_404(CaseLetter, pk=letter_id, application=application, for_applicant=True)
     if item.kind == "reply" and application.status != Status.CLOSED:
         raise Http404
-    return _letter_response(item, fmt)
+    return _letter_response(request, item, fmt)
 
 
-def _letter_response(item: CaseLetter, fmt: str):
+def attachment(request, tracking_number, attachment_id):
+    """A file the applicant uploaded with the application or a correction, back to the applicant."""
+    application = _case_or_404(request, tracking_number)
+    item = get_object_or_404(application.attachments, pk=attachment_id)
+    return serve(request, item.file, filename=item.name, private=True)
+
+
+def _letter_response(request, item: CaseLetter, fmt: str):
+    if fmt not in ("pdf", "docx"):
+        raise Http404
     field = item.pdf if fmt == "pdf" else item.docx
     if not field:
         raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+    return serve(request, field, filename=item.download_name(fmt), private=True, inline=fmt == "pdf")

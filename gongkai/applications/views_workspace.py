@@ -51,8 +51,9 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.views_public import _letter_response
-from gongkai.core.audit import trail_for
+from gongkai.core.audit import log_action, trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.files import serve
 from gongkai.core.params import parse_int
 from gongkai.organs.models import Department, Role
 from gongkai.organs.permissions import (
@@ -638,14 +639,16 @@ def action(request, pk, action):
 def letter(request, pk, letter_id, fmt):
     application = _application(request, pk)
     item = get_object_or_404(CaseLetter, pk=letter_id, application=application)
-    return _letter_response(item, fmt)
+    response = _letter_response(request, item, fmt)
+    log_action(application, "applications.file_downloaded", by=request.user, data={"letter": item.pk, "format": fmt, "name": item.download_name(fmt)})
+    return response
 
 
 @login_required
 def attachment(request, pk, attachment_id):
-    from django.http import FileResponse
-
     application = _application(request, pk)
     item = get_object_or_404(application.attachments, pk=attachment_id)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+    response = serve(request, item.file, filename=item.name, private=True)
+    log_action(application, "applications.file_downloaded", by=request.user, data={"attachment": item.pk, "name": item.name})
+    return response
 

@@ -28,4 +28,5 @@ class CatalogueConfig(AppConfig):
             "catalogue.validity_changed": _("Validity changed (repeal/expiry)"),
             "catalogue.withdrawn": _("Withdrawn"),
             "catalogue.imported": _("Catalogue imported"),
+            "catalogue.file_downloaded": _("Unpublished attachment downloaded"),
         })

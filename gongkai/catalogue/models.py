@@ -322,7 +322,10 @@ class ItemVersion(NoDeleteModel):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.item.organ_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+    """A random name in a folder per organ and year; the original name is ``Attachment.name``."""
+    from gongkai.core.files import random_name
+
+    return random_name("attachments", instance.item.organ_id, filename)
 
 
 class Attachment(NoDeleteModel):
@@ -344,6 +347,12 @@ class Attachment(NoDeleteModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_public(self) -> bool:
+        """Anyone may download it: it belongs to the published content of a published,
+        proactively disclosed item (a repealed item stays published; a withdrawn one does not)."""
+        return self.is_current and self.item.is_public
 
 
 class IndexCounter(models.Model):

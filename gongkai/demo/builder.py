@@ -43,6 +43,37 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "涛", "明", "超", "霞", "平", "刚", "桂英", "建华", "晓东"]
 
 
+def demo_docx(name: str, text: str):
+    """A small Word document to attach."""
+    import docx
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def demo_png(name: str):
+    """A small PNG image (a square coloured after its name) to attach."""
+    import hashlib
+    import struct
+    import zlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    size = 16
+    colour = hashlib.sha256(name.encode()).digest()[:3]
+    rows = b"".join(b"\x00" + colour * size for _ in range(size))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return SimpleUploadedFile(name, png)
+
+
 @dataclass
 class OrganSpec:
     slug: str
@@ -353,6 +384,32 @@ class Builder:
                 explanation="本文件有效期届满，自动失效。",
             )
 
+    def files(self, spec: OrganSpec) -> None:
+        """Attachments in every situation a file can be in: published (and an image shown in the page), added by a
+        revision not yet published, on a draft never published, and on an item withdrawn after publication."""
+        clerk, office = self.city.person(spec.slug, Role.CLERK), self.city.person(spec.slug, Role.WEB_ADMIN)
+
+        def publish(item: Item) -> Item:
+            services.submit(item, by=clerk)
+            return services.publish(self.advance(spec, item), by=office)
+
+        subject = spec.subjects[0]
+        published = publish(services.create_draft(
+            organ=self.city.organs[spec.slug], by=clerk, data=self.data(spec, "TZGG", days_ago=6, title=f"关于开展{subject}申报工作的通知"),
+            files=[demo_docx("附件1：申报表.docx", f"{subject}申报表"), demo_png("附件2：申报流程图.png")],
+        ))
+        services.start_revision(published, by=clerk, note="补充附件")
+        services.add_attachment(published, by=clerk, uploaded=demo_docx("附件3：补充说明（修订中）.docx", "修订中的补充说明"))
+        services.create_draft(
+            organ=self.city.organs[spec.slug], by=clerk, data=self.data(spec, "GZDT", days_ago=2, title=f"{subject}工作情况（草稿）"),
+            files=[demo_docx("草稿附件：内部数据.docx", "未公开的内部数据")],
+        )
+        withdrawn = publish(services.create_draft(
+            organ=self.city.organs[spec.slug], by=clerk, data=self.data(spec, "TZGG", days_ago=7, title=f"{subject}补贴发放名单公示"),
+            files=[demo_docx("补贴发放名单.docx", "张某 11010519491231002X 13812345678")],
+        ))
+        services.withdraw(withdrawn, by=office, reason="附件含有个人信息，撤下处理。")
+
     # --- the whole city -------------------------------------------------------------------------
 
     def build(self) -> City:
@@ -383,4 +440,5 @@ class Builder:
         for spec in workflow_organs:
             self.log(f"  {spec.name}: items in the workflow")
             self.workflow(spec)
+        self.files(BUREAUS[0])
         return self.city

@@ -12,7 +12,9 @@ class NotificationAdmin(NoDeleteAdmin):
     list_display = ("created_at", "channel", "recipient_name", "address", "event", "subject", "status", "attempts", "next_attempt_at")
     list_filter = ("status", "channel", "event")
     search_fields = ("recipient_name", "address", "subject")
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # The attached file is named, never linked: stored files are downloaded only through the views that check access.
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "attachment"]
+    exclude = ["attachment"]
     actions = ["send_again"]
 
     def has_add_permission(self, request):

@@ -54,7 +54,8 @@ def send_email(notification) -> None:
     )
     if notification.attachment:
         with notification.attachment.open("rb") as stored:
-            message.attach(notification.attachment.name.rsplit("/", 1)[-1], stored.read(), _mime(notification.attachment.name))
+            filename = notification.attachment_name or notification.attachment.name.rsplit("/", 1)[-1]
+            message.attach(filename, stored.read(), _mime(notification.attachment.name))
     if message.send(fail_silently=False) != 1:
         raise DeliveryError("the mail server did not accept the message")
 

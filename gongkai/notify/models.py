@@ -75,6 +75,7 @@ class Notification(NoDeleteModel):
         pgettext_lazy("notification", "attachment"), max_length=300, blank=True,
         help_text=pgettext_lazy("notification", "A stored file sent with an e-mail (e.g. the reply letter)."),
     )
+    attachment_name = models.CharField(pgettext_lazy("notification", "attachment name"), max_length=200, blank=True)
     organ = models.ForeignKey(
         "organs.Organ", verbose_name=pgettext_lazy("notification", "organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

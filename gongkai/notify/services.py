@@ -110,6 +110,7 @@ def notify(
     link: str = "",
     reference: str = "",
     attachment: str = "",
+    attachment_name: str = "",
 ) -> list[Notification]:
     """Write one ``Notification`` per channel and queue their delivery.
 
@@ -119,11 +120,13 @@ def notify(
     nothing, one ``failed`` row says so (visible, never silently dropped).
     ``reference`` names the record the message is about (``application:12``), so
     its page can list what was sent; ``attachment`` is the storage name of a file
-    already kept (e.g. a reply letter's PDF), attached to the e-mail rows only.
+    already kept (e.g. a reply letter's PDF), attached to the e-mail rows only under
+    ``attachment_name`` (stored names are random).
     Raises ``DomainError`` for an unknown event or missing context keys.
     """
     return notify_all(
-        [recipient], event, context, channels=channels, organ=organ, link=link, reference=reference, attachment=attachment
+        [recipient], event, context, channels=channels, organ=organ, link=link, reference=reference, attachment=attachment,
+        attachment_name=attachment_name,
     )
 
 
@@ -137,6 +140,7 @@ def notify_all(
     link: str = "",
     reference: str = "",
     attachment: str = "",
+    attachment_name: str = "",
 ) -> list[Notification]:
     """``notify`` for several recipients of the same message (the staff of an organ): rendered once, every row
     written by one ``INSERT``, their delivery queued together. Each recipient gets exactly the rows ``notify``
@@ -174,6 +178,7 @@ def notify_all(
                 link=link[:300],
                 reference=reference[:80],
                 attachment=attachment if channel == Channel.EMAIL else "",
+                attachment_name=(attachment_name or attachment.rsplit("/", 1)[-1])[:200] if channel == Channel.EMAIL and attachment else "",
                 organ=organ,
                 status=Status.SENT if inapp else pending,
                 sent_at=now if inapp else None,

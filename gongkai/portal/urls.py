@@ -43,6 +43,7 @@ urlpatterns = [
         _cached(lambda request, section: sitemap_views.sitemap(request, SITEMAPS, section=section)),
         name="sitemap_section",
     ),
+    path("files/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<slug:organ_slug>/", views.column_home, name="column"),
     path("<slug:organ_slug>/guide/", views.guide, name="guide"),
     path("<slug:organ_slug>/catalogue/", views.catalogue, name="catalogue"),

@@ -18,7 +18,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gongkai.catalogue.models import Item, Topic, Validity
+from gongkai.catalogue.models import Attachment, Item, Topic, Validity
+from gongkai.core.files import serve
 from gongkai.core.params import MAX_ID, parse_int
 from gongkai.organs.models import Organ, OrganKind
 from gongkai.portal import cache as page_cache
@@ -312,6 +313,15 @@ def item_detail(request, organ_slug, pk):
     # Keyed on the item (and its interpretation partners, bumped with it) and
     # ``conf``, not on the organ: a publish elsewhere in the organ leaves it warm.
     return page_cache.cached_page(request, [page_cache.item_key(int(pk))], render_page, page_cache.ITEM_PAGE_SECONDS)
+
+
+def attachment(request, pk):
+    """An attachment of a published item, to anyone, decided on every request (never from the page
+    cache): the moment the item is withdrawn, or the attachment taken off it, the file is gone here."""
+    found = Attachment.objects.select_related("item").filter(pk=pk).first() if int(pk) <= MAX_ID else None
+    if found is None or not found.is_public:
+        raise Http404
+    return serve(request, found.file, filename=found.name, private=False, inline=True)
 
 
 # --- search ---------------------------------------------------------------------------

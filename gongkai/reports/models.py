@@ -74,6 +74,13 @@ def publication_deadline(year: int, scope: str = ReportScope.ORGAN) -> datetime.
     return datetime.date(year + 1, 3, 31) if scope == ReportScope.GOVERNMENT else datetime.date(year + 1, 1, 31)
 
 
+def report_file_path(instance, filename):
+    """A random name in a folder per organ and year; the download name is built from the report."""
+    from gongkai.core.files import random_name
+
+    return random_name("annual-reports", instance.organ_id, filename)
+
+
 class AnnualReportQuerySet(NoDeleteQuerySet):
     def for_year(self, year: int):
         return self.filter(year=year)
@@ -123,8 +130,8 @@ class AnnualReport(NoDeleteModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     published_hash = models.CharField(max_length=64, blank=True)
-    docx_file = models.FileField(_("DOCX"), upload_to="annual-reports/", blank=True, max_length=300)
-    pdf_file = models.FileField(_("PDF"), upload_to="annual-reports/", blank=True, max_length=300)
+    docx_file = models.FileField(_("DOCX"), upload_to=report_file_path, blank=True, max_length=300)
+    pdf_file = models.FileField(_("PDF"), upload_to=report_file_path, blank=True, max_length=300)
     late_flagged_at = models.DateTimeField(_("late publication flagged at"), null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

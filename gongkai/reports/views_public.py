@@ -3,10 +3,11 @@ Only published reports are shown; the downloads are the files rendered at public
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from gongkai.core.errors import DomainError
+from gongkai.core.files import serve
 from gongkai.organs.models import Organ
 from gongkai.reports import checks, exports, forms, importing, layout, structure
 from gongkai.reports.models import AnnualReport, ReportScope
@@ -48,7 +49,7 @@ def download(request, slug: str, year: int, fmt: str, scope: str = ReportScope.O
     stored = {"docx": report.docx_file, "pdf": report.pdf_file}.get(fmt)
     if not stored:
         raise Http404
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=f"{report.organ.slug}-{report.year}年度报告.{fmt}")
+    return serve(request, stored, filename=f"{report.organ.slug}-{report.year}年度报告.{fmt}", private=False)
 
 
 def check(request):

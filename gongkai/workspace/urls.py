@@ -10,6 +10,7 @@ urlpatterns = [
     path("items/new/", views.item_new, name="item_new"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("items/<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("items/<int:pk>/submit/", views.item_submit, name="item_submit"),
     path("items/<int:pk>/review/", views.item_review, name="item_review"),

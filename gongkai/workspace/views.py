@@ -20,8 +20,9 @@ from gongkai.catalogue import diff, services
 from gongkai.catalogue.deadlines import publication_deadline
 from gongkai.catalogue.forms import ItemForm, NoteForm, ReasonForm, ResolveFindingForm, ReviewForm, ValidityForm
 from gongkai.catalogue.models import Category, Disclosure, Item, ItemState, ItemVersion, RevisionState
-from gongkai.core.audit import trail_for
+from gongkai.core.audit import log_action, trail_for
 from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.files import serve
 from gongkai.core.models import AuditEvent
 from gongkai.core.params import parse_int
 from gongkai.organs.models import Role
@@ -245,6 +246,18 @@ def _unheld_message(organ, role) -> str:
         "Nobody in %(organ)s holds the role %(role)s, so this step cannot be decided. Ask the system administrator "
         "to grant the role (admin › organs › role memberships)."
     ) % {"organ": organ.name, "role": Role(role).label}
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An attachment of any version of the item, to staff who may read the organ's catalogue.
+    Downloads of files not (or no longer) public are recorded in the audit trail."""
+    item = _item(request, pk)
+    attachment = get_object_or_404(item.attachments.select_related("item"), pk=attachment_pk)
+    response = serve(request, attachment.file, filename=attachment.name, private=True, inline=True)
+    if not attachment.is_public:
+        log_action(item, "catalogue.file_downloaded", by=request.user, data={"attachment": attachment.pk, "name": attachment.name})
+    return response
 
 
 # --- Item page -------------------------------------------------------------------------
