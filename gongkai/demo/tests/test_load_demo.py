@@ -39,7 +39,7 @@ def test_the_city_has_a_government_with_bureaus_and_towns(demo):
 def test_every_role_has_a_demo_person_with_the_documented_password(demo):
     for role in Role.values:
         membership = Membership.objects.filter(organ__slug="gxj", role=role).select_related("user").get()
-        assert membership.user.check_password("demo12345")
+        assert membership.user.check_password("Demo12345")
     assert User.objects.get(username="admin").is_superuser
 
 
