@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.utils.functional import LazyObject, empty
 
 from gongkai.core.audit import log_action
 from gongkai.core.http import client_ip, user_agent
@@ -62,8 +63,18 @@ def session_expired(request) -> str:
     return ""
 
 
+def unwrap(user):
+    """The user model instance behind request.user's lazy wrapper (the audit trail needs its class)."""
+    while isinstance(user, LazyObject):  # django-otp's wrapper around Django's
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 def log_account_event(user, action: str, request=None, *, by=None, data: dict | None = None, reason: str = ""):
     """One audit row for a sign-in event, with the visitor's address and browser."""
+    user = unwrap(user)
     details = dict(data or {})
     if request is not None:
         details.setdefault("ip", client_ip(request))

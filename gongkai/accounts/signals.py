@@ -28,7 +28,7 @@ def logged_in(sender, request, user, **kwargs):
         request.session.save()
         session_key = request.session.session_key or ""
     if user.current_session_key != session_key:
-        type(user).objects.filter(pk=user.pk).update(current_session_key=session_key)
+        get_user_model().objects.filter(pk=user.pk).update(current_session_key=session_key)
         user.current_session_key = session_key
     security.log_account_event(user, "accounts.logged_in", request)
 

@@ -4,6 +4,7 @@ not the user name, and none of the last few passwords. Configured in AUTH_PASSWO
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -30,10 +31,8 @@ class CharacterClassesValidator:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self):
-        return ngettext(
-            "Your password must use at least %(n)d of these: lower-case letters, capital letters, digits, other characters.",
-            "Your password must use at least %(n)d of these: lower-case letters, capital letters, digits, other characters.",
-            self.classes,
+        return _(
+            "Your password must use at least %(n)d of these: lower-case letters, capital letters, digits, other characters."
         ) % {"n": self.classes}
 
 
@@ -64,7 +63,7 @@ class PasswordHistoryValidator:
         from gongkai.accounts.models import PasswordHistory
 
         earlier = list(PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[: self.count])
-        stored = type(user).objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        stored = get_user_model().objects.filter(pk=user.pk).values_list("password", flat=True).first()
         if stored:
             earlier.append(stored)
         if any(check_password(password, encoded) for encoded in earlier):

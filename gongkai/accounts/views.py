@@ -8,6 +8,7 @@ import datetime as dt
 import segno
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -69,7 +70,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)  # saves and keeps this session signed in (its key changes)
         user = form.user
-        type(user).objects.filter(pk=user.pk).update(
+        get_user_model().objects.filter(pk=user.pk).update(
             must_change_password=False, current_session_key=self.request.session.session_key or "")
         security.log_account_event(user, "accounts.password_changed", self.request)
         messages.success(self.request, _("Your password has been changed."))
@@ -90,7 +91,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.user
-        type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+        get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
         from axes.utils import reset as axes_reset
 
         axes_reset(username=user.username)  # whoever controls the mailbox may try again at once
