@@ -315,5 +315,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per in-process job drowns the console of the embedded setup.
         "celery.app.trace": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; the audit trail already records them.
+        "axes": {"level": "WARNING"},
     },
 }
