@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.accounts.duties import is_audit_reader
+from gongkai.accounts.security import unwrap
 from gongkai.core.audit import action_label, log_action
 from gongkai.core.models import AuditEvent
 from gongkai.core.params import parse_int
@@ -132,7 +133,7 @@ def audit_export(request, fmt: str):
         raise Http404
     form = AuditFilterForm(request.GET or None)
     events = form.events() if request.GET else AuditEvent.objects.all()
-    log_action(request.user, "accounts.audit_exported", by=request.user, data={"format": fmt, "filters": form.described()})
+    log_action(unwrap(request.user), "accounts.audit_exported", by=request.user, data={"format": fmt, "filters": form.described()})
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     if fmt == "csv":
         writer = csv.writer(_Echo())
