@@ -83,6 +83,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
 
+    def form_valid(self, form):
+        for user in form.get_users(form.cleaned_data["email"]):
+            security.log_account_event(user, "accounts.password_reset_requested", self.request, by="anonymous")
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"

@@ -124,6 +124,7 @@ def test_reset_by_e_mail_link(client):
     response = client.post("/accounts/password/reset/", {"email": "li@example.gov.cn"})
     assert response.status_code == 302 and response["Location"] == "/accounts/password/reset/sent/"
     assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="accounts.password_reset_requested", target_id=str(user.pk)).exists()
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line)
     path = link.split("://", 1)[1].split("/", 1)[1]
     form_page = client.get("/" + path, follow=True)
