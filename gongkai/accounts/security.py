@@ -22,13 +22,10 @@ def requires_second_factor(user) -> bool:
         return False
     if user.is_superuser or getattr(user, "admin_role", ""):
         return True
-    cached = getattr(user, "_gk_second_factor", None)
-    if cached is None:
-        from gongkai.organs.models import Membership
+    from gongkai.organs.permissions import memberships
 
-        cached = Membership.objects.active().filter(user=user, organ__require_second_factor=True).exists()
-        user._gk_second_factor = cached
-    return cached
+    # The memberships are read once per request and shared with every permission check of the request.
+    return any(m.organ.require_second_factor for m in memberships(user))
 
 
 def has_confirmed_device(user) -> bool:
