@@ -65,7 +65,7 @@ class AccountSecurityMiddleware:
         path = request.path
         if path.startswith(self._open_paths()):
             return None
-        if security.requires_second_factor(user) and not user.is_verified():
+        if security.must_confirm(request, user) and not user.is_verified():
             target = "accounts:second_factor" if security.has_confirmed_device(user) else "accounts:second_factor_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         if path.startswith((reverse("accounts:password_change"), reverse("accounts:recovery_codes"))):

@@ -13,6 +13,7 @@ from gongkai.core.http import client_ip, user_agent
 
 SESSION_LOGIN_AT = "_gk_login_at"
 SESSION_SEEN_AT = "_gk_seen_at"
+SESSION_ENROLLED = "_gk_enrolled"  # the person has an authenticator: asked for it even where it is optional
 SEEN_RESOLUTION = 60  # seconds: the idle stamp is rewritten at most once a minute (one session write)
 
 
@@ -32,6 +33,13 @@ def has_confirmed_device(user) -> bool:
     from django_otp import devices_for_user
 
     return any(True for _device in devices_for_user(user, confirmed=True))
+
+
+def must_confirm(request, user) -> bool:
+    """Whether this session must confirm a second factor: where it is required, and wherever the person enrolled one."""
+    if not getattr(settings, "SECOND_FACTOR_ENFORCED", True):
+        return False
+    return requires_second_factor(user) or bool(request.session.get(SESSION_ENROLLED))
 
 
 def stamp_login(request) -> None:

@@ -23,6 +23,8 @@ def logged_in(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     security.stamp_login(request)
+    if security.has_confirmed_device(user):
+        request.session[security.SESSION_ENROLLED] = True
     session_key = request.session.session_key or ""
     if not session_key:
         request.session.save()

@@ -163,6 +163,7 @@ def second_factor_setup(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 otp_login(request, device)
+                request.session[security.SESSION_ENROLLED] = True
                 security.log_account_event(user, "accounts.second_factor_enrolled", request)
                 _issue_recovery_codes(request, user)
                 return redirect(f"{reverse('accounts:recovery_codes')}?next={_next(request, '')}")

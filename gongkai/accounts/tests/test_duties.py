@@ -106,3 +106,10 @@ def test_clerks_have_no_admin_site(client):
 def test_the_administrator_role_is_one_per_person():
     field = User._meta.get_field("admin_role")
     assert not field.many_to_many and {c for c, _label in field.choices} == set(AdminRole.values)
+
+
+def test_the_system_administrator_requires_the_second_factor_of_an_organ(client, sysadmin):
+    organ = OrganFactory()
+    client.force_login(sysadmin)
+    page = client.get(f"/admin/organs/organ/{organ.pk}/change/")
+    assert "require_second_factor" in page.context["adminform"].form.fields

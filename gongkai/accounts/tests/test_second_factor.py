@@ -146,3 +146,15 @@ def test_the_security_administrator_resets_a_lost_device(client, secadmin, sysad
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     event = AuditEvent.objects.get(action="accounts.second_factor_reset")
     assert event.actor == secadmin and event.target_id == str(sysadmin.pk)
+
+
+def test_someone_who_enrolled_of_their_own_accord_is_asked_for_it(client):
+    from gongkai.accounts.tests.conftest import PASSWORD
+
+    clerk = member(OrganFactory(), Role.CLERK)
+    client.force_login(clerk)
+    assert client.get("/accounts/security/").status_code == 200
+    enrol(client)
+    client.post("/accounts/logout/")
+    sign_in(client, clerk.username, PASSWORD)
+    assert client.get("/workspace/")["Location"].startswith("/accounts/second-factor/?next=")
