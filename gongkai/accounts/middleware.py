@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -32,6 +33,7 @@ class AccountSecurityMiddleware:
                 return response
         return self.get_response(request)
 
+    @cached_property
     def _open_paths(self) -> tuple[str, ...]:
         return (
             reverse("accounts:login"), reverse("accounts:logout"), reverse("accounts:second_factor"),
@@ -63,7 +65,7 @@ class AccountSecurityMiddleware:
             security.log_account_event(user, "accounts.session_replaced", request)
             return self._to_login(request, _("You signed in somewhere else, which ended this session."))
         path = request.path
-        if path.startswith(self._open_paths()):
+        if path.startswith(self._open_paths):
             return None
         if security.must_confirm(request, user) and not user.is_verified():
             target = "accounts:second_factor" if security.has_confirmed_device(user) else "accounts:second_factor_setup"

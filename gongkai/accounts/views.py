@@ -4,6 +4,7 @@ confirmation, recovery codes) and the lockout page. Sign-in events are audited i
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import segno
 from axes.helpers import get_cool_off
@@ -127,7 +128,7 @@ def second_factor(request):
     """Confirm this sign-in with a code from the authenticator app or a recovery code."""
     user = request.user
     if not security.has_confirmed_device(user):
-        return redirect(f"{reverse('accounts:second_factor_setup')}?next={_next(request, '')}")
+        return redirect(f"{reverse('accounts:second_factor_setup')}?{urlencode({'next': _next(request, '')})}")
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
@@ -166,7 +167,7 @@ def second_factor_setup(request):
                 request.session[security.SESSION_ENROLLED] = True
                 security.log_account_event(user, "accounts.second_factor_enrolled", request)
                 _issue_recovery_codes(request, user)
-                return redirect(f"{reverse('accounts:recovery_codes')}?next={_next(request, '')}")
+                return redirect(f"{reverse('accounts:recovery_codes')}?{urlencode({'next': _next(request, '')})}")
         security.log_account_event(user, "accounts.second_factor_failed", request, data={"enrolment": True})
         form.add_error("token", _("That code is not right. Check the time on your phone and type the code shown now."))
     secret = device.config_url.split("secret=")[1].split("&")[0]
