@@ -58,6 +58,13 @@ def _eager_tasks(request):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor(request, settings):
+    """Tests sign people in with force_login, which has no authenticator to confirm; the second factor is enforced
+    in the tests marked ``second_factor`` (gongkai/accounts/tests), which prove it."""
+    settings.SECOND_FACTOR_ENFORCED = "second_factor" in request.keywords
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",  # login lockout (accounts security block below)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "gongkai.core",
     "gongkai.accounts",
@@ -69,8 +73,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongkai.accounts.middleware.AccountSecurityMiddleware",  # session limits, second factor, forced password change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -155,14 +162,50 @@ CELERY_BEAT_SCHEDULE = {
     "notify-send-pending": {"task": "gongkai.notify.tasks.send_pending_notifications", "schedule": 60.0},
 }
 
-# --- Auth ------------------------------------------------------------------
+# --- Auth: accounts security (password policy, lockout, sessions, second factor, duties) ---------------
+# docs/security/accounts.md explains each rule; docs/deployment.md lists the variables.
+AUTHENTICATION_BACKENDS = [
+    "gongkai.accounts.backends.LoginLockoutBackend",  # refuses a locked-out account or address before any check
+    "gongkai.accounts.backends.DutyBackend",  # the three platform administrators' admin permissions
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5, minimum=0)
+# Days a password stays valid; 0: no expiry. An expired password must be changed at the next sign-in.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gongkai.accounts.validators.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "gongkai.accounts.validators.NotContainingUsernameValidator"},
+    {"NAME": "gongkai.accounts.validators.PasswordHistoryValidator"},
 ]
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account, or from one address, lock further
+# attempts of that account / from that address for LOGIN_LOCKOUT_MINUTES (each attempt while locked restarts it).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "gongkai.core.http.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "gongkai.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = True
+# Sessions of signed-in people: idle timeout and absolute lifetime (minutes), and optionally one session per account
+# (a new sign-in ends the older one). Visitors' sessions (a followed case) are not affected.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 8, minimum=1)
+SESSION_SINGLE_PER_ACCOUNT = env_bool("SESSION_SINGLE_PER_ACCOUNT", False)
+# Second factor (TOTP): always for superusers and the three administrators, and for the staff of an organ whose
+# "second factor required" box is ticked. SECOND_FACTOR_ENFORCED=0 turns the requirement off (never in production).
+SECOND_FACTOR_ENFORCED = env_bool("SECOND_FACTOR_ENFORCED", True)
+if PRODUCTION and not SECOND_FACTOR_ENFORCED:
+    raise ImproperlyConfigured("SECOND_FACTOR_ENFORCED cannot be off when GONGKAI_PRODUCTION=1")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "gongkai")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # nobody reads another person's authenticator key or QR code in the admin
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "workspace:home"
+LOGIN_REDIRECT_URL = "accounts:start"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # --- Language, time -----------------------------------------------------------
@@ -287,5 +330,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per in-process job drowns the console of the embedded setup.
         "celery.app.trace": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; the audit trail already records them.
+        "axes": {"level": "WARNING"},
     },
 }

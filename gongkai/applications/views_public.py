@@ -27,6 +27,7 @@ from gongkai.applications.forms import ApplicationForm, CaseLoginForm, Correctio
 from gongkai.applications.models import Application, CaseLetter, Status
 from gongkai.core.errors import DomainError
 from gongkai.core.files import serve
+from gongkai.core.http import client_ip
 from gongkai.organs.models import Organ
 from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
@@ -162,14 +163,8 @@ def done(request, slug, token):
 
 
 def _client(request) -> str:
-    """The visitor's address. Behind ``NUM_PROXIES`` reverse proxies (nginx …) REMOTE_ADDR is the proxy's, the same
-    for everyone, so the address comes from X-Forwarded-For as the nearest trusted proxy saw it (as DRF counts it)."""
-    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-min(proxies, len(forwarded))]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The visitor's address (core.http.client_ip: the one rule for proxies)."""
+    return client_ip(request) or "unknown"
 
 
 def _remember(request, application: Application) -> None:

@@ -15,11 +15,12 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.accounts.models import User
+from gongkai.accounts.models import AdminRole, User
 from gongkai.catalogue import services
 from gongkai.catalogue.importer import run_import
 from gongkai.catalogue.models import Category, Disclosure, Item, Topic, Validity, WithholdingReason
@@ -27,7 +28,7 @@ from gongkai.organs.models import Department, Membership, Organ, OrganKind, Role
 from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff.models import Decision
 
-PASSWORD = "demo12345"
+PASSWORD = "Demo12345"  # meets the password policy (accounts.validators)
 
 ROLE_SUFFIX = {
     Role.CLERK: ("clerk", "经办人"),
@@ -413,6 +414,8 @@ class Builder:
     # --- the whole city -------------------------------------------------------------------------
 
     def build(self) -> City:
+        if settings.PRODUCTION:
+            raise RuntimeError("the demo city is never built under GONGKAI_PRODUCTION=1: its accounts have a published password")
         with transaction.atomic():  # all or nothing
             return self._build()
 
@@ -420,9 +423,19 @@ class Builder:
         specs = [CITY, *BUREAUS, *TOWNS]
         if True:
             self.city.superuser = User.objects.create(
-                username="admin", full_name="系统管理员", password=self.password, is_staff=True, is_superuser=True,
+                username="admin", full_name="超级管理员（安装与应急）", password=self.password, is_staff=True, is_superuser=True,
                 email="admin@example.gov.cn",
             )
+            # The three platform administrators (三员分立): daily administration needs no superuser.
+            for username, full_name, admin_role in (
+                ("sysadmin", "系统管理员", AdminRole.SYSTEM),
+                ("secadmin", "安全管理员", AdminRole.SECURITY),
+                ("auditadmin", "安全审计员", AdminRole.AUDIT),
+            ):
+                self.city.people[username] = User.objects.create(
+                    username=username, full_name=full_name, password=self.password, admin_role=admin_role, is_staff=True,
+                    email=f"{username}@example.gov.cn",
+                )
             government = self.organ(CITY, None)
             self.city.government = government
             for spec in specs[1:]:

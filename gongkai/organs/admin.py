@@ -83,6 +83,7 @@ class OrganAdmin(AuditedAdmin):
             "head_name", "site_id_code",
         )}),
         (_("Applications"), {"fields": ("draft_reply_days",)}),
+        (_("Sign-in"), {"fields": ("require_second_factor",)}),
     )
 
     @admin.display(description=_("name"), ordering="path")

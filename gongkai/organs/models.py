@@ -76,6 +76,10 @@ class Organ(NoDeleteModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort = models.PositiveIntegerField(_("order"), default=0)
+    require_second_factor = models.BooleanField(
+        _("second factor required"), default=False,
+        help_text=_("Staff of this organ must confirm each sign-in with a one-time code from an authenticator app."),
+    )
 
     objects = OrganQuerySet.as_manager()
 

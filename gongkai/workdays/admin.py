@@ -35,11 +35,13 @@ def warn_missing_years(request) -> list[int]:
 
 
 class SuperuserOnly:
+    """The calendar is the system administrator's (accounts.duties) or a superuser's."""
+
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return request.user.is_active and request.user.has_perm("workdays.view_calendaryear")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return request.user.is_active and request.user.has_perm("workdays.view_calendaryear")
 
     def has_add_permission(self, request):
         return False
@@ -66,7 +68,7 @@ class CalendarYearAdmin(SuperuserOnly, NoDeleteAdmin):
         return super().changelist_view(request, extra)
 
     def _require_superuser(self, request):
-        if not request.user.is_superuser:
+        if not request.user.has_perm("workdays.change_calendaryear"):
             raise PermissionDenied
 
     def upload_view(self, request):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from gongkai.workspace import views
+from gongkai.workspace import views, views_audit
 
 app_name = "workspace"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("withheld/", views.withheld_register, name="withheld"),
     path("uninterpreted/", views.uninterpreted, name="uninterpreted"),
     path("audit/", views.audit, name="audit"),
+    path("audit/trail/", views_audit.audit_trail, name="audit_trail"),
+    path("audit/trail/export.<str:fmt>", views_audit.audit_export, name="audit_export"),
 ]

@@ -39,7 +39,7 @@ def test_the_city_has_a_government_with_bureaus_and_towns(demo):
 def test_every_role_has_a_demo_person_with_the_documented_password(demo):
     for role in Role.values:
         membership = Membership.objects.filter(organ__slug="gxj", role=role).select_related("user").get()
-        assert membership.user.check_password("demo12345")
+        assert membership.user.check_password("Demo12345")
     assert User.objects.get(username="admin").is_superuser
 
 
@@ -89,3 +89,12 @@ def test_if_empty_leaves_a_database_with_organs_alone(demo):
 def test_without_if_empty_a_database_with_organs_is_refused(demo):
     with pytest.raises(CommandError):
         call_command("load_demo", stdout=io.StringIO())
+
+
+def test_the_three_platform_administrators_are_there(demo):
+    from gongkai.accounts.models import AdminRole
+
+    for username, role in (("sysadmin", AdminRole.SYSTEM), ("secadmin", AdminRole.SECURITY), ("auditadmin", AdminRole.AUDIT)):
+        user = User.objects.get(username=username)
+        assert user.admin_role == role and user.is_staff and not user.is_superuser
+        assert user.check_password("Demo12345") and not user.memberships.exists()

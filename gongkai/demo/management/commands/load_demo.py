@@ -6,6 +6,7 @@ import importlib
 import importlib.util
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ HOOKS = ("gongkai.applications.demo", "gongkai.reports.demo")
 
 
 class Command(BaseCommand):
-    help = "Build the demo city: organs, people for every role (password demo12345), a catalogue and items in the workflow."
+    help = "Build the demo city: organs, people for every role (password Demo12345), a catalogue and items in the workflow."
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when organs already exist.")
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, if_empty, items, seed, **options):
+        if settings.PRODUCTION:
+            raise CommandError(_(
+                "The demo is never loaded in production (GONGKAI_PRODUCTION=1): its accounts have a published password."
+            ))
         if Organ.objects.exists():
             if if_empty:
                 self.stdout.write(_("Demo data not loaded: the database already has organs."))
@@ -44,7 +49,7 @@ class Command(BaseCommand):
                 module.build(city=city, log=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(
-                _("Demo city built in %(seconds).0f s: %(organs)d organs, %(people)d people. Sign in as admin or e.g. gxj_clerk with the password %(password)s.")
+                _("Demo city built in %(seconds).0f s: %(organs)d organs, %(people)d people. Sign in as sysadmin, secadmin, auditadmin or e.g. gxj_clerk with the password %(password)s.")
                 % {"seconds": time.monotonic() - started, "organs": len(city.organs), "people": len(city.people) + 1, "password": PASSWORD}
             )
         )
