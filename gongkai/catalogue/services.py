@@ -47,10 +47,13 @@ from gongkai.catalogue.models import (
     WithholdingReason,
 )
 from gongkai.catalogue.signals import item_public_changed
+from gongkai.core import virus_scan
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.models import FileCheck
 from gongkai.core.richtext import clean_html, html_to_text
-from gongkai.core.uploads import check_upload, extract_text
+from gongkai.core.tasks import enqueue
+from gongkai.core.uploads import CATALOGUE_ATTACHMENT, check_upload, read_text
 from gongkai.organs.models import Department, Organ, Role
 from gongkai.organs.permissions import has_role, organs_with_role
 from gongkai.sensitive import services as sensitive
@@ -385,7 +388,8 @@ def _next_number(item: Item) -> int:
 
 
 def _store_attachment(item: Item, *, by, uploaded) -> Attachment:
-    kind = check_upload(uploaded)
+    """Store a file in quarantine; a background job scans it and reads its text (``check_attachment``)."""
+    kind = check_upload(uploaded, purpose=CATALOGUE_ATTACHMENT)
     uploaded.seek(0)
     content = uploaded.read()
     digest = hashlib.sha256(content).hexdigest()
@@ -396,12 +400,15 @@ def _store_attachment(item: Item, *, by, uploaded) -> Attachment:
         kind=kind.code,
         size=len(content),
         sha256=digest,
-        text=extract_text(content, kind.code),
         is_current=item.state != ItemState.PUBLISHED,
         uploaded_by=by,
+        check_state=FileCheck.PENDING,
     )
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
+    from gongkai.catalogue.tasks import check_attachment_job
+
+    enqueue(check_attachment_job, attachment.pk)
     if item.state == ItemState.PUBLISHED:
         version = _revision_version(item, by=by)
         version.data["attachments"] = version.data.get("attachments", []) + [
@@ -446,6 +453,57 @@ def remove_attachment(item: Item, *, by, attachment: Attachment) -> None:
         log_action(item, "catalogue.attachment_removed", by=by, data={"name": attachment.name, "sha256": attachment.sha256})
 
 
+def check_attachment(attachment_id: int) -> str:
+    """Scan a stored attachment for malware (when clamd is configured) and read its text, then
+    record the result; returns the new check state. The scan and the reading run outside any
+    transaction (the reading in a child process with capped memory and time); only the
+    recording takes the item's lock, for milliseconds. Raises ScannerUnavailable when clamd
+    cannot be reached: the file stays in quarantine and the job is tried again."""
+    attachment = Attachment.objects.get(pk=attachment_id)
+    if attachment.check_state != FileCheck.PENDING:
+        return attachment.check_state
+    verdict = virus_scan.scan_stored(attachment.file)
+    text = note = ""
+    if verdict.clean:
+        with attachment.file.open("rb") as stream:
+            extracted = read_text(stream.read(), attachment.kind)
+        text = extracted.text
+        note = extracted.problem or ("" if extracted.complete else "truncated")
+    with transaction.atomic():
+        item = _lock(attachment.item)
+        attachment = Attachment.objects.get(pk=attachment_id)
+        if attachment.check_state != FileCheck.PENDING:
+            return attachment.check_state
+        if verdict.clean:
+            attachment.text, attachment.check_state, attachment.check_note = text, FileCheck.CLEAN, note
+            attachment.save(update_fields=["text", "check_state", "check_note"])
+        else:
+            attachment.check_state, attachment.check_note, attachment.is_current = FileCheck.INFECTED, verdict.signature[:200], False
+            attachment.save(update_fields=["check_state", "check_note", "is_current"])
+            version = working_version(item)
+            if version is not None and any(a["id"] == attachment.pk for a in version.data.get("attachments", [])):
+                version.data["attachments"] = [a for a in version.data["attachments"] if a["id"] != attachment.pk]
+                version.content_hash = content_hash(version.data)
+                version.save(update_fields=["data", "content_hash"])
+            log_action(
+                item, "catalogue.attachment_infected", by=None,
+                data={"name": attachment.name, "sha256": attachment.sha256, "signature": verdict.signature},
+            )
+        _refresh_attachments_text(item)
+    return attachment.check_state
+
+
+def _refuse_if_unchecked(item: Item, data: dict[str, Any]) -> None:
+    """Content with a file still in quarantine cannot be submitted: its text has not been scanned."""
+    waiting = [a.name for a in attachments_of(item, data) if a.check_state == FileCheck.PENDING]
+    if waiting:
+        raise DomainError(
+            _("“%(names)s” is still being checked (virus scan and text reading); submit again in a moment.")
+            % {"names": "、".join(waiting)},
+            field="attachments",
+        )
+
+
 def attachments_of(item: Item, data: dict[str, Any] | None = None) -> list[Attachment]:
     """The attachments of a version's data (the working content when None)."""
     data = data if data is not None else working_data(item)
@@ -466,6 +524,7 @@ def submit(item: Item, *, by, note: str = "") -> ItemVersion:
         if item.state in (ItemState.DRAFT, ItemState.RETURNED):
             data = snapshot(item)
             _refuse_if_invalid(item.organ, data, item)
+            _refuse_if_unchecked(item, data)
             version = ItemVersion.objects.create(
                 item=item, number=_next_number(item), data=data, content_hash=content_hash(data),
                 note=note[:300], created_by=by, submitted_at=now,
@@ -474,6 +533,7 @@ def submit(item: Item, *, by, note: str = "") -> ItemVersion:
         elif item.state == ItemState.PUBLISHED and item.revision_state in (RevisionState.DRAFT, RevisionState.RETURNED):
             version = _revision_version(item, by=by)
             _refuse_if_invalid(item.organ, version.data, item)
+            _refuse_if_unchecked(item, version.data)
             version.content_hash = content_hash(version.data)
             version.submitted_at = now
             version.note = note[:300]

@@ -17,12 +17,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
+from gongkai.core.uploads import REPORT_IMPORT, ArchiveLimits, check_archive, max_bytes_for
 from gongkai.reports import checks, structure
 from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
 
@@ -211,6 +214,24 @@ def _text_with_breaks(element) -> list[str]:
     return [element.text_content()]
 
 
+def _require_reasonable_shape(document) -> None:
+    """Count table cells and paragraphs on the parsed XML before walking them with python-docx (whose
+    cell access is slow on huge tables): a report has a few hundred of each."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    cells = sum(1 for _cell in body.iter(qn("w:tc")))
+    paragraphs = sum(1 for _paragraph in body.iter(qn("w:p")))
+    if cells > settings.REPORT_MAX_TABLE_CELLS or paragraphs > settings.REPORT_MAX_PARAGRAPHS:
+        raise DomainError(
+            _("The DOCX document has %(cells)d table cells and %(paragraphs)d paragraphs; an annual report has far "
+              "fewer (at most %(max_cells)d and %(max_paragraphs)d are read).")
+            % {"cells": cells, "paragraphs": paragraphs, "max_cells": settings.REPORT_MAX_TABLE_CELLS,
+               "max_paragraphs": settings.REPORT_MAX_PARAGRAPHS},
+            field="file",
+        )
+
+
 def docx_blocks(content: bytes) -> list[tuple[str, object]]:
     from docx import Document
     from docx.table import Table
@@ -220,6 +241,7 @@ def docx_blocks(content: bytes) -> list[tuple[str, object]]:
         document = Document(io.BytesIO(content))
     except Exception:
         raise DomainError(_("The file could not be opened as a DOCX document."), field="file")
+    _require_reasonable_shape(document)
     blocks: list[tuple[str, object]] = []
     for child in document.element.body.iterchildren():
         if child.tag.endswith("}p"):
@@ -387,24 +409,22 @@ def _read_table4(rows, parsed: Parsed) -> None:
 # --- import service --------------------------------------------------------------------------
 
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a published report is a few hundred KB; refuse anything far larger
-MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024  # the parts of a DOCX once unzipped (no zip bombs)
-
-
 def _require_reasonable_size(content: bytes, is_docx: bool) -> None:
-    import zipfile
-
-    if len(content) > MAX_IMPORT_BYTES:
-        raise DomainError(_("The file is larger than %(mb)s MB; a published report is much smaller.") % {"mb": MAX_IMPORT_BYTES // 2**20}, field="file")
+    """A published report is a few hundred KB: refuse a file over REPORT_IMPORT's limit, and a DOCX
+    whose ZIP directory declares more than REPORT_MAX_UNPACKED_BYTES or an archive-bomb ratio,
+    before anything in it is unpacked."""
+    limit = max_bytes_for(REPORT_IMPORT)
+    if len(content) > limit:
+        raise DomainError(
+            _("The file is larger than %(size)s; a published report is much smaller.") % {"size": filesizeformat(limit)}, field="file"
+        )
     if not is_docx:
         return
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise DomainError(_("The file could not be opened as a DOCX document."), field="file")
-    if unpacked > MAX_DOCX_UNPACKED_BYTES:
-        raise DomainError(_("The DOCX document unpacks to more than %(mb)s MB; it cannot be read.") % {"mb": MAX_DOCX_UNPACKED_BYTES // 2**20}, field="file")
+    limits = ArchiveLimits.from_settings(
+        unpacked_bytes=settings.REPORT_MAX_UNPACKED_BYTES,
+        member_bytes=min(settings.REPORT_MAX_UNPACKED_BYTES, settings.ARCHIVE_MAX_MEMBER_BYTES),
+    )
+    check_archive(io.BytesIO(content), name=_("The DOCX document"), field="file", limits=limits)
 
 
 def read(content: bytes, filename: str = "") -> tuple[str, Parsed]:
