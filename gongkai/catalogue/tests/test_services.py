@@ -81,12 +81,25 @@ def test_a_date_formed_in_the_future_is_refused(office):
     assert error.value.field == "date_formed"
 
 
-def test_an_attachment_is_checked_by_content_and_its_text_extracted(office):
+def test_an_attachment_is_checked_by_content_and_its_text_extracted(office, django_capture_on_commit_callbacks):
     item = office.draft()
-    attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("检查表正文"))
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("检查表正文"))
     item.refresh_from_db()
+    attachment.refresh_from_db()
     assert attachment.kind == "docx" and len(attachment.sha256) == 64
+    assert attachment.check_state == "clean"
     assert "检查表正文" in item.attachments_text
+
+
+def test_an_attachment_waiting_for_its_check_holds_back_the_submission(office):
+    item = office.draft()
+    services.add_attachment(item, by=office.clerk, uploaded=docx_upload("检查表正文"))  # its job runs on commit
+    with pytest.raises(DomainError) as error:
+        services.submit(item, by=office.clerk)
+    assert error.value.field == "attachments"
+    item.refresh_from_db()
+    assert item.state == "draft"
 
 
 def test_a_mislabelled_attachment_is_refused_and_nothing_saved(office):
@@ -243,9 +256,10 @@ def test_the_whole_chain_approving_makes_the_item_approved(office):
 # --- Sensitive check ----------------------------------------------------------------
 
 
-def test_submitting_scans_title_body_and_attachments(office):
+def test_submitting_scans_title_body_and_attachments(office, django_capture_on_commit_callbacks):
     item = office.draft(body="<p>申请人身份证号11010519491231002X</p>")
-    services.add_attachment(item, by=office.clerk, uploaded=docx_upload("联系人手机13812345678"))
+    with django_capture_on_commit_callbacks(execute=True):  # the attachment's check job
+        services.add_attachment(item, by=office.clerk, uploaded=docx_upload("联系人手机13812345678"))
     services.submit(item, by=office.clerk)
     kinds = sorted(f.kind for f in services.findings_of(item, 1))
     assert kinds == sorted([FindingKind.ID_NUMBER, FindingKind.MOBILE])
@@ -401,10 +415,11 @@ def test_a_revision_keeps_earlier_versions_and_their_approvals(office):
     assert item.index_number == index_number
 
 
-def test_an_attachment_added_in_a_revision_is_not_public_until_published(office):
+def test_an_attachment_added_in_a_revision_is_not_public_until_published(office, django_capture_on_commit_callbacks):
     item = office.published()
     services.start_revision(item, by=office.clerk)
-    attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("修订附件"))
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("修订附件"))
     attachment.refresh_from_db()
     assert not attachment.is_current
     services.submit(item, by=office.clerk)
