@@ -51,7 +51,7 @@ from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.models import FileCheck
 from gongkai.core.tasks import enqueue
-from gongkai.core.uploads import APPLICATION_ATTACHMENT, check_upload
+from gongkai.core.uploads import APPLICATION_ATTACHMENT, check_upload, max_bytes_for
 from gongkai.organs.models import Department, Organ, Role
 from gongkai.organs.permissions import has_role
 
@@ -256,7 +256,7 @@ def _check_files(files) -> list:
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
         raise DomainError(_("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}, field="attachments")
-    total_limit = 2 * settings.UPLOAD_MAX_BYTES
+    total_limit = 2 * max_bytes_for(APPLICATION_ATTACHMENT)
     if sum(f.size for f in files) > total_limit:
         from django.template.defaultfilters import filesizeformat
 
