@@ -117,12 +117,14 @@ def xlsx_rows_bomb(rows: int = 3_000_000) -> bytes:
     return _xlsx(lambda archive: _stream_member(archive, "xl/worksheets/sheet1.xml", SHEET_HEAD, row, rows * len(row), SHEET_TAIL))
 
 
-def xlsx_sparse_bomb(last_row: int = 3_000_000) -> bytes:
+def xlsx_sparse_bomb(last_row: int = 3_000_000, header: tuple[str, ...] = ("title",)) -> bytes:
     """An XLSX of a few KB whose one sheet declares a row number in the millions: the rows between are
     empty, but a reader walking the sheet row by row meets every one of them."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    cells = "".join(f'<c r="{letters[i]}1" t="inlineStr"><is><t>{name}</t></is></c>' for i, name in enumerate(header))
     sheet = (
         SHEET_HEAD
-        + b'<row r="1"><c r="A1" t="inlineStr"><is><t>title</t></is></c></row>'
+        + f'<row r="1">{cells}</row>'.encode()
         + b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (last_row, last_row)
         + SHEET_TAIL
     )
