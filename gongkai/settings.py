@@ -198,8 +198,9 @@ ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100, minimum=2)
 ARCHIVE_MAX_MEMBERS = env_int("ARCHIVE_MAX_MEMBERS", 2000, minimum=10)
 # A published annual report is a few hundred KB; its DOCX is read while the visitor waits.
 REPORT_MAX_UNPACKED_BYTES = env_int("REPORT_MAX_UNPACKED_BYTES", 20 * _MB, minimum=_MB)
-REPORT_MAX_TABLE_CELLS = env_int("REPORT_MAX_TABLE_CELLS", 20000, minimum=1000)
-REPORT_MAX_PARAGRAPHS = env_int("REPORT_MAX_PARAGRAPHS", 20000, minimum=1000)
+REPORT_MAX_TABLE_CELLS = env_int("REPORT_MAX_TABLE_CELLS", 2000, minimum=1000)
+REPORT_MAX_PARAGRAPHS = env_int("REPORT_MAX_PARAGRAPHS", 3000, minimum=1000)
+# (python-docx reads about 3,000 cells or paragraphs a second here; a report has a few hundred.)
 # Text of attachments is read in a child process with these limits, in a background job.
 EXTRACT_TIMEOUT_SECONDS = env_int("EXTRACT_TIMEOUT_SECONDS", 60, minimum=1)
 EXTRACT_MAX_MEMORY_BYTES = env_int("EXTRACT_MAX_MEMORY_BYTES", 1024 * _MB, minimum=128 * _MB)

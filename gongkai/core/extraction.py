@@ -58,7 +58,7 @@ def _pdf(data: bytes, limits: ReadLimits, out: _Collector) -> None:
     reader = PdfReader(io.BytesIO(data))
     for number, page in enumerate(reader.pages):
         if number >= limits.pdf_pages:
-            break
+            raise _Enough
         out.add(page.extract_text() or "")
 
 
@@ -92,7 +92,7 @@ def _xlsx(data: bytes, limits: ReadLimits, out: _Collector) -> None:
                 rows += 1
                 cells += len(row)
                 if rows > limits.rows or cells > limits.cells:
-                    return
+                    raise _Enough
                 out.add(" ".join(str(v) for v in row if v is not None))
     finally:
         book.close()
@@ -115,7 +115,7 @@ JOINERS = {"ofd": ""}
 
 def read_text(data: bytes, kind: str, limits: ReadLimits = ReadLimits()) -> tuple[str, bool]:
     """``(text, complete)``: the document's text up to the limits; ``complete`` is False when a
-    limit cut it short. Raises whatever the format's reader raises for a damaged file."""
+    limit (characters, pages, rows, cells) cut it short. Raises whatever the format's reader raises for a damaged file."""
     reader = READERS.get(kind)
     if reader is None:
         return "", True

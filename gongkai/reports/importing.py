@@ -29,6 +29,7 @@ from gongkai.core.uploads import REPORT_IMPORT, ArchiveLimits, check_archive, ma
 from gongkai.reports import checks, structure
 from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
 
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BLANK_TOKENS = {"", "-", "—", "–", "/", "／", "——", "空白", "\\"}
 
 T2_LABELS = {"规章": "rule", "行政规范性文件": "normative", "规范性文件": "normative", "行政许可": "licensing",
@@ -214,22 +215,33 @@ def _text_with_breaks(element) -> list[str]:
     return [element.text_content()]
 
 
-def _require_reasonable_shape(document) -> None:
-    """Count table cells and paragraphs on the parsed XML before walking them with python-docx (whose
-    cell access is slow on huge tables): a report has a few hundred of each."""
-    from docx.oxml.ns import qn
+def _require_reasonable_shape(content: bytes) -> None:
+    """Count table cells and paragraphs in a stream over word/document.xml before python-docx builds
+    the whole tree (and walks cells slowly): a report has a few hundred of each, so the count stops
+    at the limit, after reading only that much of the file."""
+    import zipfile
 
-    body = document.element.body
-    cells = sum(1 for _cell in body.iter(qn("w:tc")))
-    paragraphs = sum(1 for _paragraph in body.iter(qn("w:p")))
-    if cells > settings.REPORT_MAX_TABLE_CELLS or paragraphs > settings.REPORT_MAX_PARAGRAPHS:
-        raise DomainError(
-            _("The DOCX document has %(cells)d table cells and %(paragraphs)d paragraphs; an annual report has far "
-              "fewer (at most %(max_cells)d and %(max_paragraphs)d are read).")
-            % {"cells": cells, "paragraphs": paragraphs, "max_cells": settings.REPORT_MAX_TABLE_CELLS,
-               "max_paragraphs": settings.REPORT_MAX_PARAGRAPHS},
-            field="file",
-        )
+    from lxml import etree
+
+    cell_tag, paragraph_tag = W_NS + "tc", W_NS + "p"
+    cells = paragraphs = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open("word/document.xml") as part:
+            for _event, element in etree.iterparse(part, events=("end",), tag=(cell_tag, paragraph_tag), resolve_entities=False, no_network=True):
+                if element.tag == cell_tag:
+                    cells += 1
+                else:
+                    paragraphs += 1
+                    element.clear(keep_tail=True)
+                if cells > settings.REPORT_MAX_TABLE_CELLS or paragraphs > settings.REPORT_MAX_PARAGRAPHS:
+                    raise DomainError(
+                        _("The DOCX document has more than %(max_cells)d table cells or %(max_paragraphs)d paragraphs; "
+                          "an annual report has far fewer.")
+                        % {"max_cells": settings.REPORT_MAX_TABLE_CELLS, "max_paragraphs": settings.REPORT_MAX_PARAGRAPHS},
+                        field="file",
+                    )
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return  # python-docx reports a damaged document below
 
 
 def docx_blocks(content: bytes) -> list[tuple[str, object]]:
@@ -237,11 +249,11 @@ def docx_blocks(content: bytes) -> list[tuple[str, object]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _require_reasonable_shape(content)
     try:
         document = Document(io.BytesIO(content))
     except Exception:
         raise DomainError(_("The file could not be opened as a DOCX document."), field="file")
-    _require_reasonable_shape(document)
     blocks: list[tuple[str, object]] = []
     for child in document.element.body.iterchildren():
         if child.tag.endswith("}p"):
@@ -409,7 +421,7 @@ def _read_table4(rows, parsed: Parsed) -> None:
 # --- import service --------------------------------------------------------------------------
 
 
-def _require_reasonable_size(content: bytes, is_docx: bool) -> None:
+def _require_reasonable_size(content: bytes, is_docx: bool, filename: str = "") -> None:
     """A published report is a few hundred KB: refuse a file over REPORT_IMPORT's limit, and a DOCX
     whose ZIP directory declares more than REPORT_MAX_UNPACKED_BYTES or an archive-bomb ratio,
     before anything in it is unpacked."""
@@ -424,13 +436,13 @@ def _require_reasonable_size(content: bytes, is_docx: bool) -> None:
         unpacked_bytes=settings.REPORT_MAX_UNPACKED_BYTES,
         member_bytes=min(settings.REPORT_MAX_UNPACKED_BYTES, settings.ARCHIVE_MAX_MEMBER_BYTES),
     )
-    check_archive(io.BytesIO(content), name=_("The DOCX document"), field="file", limits=limits)
+    check_archive(io.BytesIO(content), name=filename or _("The DOCX document"), field="file", limits=limits)
 
 
 def read(content: bytes, filename: str = "") -> tuple[str, Parsed]:
     """Read a published report (DOCX or HTML). Pure: nothing is stored."""
     is_docx = content[:2] == b"PK"
-    _require_reasonable_size(content, is_docx)
+    _require_reasonable_size(content, is_docx, filename)
     if is_docx:
         blocks, kind = docx_blocks(content), "docx"
     else:

@@ -6,6 +6,7 @@ of very many parts."""
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 
 MB = 1024 * 1024
@@ -87,8 +88,11 @@ def docx_many_cells(cells: int = 200_000) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES_DOCX)
         archive.writestr("_rels/.rels", RELS_DOCX)
-        row = b"<w:tr>" + b"".join(b"<w:tc><w:p><w:r><w:t>%d</w:t></w:r></w:p></w:tc>" % i for i in range(20)) + b"</w:tr>"
-        body = row * (cells // 20)
+        numbers = random.Random(8)  # figures that do not repeat, so the packed file stays under the ratio limit
+        body = b"".join(
+            b"<w:tr>" + b"".join(b"<w:tc><w:p><w:r><w:t>%d</w:t></w:r></w:p></w:tc>" % numbers.getrandbits(40) for _ in range(20)) + b"</w:tr>"
+            for _row in range(cells // 20)
+        )
         archive.writestr(
             "word/document.xml",
             f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body><w:tbl>'.encode() + body + b"</w:tbl></w:body></w:document>",
@@ -150,16 +154,20 @@ def zip_many_members(count: int = 20_000) -> bytes:
 
 
 def pdf_many_pages(pages: int = 200_000) -> bytes:
-    """A valid PDF whose page tree lists ``pages`` pages, all the same small page object."""
+    """A valid PDF whose page tree holds ``pages`` pages (in nodes of 1,000), all the same small page object."""
     content = b"BT /F1 12 Tf 72 720 Td (page) Tj ET"
-    kids = b" ".join(b"4 0 R" for _ in range(pages))
+    nodes = max(1, -(-pages // 1000))
+    first_node = 6
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (first_node + n) for n in range(nodes)) + b"] /Count %d >>" % pages,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
+    for n in range(nodes):
+        count = min(1000, pages - n * 1000)
+        objects.append(b"<< /Type /Pages /Parent 2 0 R /Kids [" + b" ".join([b"4 0 R"] * count) + b"] /Count %d >>" % count)
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
