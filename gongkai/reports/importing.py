@@ -124,25 +124,36 @@ class Parsed:
 # A block is ("p", text) or ("table", rows), rows being lists of (cell_id, text).
 
 
+MAX_SPAN = 100  # rowspan/colspan beyond this are read as this
+
+
 def _grid(rows_of_cells) -> list[list[tuple[int, str]]]:
     """rows_of_cells: [[(text, colspan, rowspan)]] -> rows of (cell id, text), merged cells placed in every slot."""
     occupied: dict[tuple[int, int], tuple[int, str]] = {}
+    by_row: dict[int, list[int]] = {}
     result: list[list[tuple[int, str]]] = []
     cell_id = 0
+    # Spans are capped and the slots counted: a page declaring rowspan="100000" must not fill memory.
+    limit = 10 * settings.REPORT_MAX_TABLE_CELLS
     for r, row in enumerate(rows_of_cells):
         c = 0
         for text, colspan, rowspan in row:
             while (r, c) in occupied:
                 c += 1
             cell_id += 1
-            for dr in range(max(rowspan, 1)):
-                for dc in range(max(colspan, 1)):
+            for dr in range(min(max(rowspan, 1), MAX_SPAN)):
+                for dc in range(min(max(colspan, 1), MAX_SPAN)):
                     occupied[(r + dr, c + dc)] = (cell_id, text)
-            c += max(colspan, 1)
+                    by_row.setdefault(r + dr, []).append(c + dc)
+            if len(occupied) > limit:
+                raise DomainError(
+                    _("The page's tables have more than %(limit)d cells; an annual report has far fewer.") % {"limit": limit},
+                    field="file",
+                )
+            c += min(max(colspan, 1), MAX_SPAN)
     height = max([r for r, _c in occupied] + [len(rows_of_cells) - 1]) + 1 if occupied else 0
     for r in range(height):
-        cols = sorted(c for rr, c in occupied if rr == r)
-        result.append([occupied[(r, c)] for c in cols])
+        result.append([occupied[(r, c)] for c in sorted(set(by_row.get(r, ())))])
     return result
 
 

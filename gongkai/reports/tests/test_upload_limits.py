@@ -70,3 +70,18 @@ def test_the_statistics_workbook_writes_labels_as_text_cells():
     assert "'=HYPERLINK(\"http://x\",\"y\")" in texts and "'-1+2" in texts and "'=2025" in texts
     assert all(not text.startswith(("=", "+", "-", "@", "\t", "\r")) for text in texts)
     assert [cell.value for cell in cells if cell.data_type == "n"] == [3, 4]
+
+
+def test_a_page_declaring_enormous_spans_is_read_with_capped_spans():
+    html = '<h1>2025年政府信息公开工作年度报告</h1><table><tr><td rowspan="1000000" colspan="1000">规章</td><td>1</td></tr></table>'
+    blocks = importing.html_blocks(html)
+    table = [value for kind, value in blocks if kind == "table"][0]
+    assert len(table) == importing.MAX_SPAN
+
+
+def test_a_page_with_too_many_table_cells_is_refused(settings):
+    settings.REPORT_MAX_TABLE_CELLS = 1000
+    rows = "".join(f"<tr>{'<td>1</td>' * 100}</tr>" for _ in range(200))
+    with pytest.raises(DomainError) as error:
+        importing.read(f"<table>{rows}</table>".encode(), "page.html")
+    assert error.value.field == "file"
