@@ -477,6 +477,7 @@ def check_attachment(attachment_id: int) -> str:
         if verdict.clean:
             attachment.text, attachment.check_state, attachment.check_note = text, FileCheck.CLEAN, note
             attachment.save(update_fields=["text", "check_state", "check_note"])
+            _scan_submitted_text(item, attachment)
         else:
             attachment.check_state, attachment.check_note, attachment.is_current = FileCheck.INFECTED, verdict.signature[:200], False
             attachment.save(update_fields=["check_state", "check_note", "is_current"])
@@ -494,13 +495,33 @@ def check_attachment(attachment_id: int) -> str:
 
 
 def _refuse_if_unchecked(item: Item, data: dict[str, Any]) -> None:
-    """Content with a file still in quarantine cannot be submitted: its text has not been scanned."""
-    waiting = [a.name for a in attachments_of(item, data) if a.check_state == FileCheck.PENDING]
+    """A version with a file still in quarantine cannot be approved or published: its text has not been
+    scanned for sensitive content yet; one with a file the virus scan refused never can."""
+    files = attachments_of(item, data)
+    infected = [a.name for a in files if a.check_state == FileCheck.INFECTED]
+    if infected:
+        raise DomainError(
+            _("“%(names)s” was refused by the virus scan; return the item so that it is removed.") % {"names": "、".join(infected)},
+            field="attachments",
+        )
+    waiting = [a.name for a in files if a.check_state == FileCheck.PENDING]
     if waiting:
         raise DomainError(
-            _("“%(names)s” is still being checked (virus scan and text reading); submit again in a moment.")
+            _("“%(names)s” is still being checked (virus scan and text reading); try again in a moment.")
             % {"names": "、".join(waiting)},
             field="attachments",
+        )
+
+
+def _scan_submitted_text(item: Item, attachment: Attachment) -> None:
+    """A file checked after its version was submitted: its text gets the sensitive-content scan of that version."""
+    signoff = pending_signoff(item)
+    if signoff is None or not attachment.text:
+        return
+    version = item.versions.filter(number=signoff.version).first()
+    if version is not None and any(a["id"] == attachment.pk for a in version.data.get("attachments", [])):
+        sensitive.record_findings(
+            item, version=version.number, texts=[(_("attachment %(name)s") % {"name": attachment.name}, attachment.text)]
         )
 
 
@@ -524,7 +545,6 @@ def submit(item: Item, *, by, note: str = "") -> ItemVersion:
         if item.state in (ItemState.DRAFT, ItemState.RETURNED):
             data = snapshot(item)
             _refuse_if_invalid(item.organ, data, item)
-            _refuse_if_unchecked(item, data)
             version = ItemVersion.objects.create(
                 item=item, number=_next_number(item), data=data, content_hash=content_hash(data),
                 note=note[:300], created_by=by, submitted_at=now,
@@ -533,7 +553,6 @@ def submit(item: Item, *, by, note: str = "") -> ItemVersion:
         elif item.state == ItemState.PUBLISHED and item.revision_state in (RevisionState.DRAFT, RevisionState.RETURNED):
             version = _revision_version(item, by=by)
             _refuse_if_invalid(item.organ, version.data, item)
-            _refuse_if_unchecked(item, version.data)
             version.content_hash = content_hash(version.data)
             version.submitted_at = now
             version.note = note[:300]
@@ -583,6 +602,10 @@ def review(item: Item, *, by, decision: str, comment: str = "", content_hash: st
         signoff = pending_signoff(item)
         if signoff is None:
             raise InvalidTransition(_("This item is not waiting for sign-off."))
+        if decision == Decision.APPROVE:
+            reviewed = item.versions.filter(number=signoff.version).first()
+            if reviewed is not None:
+                _refuse_if_unchecked(item, reviewed.data)
         if (
             decision == Decision.APPROVE
             and signoff.current_role == Role.CONFIDENTIALITY_REVIEWER
@@ -699,6 +722,7 @@ def publish(item: Item, *, by) -> Item:
             raise InvalidTransition(_("This item is not disclosed proactively; it stays in the register of withheld items."))
         if version is None or not _approved(item, version):
             raise InvalidTransition(_("The approved version was not found; submit the item again."))
+        _refuse_if_unchecked(item, version.data)
         if sensitive.open_findings(item, version.number).exists():
             raise InvalidTransition(_("Sensitive-content findings are still open; the confidentiality reviewer must resolve them."))
         now = timezone.now()
