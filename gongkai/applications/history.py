@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "applications.deadline_recomputed": _("Deadline recomputed"),
     "applications.appeal_recorded": _("Reconsideration or litigation recorded"),
     "applications.appeal_decided": _("Result of the reconsideration or litigation recorded"),
+    "applications.attachment_infected": _("Attachment refused by the virus scan"),
 }
 
 
