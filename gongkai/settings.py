@@ -223,6 +223,53 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+
+# --- Uploads: limits per purpose, archive bombs, bounded reading, virus scanning -----------------
+# Every purpose has its own size limit; UPLOAD_MAX_BYTES above stays the ceiling for all of them.
+_MB = 1024 * 1024
+UPLOAD_LIMITS = {
+    "application_attachment": env_int("UPLOAD_MAX_BYTES_APPLICATION", 20 * _MB, minimum=1024),
+    "catalogue_attachment": env_int("UPLOAD_MAX_BYTES_CATALOGUE", 50 * _MB, minimum=1024),
+    "catalogue_import": env_int("UPLOAD_MAX_BYTES_IMPORT", 50 * _MB, minimum=1024),
+    "report_import": env_int("UPLOAD_MAX_BYTES_REPORT", 10 * _MB, minimum=1024),
+    "report_figures": env_int("UPLOAD_MAX_BYTES_REPORT_FIGURES", 2 * _MB, minimum=1024),
+}
+# ZIP containers (DOCX, XLSX, OFD) are judged by their central directory before anything is unpacked.
+ARCHIVE_MAX_UNPACKED_BYTES = env_int("ARCHIVE_MAX_UNPACKED_BYTES", 200 * _MB, minimum=_MB)
+ARCHIVE_MAX_MEMBER_BYTES = env_int("ARCHIVE_MAX_MEMBER_BYTES", 100 * _MB, minimum=_MB)
+ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100, minimum=2)
+ARCHIVE_MAX_MEMBERS = env_int("ARCHIVE_MAX_MEMBERS", 2000, minimum=10)
+# A published annual report is a few hundred KB; its DOCX is read while the visitor waits.
+REPORT_MAX_UNPACKED_BYTES = env_int("REPORT_MAX_UNPACKED_BYTES", 20 * _MB, minimum=_MB)
+REPORT_MAX_TABLE_CELLS = env_int("REPORT_MAX_TABLE_CELLS", 2000, minimum=1000)
+REPORT_MAX_PARAGRAPHS = env_int("REPORT_MAX_PARAGRAPHS", 3000, minimum=1000)
+# (python-docx reads about 3,000 cells or paragraphs a second here; a report has a few hundred.)
+# Text of attachments is read in a child process with these limits, in a background job.
+EXTRACT_TIMEOUT_SECONDS = env_int("EXTRACT_TIMEOUT_SECONDS", 60, minimum=1)
+EXTRACT_MAX_MEMORY_BYTES = env_int("EXTRACT_MAX_MEMORY_BYTES", 1024 * _MB, minimum=128 * _MB)
+EXTRACT_MAX_CHARS = env_int("EXTRACT_MAX_CHARS", 2_000_000, minimum=1000)
+EXTRACT_MAX_PDF_PAGES = env_int("EXTRACT_MAX_PDF_PAGES", 1000, minimum=1)
+EXTRACT_MAX_ROWS = env_int("EXTRACT_MAX_ROWS", 100_000, minimum=100)
+EXTRACT_MAX_CELLS = env_int("EXTRACT_MAX_CELLS", 2_000_000, minimum=1000)
+# Spreadsheets read while a person waits (catalogue import, report figures): rows and cells, gaps included.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000, minimum=100)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 10_000_000, minimum=1000)
+# Anonymous applicants: files per client address and day, in count and bytes.
+ANONYMOUS_UPLOADS_PER_DAY = env_int("ANONYMOUS_UPLOADS_PER_DAY", 30, minimum=0)
+ANONYMOUS_UPLOAD_BYTES_PER_DAY = env_int("ANONYMOUS_UPLOAD_BYTES_PER_DAY", 100 * _MB, minimum=0)
+# ClamAV: a clamd socket (unix path) or host and port. Unset: no scan, files are usable at once.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "") or ""
+CLAMD_HOST = env_str("CLAMD_HOST", "") or ""
+CLAMD_PORT = env_int("CLAMD_PORT", 3310, minimum=1)
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 60, minimum=1)
+# Files still in quarantine (clamd was unreachable) are checked again every 10 minutes.
+CELERY_BEAT_SCHEDULE["catalogue-check-pending-attachments"] = {
+    "task": "gongkai.catalogue.tasks.check_pending_attachments", "schedule": 600.0,
+}
+CELERY_BEAT_SCHEDULE["applications-check-pending-attachments"] = {
+    "task": "gongkai.applications.tasks.check_pending_attachments", "schedule": 600.0,
+}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "applications.appeal_recorded": _("Reconsideration or litigation recorded"),
     "applications.appeal_decided": _("Result of the reconsideration or litigation recorded"),
     "applications.file_downloaded": _("File downloaded by staff"),
+    "applications.attachment_infected": _("Attachment refused by the virus scan"),
 }
 
 

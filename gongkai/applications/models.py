@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications import changes
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
-from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
+from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
 
 
 class Channel(models.TextChoices):
@@ -391,6 +391,14 @@ class ApplicationAttachment(NoDeleteModel):
     size = models.PositiveIntegerField(_("size"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=AttachmentPurpose.choices, default=AttachmentPurpose.OTHER)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Quarantine: with clamd configured a file waits for its virus scan in a background job.
+    check_state = models.CharField(_("check"), max_length=10, choices=FileCheck.choices, default=FileCheck.PENDING)
+    check_note = models.CharField(_("check result"), max_length=200, blank=True)
+
+    @property
+    def is_clean(self) -> bool:
+        """Only a checked file may be served or read."""
+        return self.check_state == FileCheck.CLEAN
 
     class Meta:
         verbose_name = _("attachment")

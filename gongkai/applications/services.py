@@ -46,9 +46,12 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.applications.validators import validate_credit_code, validate_resident_id
+from gongkai.core import virus_scan
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
-from gongkai.core.uploads import check_upload
+from gongkai.core.models import FileCheck
+from gongkai.core.tasks import enqueue
+from gongkai.core.uploads import APPLICATION_ATTACHMENT, check_upload, max_bytes_for
 from gongkai.organs.models import Department, Organ, Role
 from gongkai.organs.permissions import has_role
 
@@ -253,21 +256,48 @@ def _check_files(files) -> list:
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
         raise DomainError(_("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}, field="attachments")
-    total_limit = 2 * settings.UPLOAD_MAX_BYTES
+    total_limit = 2 * max_bytes_for(APPLICATION_ATTACHMENT)
     if sum(f.size for f in files) > total_limit:
         from django.template.defaultfilters import filesizeformat
 
         raise DomainError(_("The attachments together exceed %(limit)s.") % {"limit": filesizeformat(total_limit)},
                           field="attachments")
-    return [(uploaded, check_upload(uploaded)) for uploaded in files]
+    return [(uploaded, check_upload(uploaded, purpose=APPLICATION_ATTACHMENT)) for uploaded in files]
 
 
 def _store_files(application: Application, checked: list, purpose: str) -> None:
+    """Store the files; with clamd configured they stay in quarantine until ``check_attachment`` has run."""
+    scanning = virus_scan.is_configured()
     for uploaded, kind in checked:
         uploaded.seek(0)
-        ApplicationAttachment.objects.create(
-            application=application, file=uploaded, name=uploaded.name[:200], kind=kind.code, size=uploaded.size, purpose=purpose
+        attachment = ApplicationAttachment.objects.create(
+            application=application, file=uploaded, name=uploaded.name[:200], kind=kind.code, size=uploaded.size, purpose=purpose,
+            check_state=FileCheck.PENDING if scanning else FileCheck.CLEAN,
         )
+        if scanning:
+            from gongkai.applications.tasks import check_attachment_job
+
+            enqueue(check_attachment_job, attachment.pk)
+
+
+def check_attachment(attachment_id: int) -> str:
+    """Scan a quarantined attachment with clamd (outside any transaction) and record the verdict:
+    clean files become usable; an infected one stays stored but is never served, and the refusal is
+    audited on the application. Raises ScannerUnavailable when clamd cannot be reached."""
+    attachment = ApplicationAttachment.objects.select_related("application").get(pk=attachment_id)
+    if attachment.check_state != FileCheck.PENDING:
+        return attachment.check_state
+    verdict = virus_scan.scan_stored(attachment.file)
+    with transaction.atomic():
+        updated = ApplicationAttachment.objects.filter(pk=attachment_id, check_state=FileCheck.PENDING).update(
+            check_state=FileCheck.CLEAN if verdict.clean else FileCheck.INFECTED, check_note=verdict.signature[:200]
+        )
+        if updated and not verdict.clean:
+            log_action(
+                attachment.application, "applications.attachment_infected", by=None,
+                data={"attachment": attachment.pk, "name": attachment.name, "signature": verdict.signature},
+            )
+    return FileCheck.CLEAN if verdict.clean else FileCheck.INFECTED
 
 
 def submit_application(

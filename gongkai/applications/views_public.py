@@ -28,6 +28,7 @@ from gongkai.applications.models import Application, CaseLetter, Status
 from gongkai.core.errors import DomainError
 from gongkai.core.files import serve
 from gongkai.core.http import client_ip
+from gongkai.core.uploads import check_anonymous_quota, count_anonymous_uploads
 from gongkai.organs.models import Organ
 from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
@@ -52,9 +53,11 @@ def apply(request, slug):
             token = pysecrets.token_urlsafe(24)
         elif form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "attachments"}
+            files = form.cleaned_data["attachments"]
             try:
+                _check_quota(request, files)
                 result = services.submit_application(
-                    organ=organ, channel="web", data=data, attachments=form.cleaned_data["attachments"],
+                    organ=organ, channel="web", data=data, attachments=files,
                     form_token=token, user=request.user,
                 )
             except DomainError as error:
@@ -62,6 +65,7 @@ def apply(request, slug):
             else:
                 response = redirect("applications_public:done", slug=organ.slug, token=token)
                 if result.created:
+                    _count_quota(request, files)
                     _keep_receipt(request, response, result.application, token, result.secret)
                 return response
     else:
@@ -167,6 +171,17 @@ def _client(request) -> str:
     return client_ip(request) or "unknown"
 
 
+def _check_quota(request, files) -> None:
+    """Visitors who are not signed in may send only so many files a day from one address."""
+    if not request.user.is_authenticated:
+        check_anonymous_quota(_client(request), files)
+
+
+def _count_quota(request, files) -> None:
+    if not request.user.is_authenticated:
+        count_anonymous_uploads(_client(request), files)
+
+
 def _remember(request, application: Application) -> None:
     ids = [i for i in request.session.get(SESSION_CASES, []) if i != application.pk][-19:]
     request.session[SESSION_CASES] = ids + [application.pk]
@@ -244,8 +259,11 @@ def correct(request, tracking_number):
     application = _case_or_404(request, tracking_number)
     form = CorrectionForm(request.POST, request.FILES)
     if form.is_valid():
+        files = form.cleaned_data["attachments"]
         try:
-            services.submit_correction(application, text=form.cleaned_data["text"], attachments=form.cleaned_data["attachments"])
+            _check_quota(request, files)
+            services.submit_correction(application, text=form.cleaned_data["text"], attachments=files)
+            _count_quota(request, files)
         except DomainError as error:
             # nothing saved: the page again, with what was typed and the reason
             form.add_error("attachments" if error.field == "attachments" else None, str(error.message))

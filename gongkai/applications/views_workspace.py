@@ -319,20 +319,22 @@ def export(request):
     """The register as Excel (openpyxl), with the current filters."""
     import openpyxl
 
+    from gongkai.core.spreadsheets import xlsx_row
+
     _staff_only(request)
     queryset, _view, _organs = _queue(request)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_("Applications"))
-    sheet.append([
+    sheet.append(xlsx_row(sheet, [
         _("Tracking number"), _("Organ"), _("Channel"), _("Applicant type"), _("Applicant"), _("Information sought"),
         _("Date of receipt"), _("Reply due"), _("Status"), _("Outcome"), _("Closed on"), _("Handler"), _("Department"),
-    ])
+    ]))
     for a in queryset.iterator(chunk_size=1000):
-        sheet.append([
+        sheet.append(xlsx_row(sheet, [
             a.tracking_number, a.organ.name, a.get_channel_display(), a.get_applicant_type_display(), a.applicant_name,
             a.subject, a.received_on, a.due_on, a.get_status_display(), a.get_outcome_display() if a.outcome else "",
             a.closed_on, (a.assignee.get_full_name() if a.assignee_id else ""), (a.department.name if a.department_id else ""),
-        ])
+        ]))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -648,6 +650,8 @@ def letter(request, pk, letter_id, fmt):
 def attachment(request, pk, attachment_id):
     application = _application(request, pk)
     item = get_object_or_404(application.attachments, pk=attachment_id)
+    if not item.is_clean:  # quarantined: waiting for its virus scan, or refused
+        raise Http404(_("This file is being checked or was refused by the virus scan."))
     response = serve(request, item.file, filename=item.name, private=True)
     log_action(application, "applications.file_downloaded", by=request.user, data={"attachment": item.pk, "name": item.name})
     return response

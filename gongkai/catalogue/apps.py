@@ -15,6 +15,7 @@ class CatalogueConfig(AppConfig):
             "catalogue.edited": _("Edited"),
             "catalogue.attachment_added": _("Attachment added"),
             "catalogue.attachment_removed": _("Attachment removed"),
+            "catalogue.attachment_infected": _("Attachment refused by the virus scan"),
             "catalogue.submitted": _("Submitted for review"),
             "catalogue.review_approve": _("Approved at a sign-off step"),
             "catalogue.review_return": _("Returned at a sign-off step"),

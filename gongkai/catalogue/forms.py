@@ -5,7 +5,6 @@ DomainErrors are shown on the field they name."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from gongkai.catalogue.models import (
 )
 from gongkai.core.errors import DomainError
 from gongkai.core.richtext import RichTextarea
+from gongkai.core.uploads import CATALOGUE_ATTACHMENT, max_bytes_for
 from gongkai.organs.models import Department, Organ
 from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff.models import Decision
@@ -119,7 +119,7 @@ class ItemForm(forms.Form):
         self.fields["interprets"].queryset = policies.order_by("-date_formed")
         self.fields["attachments"].help_text = _(
             "PDF, Word (DOCX), Excel (XLSX), OFD or images, at most %(limit)s each; checked by content, not by name."
-        ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+        ) % {"limit": filesizeformat(max_bytes_for(CATALOGUE_ATTACHMENT))}
 
     def content(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "attachments"}

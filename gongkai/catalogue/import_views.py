@@ -23,6 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.catalogue.importer import COLUMN_LABELS, ImportFileError, run_import
+from gongkai.core.errors import DomainError
+from gongkai.core.spreadsheets import csv_row
+from gongkai.core.uploads import CATALOGUE_IMPORT, check_size
 from gongkai.organs.models import Organ, Role
 from gongkai.organs.permissions import organs_with_role, require_role
 
@@ -65,7 +68,10 @@ def upload(request):
             uploaded = form.cleaned_data["file"]
             name = uploaded.name.rsplit("/", 1)[-1][:100]
             try:
+                check_size(uploaded, purpose=CATALOGUE_IMPORT, field="file")
                 report = run_import(uploaded, organ=organ, by=request.user, name=name, dry_run=True)
+            except DomainError as error:
+                form.add_error("file", str(error.message))
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
@@ -143,9 +149,9 @@ def _save_error_list(report, *, name: str, user) -> str:
     in storage; the page shows the first rows and links to the whole list."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("Row"), _("Reason")])
+    writer.writerow(csv_row([_("Row"), _("Reason")]))
     for error in report.errors:
-        writer.writerow([error.row, "；".join(str(m) for m in error.messages)])
+        writer.writerow(csv_row([error.row, "；".join(str(m) for m in error.messages)]))
     path = default_storage.save(
         f"imports/{uuid.uuid4().hex}/errors.csv", ContentFile(("\ufeff" + buffer.getvalue()).encode("utf-8"))
     )

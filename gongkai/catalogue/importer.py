@@ -32,11 +32,11 @@ import html
 import re
 import string
 import time
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -47,7 +47,9 @@ from gongkai.catalogue import index_numbers
 from gongkai.catalogue.models import Category, Disclosure, IndexCounter, Item, ItemState, Topic, Validity
 from gongkai.catalogue.signals import items_imported
 from gongkai.core.audit import log_action
+from gongkai.core.errors import DomainError
 from gongkai.core.richtext import clean_html, html_to_text
+from gongkai.core.uploads import check_archive, is_zip
 from gongkai.organs.models import Organ
 
 # --- Columns ---------------------------------------------------------------------------
@@ -176,7 +178,9 @@ def _csv_rows(stream) -> Iterator[list[str]]:
     yield from csv.reader(_decoded_lines(stream))
 
 
-def _xlsx_rows(stream) -> Iterator[list]:
+def _xlsx_rows(stream, max_rows: int, max_cells: int) -> Iterator[list]:
+    """Rows of the first sheet, counting the empty rows and cells a sheet's gaps expand to,
+    so a small file declaring millions of rows stops at the limits (0: no limit)."""
     import openpyxl
 
     try:
@@ -184,25 +188,42 @@ def _xlsx_rows(stream) -> Iterator[list]:
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(_("The Excel file cannot be read: %(error)s") % {"error": error}) from None
     sheet = book.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield list(row)
-    book.close()
+    rows = cells = 0
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            rows += 1
+            cells += len(row)
+            if max_rows and rows > max_rows:
+                raise ImportFileError(
+                    _("The sheet has more than %(limit)d rows; split it, or import it with the command import_catalogue.")
+                    % {"limit": max_rows}
+                )
+            if max_cells and cells > max_cells:
+                raise ImportFileError(
+                    _("The sheet has more than %(limit)d cells; remove unused columns or split it.") % {"limit": max_cells}
+                )
+            yield list(row)
+    finally:
+        book.close()
 
 
-def open_rows(stream, name: str = "") -> Iterator[list]:
-    """Rows of a spreadsheet: .xlsx (recognised by content) or CSV."""
+def open_rows(stream, name: str = "", *, max_rows: int | None = None, max_cells: int | None = None) -> Iterator[list]:
+    """Rows of a spreadsheet: .xlsx (recognised by content, judged by its ZIP directory before
+    it is opened, read up to ``max_rows``/``max_cells``, by default IMPORT_MAX_ROWS/CELLS) or CSV."""
     head = stream.read(4)
     stream.seek(0)
-    if head.startswith(b"PK\x03\x04"):
+    if is_zip(head):
         try:
-            with zipfile.ZipFile(stream) as archive:
-                is_xlsx = any(n.startswith("xl/") for n in archive.namelist())
-        except zipfile.BadZipFile:
-            is_xlsx = False
-        stream.seek(0)
-        if not is_xlsx:
+            names = check_archive(stream, name=name, field="file")
+        except DomainError as error:
+            raise ImportFileError(str(error.message)) from None
+        if not any(n.startswith("xl/") for n in names):
             raise ImportFileError(_("“%(name)s” is a ZIP archive but not an Excel workbook.") % {"name": name})
-        return _xlsx_rows(stream)
+        return _xlsx_rows(
+            stream,
+            settings.IMPORT_MAX_ROWS if max_rows is None else max_rows,
+            settings.IMPORT_MAX_CELLS if max_cells is None else max_cells,
+        )
     if name.lower().endswith((".xls", ".et", ".numbers")) or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_("Old-style .xls workbooks are not read; save the sheet as .xlsx or CSV."))
     return _csv_rows(stream)
@@ -766,15 +787,18 @@ class _Conflict(Exception):
     pass
 
 
-def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True, index: bool = True) -> ImportReport:
+def run_import(
+    stream, *, organ: Organ, by, name: str = "", dry_run: bool = True, index: bool = True, max_rows: int | None = None
+) -> ImportReport:
     """Validate (and, unless ``dry_run``, import) a catalogue file for ``organ``.
-    With ``index`` the imported items are then added to the search index.
+    With ``index`` the imported items are then added to the search index. An Excel sheet is
+    read up to ``max_rows`` rows (default IMPORT_MAX_ROWS; 0: no limit).
 
     Raises ImportFileError when the file as a whole cannot be read. Bad rows
     are returned in the report; a real run with any bad row imports nothing."""
     started = timezone.now()
     report = ImportReport(dry_run=dry_run)
-    rows = open_rows(stream, name)
+    rows = open_rows(stream, name, max_rows=max_rows)
     header = None
     first = 0
     for header_row in rows:
@@ -892,7 +916,7 @@ def run_import(stream, *, organ: Organ, by, name: str = "", dry_run: bool = True
             # An index number already in the catalogue stopped the writing; a dry
             # run over the file names the rows (nothing was written).
             stream.seek(0)
-            report = run_import(stream, organ=organ, by=by, name=name, dry_run=True)
+            report = run_import(stream, organ=organ, by=by, name=name, dry_run=True, max_rows=max_rows)
             report.dry_run = False
             if report.ok:
                 raise ImportFileError(

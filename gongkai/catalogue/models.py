@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
+from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
 
 
 class Topic(NoDeleteModel):
@@ -339,6 +339,14 @@ class Attachment(NoDeleteModel):
     is_current = models.BooleanField(default=True, help_text=_("False once removed from the item; kept for earlier versions."))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Quarantine: virus scan (when clamd is configured) and text extraction run in a background job.
+    check_state = models.CharField(_("check"), max_length=10, choices=FileCheck.choices, default=FileCheck.PENDING)
+    check_note = models.CharField(_("check result"), max_length=200, blank=True)
+
+    @property
+    def is_clean(self) -> bool:
+        """Only a checked file may be served, published or read."""
+        return self.check_state == FileCheck.CLEAN
 
     class Meta:
         verbose_name = _("attachment")

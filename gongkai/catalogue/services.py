@@ -47,10 +47,13 @@ from gongkai.catalogue.models import (
     WithholdingReason,
 )
 from gongkai.catalogue.signals import item_public_changed
+from gongkai.core import virus_scan
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.models import FileCheck
 from gongkai.core.richtext import clean_html, html_to_text
-from gongkai.core.uploads import check_upload, extract_text
+from gongkai.core.tasks import enqueue
+from gongkai.core.uploads import CATALOGUE_ATTACHMENT, check_upload, read_text
 from gongkai.organs.models import Department, Organ, Role
 from gongkai.organs.permissions import has_role, organs_with_role
 from gongkai.sensitive import services as sensitive
@@ -385,7 +388,8 @@ def _next_number(item: Item) -> int:
 
 
 def _store_attachment(item: Item, *, by, uploaded) -> Attachment:
-    kind = check_upload(uploaded)
+    """Store a file in quarantine; a background job scans it and reads its text (``check_attachment``)."""
+    kind = check_upload(uploaded, purpose=CATALOGUE_ATTACHMENT)
     uploaded.seek(0)
     content = uploaded.read()
     digest = hashlib.sha256(content).hexdigest()
@@ -396,12 +400,15 @@ def _store_attachment(item: Item, *, by, uploaded) -> Attachment:
         kind=kind.code,
         size=len(content),
         sha256=digest,
-        text=extract_text(content, kind.code),
         is_current=item.state != ItemState.PUBLISHED,
         uploaded_by=by,
+        check_state=FileCheck.PENDING,
     )
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
+    from gongkai.catalogue.tasks import check_attachment_job
+
+    enqueue(check_attachment_job, attachment.pk)
     if item.state == ItemState.PUBLISHED:
         version = _revision_version(item, by=by)
         version.data["attachments"] = version.data.get("attachments", []) + [
@@ -444,6 +451,78 @@ def remove_attachment(item: Item, *, by, attachment: Attachment) -> None:
             attachment.save(update_fields=["is_current"])
             _refresh_attachments_text(item)
         log_action(item, "catalogue.attachment_removed", by=by, data={"name": attachment.name, "sha256": attachment.sha256})
+
+
+def check_attachment(attachment_id: int) -> str:
+    """Scan a stored attachment for malware (when clamd is configured) and read its text, then
+    record the result; returns the new check state. The scan and the reading run outside any
+    transaction (the reading in a child process with capped memory and time); only the
+    recording takes the item's lock, for milliseconds. Raises ScannerUnavailable when clamd
+    cannot be reached: the file stays in quarantine and the job is tried again."""
+    attachment = Attachment.objects.get(pk=attachment_id)
+    if attachment.check_state != FileCheck.PENDING:
+        return attachment.check_state
+    verdict = virus_scan.scan_stored(attachment.file)
+    text = note = ""
+    if verdict.clean:
+        with attachment.file.open("rb") as stream:
+            extracted = read_text(stream.read(), attachment.kind)
+        text = extracted.text
+        note = extracted.problem or ("" if extracted.complete else "truncated")
+    with transaction.atomic():
+        item = _lock(attachment.item)
+        attachment = Attachment.objects.get(pk=attachment_id)
+        if attachment.check_state != FileCheck.PENDING:
+            return attachment.check_state
+        if verdict.clean:
+            attachment.text, attachment.check_state, attachment.check_note = text, FileCheck.CLEAN, note
+            attachment.save(update_fields=["text", "check_state", "check_note"])
+            _scan_submitted_text(item, attachment)
+        else:
+            attachment.check_state, attachment.check_note, attachment.is_current = FileCheck.INFECTED, verdict.signature[:200], False
+            attachment.save(update_fields=["check_state", "check_note", "is_current"])
+            version = working_version(item)
+            if version is not None and any(a["id"] == attachment.pk for a in version.data.get("attachments", [])):
+                version.data["attachments"] = [a for a in version.data["attachments"] if a["id"] != attachment.pk]
+                version.content_hash = content_hash(version.data)
+                version.save(update_fields=["data", "content_hash"])
+            log_action(
+                item, "catalogue.attachment_infected", by=None,
+                data={"name": attachment.name, "sha256": attachment.sha256, "signature": verdict.signature},
+            )
+        _refresh_attachments_text(item)
+    return attachment.check_state
+
+
+def _refuse_if_unchecked(item: Item, data: dict[str, Any]) -> None:
+    """A version with a file still in quarantine cannot be approved or published: its text has not been
+    scanned for sensitive content yet; one with a file the virus scan refused never can."""
+    files = attachments_of(item, data)
+    infected = [a.name for a in files if a.check_state == FileCheck.INFECTED]
+    if infected:
+        raise DomainError(
+            _("“%(names)s” was refused by the virus scan; return the item so that it is removed.") % {"names": "、".join(infected)},
+            field="attachments",
+        )
+    waiting = [a.name for a in files if a.check_state == FileCheck.PENDING]
+    if waiting:
+        raise DomainError(
+            _("“%(names)s” is still being checked (virus scan and text reading); try again in a moment.")
+            % {"names": "、".join(waiting)},
+            field="attachments",
+        )
+
+
+def _scan_submitted_text(item: Item, attachment: Attachment) -> None:
+    """A file checked after its version was submitted: its text gets the sensitive-content scan of that version."""
+    signoff = pending_signoff(item)
+    if signoff is None or not attachment.text:
+        return
+    version = item.versions.filter(number=signoff.version).first()
+    if version is not None and any(a["id"] == attachment.pk for a in version.data.get("attachments", [])):
+        sensitive.record_findings(
+            item, version=version.number, texts=[(_("attachment %(name)s") % {"name": attachment.name}, attachment.text)]
+        )
 
 
 def attachments_of(item: Item, data: dict[str, Any] | None = None) -> list[Attachment]:
@@ -523,6 +602,10 @@ def review(item: Item, *, by, decision: str, comment: str = "", content_hash: st
         signoff = pending_signoff(item)
         if signoff is None:
             raise InvalidTransition(_("This item is not waiting for sign-off."))
+        if decision == Decision.APPROVE:
+            reviewed = item.versions.filter(number=signoff.version).first()
+            if reviewed is not None:
+                _refuse_if_unchecked(item, reviewed.data)
         if (
             decision == Decision.APPROVE
             and signoff.current_role == Role.CONFIDENTIALITY_REVIEWER
@@ -639,6 +722,7 @@ def publish(item: Item, *, by) -> Item:
             raise InvalidTransition(_("This item is not disclosed proactively; it stays in the register of withheld items."))
         if version is None or not _approved(item, version):
             raise InvalidTransition(_("The approved version was not found; submit the item again."))
+        _refuse_if_unchecked(item, version.data)
         if sensitive.open_findings(item, version.number).exists():
             raise InvalidTransition(_("Sensitive-content findings are still open; the confidentiality reviewer must resolve them."))
         now = timezone.now()

@@ -25,6 +25,14 @@ class NoDeleteModel(models.Model):
         raise RuntimeError(f"{type(self).__name__} rows are never deleted; change their state instead")
 
 
+class FileCheck(models.TextChoices):
+    """Where an uploaded file stands: quarantined (stored, neither served nor read) until checked."""
+
+    PENDING = "pending", _("Being checked")
+    CLEAN = "clean", _("Checked")
+    INFECTED = "infected", _("Refused: malware found")
+
+
 class AuditEvent(models.Model):
     """One row per state change: who did what to which record, when and why.
     This is the proof of 谁审核谁负责. Written only by gongkai.core.audit.log_action."""

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.errors import DomainError
+from gongkai.core.uploads import REPORT_FIGURES, REPORT_IMPORT, check_size
 from gongkai.reports import structure
 from gongkai.reports.services import parse_figure
 from gongkai.signoff.models import Decision
@@ -35,8 +36,22 @@ class FiguresForm(forms.Form):
         return cleaned
 
 
+def _file_within(form, purpose: str):
+    """The uploaded file, refused before it is read when it is over its purpose's size limit."""
+    upload = form.cleaned_data.get("file")
+    if upload:
+        try:
+            check_size(upload, purpose=purpose, field="file")
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message)) from None
+    return upload
+
+
 class SpreadsheetForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+
+    def clean_file(self):
+        return _file_within(self, REPORT_FIGURES)
 
 
 class TextsForm(forms.Form):
@@ -74,6 +89,9 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organ"].queryset = organs
 
+    def clean_file(self):
+        return _file_within(self, REPORT_IMPORT)
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("file") and not (cleaned.get("html") or "").strip():
@@ -86,6 +104,9 @@ class PublicCheckForm(forms.Form):
 
     file = forms.FileField(label=_("Published report (HTML page or DOCX)"), required=False)
     html = forms.CharField(label=_("…or paste the HTML of the page"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=2_000_000)
+
+    def clean_file(self):
+        return _file_within(self, REPORT_IMPORT)
 
     def clean(self):
         cleaned = super().clean()

@@ -17,15 +17,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
+from gongkai.core.uploads import REPORT_IMPORT, ArchiveLimits, check_archive, max_bytes_for
 from gongkai.reports import checks, structure
 from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
 
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BLANK_TOKENS = {"", "-", "—", "–", "/", "／", "——", "空白", "\\"}
 
 T2_LABELS = {"规章": "rule", "行政规范性文件": "normative", "规范性文件": "normative", "行政许可": "licensing",
@@ -120,25 +124,36 @@ class Parsed:
 # A block is ("p", text) or ("table", rows), rows being lists of (cell_id, text).
 
 
+MAX_SPAN = 100  # rowspan/colspan beyond this are read as this
+
+
 def _grid(rows_of_cells) -> list[list[tuple[int, str]]]:
     """rows_of_cells: [[(text, colspan, rowspan)]] -> rows of (cell id, text), merged cells placed in every slot."""
     occupied: dict[tuple[int, int], tuple[int, str]] = {}
+    by_row: dict[int, list[int]] = {}
     result: list[list[tuple[int, str]]] = []
     cell_id = 0
+    # Spans are capped and the slots counted: a page declaring rowspan="100000" must not fill memory.
+    limit = 10 * settings.REPORT_MAX_TABLE_CELLS
     for r, row in enumerate(rows_of_cells):
         c = 0
         for text, colspan, rowspan in row:
             while (r, c) in occupied:
                 c += 1
             cell_id += 1
-            for dr in range(max(rowspan, 1)):
-                for dc in range(max(colspan, 1)):
+            for dr in range(min(max(rowspan, 1), MAX_SPAN)):
+                for dc in range(min(max(colspan, 1), MAX_SPAN)):
                     occupied[(r + dr, c + dc)] = (cell_id, text)
-            c += max(colspan, 1)
+                    by_row.setdefault(r + dr, []).append(c + dc)
+            if len(occupied) > limit:
+                raise DomainError(
+                    _("The page's tables have more than %(limit)d cells; an annual report has far fewer.") % {"limit": limit},
+                    field="file",
+                )
+            c += min(max(colspan, 1), MAX_SPAN)
     height = max([r for r, _c in occupied] + [len(rows_of_cells) - 1]) + 1 if occupied else 0
     for r in range(height):
-        cols = sorted(c for rr, c in occupied if rr == r)
-        result.append([occupied[(r, c)] for c in cols])
+        result.append([occupied[(r, c)] for c in sorted(set(by_row.get(r, ())))])
     return result
 
 
@@ -211,11 +226,41 @@ def _text_with_breaks(element) -> list[str]:
     return [element.text_content()]
 
 
+def _require_reasonable_shape(content: bytes) -> None:
+    """Count table cells and paragraphs in a stream over word/document.xml before python-docx builds
+    the whole tree (and walks cells slowly): a report has a few hundred of each, so the count stops
+    at the limit, after reading only that much of the file."""
+    import zipfile
+
+    from lxml import etree
+
+    cell_tag, paragraph_tag = W_NS + "tc", W_NS + "p"
+    cells = paragraphs = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open("word/document.xml") as part:
+            for _event, element in etree.iterparse(part, events=("end",), tag=(cell_tag, paragraph_tag), resolve_entities=False, no_network=True):
+                if element.tag == cell_tag:
+                    cells += 1
+                else:
+                    paragraphs += 1
+                    element.clear(keep_tail=True)
+                if cells > settings.REPORT_MAX_TABLE_CELLS or paragraphs > settings.REPORT_MAX_PARAGRAPHS:
+                    raise DomainError(
+                        _("The DOCX document has more than %(max_cells)d table cells or %(max_paragraphs)d paragraphs; "
+                          "an annual report has far fewer.")
+                        % {"max_cells": settings.REPORT_MAX_TABLE_CELLS, "max_paragraphs": settings.REPORT_MAX_PARAGRAPHS},
+                        field="file",
+                    )
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return  # python-docx reports a damaged document below
+
+
 def docx_blocks(content: bytes) -> list[tuple[str, object]]:
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _require_reasonable_shape(content)
     try:
         document = Document(io.BytesIO(content))
     except Exception:
@@ -387,30 +432,28 @@ def _read_table4(rows, parsed: Parsed) -> None:
 # --- import service --------------------------------------------------------------------------
 
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024  # a published report is a few hundred KB; refuse anything far larger
-MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024  # the parts of a DOCX once unzipped (no zip bombs)
-
-
-def _require_reasonable_size(content: bytes, is_docx: bool) -> None:
-    import zipfile
-
-    if len(content) > MAX_IMPORT_BYTES:
-        raise DomainError(_("The file is larger than %(mb)s MB; a published report is much smaller.") % {"mb": MAX_IMPORT_BYTES // 2**20}, field="file")
+def _require_reasonable_size(content: bytes, is_docx: bool, filename: str = "") -> None:
+    """A published report is a few hundred KB: refuse a file over REPORT_IMPORT's limit, and a DOCX
+    whose ZIP directory declares more than REPORT_MAX_UNPACKED_BYTES or an archive-bomb ratio,
+    before anything in it is unpacked."""
+    limit = max_bytes_for(REPORT_IMPORT)
+    if len(content) > limit:
+        raise DomainError(
+            _("The file is larger than %(size)s; a published report is much smaller.") % {"size": filesizeformat(limit)}, field="file"
+        )
     if not is_docx:
         return
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise DomainError(_("The file could not be opened as a DOCX document."), field="file")
-    if unpacked > MAX_DOCX_UNPACKED_BYTES:
-        raise DomainError(_("The DOCX document unpacks to more than %(mb)s MB; it cannot be read.") % {"mb": MAX_DOCX_UNPACKED_BYTES // 2**20}, field="file")
+    limits = ArchiveLimits.from_settings(
+        unpacked_bytes=settings.REPORT_MAX_UNPACKED_BYTES,
+        member_bytes=min(settings.REPORT_MAX_UNPACKED_BYTES, settings.ARCHIVE_MAX_MEMBER_BYTES),
+    )
+    check_archive(io.BytesIO(content), name=filename or _("The DOCX document"), field="file", limits=limits)
 
 
 def read(content: bytes, filename: str = "") -> tuple[str, Parsed]:
     """Read a published report (DOCX or HTML). Pure: nothing is stored."""
     is_docx = content[:2] == b"PK"
-    _require_reasonable_size(content, is_docx)
+    _require_reasonable_size(content, is_docx, filename)
     if is_docx:
         blocks, kind = docx_blocks(content), "docx"
     else:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.uploads import check_archive, is_zip
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.organs.permissions import has_role, supervised_organs
 from gongkai.reports import checks, counting, structure
@@ -237,19 +238,37 @@ def set_manual_figure(report: AnnualReport, code: str, raw, *, by, source: str =
     return report
 
 
+MAX_FIGURE_ROWS = 1000  # the sheet of the four manual figures, gaps included
+MAX_FIGURE_CELLS = 50_000
+
+
 def import_manual_figures(report: AnnualReport, upload, *, by) -> AnnualReport:
     """Read 行政许可/行政处罚/行政强制/行政事业性收费 from a spreadsheet: the first
     sheet, a label in one column and the figure in the next. All or nothing."""
     import openpyxl
 
     require_edit(by, report.organ)
+    upload.seek(0)
+    if not is_zip(upload.read(4)):
+        raise DomainError(_("The file is not an Excel workbook (.xlsx)."), field="file")
+    upload.seek(0)
+    check_archive(upload, name=getattr(upload, "name", ""), field="file")
     try:
         workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
     except Exception:
         raise DomainError(_("The file is not an Excel workbook (.xlsx)."), field="file")
     labels = {structure.T2_BY_CODE[c].label: c for c in structure.MANUAL_FIGURES}
     found: dict[str, object] = {}
+    rows_read = cells_read = 0
     for row in workbook.worksheets[0].iter_rows(values_only=True):
+        rows_read += 1
+        cells_read += len(row)
+        if rows_read > MAX_FIGURE_ROWS or cells_read > MAX_FIGURE_CELLS:
+            raise DomainError(
+                _("The first sheet has more than %(rows)d rows or %(cells)d cells; the four figures fit in a few rows.")
+                % {"rows": MAX_FIGURE_ROWS, "cells": MAX_FIGURE_CELLS},
+                field="file",
+            )
         cells = list(row)
         for i, cell in enumerate(cells[:-1]):
             text = str(cell or "").strip()

@@ -418,20 +418,22 @@ def to_xlsx(charts: list[Chart], *, title: str) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
 
+    from gongkai.core.spreadsheets import xlsx_row
+
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for chart in charts:
         sheet = workbook.create_sheet(chart.code[:31])
-        sheet.append([title])
-        sheet.append([chart.title])
-        sheet.append([chart.label_header, chart.value_header])
+        sheet.append(xlsx_row(sheet, [title]))
+        sheet.append(xlsx_row(sheet, [chart.title]))
+        sheet.append(xlsx_row(sheet, [chart.label_header, chart.value_header]))
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for label, value in chart.rows:
-            sheet.append([label, value])
+            sheet.append(xlsx_row(sheet, [str(label), value]))
         if chart.note:
             sheet.append([])
-            sheet.append([chart.note])
+            sheet.append(xlsx_row(sheet, [chart.note]))
         sheet.column_dimensions["A"].width = 48
         sheet.column_dimensions["B"].width = 14
     out = io.BytesIO()

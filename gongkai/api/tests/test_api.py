@@ -92,11 +92,12 @@ def test_items_bad_filters_are_400_with_the_field_named(api, query):
     assert query.split("=")[0] in response.json()
 
 
-def test_item_detail_shows_attachments_and_interpretations(api, office):
+def test_item_detail_shows_attachments_and_interpretations(api, office, django_capture_on_commit_callbacks):
     policy = office.draft(category=office_category("GFXWJ"))
     from gongkai.catalogue import services
 
-    services.add_attachment(policy, by=office.clerk, uploaded=docx_upload())
+    with django_capture_on_commit_callbacks(execute=True):  # the attachment's check job
+        services.add_attachment(policy, by=office.clerk, uploaded=docx_upload())
     services.submit(policy, by=office.clerk)
     policy = services.publish(office.approve_all(policy), by=office.webadmin)
     reading = office.published(title="《办法》政策解读", category=office_category("ZCJD"), interprets=[policy], interpretation_kind="text")

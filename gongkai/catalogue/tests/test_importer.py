@@ -328,3 +328,62 @@ def test_a_large_file_is_imported_completely(organ, user):
     report = run_import(csv_file(*rows, GOOD_NO_NUMBER), organ=organ, by=user, dry_run=False, index=False)
     assert report.imported == 6002
     assert Item.objects.get(title="关于公布2024年技改项目的公告").index_number == "ORG1/2024-06002"
+
+
+# --- Hostile files -------------------------------------------------------------------------------
+
+from gongkai.core.tests import bombs  # noqa: E402
+
+
+def test_an_excel_file_of_millions_of_rows_is_refused_before_it_is_read(organ, user):
+    with pytest.raises(ImportFileError) as error:
+        run_import(io.BytesIO(bombs.xlsx_rows_bomb(100_000)), organ=organ, by=user, name="目录.xlsx")
+    assert "目录.xlsx" in str(error.value)
+    assert not Item.objects.exists()
+
+
+def test_an_excel_sheet_declaring_millions_of_empty_rows_stops_at_the_row_limit(organ, user, settings):
+    settings.IMPORT_MAX_ROWS = 1000
+    with pytest.raises(ImportFileError) as error:
+        run_import(io.BytesIO(bombs.xlsx_sparse_bomb(3_000_000, tuple(HEADER.strip().split(",")))), organ=organ, by=user, name="目录.xlsx", dry_run=False)
+    assert "1000" in str(error.value)
+    assert not Item.objects.exists()
+
+
+def test_the_command_may_lift_the_row_limit_for_large_sheets(organ, user, settings):
+    settings.IMPORT_MAX_ROWS = 100
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.strip().split(","))
+    for serial in range(1, 151):
+        book.active.append(GOOD.replace("ORG1/2024-00007", f"ORG1/2024-{serial:05d}").split(","))
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    with pytest.raises(ImportFileError):
+        run_import(data, organ=organ, by=user, name="目录.xlsx")
+    data.seek(0)
+    assert run_import(data, organ=organ, by=user, name="目录.xlsx", max_rows=0).rows == 150
+
+
+def test_the_upload_page_refuses_a_bomb_naming_the_file_field(client, organ):
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    response = upload(client, organ, bombs.docx_bomb(8 * bombs.MB))
+    assert response.status_code == 200 and "file" in response.context["form"].errors
+
+
+def test_the_upload_page_refuses_a_file_over_the_import_limit(client, organ, settings):
+    settings.UPLOAD_LIMITS = {**settings.UPLOAD_LIMITS, "catalogue_import": 2048}
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    response = upload(client, organ, csv_file(*[GOOD] * 40).getvalue())
+    assert "file" in response.context["form"].errors
+
+
+def test_the_bad_row_list_writes_no_cell_a_spreadsheet_would_run(client, organ, monkeypatch):
+    from gongkai.catalogue import importer
+
+    monkeypatch.setattr(importer._Validator, "validate", lambda self, number, row: (None, ['=HYPERLINK("http://x","y")']))
+    client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
+    token = upload(client, organ, csv_file(GOOD).getvalue()).context["errors_token"]
+    download = client.get(reverse("workspace:catalogue_import:errors"), {"token": token})
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[1] == '2,"\'=HYPERLINK(""http://x"",""y"")"'

@@ -17,6 +17,7 @@ from gongkai.catalogue.signals import item_public_changed
 from gongkai.catalogue.tests.factories import Office, category, docx_upload, item_data
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.models import AuditEvent
 from gongkai.factories import GovernmentFactory, OrganFactory, member
 from gongkai.organs.models import Role
 from gongkai.sensitive.models import FindingKind, FindingStatus
@@ -81,12 +82,46 @@ def test_a_date_formed_in_the_future_is_refused(office):
     assert error.value.field == "date_formed"
 
 
-def test_an_attachment_is_checked_by_content_and_its_text_extracted(office):
+def test_an_attachment_is_checked_by_content_and_its_text_extracted(office, django_capture_on_commit_callbacks):
     item = office.draft()
-    attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("检查表正文"))
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("检查表正文"))
     item.refresh_from_db()
+    attachment.refresh_from_db()
     assert attachment.kind == "docx" and len(attachment.sha256) == 64
+    assert attachment.check_state == "clean"
     assert "检查表正文" in item.attachments_text
+
+
+def test_an_attachment_waiting_for_its_check_holds_back_approval_and_its_text_is_scanned_once_read(office):
+    item = office.draft()
+    attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("联系人手机13812345678"))
+    services.submit(item, by=office.clerk)  # the check job runs on commit, which a test never reaches
+    signoff = services.pending_signoff(item)
+    with pytest.raises(DomainError) as error:
+        services.review(item, by=office.person(signoff.current_role), decision=Decision.APPROVE)
+    assert error.value.field == "attachments"
+    assert not services.findings_of(item, 1).exists()
+    assert services.check_attachment(attachment.pk) == "clean"
+    assert [f.kind for f in services.findings_of(item, 1)] == [FindingKind.MOBILE]
+    services.review(item, by=office.person(signoff.current_role), decision=Decision.APPROVE)
+
+
+def test_an_attachment_found_infected_is_taken_off_and_never_published(office, settings, tmp_path):
+    from gongkai.core.tests.fake_clamd import EICAR, running
+
+    item = office.published()
+    services.start_revision(item, by=office.clerk)
+    bad = services.add_attachment(item, by=office.clerk, uploaded=SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n" + EICAR))
+    import tempfile
+
+    with running(tempfile.mkdtemp(prefix="clamd-") + "/s") as server:
+        settings.CLAMD_SOCKET = server.path
+        assert services.check_attachment(bad.pk) == "infected"
+    bad.refresh_from_db()
+    assert not bad.is_current and bad.check_note == "Eicar-Test-Signature"
+    assert bad.pk not in [a["id"] for a in services.working_data(item).get("attachments", [])]
+    assert AuditEvent.objects.filter(action="catalogue.attachment_infected").exists()
 
 
 def test_a_mislabelled_attachment_is_refused_and_nothing_saved(office):
@@ -243,9 +278,10 @@ def test_the_whole_chain_approving_makes_the_item_approved(office):
 # --- Sensitive check ----------------------------------------------------------------
 
 
-def test_submitting_scans_title_body_and_attachments(office):
+def test_submitting_scans_title_body_and_attachments(office, django_capture_on_commit_callbacks):
     item = office.draft(body="<p>申请人身份证号11010519491231002X</p>")
-    services.add_attachment(item, by=office.clerk, uploaded=docx_upload("联系人手机13812345678"))
+    with django_capture_on_commit_callbacks(execute=True):  # the attachment's check job
+        services.add_attachment(item, by=office.clerk, uploaded=docx_upload("联系人手机13812345678"))
     services.submit(item, by=office.clerk)
     kinds = sorted(f.kind for f in services.findings_of(item, 1))
     assert kinds == sorted([FindingKind.ID_NUMBER, FindingKind.MOBILE])
@@ -401,10 +437,11 @@ def test_a_revision_keeps_earlier_versions_and_their_approvals(office):
     assert item.index_number == index_number
 
 
-def test_an_attachment_added_in_a_revision_is_not_public_until_published(office):
+def test_an_attachment_added_in_a_revision_is_not_public_until_published(office, django_capture_on_commit_callbacks):
     item = office.published()
     services.start_revision(item, by=office.clerk)
-    attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("修订附件"))
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = services.add_attachment(item, by=office.clerk, uploaded=docx_upload("修订附件"))
     attachment.refresh_from_db()
     assert not attachment.is_current
     services.submit(item, by=office.clerk)

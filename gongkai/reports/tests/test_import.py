@@ -152,19 +152,19 @@ def test_the_public_check_needs_a_file_or_html(client):
     assert response.status_code == 400 and response.context["form"].non_field_errors()
 
 
-def test_a_file_far_larger_than_a_report_is_refused():
+def test_a_file_far_larger_than_a_report_is_refused(settings):
     with pytest.raises(DomainError) as error:
-        importing.read(b"<p>" + b"x" * (importing.MAX_IMPORT_BYTES + 1), "big.html")
+        importing.read(b"<p>" + b"x" * (settings.UPLOAD_LIMITS["report_import"] + 1), "big.html")
     assert error.value.field == "file"
 
 
-def test_a_docx_that_unpacks_to_too_much_is_refused_before_it_is_opened():
+def test_a_docx_that_unpacks_to_too_much_is_refused_before_it_is_opened(settings):
     import io
     import zipfile
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"0" * (importing.MAX_DOCX_UNPACKED_BYTES + 1))
+        archive.writestr("word/document.xml", b"0" * (settings.REPORT_MAX_UNPACKED_BYTES + 1))
     with pytest.raises(DomainError) as error:
         importing.read(buffer.getvalue(), "bomb.docx")
     assert "MB" in str(error.value.message)

@@ -164,9 +164,10 @@ def test_the_withheld_register_shows_supervised_organs_and_not_others(client, of
 # --- Working pages ----------------------------------------------------------------------
 
 
-def test_a_clerk_creates_a_draft_with_an_attachment(client, office):
+def test_a_clerk_creates_a_draft_with_an_attachment(client, office, django_capture_on_commit_callbacks):
     data = form_data(attachments=docx_upload("附件内容"))
-    response = as_user(client, office.clerk).post(reverse("workspace:item_new"), data)
+    with django_capture_on_commit_callbacks(execute=True):  # the attachment's check job
+        response = as_user(client, office.clerk).post(reverse("workspace:item_new"), data)
     item = Item.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("workspace:item", args=[item.pk])
     assert item.attachments.get().text.startswith("附件内容")

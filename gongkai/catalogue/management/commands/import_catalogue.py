@@ -23,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="Username recorded as author and publisher (default: the first active superuser)."
         )
+        parser.add_argument(
+            "--max-rows", type=int, default=None,
+            help="Read at most this many rows of an Excel sheet (default: the setting IMPORT_MAX_ROWS; 0: no limit).",
+        )
         parser.add_argument("--max-errors", type=int, default=200, help="How many bad rows to print (all are counted).")
 
     def handle(self, *args, **options):
@@ -41,7 +45,7 @@ class Command(BaseCommand):
                 raise CommandError(_("Name the importing user with --user (there is no superuser)."))
         try:
             with open(options["file"], "rb") as stream:
-                report = run_import(stream, organ=organ, by=user, name=options["file"], dry_run=options["dry_run"])
+                report = run_import(stream, organ=organ, by=user, name=options["file"], dry_run=options["dry_run"], max_rows=options["max_rows"])
         except FileNotFoundError:
             raise CommandError(_("There is no file “%(name)s”.") % {"name": options["file"]}) from None
         except ImportFileError as error:
