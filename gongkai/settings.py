@@ -250,6 +250,13 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 # The API's anonymous throttle counts visitors the same way (DRF: None means REMOTE_ADDR).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 
+# --- Bad input and error answers -------------------------------------------------------
+# Control characters (NUL…) in a path, query, form, cookie or JSON body get a 400 before any view runs; 400/403/
+# 404/405/500 and CSRF failures are pages in the site's layout, JSON under /api/ (docs/security/input.md).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "gongkai.core.middleware.CleanInputMiddleware")
+CSRF_FAILURE_VIEW = "gongkai.core.views.csrf_failure"
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "gongkai.api.exceptions.handle"
+
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")
 

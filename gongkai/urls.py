@@ -21,3 +21,9 @@ urlpatterns = [
 if not settings.S3_BUCKET:
     # Attachments on local disk. Behind nginx in production the same path is served by nginx (docs/deployment.md).
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+# Error pages in the site's layout (JSON under /api/): gongkai.core.views.
+handler400 = "gongkai.core.views.bad_request"
+handler403 = "gongkai.core.views.permission_denied"
+handler404 = "gongkai.core.views.page_not_found"
+handler500 = "gongkai.core.views.server_error"
