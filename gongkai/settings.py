@@ -154,6 +154,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notify-send-pending": {"task": "gongkai.notify.tasks.send_pending_notifications", "schedule": 60.0},
 }
+# Search index: retry queued index updates (cron without a broker: `manage.py index_pending_items` every minute) and
+# reconcile the index with the published items (`manage.py reconcile_search_index`, hourly).
+CELERY_BEAT_SCHEDULE["search-index-pending"] = {"task": "gongkai.search.tasks.index_pending_items", "schedule": 30.0}
+CELERY_BEAT_SCHEDULE["search-reconcile"] = {
+    "task": "gongkai.search.tasks.reconcile_search_index",
+    "schedule": float(env_int("SEARCH_RECONCILE_SECONDS", 3600, minimum=60)),
+}
 
 # --- Auth ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -408,9 +408,11 @@ def aggregate(request, government_id: int, year: int):
 
 @login_required
 def import_view(request):
-    organs = readable_organs(request.user).filter(is_active=True).order_by("path")
+    readable = readable_organs(request.user).filter(is_active=True).order_by("path")
+    # Offered: the organs whose report this person may prepare, not those they only supervise.
+    organs = readable.filter(pk__in=[organ.pk for organ in readable if services.can_edit(request.user, organ)])
     if not organs.exists():
-        raise PermissionDenied(_("You hold no role in any organ."))
+        raise PermissionDenied(_("Only the disclosure office or a clerk may import an annual report."))
     form = forms.ImportForm(request.POST, request.FILES, organs=organs) if request.method == "POST" else forms.ImportForm(organs=organs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -57,6 +57,7 @@ class Command(BaseCommand):
                     "category_id",
                     "published_at",
                     "validity",
+                    "updated_at",
                 )
                 .order_by("pk")
             )
