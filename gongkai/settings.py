@@ -263,6 +263,10 @@ REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "gongkai.core.middleware.CleanInputMiddleware")
 CSRF_FAILURE_VIEW = "gongkai.core.views.csrf_failure"
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "gongkai.api.exceptions.handle"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "gongkai.api.schema.add_error_responses",
+]
 
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")

@@ -25,6 +25,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
@@ -414,3 +415,9 @@ class Schema(SpectacularAPIView):
 
     authentication_classes = [ApiClientAuthentication, ChannelKeyAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
+
+    def handle_exception(self, exc):
+        # Errors are JSON like every other API error, not an OpenAPI document.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response

@@ -177,7 +177,6 @@ def test_the_supervising_office_may_not_import_a_report_into_an_organ_it_only_su
     from gongkai.core.errors import NotAllowed
     from gongkai.factories import GovernmentFactory, OrganFactory
     from gongkai.reports.models import AnnualReport
-
     from gongkai.reports.tests.factories import Office
 
     city = Office(organ=GovernmentFactory())
