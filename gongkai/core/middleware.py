@@ -83,14 +83,10 @@ class CleanInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-
         from gongkai.core import views
 
-        try:
-            place = bad_input(request)
-        except (RequestDataTooBig, SuspiciousOperation, UnicodeDecodeError):
-            place = "body"
+        # A body too large or malformed raises here; Django answers it with the 400 page.
+        place = bad_input(request)
         if place is None:
             response = self.get_response(request)
             if response.status_code == 405 and not response.content:

@@ -136,3 +136,12 @@ def test_non_numeric_organ_on_the_statistics_dashboard_is_a_400(client, staff):
     response = client.get("/workspace/reports/statistics/", {"organ": "abc"})
     assert response.status_code == 400
     assert "机关" in response.content.decode()
+
+
+def test_a_body_too_large_or_malformed_is_a_400_not_a_500(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    assert client.post("/search/", {"q": "x" * 1000}).status_code == 400
+    response = client.post("/api/oa/items/", data="x" * 1000, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"
+    broken = client.post("/apply/case/", data=b"--zz\r\nbroken", content_type="multipart/form-data; boundary=zz")
+    assert broken.status_code < 500
