@@ -115,3 +115,32 @@ def test_reconciliation_with_the_lock_held_keeps_the_drift_queued():
     assert PendingIndex.objects.get(item_id=item.pk).done_at is None
     index_pending(now=timezone.now() + LATER)
     assert search("耕地保护").ids == [item.pk]
+
+
+def test_on_a_worker_a_busy_index_retries_the_job_with_growing_backoff(monkeypatch):
+    from gongkai.search.tasks import index_item
+
+    item = ItemFactory(title="关于开展耕地保护专项检查的通知")
+    asked = []
+
+    def retry(exc=None, countdown=None, **kwargs):
+        asked.append(countdown)
+        return RuntimeError("retry")
+
+    monkeypatch.setattr(index_item, "retry", retry)
+    with ix._file_lock():
+        for retries in (0, 3, 10):
+            index_item.push_request(is_eager=False, retries=retries)
+            try:
+                with pytest.raises(RuntimeError):
+                    index_item.run(item.pk)
+            finally:
+                index_item.pop_request()
+    assert asked == [2, 16, 300]
+    assert PendingIndex.objects.get(item_id=item.pk).attempts == 3
+    index_item.push_request(is_eager=False, retries=0)
+    try:
+        assert index_item.run(item.pk) is True
+    finally:
+        index_item.pop_request()
+    assert search("耕地保护").ids == [item.pk]
