@@ -161,6 +161,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notify-send-pending": {"task": "gongkai.notify.tasks.send_pending_notifications", "schedule": 60.0},
 }
+# Search index: retry queued index updates (cron without a broker: `manage.py index_pending_items` every minute) and
+# reconcile the index with the published items (`manage.py reconcile_search_index`, hourly).
+CELERY_BEAT_SCHEDULE["search-index-pending"] = {"task": "gongkai.search.tasks.index_pending_items", "schedule": 30.0}
+CELERY_BEAT_SCHEDULE["search-reconcile"] = {
+    "task": "gongkai.search.tasks.reconcile_search_index",
+    "schedule": float(env_int("SEARCH_RECONCILE_SECONDS", 3600, minimum=60)),
+}
 
 # --- Auth: accounts security (password policy, lockout, sessions, second factor, duties) ---------------
 # docs/security/accounts.md explains each rule; docs/deployment.md lists the variables.
@@ -354,6 +361,17 @@ SPECTACULAR_SETTINGS = {
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 # The API's anonymous throttle counts visitors the same way (DRF: None means REMOTE_ADDR).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
+
+# --- Bad input and error answers -------------------------------------------------------
+# Control characters (NUL…) in a path, query, form, cookie or JSON body get a 400 before any view runs; 400/403/
+# 404/405/500 and CSRF failures are pages in the site's layout, JSON under /api/ (docs/security/input.md).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "gongkai.core.middleware.CleanInputMiddleware")
+CSRF_FAILURE_VIEW = "gongkai.core.views.csrf_failure"
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "gongkai.api.exceptions.handle"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "gongkai.api.schema.add_error_responses",
+]
 
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")

@@ -17,3 +17,9 @@ urlpatterns = [
 ]
 # No stored file has a public address (no /media/ route, in any mode): each is served by a view that checks
 # who may have it (gongkai.core.files, docs/security/media.md).
+
+# Error pages in the site's layout (JSON under /api/): gongkai.core.views.
+handler400 = "gongkai.core.views.bad_request"
+handler403 = "gongkai.core.views.permission_denied"
+handler404 = "gongkai.core.views.page_not_found"
+handler500 = "gongkai.core.views.server_error"

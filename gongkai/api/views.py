@@ -19,15 +19,19 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from gongkai.api.authentication import ApiClientAuthentication
+from gongkai.api.exceptions import domain_error_response
 from gongkai.api.models import ApiClient
 from gongkai.api.serializers import (
     CategorySerializer,
@@ -38,10 +42,11 @@ from gongkai.api.serializers import (
     PushSerializer,
     TopicSerializer,
 )
+from gongkai.applications.api import ChannelKeyAuthentication
 from gongkai.catalogue import services
 from gongkai.catalogue.models import Category, Item, Topic, Validity
 from gongkai.core.audit import log_action
-from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.errors import DomainError
 from gongkai.organs.models import Organ
 
 
@@ -243,11 +248,7 @@ class Search(PublicReadMixin, APIView):
 
 
 def _domain_error_response(error: DomainError) -> Response:
-    if isinstance(error, NotAllowed):
-        return Response({"detail": str(error.message)}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(error, InvalidTransition):
-        return Response({"detail": str(error.message)}, status=status.HTTP_409_CONFLICT)
-    return Response({error.field or "non_field_errors": [str(error.message)]}, status=status.HTTP_400_BAD_REQUEST)
+    return domain_error_response(error)
 
 
 def _files(validated: dict) -> list:
@@ -406,3 +407,17 @@ class Docs(APIView):
     def get(self, request):
         schema = SchemaGenerator(patterns=None).get_schema(request=request, public=True)
         return render(request, "api/docs.html", {"endpoints": _endpoints(schema), "info": schema.get("info", {})})
+
+
+class Schema(SpectacularAPIView):
+    """The OpenAPI schema, readable with or without credentials: a client
+    that sends its key everywhere gets it too; a wrong key is still a 401."""
+
+    authentication_classes = [ApiClientAuthentication, ChannelKeyAuthentication, SessionAuthentication]
+    permission_classes = [AllowAny]
+
+    def handle_exception(self, exc):
+        # Errors are JSON like every other API error, not an OpenAPI document.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response

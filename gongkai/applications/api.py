@@ -140,7 +140,8 @@ class ApplicationCreateView(APIView):
         data = dict(serializer.validated_data)
         organ = Organ.objects.filter(slug=data.pop("organ"), is_active=True).first()
         if organ is None or not (channel.all_organs or channel.organs.filter(pk=organ.pk).exists()):
-            return Response({"organ": [_("This channel may not file applications to that organ.")]}, status=status.HTTP_403_FORBIDDEN)
+            return Response({"detail": _("This channel may not file applications to that organ."), "code": "forbidden"},
+                            status=status.HTTP_403_FORBIDDEN)
         reference = data.get("external_reference", "")
         token = f"api-{channel.pk}-{hashlib.sha256(reference.encode()).hexdigest()[:40]}" if reference else None
         try:
@@ -160,5 +161,5 @@ class ApplicationStatusView(APIView):
     def get(self, request, tracking_number):
         application = Application.objects.filter(tracking_number=tracking_number, api_channel=request.auth).first()
         if application is None:
-            return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("Not found."), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
         return Response(_out(application))

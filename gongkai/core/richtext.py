@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from html.parser import HTMLParser
 
 import nh3
@@ -41,6 +42,18 @@ EDITOR_TAGS = {"p", "div", "br", "strong", "b", "em", "i", "del", "a", "h2", "bl
 EDITOR_ATTRIBUTES = {"a": {"href", "rel"}}
 
 
+# An image must come from the platform itself: a path on this site ("/media/…"),
+# never another host ("https://…", "//host/…", "/\\host/…"), which a reviewer's
+# browser would otherwise fetch, telling that host who reads what and when.
+_OWN_PATH = re.compile(r"^/(?![/\\])[^\s\\]*$")
+
+
+def _own_images_only(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if _OWN_PATH.match(value.strip()) else None
+    return value
+
+
 def clean_html(value: str) -> str:
     cleaned = nh3.clean(
         value or "",
@@ -48,6 +61,7 @@ def clean_html(value: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=_own_images_only,
     )
     # nh3 writes tags in lower case and drops every attribute of h1 and div, so
     # these exact strings are the only forms in which they can appear.
@@ -56,6 +70,22 @@ def clean_html(value: str) -> str:
     if "<div>" in cleaned:
         cleaned = _serialize(_lines_to_paragraphs(_parse(cleaned)))
     return cleaned
+
+
+def safe_for_display(value: str) -> str:
+    """A stored body as it may be shown: cleaned again with today's rules (so
+    bodies saved before a rule existed, such as outside images, are shown
+    safely too). Cheap for bodies without images."""
+    if "<img" not in (value or "").lower():
+        return value or ""
+    return nh3.clean(
+        value,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        attribute_filter=_own_images_only,
+    )
 
 
 def html_to_text(value: str) -> str:

@@ -471,13 +471,12 @@ def read(content: bytes, filename: str = "") -> tuple[str, Parsed]:
 
 
 def import_report(organ, year: int, *, by, content: bytes, filename: str = "", source: str = "") -> AnnualReport:
-    """Import a published report as an imported copy for (organ, year), then run the checks."""
-    from gongkai.organs.permissions import can_read_organ
+    """Import a published report as an imported copy for (organ, year), then run the checks.
+    Only those who may prepare the organ's report may import one for it (reading
+    an organ, as its supervising office does, is not enough)."""
+    from gongkai.reports.services import require_edit
 
-    if not can_read_organ(by, organ):
-        from gongkai.core.errors import NotAllowed
-
-        raise NotAllowed(_("You have no access to %(organ)s.") % {"organ": organ.name})
+    require_edit(by, organ)
     kind, parsed = read(content, filename)
     cells = {key: parsed.cells.get(key) for key in structure.ALL_KEYS}
     with transaction.atomic():

@@ -7,7 +7,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.params import parse_int
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.organs.permissions import can_read_organ, has_role, readable_organs, require_read, supervised_organs
 from gongkai.reports import checks, comparison, counting, exports, forms, importing, services, stats, structure
@@ -407,9 +408,11 @@ def aggregate(request, government_id: int, year: int):
 
 @login_required
 def import_view(request):
-    organs = readable_organs(request.user).filter(is_active=True).order_by("path")
+    readable = readable_organs(request.user).filter(is_active=True).order_by("path")
+    # Offered: the organs whose report this person may prepare, not those they only supervise.
+    organs = readable.filter(pk__in=[organ.pk for organ in readable if services.can_edit(request.user, organ)])
     if not organs.exists():
-        raise PermissionDenied(_("You hold no role in any organ."))
+        raise PermissionDenied(_("Only the disclosure office or a clerk may import an annual report."))
     form = forms.ImportForm(request.POST, request.FILES, organs=organs) if request.method == "POST" else forms.ImportForm(organs=organs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -458,7 +461,10 @@ def dashboard(request):
         raise PermissionDenied(_("You hold no role in any organ."))
     organ_param = request.GET.get("organ", "")
     if organ_param:
-        organ = get_object_or_404(Organ, pk=organ_param)
+        organ_id = parse_int(organ_param)
+        if organ_id is None:
+            raise BadRequest(_("The organ in the address is not a valid organ number."))
+        organ = get_object_or_404(Organ, pk=organ_id)
         if not can_read_organ(request.user, organ):
             raise PermissionDenied(_("You have no access to %(organ)s.") % {"organ": organ.name})
         organ_ids, across, scope_name = [organ.pk], False, organ.name

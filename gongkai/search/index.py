@@ -55,6 +55,9 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_unsigned_field("validity", indexed=True, fast=True)
     builder.add_integer_field("published", indexed=False, fast=True)
+    # The item's updated_at (microseconds) when it was indexed: reconciliation
+    # compares it with the catalogue to find stale entries.
+    builder.add_integer_field("stamp", stored=True, indexed=False)
     return builder.build()
 
 
@@ -93,8 +96,15 @@ def get_index() -> tantivy.Index:
             handle = _handles.get(key)
             if handle is None:
                 path.mkdir(parents=True, exist_ok=True)
-                with _file_lock():
-                    index = _open_or_replace(path)
+                index = None
+                if (path / "meta.json").exists():
+                    # An existing index is opened while another process writes it
+                    # (readers never wait for the writer lock).
+                    with contextlib.suppress(ValueError):
+                        index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+                if index is None:  # to be created, or of another schema: under the lock
+                    with _file_lock():
+                        index = _open_or_replace(path)
                 handle = _Handle(index=index, last_reload=time.monotonic(), generation=_meta_mtime(path))
                 # One folder in production; tests switch folders per test, so
                 # let go of the old ones instead of keeping their files open.
@@ -154,14 +164,23 @@ def forget_handles() -> None:
         _handles.clear()
 
 
+class IndexBusy(Exception):
+    """Another process holds the index writer (a rebuild, another worker):
+    the caller leaves the work queued and tries again later."""
+
+
 @contextlib.contextmanager
-def _file_lock():
+def _file_lock(blocking: bool = True):
     """An exclusive OS lock shared by every process on this machine (tantivy
-    allows one writer per index; a second one would fail with LockBusy)."""
+    allows one writer per index; a second one would fail with LockBusy).
+    Not ``blocking``: raise IndexBusy at once when another holds it."""
     path = index_dir()
     path.mkdir(parents=True, exist_ok=True)
     with open(path.parent / f".{path.name}.writer.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy("the search index writer lock is held by another process") from None
         try:
             yield
         finally:
@@ -169,11 +188,18 @@ def _file_lock():
 
 
 @contextlib.contextmanager
-def writer(heap: int = WRITER_HEAP, threads: int = 1):
-    """The single writer, held under the file lock; commits on success."""
+def writer(heap: int = WRITER_HEAP, threads: int = 1, *, blocking: bool = True):
+    """The single writer, held under the file lock; commits on success. Not
+    ``blocking``: IndexBusy at once when another process writes (web requests
+    never wait for the index)."""
     index = get_index()
-    with _file_lock():
-        w = index.writer(heap, threads)
+    with _file_lock(blocking):
+        try:
+            w = index.writer(heap, threads)
+        except ValueError as exc:  # tantivy's own lock, held by a writer outside our file lock
+            if "lock" not in str(exc).lower():
+                raise
+            raise IndexBusy(str(exc)) from None
         try:
             yield w
             w.commit()
@@ -227,7 +253,13 @@ def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int 
         "year": timezone.localtime(published).year if published else 0,
         "validity": VALIDITY_CODES.get(item.validity, 0),
         "published": int(published.timestamp()) if published else 0,
+        "stamp": stamp_of(item.updated_at),
     }
+
+
+def stamp_of(updated_at) -> int:
+    """An item's version stamp in the index: its updated_at in microseconds."""
+    return int(updated_at.timestamp() * 1_000_000) if updated_at else 0
 
 
 def segment_fields(fields: dict) -> dict:
@@ -254,6 +286,7 @@ def make_document(segmented: dict) -> tantivy.Document:
     doc.add_integer("year", segmented["year"])
     doc.add_unsigned("validity", segmented["validity"])
     doc.add_integer("published", segmented["published"])
+    doc.add_integer("stamp", segmented.get("stamp", 0))
     return doc
 
 
@@ -274,3 +307,26 @@ def indexable_items():
     from gongkai.catalogue.models import Item
 
     return Item.objects.published().select_related("organ")
+
+
+def indexed_stamps(low: int, high: int) -> dict[int, int]:
+    """The entries of the index with ids in ``low``–``high``: id → stamp
+    (read from the latest commit, for reconciliation)."""
+    index = get_index()
+    index.reload()
+    current = index.searcher()
+    query = tantivy.Query.range_query(SCHEMA, "id", tantivy.FieldType.Unsigned, low, high)
+    found = current.search(query, limit=max(1, high - low + 1), count=False)
+    stamps = {}
+    for _score, address in found.hits:
+        doc = current.doc(address)
+        stamps[int(doc["id"][0])] = int((doc.get_all("stamp") or [0])[0])
+    return stamps
+
+
+def highest_indexed_id() -> int:
+    current = searcher()
+    found = current.search(tantivy.Query.all_query(), limit=1, count=False, order_by_field="id", order=tantivy.Order.Desc)
+    for _score, address in found.hits:
+        return int(current.doc(address)["id"][0])
+    return 0

@@ -3,12 +3,14 @@ queries. ``search()`` is what the portal and the API call."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass, field
 
 import tantivy
 from django.core.cache import cache
+from django.utils import timezone
 
 from gongkai.search import index as ix
 from gongkai.search.segment import query_words, sub_words
@@ -25,23 +27,179 @@ RESULT_CACHE_SECONDS = 300
 # --- keeping the index current --------------------------------------------------
 
 
-def reindex_item(item_id: int) -> bool:
+def reindex_item(item_id: int, *, blocking: bool = True) -> bool:
     """Put the item in the index as the public sees it now, or take it out
     when it is no longer public. Returns whether the item is in the index."""
-    item = ix.indexable_items().filter(pk=item_id).first()
-    # By query, not by term: tantivy-py builds an i64 term from a Python int,
-    # which never matches the u64 id field.
-    entry = tantivy.Query.term_query(ix.SCHEMA, "id", int(item_id))
-    if item is None:
-        with ix.writer() as w:
-            w.delete_documents_by_query(entry)
-        return False
-    fields = ix.item_fields(item, **ix.context_for_indexing())
-    document = ix.make_document(ix.segment_fields(fields))
-    with ix.writer() as w:
-        w.delete_documents_by_query(entry)
-        w.add_document(document)
-    return True
+    return item_id in reindex_items([item_id], blocking=blocking)
+
+
+def reindex_items(item_ids, *, blocking: bool = True) -> set[int]:
+    """Bring the entries of these items in line with the catalogue in one
+    commit. Returns the ids now in the index. Not ``blocking``: IndexBusy at
+    once when another process holds the writer."""
+    item_ids = sorted({int(i) for i in item_ids})
+    if not item_ids:
+        return set()
+    items = list(ix.indexable_items().filter(pk__in=item_ids))
+    context = ix.context_for_indexing() if items else {}
+    documents = [ix.make_document(ix.segment_fields(ix.item_fields(item, **context))) for item in items]
+    with ix.writer(blocking=blocking) as w:
+        for item_id in item_ids:
+            # By query, not by term: tantivy-py builds an i64 term from a Python int,
+            # which never matches the u64 id field.
+            w.delete_documents_by_query(tantivy.Query.term_query(ix.SCHEMA, "id", item_id))
+        for document in documents:
+            w.add_document(document)
+    return {item.pk for item in items}
+
+
+# --- the durable queue: retries and reconciliation ------------------------------------------
+
+BACKOFF_MAX_SECONDS = 300
+CLAIM_SECONDS = 120  # how long a worker holds claimed rows before others may take them again
+BATCH = 200
+
+
+def backoff(attempts: int) -> int:
+    """Seconds before the next attempt after ``attempts`` failures: 2, 4, 8 … 300."""
+    return min(2 ** max(1, attempts), BACKOFF_MAX_SECONDS)
+
+
+def request_index(item_ids, *, now=None) -> None:
+    """Queue these items for (re)indexing: durable, so a failed or lost job
+    is taken up again by ``index_pending``. A request for an item already
+    queued or done reopens its row."""
+    from gongkai.search.models import PendingIndex
+
+    now = now or timezone.now()
+    rows = [PendingIndex(item_id=int(i), requested_at=now, due_at=now, attempts=0, last_error="", done_at=None)
+            for i in sorted({int(i) for i in item_ids})]
+    for start in range(0, len(rows), 1000):
+        PendingIndex.objects.bulk_create(
+            rows[start:start + 1000], update_conflicts=True, unique_fields=["item_id"],
+            update_fields=["requested_at", "due_at", "attempts", "last_error", "done_at"],
+        )
+
+
+def _mark_done(rows, now) -> None:
+    from gongkai.search.models import PendingIndex
+
+    for row in rows:
+        # Only when no newer request came in meanwhile (it would have changed requested_at).
+        PendingIndex.objects.filter(pk=row.pk, requested_at=row.requested_at).update(
+            done_at=now, due_at=None, attempts=0, last_error=""
+        )
+
+
+def _note_failure(rows, error, now) -> int:
+    from gongkai.search.models import PendingIndex
+
+    delay = BACKOFF_MAX_SECONDS
+    for row in rows:
+        attempts = row.attempts + 1
+        delay = min(delay, backoff(attempts))
+        PendingIndex.objects.filter(pk=row.pk, done_at__isnull=True).update(
+            attempts=attempts, due_at=now + dt.timedelta(seconds=backoff(attempts)), last_error=str(error)[:500]
+        )
+    return delay
+
+
+def index_now(item_id: int) -> bool:
+    """One item, at once and without waiting for the writer lock (what the
+    publish triggers). On IndexBusy the row stays queued with its next
+    attempt set, and IndexBusy is raised for the caller to retry later."""
+    from gongkai.search.models import PendingIndex
+
+    now = timezone.now()
+    rows = list(PendingIndex.objects.filter(item_id=item_id, done_at__isnull=True))
+    try:
+        present = reindex_item(item_id, blocking=False)
+    except (ix.IndexBusy, OSError) as error:
+        if not rows:
+            request_index([item_id], now=now)
+            rows = list(PendingIndex.objects.filter(item_id=item_id, done_at__isnull=True))
+        _note_failure(rows, error, now)
+        raise ix.IndexBusy(str(error)) from error
+    _mark_done(rows, timezone.now())
+    return present
+
+
+def index_pending(*, now=None, limit: int | None = None, blocking: bool = False) -> dict:
+    """Index the queued items whose next attempt is due (the periodic job).
+    Each batch is claimed with a conditional UPDATE, so two workers or a rerun
+    do no harm. Stops at the first IndexBusy: the rows keep their backoff."""
+    from gongkai.search.models import PendingIndex
+
+    now = now or timezone.now()
+    done = failed = 0
+    while limit is None or done < limit:
+        size = BATCH if limit is None else min(BATCH, limit - done)
+        candidates = list(PendingIndex.objects.due(now).order_by("due_at", "pk")[:size])
+        if not candidates:
+            break
+        claim_until = max(now, timezone.now()) + dt.timedelta(seconds=CLAIM_SECONDS)
+        rows = [
+            row for row in candidates
+            if PendingIndex.objects.filter(pk=row.pk, done_at__isnull=True, due_at=row.due_at).update(due_at=claim_until)
+        ]
+        if not rows:
+            continue
+        try:
+            reindex_items([row.item_id for row in rows], blocking=blocking)
+        except (ix.IndexBusy, OSError) as error:
+            _note_failure(rows, error, timezone.now())
+            failed += len(rows)
+            log.warning("Search index busy; %d item(s) stay queued: %s", len(rows), error)
+            break
+        _mark_done(rows, timezone.now())
+        done += len(rows)
+    return {"indexed": done, "failed": failed, "pending": PendingIndex.objects.pending().count()}
+
+
+@dataclass
+class Drift:
+    missing: list[int] = field(default_factory=list)  # published, not in the index
+    stale: list[int] = field(default_factory=list)  # in the index with an older stamp
+    gone: list[int] = field(default_factory=list)  # in the index, no longer published
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(set(self.missing) | set(self.stale) | set(self.gone))
+
+
+def find_drift(*, batch: int = 5000) -> Drift:
+    """Compare the index with the published items, id range by id range:
+    ids and version stamps (the items' updated_at)."""
+    from gongkai.catalogue.models import Item
+
+    drift = Drift()
+    top = max(Item.objects.order_by("-pk").values_list("pk", flat=True).first() or 0, ix.highest_indexed_id())
+    for low in range(0, top + 1, batch):
+        high = low + batch - 1
+        published = {
+            pk: ix.stamp_of(updated)
+            for pk, updated in ix.indexable_items().filter(pk__range=(low, high)).values_list("pk", "updated_at")
+        }
+        indexed = ix.indexed_stamps(low, high)
+        drift.missing += sorted(published.keys() - indexed.keys())
+        drift.gone += sorted(indexed.keys() - published.keys())
+        drift.stale += sorted(pk for pk in published.keys() & indexed.keys() if published[pk] != indexed[pk])
+    return drift
+
+
+def reconcile(*, batch: int = 5000, repair: bool = True) -> Drift:
+    """The periodic reconciliation: find the drift between the index and the
+    catalogue, queue every drifted item (durably) and index the queue."""
+    drift = find_drift(batch=batch)
+    if drift.ids:
+        log.warning(
+            "Search index drift: %d missing, %d stale, %d no longer published.",
+            len(drift.missing), len(drift.stale), len(drift.gone),
+        )
+        if repair:
+            request_index(drift.ids)
+            index_pending()
+    return drift
 
 
 # --- answering queries -----------------------------------------------------------

@@ -1,6 +1,7 @@
 """What the rich-text editor (Trix) writes survives cleaning as intended, and
 the editor is offered only for bodies it can keep intact."""
 
+import pytest
 from django.utils import translation
 
 from gongkai.core.richtext import RichTextarea, clean_html, editor_can_keep
@@ -90,3 +91,31 @@ def test_a_body_the_editor_cannot_keep_stays_a_textarea_with_a_note():
         html = RichTextarea().render("body", "<table><tr><td>一</td></tr></table>", attrs={"id": "id_body"})
     assert "data-richtext=" not in html
     assert "data-richtext-kept-as-html=" in html and "以 HTML 方式编辑" in html
+
+
+def test_outside_images_are_removed_and_own_images_kept():
+    from gongkai.core.richtext import clean_html
+
+    for outside in ("https://evil.example/p.png", "http://evil.example/p.png", "//evil.example/p.png",
+                    "/\\evil.example/p.png", " https://evil.example/p.png", "data:image/png;base64,AAAA",
+                    "javascript:alert(1)"):
+        cleaned = clean_html(f'<p>图<img src="{outside}" alt="图"></p>')
+        assert "evil" not in cleaned and "data:" not in cleaned and "javascript" not in cleaned, outside
+    assert '<img src="/media/items/1/chart.png"' in clean_html('<p><img src="/media/items/1/chart.png" alt="图表"></p>')
+
+
+@pytest.mark.django_db
+def test_bodies_stored_before_the_rule_are_shown_without_outside_images(client):
+    from django.urls import reverse
+
+    from gongkai.catalogue.models import Item
+    from gongkai.portal.tests.factories import ItemFactory
+
+    item = ItemFactory()
+    # Stored before outside images were removed on saving.
+    Item.objects.filter(pk=item.pk).update(
+        body='<p>正文<img src="https://tracker.example/pixel.gif" alt="x"><img src="/media/own.png" alt="y"></p>'
+    )
+    page = client.get(reverse("portal:item", args=[item.organ.slug, item.pk])).content.decode()
+    assert "正文" in page and "/media/own.png" in page
+    assert "tracker.example" not in page

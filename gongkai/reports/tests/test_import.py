@@ -168,3 +168,23 @@ def test_a_docx_that_unpacks_to_too_much_is_refused_before_it_is_opened(settings
     with pytest.raises(DomainError) as error:
         importing.read(buffer.getvalue(), "bomb.docx")
     assert "MB" in str(error.value.message)
+
+
+@pytest.mark.django_db
+def test_the_supervising_office_may_not_import_a_report_into_an_organ_it_only_supervises(client):
+    from django.urls import reverse
+
+    from gongkai.core.errors import NotAllowed
+    from gongkai.factories import GovernmentFactory, OrganFactory
+    from gongkai.reports.models import AnnualReport
+    from gongkai.reports.tests.factories import Office
+
+    city = Office(organ=GovernmentFactory())
+    bureau = OrganFactory(parent=city.organ)
+    with pytest.raises(NotAllowed):
+        importing.import_report(bureau, 2024, by=city.office, content=b"<p>x</p>")
+    client.force_login(city.office)
+    response = client.post(reverse("reports_ws:import"), {"organ": bureau.pk, "year": 2024, "html": "<p>x</p>"})
+    assert response.status_code == 400
+    assert "organ" in response.context["form"].errors
+    assert not AnnualReport.objects.filter(organ=bureau).exists()

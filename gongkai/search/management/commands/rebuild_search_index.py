@@ -6,7 +6,7 @@ Items are read in primary-key batches; with ``--processes`` the jieba
 segmentation (the slow part) runs in N worker processes while this process
 feeds the one tantivy writer. Everything is replaced in one commit at the
 end: searches see the old index until then, and items published meanwhile
-wait on the writer lock and are indexed right after, so none is lost."""
+stay queued (``search.PendingIndex``) and are retried after it, so none is lost."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class Command(BaseCommand):
                     "category_id",
                     "published_at",
                     "validity",
+                    "updated_at",
                 )
                 .order_by("pk")
             )

@@ -1,0 +1,62 @@
+"""Property-based testing of the API against its own OpenAPI schema
+(schemathesis, in-process through the WSGI application): for every operation
+generated requests — valid and invalid — must never cause a server error,
+and every answer must match the schema (status code, content type, body).
+Run anonymously and with valid keys (the OA push key, the application
+channel key). Bounded: a few examples per operation."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+
+from gongkai.api.models import ApiClient
+from gongkai.applications.api import KEYWORD, issue_key
+from gongkai.applications.models import ApiChannel
+from gongkai.catalogue.tests.factories import Office
+from gongkai.wsgi import application
+
+EXAMPLES = 12
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def keys(db, monkeypatch, settings):
+    """Data to find (published items of an organ), and a valid key of each kind."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Throttling answers 429 once the examples exceed the per-minute rate; it is tested elsewhere.
+    monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+    office = Office()
+    office.published(title="关于开展安全生产大检查的通知")
+    _client, oa_key = ApiClient.issue(name="OA", organ=office.organ, user=office.webadmin)
+    channel = ApiChannel.objects.create(name="微信公众号", key_prefix="tmp", key_hash="!")
+    channel.organs.add(office.organ)
+    return {"oa": f"Token {oa_key}", "channel": f"{KEYWORD} {issue_key(channel)}"}
+
+
+# Loaded when the tests are collected: answering /api/schema/ reads no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+BOUNDED = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@schema.parametrize()
+@BOUNDED
+@pytest.mark.django_db
+def test_api_anonymous(case, keys):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDED
+@pytest.mark.django_db
+def test_api_with_valid_keys(case, keys):
+    key = keys["channel"] if case.path.startswith("/api/applications/") else keys["oa"]
+    case.call_and_validate(headers={"Authorization": key}, checks=CHECKS)
