@@ -1089,6 +1089,7 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Exists, OuterRef, Q
 
+    from gongkai.core.audit import actor_of, record_many
     from gongkai.core.models import AuditEvent
 
     queryset = Application.objects.running().filter(received_on__isnull=False)
@@ -1156,8 +1157,7 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
         if (due, internal, notice) != results[key][:3]:
             groups.setdefault(key, []).append(pk)
 
-    actor = by if getattr(by, "is_authenticated", False) else None
-    actor_name = (actor.get_full_name() or actor.get_username()) if actor else (by if isinstance(by, str) else "system")
+    actor, actor_name = actor_of(by)
     content_type = ContentType.objects.get_for_model(Application)
     for key, pks in groups.items():
         organ_id, received_on, clock_start, corrected_on, extension_days = key
@@ -1179,12 +1179,12 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
                 Application.objects.filter(pk__in=[r[0] for r in rows]).update(
                     due_on=new_due, internal_due_on=new_internal, correction_notice_due_on=new_notice,
                     due_explanation=explanation, updated_at=now)
-                AuditEvent.objects.bulk_create([
-                    AuditEvent(actor=actor, actor_name=str(actor_name)[:150], organ_id=organ_id,
+                record_many([
+                    AuditEvent(actor=actor, actor_name=actor_name, organ_id=organ_id,
                                action="applications.deadline_recomputed", target_type=content_type,
                                target_id=str(pk), target_repr=f"{number} {subject[:40]}"[:300], reason=reason,
                                data={"old_due_on": str(old or ""), "new_due_on": str(new_due or "")})
                     for pk, number, subject, old in rows
-                ], batch_size=1000)
+                ])
                 changed += len(rows)
     return changed
