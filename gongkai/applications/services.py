@@ -46,6 +46,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.applications.validators import validate_credit_code, validate_resident_id
+from gongkai.core import crypto
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.uploads import check_upload
@@ -361,6 +362,11 @@ def register_application(
     )
 
 
+def applicant_key(application: Application) -> str:
+    """The blind index of the applicant's ID number (what repeat and volume checks compare)."""
+    return crypto.blind_index(application.id_number or "", purpose="id_number")
+
+
 DUPLICATE_CANDIDATES = 50  # the applicant's most recent applications to the organ compared with a new one
 
 
@@ -376,7 +382,7 @@ def _flag(application: Application) -> None:
         # count of the last 30 days and the duplicate candidates are exact.
         limit = max(DUPLICATE_CANDIDATES, threshold) + 1
         earlier = list(
-            Application.objects.filter(organ=application.organ, id_number=application.id_number)
+            Application.objects.filter(organ=application.organ, id_number_bidx=applicant_key(application))
             .only("id", "organ_id", "submitted_at", "status", "subject", "document_number", "description")
             .order_by("-submitted_at", "-id")[:limit]
         )
@@ -386,7 +392,7 @@ def _flag(application: Application) -> None:
             candidates = [other for other in earlier if other.status not in (Status.SPAM, Status.MERGED)]
             application.possible_duplicate_of = _most_similar(application, candidates[:DUPLICATE_CANDIDATES])
             return
-    recent = Application.objects.filter(organ=application.organ, id_number=application.id_number, submitted_at__date__gte=since)
+    recent = Application.objects.filter(organ=application.organ, id_number_bidx=applicant_key(application), submitted_at__date__gte=since)
     if application.pk:
         recent = recent.exclude(pk=application.pk)
     application.is_volume_flagged = recent.count() + 1 > threshold
@@ -408,7 +414,7 @@ def similarity(a: str, b: str) -> float:
 
 def find_duplicate(application: Application) -> Application | None:
     """An earlier application by the same applicant to the same organ asking for much the same (重复申请)."""
-    earlier = Application.objects.filter(organ=application.organ, id_number=application.id_number).exclude(
+    earlier = Application.objects.filter(organ=application.organ, id_number_bidx=applicant_key(application)).exclude(
         status__in=[Status.SPAM, Status.MERGED]
     )
     if application.pk:
@@ -546,7 +552,7 @@ def merge(application: Application, *, into: Application, by, reason: str = "") 
             raise DomainError(_("Only applications to the same organ can be merged."), field="into")
         if into.is_final or into.merged_into_id:
             raise DomainError(_("The application to merge into is no longer running."), field="into")
-        if into.id_number != application.id_number:
+        if applicant_key(into) != applicant_key(application):
             raise DomainError(_("Only applications by the same applicant can be merged."), field="into")
         application.merged_into = into
         _move(application, "merged", by=by, reason=reason, target=target, data={"into": into.tracking_number})
@@ -798,7 +804,7 @@ def month_position(application: Application) -> int:
     organ received in the same calendar month (按件计收 counts per applicant per month)."""
     day = application.received_on or _today()
     same_month = Application.objects.reportable().filter(
-        organ=application.organ, id_number=application.id_number,
+        organ=application.organ, id_number_bidx=applicant_key(application),
         received_on__year=day.year, received_on__month=day.month,
     )
     earlier = same_month.filter(received_on__lt=day).count() + same_month.filter(received_on=day, pk__lt=application.pk).count()

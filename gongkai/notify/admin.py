@@ -11,7 +11,7 @@ from gongkai.notify.models import Notification
 class NotificationAdmin(NoDeleteAdmin):
     list_display = ("created_at", "channel", "recipient_name", "address", "event", "subject", "status", "attempts", "next_attempt_at")
     list_filter = ("status", "channel", "event")
-    search_fields = ("recipient_name", "address", "subject")
+    search_fields = ("recipient_name", "subject")  # the address is encrypted
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["send_again"]
 
