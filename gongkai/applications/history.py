@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "applications.deadline_recomputed": _("Deadline recomputed"),
     "applications.appeal_recorded": _("Reconsideration or litigation recorded"),
     "applications.appeal_decided": _("Result of the reconsideration or litigation recorded"),
+    "applications.personal_data_read": _("Case page opened (personal data masked)"),
+    "applications.personal_data_unmasked": _("Personal data shown in full"),
 }
 
 

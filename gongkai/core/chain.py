@@ -22,7 +22,7 @@ import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 GENESIS = "0" * 64  # the prev_hash of the first event
 ALGORITHMS = ("sha256", "sm3")
@@ -41,7 +41,7 @@ def digest(algorithm: str, payload: bytes) -> str:
 
 def format_time(value: datetime) -> str:
     """UTC with microseconds: the same text for the same instant on every database."""
-    return value.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def normalise_data(data) -> dict:

@@ -50,7 +50,8 @@ class AuditQuerySet(NoDeleteQuerySet):
 
     def _rechain(self, objs):
         """Give rows written before the chain existed their place (``chain.rechain``)."""
-        return super().bulk_update(objs, ["seq", "prev_hash", "hash", "hash_alg"], batch_size=500)
+        plain = models.QuerySet(self.model, using=self.db)
+        return plain.bulk_update(objs, ["seq", "prev_hash", "hash", "hash_alg"], batch_size=500)
 
 
 class AuditEvent(models.Model):

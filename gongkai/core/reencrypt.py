@@ -62,8 +62,8 @@ def rewrite_table(connection, table: str, columns: dict[str, str], *, blind: dic
                     return outcome
                 changes = []
                 for row in rows:
-                    stored = dict(zip(names, row[1:1 + len(names)]))
-                    old_blind = dict(zip(blind, row[1 + len(names):]))
+                    stored = dict(zip(names, row[1:1 + len(names)], strict=True))
+                    old_blind = dict(zip(blind, row[1 + len(names):], strict=True))
                     plains, new = {}, {}
                     for name in names:
                         plains[name], new[name] = _wanted(stored[name], columns[name], mode, ring)

@@ -101,4 +101,11 @@ class Notification(NoDeleteModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient_name or self.address}: {self.subject}"
+        return f"{self.get_channel_display()} → {self.recipient_name or self.masked_address}: {self.subject}"
+
+    @property
+    def masked_address(self) -> str:
+        """The address as lists show it (z***@example.com, 138****5678)."""
+        from gongkai.core.masking import mask_email, mask_phone
+
+        return mask_email(self.address) if "@" in (self.address or "") else mask_phone(self.address)
