@@ -447,7 +447,7 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         if failed.get("message") and not bound.errors:
             bound.add_error(field, failed["message"])
         forms[failed["action"]] = bound
-    return render(request, "applications/ws/detail.html", {
+    response = render(request, "applications/ws/detail.html", {
         "a": application,
         "can": can,
         "explanation": application.due_explanation,
@@ -484,7 +484,9 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         "duplicate": application.possible_duplicate_of,
         "calendar_sources": explanation_sources(application.due_explanation),
         "today": timezone.localdate(),
-    }, status=status, headers={"Cache-Control": "no-store, private"})
+    }, status=status)
+    response["Cache-Control"] = "no-store, private"  # personal data: kept by no cache
+    return response
 
 
 def explanation_sources(explanation: dict) -> list[str]:

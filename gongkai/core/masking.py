@@ -27,8 +27,8 @@ def mask_id_number(value: str, *, credit_code: bool = False) -> str:
 def mask_phone(value: str) -> str:
     """138****5678; a landline 0755-****1234."""
     value = value or ""
-    if "-" in value and len(value.split("-", 1)[1]) > 4:
-        area, number = value.split("-", 1)
+    area, dash, number = value.partition("-")
+    if dash and 3 <= len(area) <= 4 and area.isdigit() and len(number) > 4:
         return f"{area}-{mask(number, keep_start=0, keep_end=4)}"
     return mask(value, keep_start=3, keep_end=4)
 
