@@ -33,6 +33,7 @@ def per_call(fn, n):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=5000)
     args = parser.parse_args()
@@ -58,8 +59,9 @@ def main():
                                                   "FIELD_ENCRYPTION_CIPHER": cipher, "BLIND_INDEX_KEY": key,
                                                   "PRODUCTION": False, "SECRET_KEY": "x"})())
         token = crypto.encrypt("11010519491231002X", context="applications.application.id_number", ring=ring)
-        enc = per_call(lambda ring=ring: crypto.encrypt("11010519491231002X", context="applications.application.id_number", ring=ring), 2000)
-        dec = per_call(lambda ring=ring, token=token: crypto.decrypt(token, context="applications.application.id_number", ring=ring), 2000)
+        n = 2000 if cipher == "aes-gcm" else 20  # SM4 in pure Python is slow
+        enc = per_call(lambda ring=ring: crypto.encrypt("11010519491231002X", context="applications.application.id_number", ring=ring), n)
+        dec = per_call(lambda ring=ring, token=token: crypto.decrypt(token, context="applications.application.id_number", ring=ring), n)
         print(f"{cipher}: encrypt {enc * 1e6:.1f} µs, decrypt {dec * 1e6:.1f} µs per field")
     bidx = per_call(lambda: crypto.blind_index("11010519491231002X", purpose="id_number"), 2000)
     print(f"blind index: {bidx * 1e6:.1f} µs")

@@ -5,10 +5,13 @@ A value is stored as ``gk1$<cipher>$<key id>$<base64url>``:
 - ``aes`` (default): AES-256-GCM (``cryptography``), a 12-byte random nonce,
   the ciphertext and its 16-byte tag; the field's name (``app.model.field``)
   is the associated data, so a value copied into another column fails to decrypt.
-- ``sm4`` (``FIELD_ENCRYPTION_CIPHER = "sm4"``, 国密, via ``gmssl``): SM4-CBC with
-  a 16-byte random IV, then HMAC-SM3 over the header, the field name, the IV
-  and the ciphertext (encrypt-then-MAC), the first 16 bytes kept as the tag.
-  Encryption and MAC keys are derived from the key with HMAC-SHA256.
+- ``sm4`` (``FIELD_ENCRYPTION_CIPHER = "sm4"``, 国密): SM4-GCM through
+  ``cryptography`` (OpenSSL), laid out like AES-GCM, the key's first 16 bytes
+  derived with HMAC-SHA256.
+- ``sm4c``: the same choice where OpenSSL has no SM4: SM4-CBC in pure Python
+  (``gmssl``) with a 16-byte random IV, then HMAC-SM3 over the header, the
+  field name, the IV and the ciphertext (encrypt-then-MAC), 16 bytes kept as
+  the tag. About a thousand times slower than ``sm4``.
 
 The keyring comes from the environment (settings ``FIELD_ENCRYPTION_KEYS``,
 ``FIELD_ENCRYPTION_KEY_ID``): the current key encrypts, every key decrypts, so
@@ -116,6 +119,7 @@ def reset() -> None:
     """Forget the keyring (after the settings changed, in tests)."""
     keyring.cache_clear()
     _aes.cache_clear()
+    _sm4.cache_clear()
 
 
 def new_key() -> str:
@@ -123,6 +127,49 @@ def new_key() -> str:
 
 
 # --- the two ciphers ------------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def native_sm4() -> bool:
+    """Whether OpenSSL (through cryptography) offers SM4."""
+    try:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        Cipher(algorithms.SM4(bytes(16)), modes.GCM(bytes(12))).encryptor()
+    except Exception:  # noqa: BLE001 (UnsupportedAlgorithm and kin: then gmssl)
+        return False
+    return True
+
+
+def cipher_tag(ring: Keyring) -> str:
+    """The cipher name written into new values."""
+    if ring.cipher == "sm4" and not native_sm4():
+        return "sm4c"
+    return ring.cipher
+
+
+def _sm4_gcm_encrypt(key: bytes, data: bytes, aad: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    nonce = os.urandom(12)
+    encryptor = Cipher(algorithms.SM4(_sm4_keys(key)[0]), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(aad)
+    body = encryptor.update(data) + encryptor.finalize()
+    return nonce + body + encryptor.tag
+
+
+def _sm4_gcm_decrypt(key: bytes, blob: bytes, aad: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    if len(blob) < 28:
+        raise DecryptionError("SM4 value too short")
+    decryptor = Cipher(algorithms.SM4(_sm4_keys(key)[0]), modes.GCM(blob[:12], blob[-16:])).decryptor()
+    decryptor.authenticate_additional_data(aad)
+    try:
+        return decryptor.update(blob[12:-16]) + decryptor.finalize()
+    except InvalidTag:
+        raise DecryptionError("SM4 value fails its authentication tag") from None
+
 
 @lru_cache(maxsize=16)
 def _aes(key: bytes):
@@ -147,19 +194,27 @@ def _sm4_keys(key: bytes) -> tuple[bytes, bytes]:
             hmac.new(key, b"sm4 authentication", hashlib.sha256).digest())
 
 
+@lru_cache(maxsize=32)
+def _sm4(key: bytes, mode: int):
+    """An SM4 cipher with its key schedule done (CBC takes the IV per call)."""
+    from gmssl.sm4 import CryptSM4
+
+    crypt = CryptSM4()
+    crypt.set_key(key, mode)
+    return crypt
+
+
 def _sm4_encrypt(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    from gmssl.sm4 import SM4_ENCRYPT, CryptSM4
+    from gmssl.sm4 import SM4_ENCRYPT
 
     enc_key, mac_key = _sm4_keys(key)
     iv = os.urandom(16)
-    crypt = CryptSM4()
-    crypt.set_key(enc_key, SM4_ENCRYPT)
-    body = crypt.crypt_cbc(iv, plaintext)
+    body = _sm4(enc_key, SM4_ENCRYPT).crypt_cbc(iv, plaintext)
     return iv + body + _hmac_sm3(mac_key, aad + iv + body)[:16]
 
 
 def _sm4_decrypt(key: bytes, blob: bytes, aad: bytes) -> bytes:
-    from gmssl.sm4 import SM4_DECRYPT, CryptSM4
+    from gmssl.sm4 import SM4_DECRYPT
 
     enc_key, mac_key = _sm4_keys(key)
     if len(blob) < 48:
@@ -167,9 +222,7 @@ def _sm4_decrypt(key: bytes, blob: bytes, aad: bytes) -> bytes:
     iv, body, tag = blob[:16], blob[16:-16], blob[-16:]
     if not hmac.compare_digest(tag, _hmac_sm3(mac_key, aad + iv + body)[:16]):
         raise DecryptionError("SM4 value fails its authentication tag")
-    crypt = CryptSM4()
-    crypt.set_key(enc_key, SM4_DECRYPT)
-    return crypt.crypt_cbc(iv, body)
+    return _sm4(enc_key, SM4_DECRYPT).crypt_cbc(iv, body)
 
 
 # --- values ------------------------------------------------------------------------------------------------------------
@@ -189,12 +242,15 @@ def encrypt(plaintext: str, *, context: str, ring: Keyring | None = None) -> str
     """The stored form of ``plaintext`` for the field named ``context``."""
     ring = ring or keyring()
     key = ring.keys[ring.current_id]
-    header = SEPARATOR.join((PREFIX, ring.cipher, ring.current_id))
+    tag = cipher_tag(ring)
+    header = SEPARATOR.join((PREFIX, tag, ring.current_id))
     aad = f"{header}|{context}".encode()
     data = plaintext.encode("utf-8")
-    if ring.cipher == "aes":
+    if tag == "aes":
         nonce = os.urandom(12)
         blob = nonce + _aes(key).encrypt(nonce, data, aad)
+    elif tag == "sm4":
+        blob = _sm4_gcm_encrypt(key, data, aad)
     else:
         blob = _sm4_encrypt(key, data, aad)
     return header + SEPARATOR + base64.urlsafe_b64encode(blob).decode().rstrip("=")
@@ -226,6 +282,8 @@ def decrypt(value: str, *, context: str, ring: Keyring | None = None) -> str:
         except (InvalidTag, ValueError):
             raise DecryptionError(f"{context}: the value fails its authentication tag") from None
     elif cipher == "sm4":
+        data = _sm4_gcm_decrypt(key, blob, aad)
+    elif cipher == "sm4c":
         data = _sm4_decrypt(key, blob, aad)
     else:
         raise DecryptionError(f"unknown cipher {cipher!r}")

@@ -30,7 +30,7 @@ def _wanted(value, context: str, mode: str, ring) -> tuple[str | None, str | Non
         return plain, plain
     if mode == "encrypt" and crypto.is_encrypted(value):
         return plain, value
-    if mode == "rotate" and crypto.key_id_of(value) == ring.current_id and value.split(crypto.SEPARATOR)[1] == ring.cipher:
+    if mode == "rotate" and crypto.key_id_of(value) == ring.current_id and value.split(crypto.SEPARATOR)[1] == crypto.cipher_tag(ring):
         return plain, value
     return plain, crypto.encrypt(plain, context=context, ring=ring)
 

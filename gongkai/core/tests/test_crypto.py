@@ -25,7 +25,7 @@ def test_round_trip_with_a_fresh_nonce_each_time(cipher):
     one = crypto.encrypt("110105194912310021", context="a.b.c", ring=keys)
     two = crypto.encrypt("110105194912310021", context="a.b.c", ring=keys)
     assert one != two and "110105" not in one
-    assert one.startswith(f"gk1${'aes' if cipher == 'aes-gcm' else 'sm4'}$k1$")
+    assert one.startswith(f"gk1${'aes' if cipher == 'aes-gcm' else 'sm4'}$k1$")  # SM4-GCM from OpenSSL
     assert crypto.decrypt(one, context="a.b.c", ring=keys) == "110105194912310021"
     assert crypto.decrypt(crypto.encrypt("某市人民路2号", context="x", ring=keys), context="x", ring=keys) == "某市人民路2号"
 
@@ -88,3 +88,16 @@ def test_blind_index_is_keyed_normalised_and_per_purpose():
     assert crypto.blind_index("138-1234-5678", purpose="phone", ring=keys) == crypto.blind_index("13812345678", purpose="phone", ring=keys)
     assert crypto.blind_index("", purpose="phone", ring=keys) == ""
     assert len(a) == 64 and "1101" not in a
+
+
+def test_sm4_without_openssl_support_falls_back_to_gmssl(monkeypatch):
+    keys = ring(f"k1:{KEY1}", cipher="sm4")
+    native = crypto.encrypt("13812345678", context="c", ring=keys)
+    monkeypatch.setattr(crypto, "native_sm4", lambda: False)
+    fallback = crypto.encrypt("13812345678", context="c", ring=keys)
+    assert fallback.startswith("gk1$sm4c$k1$")
+    assert crypto.decrypt(fallback, context="c", ring=keys) == "13812345678"
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(fallback, context="other", ring=keys)
+    monkeypatch.undo()
+    assert crypto.decrypt(native, context="c", ring=keys) == crypto.decrypt(fallback, context="c", ring=keys)
