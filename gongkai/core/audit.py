@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from gongkai.core import chain
+from gongkai.core.chain import verify_chain  # noqa: F401 (the check backups and commands call)
 from gongkai.core.models import AuditEvent
 
 
