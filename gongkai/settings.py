@@ -386,6 +386,26 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Audit trail and personal data -------------------------------------------------------
+# The audit trail is a hash chain (gongkai.core.chain): "sha256" (default) or "sm3" (国密, needs gmssl).
+AUDIT_HASH_ALGORITHM = env_str("AUDIT_HASH_ALGORITHM", "sha256")
+if AUDIT_HASH_ALGORITHM not in ("sha256", "sm3"):
+    raise ImproperlyConfigured(f"AUDIT_HASH_ALGORITHM={AUDIT_HASH_ALGORITHM!r}: use sha256 or sm3")
+# Key (any text) for the HMAC signature of audit archives (`export_audit_archive`); without it they carry a SHA-256 only.
+AUDIT_ARCHIVE_KEY = env_str("AUDIT_ARCHIVE_KEY", "")
+# Applicants' personal data is encrypted field by field (gongkai.core.crypto). Keys: "id:base64,id:base64" (32 bytes
+# each, `python manage.py generate_encryption_key`); the one named by FIELD_ENCRYPTION_KEY_ID (default: the first)
+# encrypts, every listed one decrypts. The blind index (HMAC-SHA256 for lookups by ID number or phone) has its own key.
+FIELD_ENCRYPTION_CIPHER = env_str("FIELD_ENCRYPTION_CIPHER", "aes-gcm")
+if FIELD_ENCRYPTION_CIPHER not in ("aes-gcm", "sm4"):
+    raise ImproperlyConfigured(f"FIELD_ENCRYPTION_CIPHER={FIELD_ENCRYPTION_CIPHER!r}: use aes-gcm or sm4")
+FIELD_ENCRYPTION_KEYS = env_str("FIELD_ENCRYPTION_KEYS", "")
+FIELD_ENCRYPTION_KEY_ID = env_str("FIELD_ENCRYPTION_KEY_ID", "")
+BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY", "")
+if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when GONGKAI_PRODUCTION=1")
+# Without keys (development and tests only) both are derived from SECRET_KEY under the key id "dev".
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

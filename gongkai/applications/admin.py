@@ -14,6 +14,8 @@ class ApplicationAdmin(NoDeleteAdmin):
     list_filter = ("status", "channel", "applicant_type", "outcome")
     search_fields = ("tracking_number", "subject", "applicant_name")
     date_hierarchy = "received_on"
+    # Personal data is read on the staff case page only, masked by role, in full only by the audited unmask action.
+    exclude = ("id_number", "phone", "email", "address", "id_number_bidx", "phone_bidx", "secret")
 
     def has_add_permission(self, request):
         return False

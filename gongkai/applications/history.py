@@ -39,6 +39,8 @@ ACTION_LABELS = {
     "applications.appeal_decided": _("Result of the reconsideration or litigation recorded"),
     "applications.file_downloaded": _("File downloaded by staff"),
     "applications.attachment_infected": _("Attachment refused by the virus scan"),
+    "applications.personal_data_read": _("Case page opened (personal data masked)"),
+    "applications.personal_data_unmasked": _("Personal data shown in full"),
 }
 
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.applications import changes
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
+from gongkai.core.fields import BlindIndexField, EncryptedTextField
+from gongkai.core.masking import mask
 from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
 
 
@@ -218,11 +220,14 @@ class Application(NoDeleteModel):
     applicant_type = models.CharField(_("applicant type"), max_length=20, choices=ApplicantType.choices)
     applicant_name = models.CharField(_("name"), max_length=200)
     id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
-    id_number = models.CharField(_("document number"), max_length=40)
+    # Personal data: encrypted at rest (gongkai.core.crypto); the blind indexes answer "same ID number / phone?".
+    id_number = EncryptedTextField(_("document number"))
+    id_number_bidx = BlindIndexField(source="id_number", purpose="id_number")
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    address = models.CharField(_("postal address"), max_length=300, blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_bidx = BlindIndexField(source="phone", purpose="phone")
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    address = EncryptedTextField(_("postal address"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("applicant account"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -310,7 +315,9 @@ class Application(NoDeleteModel):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["organ", "received_on"]),
             models.Index(fields=["organ", "closed_on"]),
-            models.Index(fields=["id_number", "organ"]),
+            # The applicant's earlier applications (repeat and volume checks) by the ID number's blind index.
+            models.Index(fields=["id_number_bidx", "organ"], name="app_applicant"),
+            models.Index(fields=["phone_bidx"], condition=~models.Q(phone_bidx=""), name="app_phone_set"),
             # The staff queues (running / overdue / due soon) read only the ~5 % of rows still running,
             # in deadline order: a partial index keeps them one small index range at 1,000,000 applications.
             # The status last: it does not change the order, and counts of the overdue and due-soon views (which ask
@@ -359,14 +366,6 @@ class Application(NoDeleteModel):
     @property
     def masked_phone(self) -> str:
         return mask(self.phone, keep_start=3, keep_end=4)
-
-
-def mask(value: str, *, keep_start: int, keep_end: int) -> str:
-    """Personal data shown in public: the middle replaced by asterisks."""
-    value = value or ""
-    if len(value) <= keep_start + keep_end:
-        return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
 
 
 class AttachmentPurpose(models.TextChoices):

@@ -46,7 +46,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.applications.validators import validate_credit_code, validate_resident_id
-from gongkai.core import virus_scan
+from gongkai.core import crypto, virus_scan
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.models import FileCheck
@@ -391,6 +391,11 @@ def register_application(
     )
 
 
+def applicant_key(application: Application) -> str:
+    """The blind index of the applicant's ID number (what repeat and volume checks compare)."""
+    return crypto.blind_index(application.id_number or "", purpose="id_number")
+
+
 DUPLICATE_CANDIDATES = 50  # the applicant's most recent applications to the organ compared with a new one
 
 
@@ -406,7 +411,7 @@ def _flag(application: Application) -> None:
         # count of the last 30 days and the duplicate candidates are exact.
         limit = max(DUPLICATE_CANDIDATES, threshold) + 1
         earlier = list(
-            Application.objects.filter(organ=application.organ, id_number=application.id_number)
+            Application.objects.filter(organ=application.organ, id_number_bidx=applicant_key(application))
             .only("id", "organ_id", "submitted_at", "status", "subject", "document_number", "description")
             .order_by("-submitted_at", "-id")[:limit]
         )
@@ -416,7 +421,7 @@ def _flag(application: Application) -> None:
             candidates = [other for other in earlier if other.status not in (Status.SPAM, Status.MERGED)]
             application.possible_duplicate_of = _most_similar(application, candidates[:DUPLICATE_CANDIDATES])
             return
-    recent = Application.objects.filter(organ=application.organ, id_number=application.id_number, submitted_at__date__gte=since)
+    recent = Application.objects.filter(organ=application.organ, id_number_bidx=applicant_key(application), submitted_at__date__gte=since)
     if application.pk:
         recent = recent.exclude(pk=application.pk)
     application.is_volume_flagged = recent.count() + 1 > threshold
@@ -438,7 +443,7 @@ def similarity(a: str, b: str) -> float:
 
 def find_duplicate(application: Application) -> Application | None:
     """An earlier application by the same applicant to the same organ asking for much the same (重复申请)."""
-    earlier = Application.objects.filter(organ=application.organ, id_number=application.id_number).exclude(
+    earlier = Application.objects.filter(organ=application.organ, id_number_bidx=applicant_key(application)).exclude(
         status__in=[Status.SPAM, Status.MERGED]
     )
     if application.pk:
@@ -576,7 +581,7 @@ def merge(application: Application, *, into: Application, by, reason: str = "") 
             raise DomainError(_("Only applications to the same organ can be merged."), field="into")
         if into.is_final or into.merged_into_id:
             raise DomainError(_("The application to merge into is no longer running."), field="into")
-        if into.id_number != application.id_number:
+        if applicant_key(into) != applicant_key(application):
             raise DomainError(_("Only applications by the same applicant can be merged."), field="into")
         application.merged_into = into
         _move(application, "merged", by=by, reason=reason, target=target, data={"into": into.tracking_number})
@@ -828,7 +833,7 @@ def month_position(application: Application) -> int:
     organ received in the same calendar month (按件计收 counts per applicant per month)."""
     day = application.received_on or _today()
     same_month = Application.objects.reportable().filter(
-        organ=application.organ, id_number=application.id_number,
+        organ=application.organ, id_number_bidx=applicant_key(application),
         received_on__year=day.year, received_on__month=day.month,
     )
     earlier = same_month.filter(received_on__lt=day).count() + same_month.filter(received_on=day, pk__lt=application.pk).count()
@@ -1119,6 +1124,7 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Exists, OuterRef, Q
 
+    from gongkai.core.audit import actor_of, record_many
     from gongkai.core.models import AuditEvent
 
     queryset = Application.objects.running().filter(received_on__isnull=False)
@@ -1186,8 +1192,7 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
         if (due, internal, notice) != results[key][:3]:
             groups.setdefault(key, []).append(pk)
 
-    actor = by if getattr(by, "is_authenticated", False) else None
-    actor_name = (actor.get_full_name() or actor.get_username()) if actor else (by if isinstance(by, str) else "system")
+    actor, actor_name = actor_of(by)
     content_type = ContentType.objects.get_for_model(Application)
     for key, pks in groups.items():
         organ_id, received_on, clock_start, corrected_on, extension_days = key
@@ -1209,12 +1214,12 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
                 Application.objects.filter(pk__in=[r[0] for r in rows]).update(
                     due_on=new_due, internal_due_on=new_internal, correction_notice_due_on=new_notice,
                     due_explanation=explanation, updated_at=now)
-                AuditEvent.objects.bulk_create([
-                    AuditEvent(actor=actor, actor_name=str(actor_name)[:150], organ_id=organ_id,
+                record_many([
+                    AuditEvent(actor=actor, actor_name=actor_name, organ_id=organ_id,
                                action="applications.deadline_recomputed", target_type=content_type,
                                target_id=str(pk), target_repr=f"{number} {subject[:40]}"[:300], reason=reason,
                                data={"old_due_on": str(old or ""), "new_due_on": str(new_due or "")})
                     for pk, number, subject, old in rows
-                ], batch_size=1000)
+                ])
                 changed += len(rows)
     return changed

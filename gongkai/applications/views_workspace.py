@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.applications import outbox, services
+from gongkai.applications import outbox, privacy, services
 from gongkai.applications.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -51,6 +51,7 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.views_public import _letter_response
+from gongkai.core import crypto, masking
 from gongkai.core.audit import log_action, trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.files import serve
@@ -109,7 +110,11 @@ def _queue(request):
         queryset = queryset.filter(organ_id=parse_int(organ))
     q = request.GET.get("q", "").strip()
     if q:
-        queryset = queryset.filter(Q(tracking_number__icontains=q) | Q(subject__icontains=q) | Q(applicant_name__icontains=q))
+        found = Q(tracking_number__icontains=q) | Q(subject__icontains=q) | Q(applicant_name__icontains=q)
+        if len(crypto.normalise(q)) >= 7:
+            # a whole ID number or phone number: matched by its blind index (the values themselves are encrypted)
+            found |= Q(id_number_bidx=crypto.blind_index(q, purpose="id_number")) | Q(phone_bidx=crypto.blind_index(q, purpose="phone"))
+        queryset = queryset.filter(found)
     year = request.GET.get("year", "")
     if parse_int(year, 1949, 2200) is not None:
         queryset = queryset.filter(received_on__year=int(year))
@@ -377,10 +382,16 @@ def detail(request, pk):
     return _render_detail(request, _application(request, pk))
 
 
-def _render_detail(request, application: Application, *, failed: dict | None = None, status: int = 200):
+def _render_detail(request, application: Application, *, failed: dict | None = None, status: int = 200,
+                   unmasked: dict | None = None):
     """The case page. ``failed`` (after a refused action): the action, the field at fault, the message and
-    what was typed, so the form comes back filled in with the message under it — nothing typed is lost."""
+    what was typed, so the form comes back filled in with the message under it — nothing typed is lost.
+    The applicant's personal data is masked by role; ``unmasked`` (after the audited unmask action) shows it
+    in full this once. Every showing of the page is an audited read of the personal data."""
     user, organ = request.user, application.organ
+    if unmasked is None:
+        privacy.record_read(application, by=user)
+    personal_level = privacy.level(user, organ)
     failed = failed or {}
     kept = failed.get("data") if failed else None
     verbs = services.allowed_verbs(application)
@@ -439,7 +450,7 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         if failed.get("message") and not bound.errors:
             bound.add_error(field, failed["message"])
         forms[failed["action"]] = bound
-    return render(request, "applications/ws/detail.html", {
+    response = render(request, "applications/ws/detail.html", {
         "a": application,
         "can": can,
         "explanation": application.due_explanation,
@@ -465,12 +476,20 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         "fee_schemes": FeeScheme.choices,
         "deliveries": DeliveryMethod.choices,
         "appeals": application.appeals.all(),
-        "trail": [(event, action_label(event.action)) for event in trail_for(application)[:100]],
-        "messages_sent": outbox.messages_about(application).select_related("recipient")[:50],
+        "trail": [(event, action_label(event.action))
+                  for event in trail_for(application).exclude(action=privacy.READ_ACTION)[:100]],
+        "messages_sent": [(m, m.address if unmasked else (privacy.mask_contact(m.address)
+                                                          if personal_level == privacy.PARTIAL else masking.hide(m.address)))
+                          for m in outbox.messages_about(application).select_related("recipient")[:50]],
+        "personal": unmasked or privacy.masked(application, personal_level),
+        "unmasked": unmasked is not None,
+        "can_unmask": privacy.can_unmask(user, organ) and unmasked is None,
         "duplicate": application.possible_duplicate_of,
         "calendar_sources": explanation_sources(application.due_explanation),
         "today": timezone.localdate(),
     }, status=status)
+    response["Cache-Control"] = "no-store, private"  # personal data: kept by no cache
+    return response
 
 
 def explanation_sources(explanation: dict) -> list[str]:
@@ -615,7 +634,7 @@ def _do(request, application: Application, action: str) -> str:
 
 ACTIONS = {
     "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "close_uncorrected", "close_unpaid", "consult", "answer", "extend", "fee", "payment",
-    "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide",
+    "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide", "unmask",
 }
 
 
@@ -626,6 +645,10 @@ def action(request, pk, action):
         raise Http404
     application = _application(request, pk)
     try:
+        if action == "unmask":
+            # shown once, in this response only (not stored, not cached); the service writes the audit row
+            values = privacy.unmask(application, by=request.user, reason=request.POST.get("reason", ""))
+            return _render_detail(request, application, unmasked=values)
         message = _do(request, application, action)
     except NotAllowed as error:
         raise PermissionDenied(str(error.message)) from None

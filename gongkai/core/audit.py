@@ -8,24 +8,31 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
 
+from gongkai.core import chain
+from gongkai.core.chain import verify_chain  # noqa: F401 (the check backups and commands call)
 from gongkai.core.models import AuditEvent
+
+
+def actor_of(by) -> tuple[Any, str]:
+    """The user (or None) and the name recorded for ``by``."""
+    actor = by if getattr(by, "is_authenticated", False) else None
+    if actor is not None:
+        return actor, (actor.get_full_name() or actor.get_username())[:150]
+    return None, (str(by) if isinstance(by, str) else "system")[:150]
 
 
 def log_action(target: models.Model, action: str, *, by=None, organ=None, reason: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
     """Record that ``by`` did ``action`` to ``target``. ``by`` may be None for
-    the system itself (a scheduled job); the event then says so."""
-    actor = by if getattr(by, "is_authenticated", False) else None
-    if actor is not None:
-        actor_name = actor.get_full_name() or actor.get_username()
-    else:
-        actor_name = str(by) if isinstance(by, str) else "system"
+    the system itself (a scheduled job); the event then says so. The event is
+    appended to the hash chain (gongkai.core.chain)."""
+    actor, actor_name = actor_of(by)
     if organ is None:
         from gongkai.organs.models import Organ
 
         organ = target if isinstance(target, Organ) else getattr(target, "organ", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
-        actor_name=actor_name[:150],
+        actor_name=actor_name,
         organ=organ,
         action=action,
         target_type=ContentType.objects.get_for_model(type(target)),
@@ -34,6 +41,13 @@ def log_action(target: models.Model, action: str, *, by=None, organ=None, reason
         reason=reason or "",
         data=data or {},
     )
+    return chain.append([event])[0]
+
+
+def record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Append many unsaved events at once (bulk work such as recomputing
+    deadlines): one lock of the chain head, one INSERT per 500 rows."""
+    return chain.append(events)
 
 
 def trail_for(target: models.Model):

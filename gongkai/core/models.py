@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,11 +34,42 @@ class FileCheck(models.TextChoices):
     INFECTED = "infected", _("Refused: malware found")
 
 
+class AuditQuerySet(NoDeleteQuerySet):
+    """Audit rows are appended through ``gongkai.core.chain.append`` only (it
+    numbers and hashes them) and are never changed or deleted afterwards."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("audit events are never changed")
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise RuntimeError("audit events are written by gongkai.core.chain.append (gongkai.core.audit.log_action)")
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise RuntimeError("audit events are never changed")
+
+    bulk_update.alters_data = True
+
+    def _append(self, objs):
+        return super().bulk_create(objs, batch_size=500)
+
+    def _rechain(self, objs):
+        """Give rows written before the chain existed their place (``chain.rechain``)."""
+        plain = models.QuerySet(self.model, using=self.db)
+        return plain.bulk_update(objs, ["seq", "prev_hash", "hash", "hash_alg"], batch_size=500)
+
+
 class AuditEvent(models.Model):
     """One row per state change: who did what to which record, when and why.
-    This is the proof of 谁审核谁负责. Written only by gongkai.core.audit.log_action."""
+    This is the proof of 谁审核谁负责. Written only by gongkai.core.audit.log_action
+    (and ``record_many`` for bulk work), which append it to the hash chain
+    (gongkai.core.chain): ``seq`` is its position, ``hash`` covers its fields and
+    ``prev_hash``, the hash of the event before it."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -52,8 +84,12 @@ class AuditEvent(models.Model):
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    seq = models.BigIntegerField(_("position in the chain"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+    hash_alg = models.CharField(_("hash algorithm"), max_length=8, blank=True, editable=False)
 
-    objects = NoDeleteQuerySet.as_manager()
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -70,5 +106,24 @@ class AuditEvent(models.Model):
 
         return action_label(self.action)
 
+    def save(self, *args, **kwargs):
+        raise RuntimeError("audit events are written by gongkai.core.audit.log_action and never changed")
+
+    save.alters_data = True
+
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit events are never deleted")
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: one row (pk 1), locked by every append."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("the audit chain head is never deleted")

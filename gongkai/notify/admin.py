@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongkai.core.admin import NoDeleteAdmin
 from gongkai.core.errors import DomainError
@@ -9,16 +10,21 @@ from gongkai.notify.models import Notification
 
 @admin.register(Notification)
 class NotificationAdmin(NoDeleteAdmin):
-    list_display = ("created_at", "channel", "recipient_name", "address", "event", "subject", "status", "attempts", "next_attempt_at")
+    list_display = ("created_at", "channel", "recipient_name", "masked_address", "event", "subject", "status", "attempts", "next_attempt_at")
     list_filter = ("status", "channel", "event")
-    search_fields = ("recipient_name", "address", "subject")
-    # The attached file is named, never linked: stored files are downloaded only through the views that check access.
-    readonly_fields = [f.name for f in Notification._meta.fields if f.name != "attachment"]
-    exclude = ["attachment"]
+    search_fields = ("recipient_name", "subject")  # the address is encrypted
+    # The address is personal data (encrypted at rest): shown masked only. The attached file is named, never linked:
+    # stored files are downloaded only through the views that check access.
+    exclude = ("address", "attachment")
+    readonly_fields = [f.name for f in Notification._meta.fields if f.name not in ("address", "attachment")] + ["masked_address"]
     actions = ["send_again"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=pgettext_lazy("notification", "address"))
+    def masked_address(self, obj):
+        return obj.masked_address
 
     @admin.action(description=_("Send the selected failed notifications again"))
     def send_again(self, request, queryset):

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from gongkai.core.fields import EncryptedTextField
 from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
@@ -61,7 +62,8 @@ class Notification(NoDeleteModel):
         settings.AUTH_USER_MODEL, verbose_name=pgettext_lazy("notification", "recipient"), null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
     recipient_name = models.CharField(pgettext_lazy("notification", "recipient name"), max_length=200, blank=True)
-    address = models.CharField(pgettext_lazy("notification", "address"), max_length=254, blank=True, help_text=pgettext_lazy("notification", "E-mail address or phone number used."))
+    # Personal data: encrypted at rest (gongkai.core.crypto).
+    address = EncryptedTextField(pgettext_lazy("notification", "address"), blank=True, help_text=pgettext_lazy("notification", "E-mail address or phone number used."))
     channel = models.CharField(pgettext_lazy("notification", "channel"), max_length=10, choices=Channel.choices)
     event = models.CharField(pgettext_lazy("notification", "event"), max_length=60, db_index=True)
     subject = models.CharField(pgettext_lazy("notification", "subject"), max_length=200)
@@ -100,4 +102,11 @@ class Notification(NoDeleteModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient_name or self.address}: {self.subject}"
+        return f"{self.get_channel_display()} → {self.recipient_name or self.masked_address}: {self.subject}"
+
+    @property
+    def masked_address(self) -> str:
+        """The address as lists show it (z***@example.com, 138****5678)."""
+        from gongkai.core.masking import mask_email, mask_phone
+
+        return mask_email(self.address) if "@" in (self.address or "") else mask_phone(self.address)

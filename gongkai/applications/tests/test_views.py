@@ -512,7 +512,8 @@ def test_the_detail_page_lists_the_messages_sent_about_the_case(client, organ, c
     client.force_login(clerk)
     page = client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
     section = page.split('id="messages"')[1].split("</section>")[0]
-    assert "zhangsan@example.com" in section and application.tracking_number in section
+    # the applicant's address masked like the rest of the personal data
+    assert "z***@example.com" in section and "zhangsan@example.com" not in section and application.tracking_number in section
 
 
 def test_the_register_form_preselects_the_clerks_only_organ(client, organ, clerk):
