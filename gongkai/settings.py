@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from gongkai.env import env_bool, env_int, env_list, env_str
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "csp",
     "gongkai.core",
     "gongkai.accounts",
     "gongkai.organs",
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.core.security.HeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongkai.core.middleware.ChosenLanguageMiddleware",
@@ -234,7 +238,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["gongkai.api.throttling.AddressThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gongkai API",
@@ -253,15 +257,65 @@ REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")
 
-# --- Security in production -------------------------------------------------------------
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# --- Web hardening: CSP, HTTPS, cookies, headers, rate limits (docs/security/hardening.md) -----------
+# No inline script, handler or style attribute anywhere: scripts and styles come from /static/ only. The one
+# nonce is for the <style> element the rich-text editor (Trix) inserts; pages that load it pass the nonce in a
+# <meta name="trix-csp-nonce">. Cached public pages never carry a nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF token is read from the form, never by script, so its cookie is HttpOnly too.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # TLS may end at the reverse proxy; it tells the scheme in X-Forwarded-Proto (docs/deployment.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Turn off only when the proxy itself redirects plain HTTP to HTTPS.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # The proxy (or the load balancer's health probe) may call /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Rate limits per client address (NUM_PROXIES decides which address), "count/period" with the period in
+# s, min, h or d, optionally with a number ("5/15min"). RATE_LIMIT_<NAME> in the environment overrides one;
+# "off" turns it off. Counted in the default cache (Redis when REDIS_URL is set, else per process).
+RATE_LIMITS = {
+    "apply": "10/h",  # application form submissions
+    "correct": "10/h",  # corrections sent on the case page
+    "case_login": "10/15min",  # failed tracking-number + secret pairs
+    "report_check": "20/h",  # annual-report checks (each parses an upload)
+    "search": "60/min",  # portal search pages
+    "api": "60/min",  # anonymous API reads
+    "api_user": "600/min",  # API calls with a key
+}
+for _name in list(RATE_LIMITS):
+    RATE_LIMITS[_name] = env_str(f"RATE_LIMIT_{_name.upper()}", RATE_LIMITS[_name])
 
 LOGGING = {
     "version": 1,
