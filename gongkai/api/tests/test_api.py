@@ -403,3 +403,12 @@ def test_the_docs_page_uses_no_outside_resources(api):
     html = response.content.decode()
     assert "/api/oa/items/" in html
     assert "cdn" not in html.lower() and "https://" not in html.replace("https://example", "")
+
+
+def test_calls_with_a_key_are_throttled_per_account(office, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_user": "1/min"}
+    api, _client = keyed(office.organ, office.webadmin)
+    item = office.draft()
+    first, second = api.get(f"/api/oa/items/{item.pk}/"), api.get(f"/api/oa/items/{item.pk}/")
+    assert first.status_code != 429
+    assert second.status_code == 429 and "detail" in second.json() and int(second["Retry-After"]) <= 60

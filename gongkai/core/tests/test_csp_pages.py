@@ -168,7 +168,7 @@ def test_admin_pages_carry_the_policy_and_no_inline_code(demo):
     assert any(url.endswith("/add/") for url in checked) and len(checked) >= 30
 
 
-def test_refusal_pages_carry_the_policy_too(client, settings):
+def test_refusal_pages_carry_the_policy_too(db, client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "1/min"}
     client.get("/search/?q=a")
     response = client.get("/search/?q=b")

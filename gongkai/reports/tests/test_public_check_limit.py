@@ -1,0 +1,21 @@
+"""The public annual-report check is rate limited per address; a refused check gives back the pasted page."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_checks_beyond_the_limit_are_refused_with_429_and_the_paste_kept(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report_check": "1/h"}
+    client.post("/annual-reports/check/", {"html": "<p>第一份</p>"})
+    response = client.post("/annual-reports/check/", {"html": "<p>第二份年度报告</p>"})
+    assert response.status_code == 429 and 1 <= int(response["Retry-After"]) <= 3600
+    assert "&lt;p&gt;第二份年度报告&lt;/p&gt;" in response.content.decode()
+    assert "本次没有提交任何内容" in response.context["form"].non_field_errors()[0]
+
+
+def test_opening_the_check_page_is_not_counted(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report_check": "1/h"}
+    assert all(client.get("/annual-reports/check/").status_code == 200 for _ in range(3))
