@@ -1,6 +1,6 @@
 """The API's throttle: the platform's rate limits (gongkai.core.ratelimit) in DRF's form, so a refusal is DRF's
 429 JSON answer with a Retry-After header. Anonymous reads count per client address against ``api``; calls
-with a key count per account against ``api_user``."""
+with a key count per account (or per channel) against ``api_user``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from gongkai.core import ratelimit
 class AddressThrottle(BaseThrottle):
     def allow_request(self, request, view):
         user = getattr(request, "user", None)
-        user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-        if user_id is not None:
-            self.limited = ratelimit.hit(request, "api_user", key=f"user-{user_id}")
+        if getattr(user, "is_authenticated", False):
+            # a person's key counts per person; a channel (hotline, OA) has no person and counts as itself
+            who = f"user-{user.pk}" if getattr(user, "pk", None) is not None else str(user)
+            self.limited = ratelimit.hit(request, "api_user", key=who)
         else:
             self.limited = ratelimit.hit(request, "api")
         return self.limited is None
