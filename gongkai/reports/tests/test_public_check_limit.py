@@ -1,4 +1,5 @@
-"""The public annual-report check is rate limited per address; a refused check gives back the pasted page."""
+"""The public annual-report check under the web hardening: rate limited per address (a refused check gives back
+the pasted page), and the tables styled from the stylesheet, not style attributes."""
 
 from __future__ import annotations
 
@@ -19,3 +20,15 @@ def test_checks_beyond_the_limit_are_refused_with_429_and_the_paste_kept(client,
 def test_opening_the_check_page_is_not_counted(client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report_check": "1/h"}
     assert all(client.get("/annual-reports/check/").status_code == 200 for _ in range(3))
+
+
+def test_the_table_column_widths_in_the_stylesheet_match_the_layout():
+    """The widths live in static/css/reports.css (no style attributes under the Content Security Policy)."""
+    import re
+
+    from gongkai.reports import exports, layout
+
+    css = exports.CSS_PATH.read_text(encoding="utf-8")
+    in_css = {(m[0], int(m[1])): m[2] for m in re.findall(r"\.report-table\.(t\d) col:nth-child\((\d+)\) \{ width: ([\d.]+)%; \}", css)}
+    expected = {(name, i): w for name, widths in layout.column_percentages().items() for i, w in enumerate(widths, 1)}
+    assert in_css == expected
