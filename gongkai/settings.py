@@ -12,7 +12,7 @@ import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
-from gongkai.env import env_bool, env_int, env_list, env_str
+from gongkai.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GONGKAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -321,7 +321,7 @@ RATE_LIMITS = {
     "api_user": "600/min",  # API calls with a key
 }
 for _name in list(RATE_LIMITS):
-    RATE_LIMITS[_name] = env_str(f"RATE_LIMIT_{_name.upper()}", RATE_LIMITS[_name])
+    RATE_LIMITS[_name] = env_rate(f"RATE_LIMIT_{_name.upper()}", RATE_LIMITS[_name])
 
 LOGGING = {
     "version": 1,

@@ -11,7 +11,6 @@ the address the nearest trusted proxy saw, taken from X-Forwarded-For; otherwise
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,14 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-_UNITS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-_RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
-
-
-@dataclass(frozen=True)
-class Rate:
-    count: int
-    seconds: int
+from gongkai.env import Rate, parse_rate
 
 
 @dataclass(frozen=True)
@@ -46,21 +38,11 @@ class Limited:
         return timezone.localtime() + timedelta(seconds=self.retry_after)
 
 
-def parse_rate(text: str) -> Rate | None:
-    """``"10/h"`` → Rate(10, 3600); ``"5/15min"`` → Rate(5, 900); ``"off"`` → None."""
-    if text.strip().lower() in {"off", "none", "0", ""}:
-        return None
-    match = _RATE_RE.match(text.lower())
-    if not match or match.group(3) not in _UNITS or int(match.group(1)) < 1:
-        raise ImproperlyConfigured(f"rate limit {text!r} is not 'count/period' (e.g. 10/h, 5/15min, 60/min, off)")
-    return Rate(int(match.group(1)), int(match.group(2) or 1) * _UNITS[match.group(3)])
-
-
 def rate_for(name: str) -> Rate | None:
     limits = getattr(settings, "RATE_LIMITS", {})
     if name not in limits:
         raise ImproperlyConfigured(f"no rate limit named {name!r} in settings.RATE_LIMITS")
-    return parse_rate(limits[name])
+    return parse_rate(limits[name], f"RATE_LIMITS[{name!r}]")
 
 
 def client_ip(request) -> str:

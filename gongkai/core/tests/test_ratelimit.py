@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from gongkai.core import ratelimit
-from gongkai.core.ratelimit import Rate, parse_rate
+from gongkai.env import Rate, parse_rate
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,20 @@ def test_check_does_not_count(settings):
     assert [ratelimit.check(request, "case_login") for _ in range(5)] == [None] * 5
     ratelimit.hit(request, "case_login")
     assert ratelimit.check(request, "case_login") is not None
+
+
+def test_a_malformed_limit_in_the_environment_stops_the_process_naming_it(monkeypatch):
+    import importlib
+
+    import gongkai.settings as settings_module
+
+    monkeypatch.setenv("RATE_LIMIT_APPLY", "10 per hour")
+    try:
+        with pytest.raises(ImproperlyConfigured, match="RATE_LIMIT_APPLY"):
+            importlib.reload(settings_module)
+    finally:
+        monkeypatch.delenv("RATE_LIMIT_APPLY")
+        importlib.reload(settings_module)
 
 
 def test_limits_are_read_from_the_environment(monkeypatch):
