@@ -248,10 +248,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Reverse proxies in front of the web processes (nginx: 1). With 0, REMOTE_ADDR is the client; otherwise the
-# client is taken from X-Forwarded-For (per-visitor limits such as the case-page login would otherwise count
-# everyone behind the proxy as one visitor).
+# client is taken from X-Forwarded-For (per-visitor rate limits would otherwise count everyone behind the proxy
+# as one visitor). The one rule that reads it: gongkai.core.ratelimit.client_ip.
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
-# The API's anonymous throttle counts visitors the same way (DRF: None means REMOTE_ADDR).
+# For any DRF code that asks DRF for the client (the API's throttle itself uses core.ratelimit).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 
 # --- Site identity (page meta tags government sites use) -----------------------------
