@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
-from gongkai.env import env_bool, env_int, env_list, env_str
+from gongkai.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GONGKAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "drf_spectacular",
+    "csp",
     "gongkai.core",
     "gongkai.accounts",
     "gongkai.organs",
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.core.security.HeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongkai.core.middleware.ChosenLanguageMiddleware",
@@ -346,7 +350,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["gongkai.api.throttling.AddressThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gongkai API",
@@ -356,10 +360,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Reverse proxies in front of the web processes (nginx: 1). With 0, REMOTE_ADDR is the client; otherwise the
-# client is taken from X-Forwarded-For (per-visitor limits such as the case-page login would otherwise count
-# everyone behind the proxy as one visitor).
+# client is taken from X-Forwarded-For (per-visitor rate limits would otherwise count everyone behind the proxy
+# as one visitor). The one rule that reads it: gongkai.core.ratelimit.client_ip.
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
-# The API's anonymous throttle counts visitors the same way (DRF: None means REMOTE_ADDR).
+# For any DRF code that asks DRF for the client (the API's throttle itself uses core.ratelimit).
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None
 
 # --- Bad input and error answers -------------------------------------------------------
@@ -376,15 +380,71 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")
 
-# --- Security in production -------------------------------------------------------------
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# --- Web hardening: CSP, HTTPS, cookies, headers, rate limits (docs/security/hardening.md) -----------
+# No inline script, handler or style attribute anywhere: scripts and styles come from /static/ only. The one
+# nonce is for the <style> element the rich-text editor (Trix) inserts; pages that load it pass the nonce in a
+# <meta name="trix-csp-nonce">. Cached public pages never carry a nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()",
+)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF token is read from the form, never by script, so its cookie is HttpOnly too.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # TLS may end at the reverse proxy; it tells the scheme in X-Forwarded-Proto (docs/deployment.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Turn off only when the proxy itself redirects plain HTTP to HTTPS.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # Turning these off is an operator's recorded choice (docs/deployment.md), not something check --deploy
+    # should keep warning about.
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    # The proxy (or the load balancer's health probe) may call /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Rate limits per client address (NUM_PROXIES decides which address), "count/period" with the period in
+# s, min, h or d, optionally with a number ("5/15min"). RATE_LIMIT_<NAME> in the environment overrides one;
+# "off" turns it off. Counted in the default cache (Redis when REDIS_URL is set, else per process).
+RATE_LIMITS = {
+    "apply": "10/h",  # application form submissions
+    "correct": "10/h",  # corrections sent on the case page
+    "case_login": "10/15min",  # failed tracking-number + secret pairs
+    "report_check": "20/h",  # annual-report checks (each parses an upload)
+    "search": "60/min",  # portal search pages
+    "api": "60/min",  # anonymous API reads
+    "api_user": "600/min",  # API calls with a key
+}
+for _name in list(RATE_LIMITS):
+    RATE_LIMITS[_name] = env_rate(f"RATE_LIMIT_{_name.upper()}", RATE_LIMITS[_name])
 
 # --- Audit trail and personal data -------------------------------------------------------
 # The audit trail is a hash chain (gongkai.core.chain): "sha256" (default) or "sm3" (国密, needs gmssl).

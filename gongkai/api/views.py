@@ -27,7 +27,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from gongkai.api.authentication import ApiClientAuthentication
@@ -42,6 +41,7 @@ from gongkai.api.serializers import (
     PushSerializer,
     TopicSerializer,
 )
+from gongkai.api.throttling import AddressThrottle
 from gongkai.applications.api import ChannelKeyAuthentication
 from gongkai.catalogue import services
 from gongkai.catalogue.models import Category, Item, Topic, Validity
@@ -55,7 +55,7 @@ class PublicReadMixin:
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AddressThrottle]
 
 
 def _int(value: str, name: str) -> int:
@@ -264,10 +264,6 @@ def _files(validated: dict) -> list:
     return files
 
 
-class PushThrottle(UserRateThrottle):
-    scope = "user"
-
-
 @extend_schema(
     tags=["oa"],
     summary="OA 推送：签发文件进入公开目录（草稿或直接送审）",
@@ -280,7 +276,7 @@ class Push(APIView):
 
     authentication_classes = [ApiClientAuthentication]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [PushThrottle]
+    throttle_classes = [AddressThrottle]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def post(self, request):
@@ -355,7 +351,7 @@ class Push(APIView):
 class PushedItem(APIView):
     authentication_classes = [ApiClientAuthentication]
     permission_classes = [IsAuthenticated]
-    throttle_classes = [PushThrottle]
+    throttle_classes = [AddressThrottle]
 
     def get(self, request, pk: int):
         client = request.auth
@@ -402,7 +398,7 @@ class Docs(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AddressThrottle]
 
     def get(self, request):
         schema = SchemaGenerator(patterns=None).get_schema(request=request, public=True)

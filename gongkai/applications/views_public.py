@@ -13,7 +13,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.applications import services
 from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
 from gongkai.applications.models import Application, CaseLetter, Status
+from gongkai.core import ratelimit
 from gongkai.core.errors import DomainError
 from gongkai.core.files import serve
 from gongkai.core.http import client_ip
@@ -47,6 +47,17 @@ def apply(request, slug):
     if request.method == "POST":
         token = request.POST.get("form_token", "")
         form = ApplicationForm(request.POST, request.FILES)
+        limited = ratelimit.hit(request, "apply")
+        if limited is not None:
+            # nothing stored: the form again with everything typed and when to send it
+            form.is_valid()
+            form.add_error(None, ratelimit.form_message(limited))
+            if not TOKEN_RE.match(token):
+                token = pysecrets.token_urlsafe(24)
+            page = render(
+                request, "applications/public/apply.html", {"organ": organ, "form": form, "form_token": token, "section": "apply"}
+            )
+            return ratelimit.mark(page, limited)
         if not TOKEN_RE.match(token):
             form.is_valid()
             form.add_error(None, _("The form expired; please submit it again."))
@@ -189,27 +200,27 @@ def _remember(request, application: Application) -> None:
 
 @require_http_methods(["GET", "POST"])
 def case_login(request):
-    limit = int(getattr(settings, "APPLICATIONS_CASE_LOGIN_ATTEMPTS", 10))
-    window = int(getattr(settings, "APPLICATIONS_CASE_LOGIN_WINDOW", 900))
-    key = f"applications:case-login:{_client(request)}"
     form = CaseLoginForm(request.POST or None)
+    limited = None
     if request.method == "POST":
-        attempts = cache.get(key, 0)
-        if attempts >= limit:
+        # only failed pairs count: an applicant who types the right secret is never held back
+        limited = ratelimit.check(request, "case_login")
+        if limited is not None:
             form.is_valid()
-            form.add_error(None, _("Too many attempts. Please wait a quarter of an hour and try again."))
+            form.add_error(None, _("Too many attempts. %(wait)s") % {"wait": ratelimit.wait_text(limited)})
         elif form.is_valid():
             number = form.cleaned_data["tracking_number"].strip()
             application = Application.objects.filter(tracking_number=number).first()
             if services.secret_matches(application, form.cleaned_data["secret"].strip()):
                 _remember(request, application)
                 return redirect("applications_public:case", tracking_number=application.tracking_number)
-            cache.set(key, attempts + 1, window)
+            ratelimit.hit(request, "case_login")
             form.add_error(None, _("The tracking number and secret do not match any application."))
     mine = []
     if request.user.is_authenticated:
         mine = Application.objects.filter(user=request.user).select_related("organ")[:50]
-    return render(request, "applications/public/case_login.html", {"form": form, "mine": mine})
+    page = render(request, "applications/public/case_login.html", {"form": form, "mine": mine})
+    return ratelimit.mark(page, limited) if limited is not None else page
 
 
 def _case_or_404(request, tracking_number) -> Application:
@@ -258,6 +269,11 @@ def _render_case(request, application: Application, *, correction_form=None, sta
 def correct(request, tracking_number):
     application = _case_or_404(request, tracking_number)
     form = CorrectionForm(request.POST, request.FILES)
+    limited = ratelimit.hit(request, "correct")
+    if limited is not None:
+        form.is_valid()
+        form.add_error(None, ratelimit.form_message(limited))
+        return ratelimit.mark(_render_case(request, application, correction_form=form), limited)
     if form.is_valid():
         files = form.cleaned_data["attachments"]
         try:

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongkai.catalogue.models import Attachment, Item, Topic, Validity
+from gongkai.core import ratelimit
 from gongkai.core.files import serve
 from gongkai.core.params import MAX_ID, parse_int
 from gongkai.organs.models import Organ, OrganKind
@@ -390,6 +391,7 @@ def _select(options: str, value) -> str:
 SEARCH_PAGE_SECONDS = 120
 
 
+@ratelimit.rate_limited("search", methods=("GET", "HEAD"))
 def search(request, organ_slug=None):
     from gongkai.search import index as search_index
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.core import ratelimit
 from gongkai.core.errors import DomainError
 from gongkai.core.files import serve
 from gongkai.organs.models import Organ
@@ -58,6 +59,11 @@ def check(request):
     (R5 needs last year's report). Nothing is stored and no account is needed."""
     form = forms.PublicCheckForm(request.POST, request.FILES) if request.method == "POST" else forms.PublicCheckForm()
     context: dict = {"form": form}
+    limited = ratelimit.hit(request, "report_check") if request.method == "POST" else None
+    if limited is not None:
+        form.is_valid()
+        form.add_error(None, ratelimit.form_message(limited))
+        return ratelimit.mark(render(request, "reports/public_check.html", context), limited)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         content = upload.read() if upload else form.cleaned_data["html"].encode("utf-8")

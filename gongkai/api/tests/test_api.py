@@ -142,17 +142,12 @@ def test_search_without_a_query_is_400(api):
 
 
 def test_anonymous_reads_are_throttled(api, settings):
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import AnonRateThrottle
-
-    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "2/min"}
-    original = AnonRateThrottle.THROTTLE_RATES
-    AnonRateThrottle.THROTTLE_RATES = rates
-    try:
-        codes = [api.get("/api/categories/").status_code for _ in range(3)]
-    finally:
-        AnonRateThrottle.THROTTLE_RATES = original
-    assert codes == [200, 200, 429]
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": "2/min"}
+    responses = [api.get("/api/categories/") for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert responses[2]["Content-Type"].startswith("application/json")
+    assert "detail" in responses[2].json()
+    assert 0 < int(responses[2]["Retry-After"]) <= 60
 
 
 @pytest.mark.parametrize("path", ["/api/items/", "/api/organs/", "/api/topics/", "/api/categories/", "/api/search/?q=公开"])
@@ -409,3 +404,12 @@ def test_the_docs_page_uses_no_outside_resources(api):
     html = response.content.decode()
     assert "/api/oa/items/" in html
     assert "cdn" not in html.lower() and "https://" not in html.replace("https://example", "")
+
+
+def test_calls_with_a_key_are_throttled_per_account(office, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api_user": "1/min"}
+    api, _client = keyed(office.organ, office.webadmin)
+    item = office.draft()
+    first, second = api.get(f"/api/oa/items/{item.pk}/"), api.get(f"/api/oa/items/{item.pk}/")
+    assert first.status_code != 429
+    assert second.status_code == 429 and "detail" in second.json() and int(second["Retry-After"]) <= 60

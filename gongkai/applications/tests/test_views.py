@@ -143,17 +143,18 @@ def test_wrong_secret_and_unknown_number_get_the_same_message(client, organ):
 
 
 def test_case_login_is_rate_limited(client, organ, settings):
-    settings.APPLICATIONS_CASE_LOGIN_ATTEMPTS = 3
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "case_login": "3/15min"}
     result = services.submit_application(organ=organ, channel="web", data=person_data())
     for _ in range(3):
         _open_case(client, result.application, "wrong")
     response = _open_case(client, result.application, result.secret)  # even the right secret waits now
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert response.context["form"].non_field_errors()[0].startswith(("Too many", "尝试次数过多"))
 
 
 def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(client, organ, settings):
-    settings.APPLICATIONS_CASE_LOGIN_ATTEMPTS, settings.NUM_PROXIES = 3, 1
+    settings.RATE_LIMITS, settings.NUM_PROXIES = {**settings.RATE_LIMITS, "case_login": "3/15min"}, 1
     result = services.submit_application(organ=organ, channel="web", data=person_data())
     url = reverse("applications_public:case_login")
     for _ in range(3):
