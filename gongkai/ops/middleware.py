@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext
 
 from gongkai.ops import context, metrics
@@ -39,6 +40,15 @@ def _organ(request) -> str:
     return ""
 
 
+def _user_id(request) -> int | None:
+    """The signed-in person's id when the request already loaded them (never loads the session here: the
+    database may be the reason the request failed)."""
+    user = request.__dict__.get("user")
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+        return None
+    return user.pk if getattr(user, "is_authenticated", False) else None
+
+
 class RequestContextMiddleware:
     """Outermost: gives each request an id (the proxy's valid X-Request-ID, or a new one), returns it in the
     response header, times the request, writes one access log line and counts it for /metrics."""
@@ -61,8 +71,7 @@ class RequestContextMiddleware:
             duration = time.perf_counter() - started
             route = _route(request)
             metrics.REQUEST_LATENCY.labels(route=route, method=request.method, status=metrics.status_class(status)).observe(duration)
-            user = getattr(request, "user", None)
-            user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+            user_id = _user_id(request)
             if getattr(settings, "LOG_REQUESTS", True):
                 access_log.info(
                     "%s %s %s",
