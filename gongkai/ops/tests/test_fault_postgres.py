@@ -95,7 +95,8 @@ def site():
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "-v", "0"], env=environment, check=True, capture_output=True, timeout=600, cwd=ROOT)
         subprocess.run([*manage, "shell", "-c",
-                        "from gongkai.factories import OrganFactory; OrganFactory(code='FAULT', slug='fault')"],
+                        "from gongkai.factories import OrganFactory, member; from gongkai.organs.models import Role; "
+                        "member(OrganFactory(code='FAULT', slug='fault'), Role.CLERK)"],
                        env=environment, check=True, capture_output=True, timeout=120, cwd=ROOT)
         port = free_port()
         gunicorn = subprocess.Popen(
@@ -223,8 +224,9 @@ print(json.dumps({"rows": rows, "audited": sorted(audited), "notified": sorted(n
     assert serials == list(range(1, len(rows) + 1))  # consecutive: a rolled-back submission used no number
     assert {str(pk) for pk, *_ in rows} <= set(report["audited"])  # every application has its audit row
     assert {f"application:{pk}" for pk, *_ in rows} <= set(report["notified"])  # and its notifications
-    print(f"\nPostgreSQL restart under load: {len(results)} submissions, {statuses.count(302)} stored at once, "
-          f"{len(unavailable)} answered with the 503 page and sent again, {len(rows)} applications, "
+    posted = [r for r in unavailable if r[1] is not None]
+    print(f"\nPostgreSQL restart under load: {len(results)} attempts, {statuses.count(302)} stored at once, "
+          f"{len(unavailable)} answered with the 503 page ({len(posted)} of them the POST, sent again), {len(rows)} applications, "
           f"notifications before the sweep {report['before']}, swept {report['swept']}, after {report['after']}")
     # Nothing waits for delivery any more: interrupted deliveries were sent by the periodic job.
     assert set(report["after"]) <= {"sent", "failed"}, report
