@@ -46,7 +46,7 @@ class JsonFormatter(logging.Formatter):
             if value not in (None, ""):
                 entry[name] = value
         for name, value in vars(record).items():
-            if name not in _STANDARD and name not in entry and not name.startswith("_"):
+            if name not in _STANDARD and name not in entry and name not in _REQUEST_FIELDS and not name.startswith("_"):
                 entry[name] = value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

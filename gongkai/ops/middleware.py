@@ -8,7 +8,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.signals import got_request_exception
+from django.core.signals import got_request_exception, request_finished
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -59,7 +59,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         rid = context.valid_request_id(request.headers.get(context.HEADER)) or context.new_request_id()
         request.request_id = rid
-        tokens = [(context.request_id, context.request_id.set(rid))]
+        context.request_id.set(rid)
         started = time.perf_counter()
         metrics.IN_FLIGHT.inc()
         status = 500
@@ -87,10 +87,17 @@ class RequestContextMiddleware:
                         "organ": _organ(request),
                     },
                 )
-            for var, token in reversed(tokens):
-                var.reset(token)
         response[context.HEADER] = rid
         return response
+
+
+def _forget_request_id(sender, **kwargs):
+    """The id stays set until the response is finished, so Django's own lines about the request (its 4xx/5xx
+    warnings, written after the middleware returned) carry it too."""
+    context.request_id.set("")
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="gongkai.ops.forget_request_id")
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
