@@ -8,6 +8,8 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
+        from gongkai.core.audit import register_action_labels
         from gongkai.ops import jobs
 
         jobs.connect_signals()
+        register_action_labels({"ops.file_tampered": _("Public file found changed")})
