@@ -127,6 +127,7 @@ def unavailable_response(request) -> HttpResponse:
             response = JsonResponse(
                 {"detail": gettext("The service is temporarily unavailable. Please try again in a few minutes."), "code": "unavailable"},
                 status=503,
+                json_dumps_params={"ensure_ascii": False},
             )
         else:
             html = render_to_string(
