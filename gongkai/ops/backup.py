@@ -85,21 +85,35 @@ def _run(command: list[str], environment: dict[str, str]) -> None:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 
 
-def _dump_database(folder: Path, engine: str) -> str:
+def _dump_database(folder: Path, engine: str) -> tuple[str, dict[str, int]]:
+    """Write the database file; return its name and the row counts of exactly what it holds (the site may be
+    writing meanwhile: PostgreSQL counts and dumps one exported snapshot, SQLite's counts are read from the copy)."""
     if engine == "postgresql":
+        from django.db import transaction
+
         target = folder / "database.dump"
         arguments, environment = _pg_environment()
-        _run(["pg_dump", "-Fc", "--no-owner", "--no-privileges", *arguments, "-f", str(target),
-              connection.settings_dict["NAME"]], environment)
-        return target.name
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+            counts = table_counts()
+            _run(["pg_dump", "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", *arguments,
+                  "-f", str(target), connection.settings_dict["NAME"]], environment)
+        return target.name, counts
     target = folder / "database.sqlite3"
     connection.ensure_connection()
     destination = sqlite3.connect(target)
     try:
         connection.connection.backup(destination)
+        counts = {}
+        tables = destination.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        for (table,) in sorted(tables.fetchall()):
+            counts[table] = destination.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
     finally:
         destination.close()
-    return target.name
+    return target.name, counts
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -126,8 +140,7 @@ def backup(destination: Path | None = None) -> Path:
     folder = parent / f"gongkai-backup-{stamp}"
     partial = parent / f".partial-{stamp}"
     partial.mkdir()
-    counts = table_counts()
-    database_file = _dump_database(partial, engine)
+    database_file, counts = _dump_database(partial, engine)
     _copy_tree(Path(settings.MEDIA_ROOT), partial / "media")
     manifest = {
         "format": FORMAT,
