@@ -39,7 +39,7 @@ def _cache():
 def _broker():
     from gongkai.celery import app
 
-    with app.connection_for_write() as connection:
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
 
 

@@ -108,7 +108,9 @@ def test_with_redis_stopped_pages_sessions_and_submissions_still_work(redis_cach
     assert visitor.get(response["Location"]).status_code == 200
 
 
-def test_with_the_broker_unreachable_a_job_runs_in_process_instead_of_failing_the_request(settings, django_capture_on_commit_callbacks):
+def test_with_the_broker_unreachable_a_job_runs_in_process_instead_of_failing_the_request(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
     from gongkai.celery import app
     from gongkai.notify.models import Notification
     from gongkai.ops import metrics
@@ -116,9 +118,13 @@ def test_with_the_broker_unreachable_a_job_runs_in_process_instead_of_failing_th
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     office = Office()
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)  # Celery reads the variable before its conf
     keys = ("task_always_eager", "broker_url", "broker_connection_retry", "broker_connection_max_retries",
             "broker_transport_options", "task_publish_retry")
     previous = {key: app.conf[key] for key in keys}
+    # The connection and producer pools are made for the broker URL of their time: new ones for the unreachable one.
+    app._pool = None
+    app.amqp._producer_pool = None
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.CELERY_BROKER_URL
     app.conf.broker_connection_retry = False
@@ -139,3 +145,7 @@ def test_with_the_broker_unreachable_a_job_runs_in_process_instead_of_failing_th
     finally:
         for key, value in previous.items():
             app.conf[key] = value
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
