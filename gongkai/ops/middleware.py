@@ -70,7 +70,8 @@ class RequestContextMiddleware:
             metrics.IN_FLIGHT.dec()
             duration = time.perf_counter() - started
             route = _route(request)
-            metrics.REQUEST_LATENCY.labels(route=route, method=request.method, status=metrics.status_class(status)).observe(duration)
+            method = request.method if request.method in _METHODS else "other"  # a client's made-up verb adds no series
+            metrics.REQUEST_LATENCY.labels(route=route, method=method, status=metrics.status_class(status)).observe(duration)
             user_id = _user_id(request)
             if getattr(settings, "LOG_REQUESTS", True):
                 access_log.info(
@@ -90,11 +91,24 @@ class RequestContextMiddleware:
         response[context.HEADER] = rid
         return response
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Log lines written by the view carry its route and organ (and the person, once signed in)."""
+        context.route.set(_route(request))
+        context.organ.set(_organ(request))
+        context.user_id.set(_user_id(request))
+        return None
+
+
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
 
 def _forget_request_id(sender, **kwargs):
     """The id stays set until the response is finished, so Django's own lines about the request (its 4xx/5xx
     warnings, written after the middleware returned) carry it too."""
     context.request_id.set("")
+    context.route.set("")
+    context.organ.set("")
+    context.user_id.set(None)
 
 
 request_finished.connect(_forget_request_id, dispatch_uid="gongkai.ops.forget_request_id")

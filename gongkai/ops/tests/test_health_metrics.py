@@ -230,3 +230,11 @@ def test_database_down_while_loading_the_session_user_is_503(monkeypatch):
     monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", _database_down)
     response = client.get("/workspace/")
     assert response.status_code == 503
+
+
+def test_a_made_up_method_is_counted_as_other(client, settings):
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
+    client.generic("BREW", "/healthz")
+    text = client.get("/metrics").content.decode()
+    assert "BREW" not in text
+    assert 'method="other",route="healthz"' in text
