@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "gongkai.workspace",
     "gongkai.api",
     "gongkai.demo",
+    "gongkai.ops",  # operations: health, metrics, request ids, the 503 page, backup/restore, file fingerprints
     "gongkai.letters",  # notice letters (告知书): organ-editable templates, DOCX/PDF rendering (issue 3 helper)
 ]
 
 MIDDLEWARE = [
+    "gongkai.ops.middleware.RequestContextMiddleware",
+    "gongkai.ops.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "gongkai.core.security.HeadersMiddleware",
@@ -137,8 +140,16 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_PREFIX", "gongkai"),
+            # Redis down: reads miss and writes are dropped (logged), so the site serves from the database
+            # instead of failing; short timeouts so a dead server costs milliseconds, not the request.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_CONNECT_TIMEOUT_MS", 500, minimum=1) / 1000,
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_MS", 1000, minimum=1) / 1000,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}}
@@ -466,10 +477,34 @@ if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when GONGKAI_PRODUCTION=1")
 # Without keys (development and tests only) both are derived from SECRET_KEY under the key id "dev".
 
+# --- Operations: logs, metrics, health, backups, file fingerprints (docs/deployment.md) ----------------
+# LOG_FORMAT: "json" (one object per line, for a collector) or "text". Every line carries the request id.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or text")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", True)  # one access line per request (route, status, duration_ms)
+# /metrics: readable with "Authorization: Bearer <METRICS_TOKEN>" or from METRICS_ALLOWED_IPS (addresses or networks).
+# Production default: neither, so nobody may read it until one is set.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [] if PRODUCTION else ["127.0.0.1", "::1"])
+# Backups: where `manage.py backup` writes when no folder is given.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+# 网页防篡改: kept copies of fingerprinted public files (outside MEDIA_ROOT and STATIC_ROOT) and the check interval.
+FINGERPRINT_COPY_DIR = Path(env_str("FINGERPRINT_COPY_DIR", str(VAR_DIR / "fingerprint-copies")))
+CELERY_BEAT_SCHEDULE["ops-check-fingerprints"] = {
+    "task": "gongkai.ops.tasks.check_fingerprints",
+    "schedule": float(env_int("FINGERPRINT_CHECK_SECONDS", 3600, minimum=60)),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "gongkai.ops.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "gongkai.ops.logging.JsonFormatter"},
+        "text": {"()": "gongkai.ops.logging.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

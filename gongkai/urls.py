@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gongkai.ops import health, metrics
+
 urlpatterns = [
+    # Operations: liveness, readiness (anonymous), Prometheus metrics (allowed addresses or bearer token).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("gongkai.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

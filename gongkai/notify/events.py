@@ -133,6 +133,14 @@ EVENTS: dict[str, Event] = {
             _CASE + ("applicant",),
         ),
         Event(
+            "ops.file_tampered",
+            _("Public file changed"),  # 网页防篡改告警
+            _("A public file was changed: %(path)s"),
+            _("The check of public files found %(area)s %(path)s %(state)s compared with its fingerprint. %(outcome)s"),
+            _("A public file was changed: %(path)s (%(state)s). %(outcome)s"),
+            ("path", "area", "state", "outcome"),
+        ),
+        Event(
             "message",
             _("Message"),  # 一般消息
             "%(title)s",

@@ -29,7 +29,6 @@ rss, atom = ColumnFeed(), ColumnAtomFeed()
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
     path("feed/rss/", _cached(rss), name="feed_rss"),
     path("feed/atom/", _cached(atom), name="feed_atom"),

@@ -9,7 +9,7 @@ from html import escape  # the standard library's: no lazy-string check per call
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,11 +31,6 @@ from gongkai.search.highlight import mark, snippet
 
 PER_PAGE = 20
 MIN_YEAR, MAX_YEAR = 1949, 2200
-
-
-def healthz(request):
-    """A trivial view: the baseline the load benchmark compares pages with."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 # --- parameters ----------------------------------------------------------------
