@@ -429,12 +429,10 @@ def read(content: bytes, filename: str = "") -> tuple[str, Parsed]:
 
 def import_report(organ, year: int, *, by, content: bytes, filename: str = "", source: str = "") -> AnnualReport:
     """Import a published report as an imported copy for (organ, year), then run the checks."""
-    from gongkai.organs.permissions import can_read_organ
+    from gongkai.reports.services import require_edit
 
-    if not can_read_organ(by, organ):
-        from gongkai.core.errors import NotAllowed
-
-        raise NotAllowed(_("You have no access to %(organ)s.") % {"organ": organ.name})
+    # The organ's own preparers only: reading an organ (its supervising office, any role there) is not writing to it.
+    require_edit(by, organ)
     kind, parsed = read(content, filename)
     cells = {key: parsed.cells.get(key) for key in structure.ALL_KEYS}
     with transaction.atomic():

@@ -48,9 +48,13 @@ class Policy:
     hidden: str | None = None  # key of world.kwargs: an object nobody may see here (404 for every actor)
     note: str = ""
     actions: dict = field(default_factory=dict)  # applications_ws:action only: action -> allowed roles
+    post: Policy | None = None  # a different rule for POST (a page anyone may open, but not everyone may submit)
 
     def expect(self, actor: Actor):
         return self.rule(actor)
+
+    def for_method(self, method: str) -> Policy:
+        return self.post if method == "POST" and self.post is not None else self
 
 
 def _staff_rule(roles, *, organ_scoped: bool, supervisor: bool, superuser: bool, refused=403):
@@ -175,6 +179,17 @@ ACTIONS = {
 
 SUPERVISOR = f"parent:{OFFICE}"
 
+
+def _import_rule(actor: Actor):
+    """reports_ws:import, POST into ``gxj``."""
+    if not actor.signed_in:
+        return LOGIN
+    if actor.relation == "own":
+        return ALLOW if actor.role in REPORT_EDIT else 403
+    if actor.relation == "superuser" or actor.is_supervisor:
+        return 403  # reads gxj, so may choose it, but prepares no report there
+    return 403 if actor.relation == "no_role" else 400
+
 POLICIES: dict[str, Policy] = {
     # --- accounts, language ----------------------------------------------------------------------------------
     "accounts:login": public(methods=BOTH, data="login"),
@@ -277,7 +292,10 @@ POLICIES: dict[str, Policy] = {
     "reports_ws:cell": read("report.cell"),
     "reports_ws:supervision": only("report.government", SUPERVISOR),
     "reports_ws:aggregate": only("report.aggregate", SUPERVISOR, methods=POST),
-    "reports_ws:import": any_staff(methods=BOTH, data="report.import"),
+    "reports_ws:import": Policy(any_staff().rule, methods=BOTH, data="report.import",
+                                post=Policy(_import_rule, data="report.import"),
+                                note="the form offers the organs the person reads (another organ is not a valid "
+                                     "choice: 400); importing into one needs an editing role there (403)"),
     "reports_ws:compare": read("report.compare"),
     "reports_ws:dashboard": any_staff(),
     # --- the staff workspace: notifications and letter templates -----------------------------------------------

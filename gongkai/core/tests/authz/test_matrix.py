@@ -142,7 +142,7 @@ def _probes(pattern, policy, world):
     body = world.data.get(policy.data, {}) if policy.data else {}
     if policy.obj is not None or not has_parameters:
         kwargs = world.kwargs[policy.obj] if policy.obj else {}
-        yield (policy.obj or ""), _path(pattern.route, kwargs), body, policy.expect
+        yield (policy.obj or ""), _path(pattern.route, kwargs), body, None
     if policy.hidden is not None:
         yield f"hidden {policy.hidden}", _path(pattern.route, world.kwargs[policy.hidden]), body, lambda actor: 404
 
@@ -153,7 +153,7 @@ def run_pattern(pattern, policy, world) -> tuple[int, list[str]]:
     for label, path, body, expect in _probes(pattern, policy, world):
         for method in policy.methods:
             for actor in actors:
-                expected = expect(actor)
+                expected = (expect or policy.for_method(method).expect)(actor)
                 client = world.clients[actor.key]
                 cookies = copy.deepcopy(client.cookies)  # a logout or login answer must not sign the actor out for good
                 with transaction.atomic():

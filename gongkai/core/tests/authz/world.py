@@ -228,6 +228,8 @@ def build() -> World:
     k["report"] = {"pk": report.pk}
     k["report.cell"] = {"pk": report.pk, "key": "t2.normative.issued"}
     k["report.compare"] = {"_query": f"?a={report.pk}&b={report.pk}"}
+    world.data["report.import"] = {"organ": gxj.pk, "year": "2023", "source": "https://gxj.example.gov.cn/2023.html",
+                                   "html": "<html><body><h1>市工信局2023年政府信息公开工作年度报告</h1></body></html>"}
     world.data["report.decide"] = {"decision": "approve", "comment": "同意"}
     k["report.export"] = {"pk": report.pk, "fmt": "pdf"}
     k["report.organ_year"] = {"organ_id": gxj.pk, "year": report.year}
