@@ -16,7 +16,8 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.test import override_settings
 
-from . import policies, world as world_module
+from . import policies
+from . import world as world_module
 from .policies import ADMIN_LOGIN, ALLOW, LOGIN
 from .urlconf import all_patterns
 

@@ -68,6 +68,8 @@ class World:
     kwargs: dict[str, dict] = field(default_factory=dict)  # object key -> URL keyword arguments
     data: dict[str, dict] = field(default_factory=dict)  # object key -> POST body
     organs: dict[str, object] = field(default_factory=dict)
+    actions: dict[str, tuple] = field(default_factory=dict)  # application action -> (application, POST body)
+    media: object = None
 
 
 def _client(user=None) -> Client:
@@ -81,11 +83,10 @@ def build() -> World:
     from gongkai.accounts.models import User
     from gongkai.applications import services as applications
     from gongkai.applications.models import Application, CaseLetter, Consultation, Reply, ReplyStatus, Status
+    from gongkai.applications.tests.factories import person_data
     from gongkai.catalogue import services as catalogue
     from gongkai.catalogue.models import Item, ItemState
     from gongkai.catalogue.tests.factories import docx_upload
-    from gongkai.applications.tests.factories import person_data
-    from gongkai.core.models import AuditEvent
     from gongkai.factories import GovernmentFactory, UserFactory, member
     from gongkai.notify.models import Notification
     from gongkai.organs.models import Department, Organ
@@ -131,7 +132,6 @@ def build() -> World:
     ).order_by("pk").first()
     approved = items.filter(state=ItemState.APPROVED, disclosure="active").order_by("pk").first()
     published = items.filter(state=ItemState.PUBLISHED).order_by("pk").first()
-    published_other = Item.objects.filter(organ=organs["sthjj"], state=ItemState.PUBLISHED).order_by("pk").first()
     k = world.kwargs
     k["item.draft"] = {"pk": draft.pk}
     k["item.attachment"] = {"pk": draft.pk, "attachment_pk": attachment.pk}
@@ -151,7 +151,6 @@ def build() -> World:
     world.data["finding"] = {"resolution": "false_positive", "note": "不涉密"}
     world.data["item.reason"] = {"reason": "测试"}
     world.data["item.validity"] = {"validity": "repealed", "on": timezone.localdate().isoformat(), "explanation": "测试"}
-    del published_other
 
     # --- applications (gxj) ---------------------------------------------------------------------------
     apps = Application.objects.filter(organ=gxj)
@@ -177,7 +176,6 @@ def build() -> World:
         attachments=[docx_upload(name="申请材料.docx")],
     ).application
     letter = CaseLetter.objects.filter(application__organ=gxj, for_applicant=True).order_by("pk").first()
-    other_letter = CaseLetter.objects.filter(application__organ=organs["sthjj"], for_applicant=True).order_by("pk").first()
     department = Department.objects.filter(organ=gxj).first()
     today = timezone.localdate().isoformat()
     k["application"] = {"pk": running.pk}
@@ -191,7 +189,6 @@ def build() -> World:
     world.data["case.correct"] = {"text": "补正内容"}
     world.data["case.withdraw"] = {"reason": "不再需要"}
     world.data["apply.organ"] = person_data()
-    del other_letter
     # Application actions: the application each is tried on, and a body that passes the form checks, so the role
     # check decides (a refused person must meet the role check, not a missing field).
     world.actions = {
@@ -266,5 +263,4 @@ def build() -> World:
     world.clients["applicant"] = applicant
     for key, user in people.items():
         world.clients[key] = _client(user)
-    world.audit_count = AuditEvent.objects.count
     return world
