@@ -223,6 +223,7 @@ def figures(request, pk: int):
 @domain_errors
 def figures_import(request, pk: int):
     report = _report(request, pk)
+    services.require_edit(request.user, report.organ)
     form = forms.SpreadsheetForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "reports/ws_report.html", _detail_context(request, report, spreadsheet_form=form), status=400)

@@ -87,6 +87,27 @@ def test_import_is_refused_for_an_organ_the_user_cannot_read(office):
         importing.import_report(OrganFactory(), 2024, by=office.office, content=b"<p>x</p>")
 
 
+@pytest.mark.django_db
+def test_import_is_refused_to_the_supervising_office_and_to_roles_that_do_not_prepare_the_report(office):
+    """Reading an organ is not writing to it: the city's disclosure office, which supervises the bureau, and the
+    bureau's own leaders may read its reports but import none into it."""
+    from gongkai.core.errors import NotAllowed
+    from gongkai.factories import GovernmentFactory, member
+    from gongkai.organs.models import Role
+    from gongkai.reports.models import AnnualReport
+
+    city = GovernmentFactory()
+    office.organ.parent = city
+    office.organ.save()
+    supervisor = member(city, Role.DISCLOSURE_OFFICE)
+    content = (FIXTURES / "report_three_tables.html").read_bytes()
+    for person in (supervisor, office.deputy, office.principal, office.webadmin):
+        with pytest.raises(NotAllowed):
+            importing.import_report(office.organ, 2024, by=person, content=content, filename="three.html")
+    assert not AnnualReport.objects.filter(organ=office.organ).exists()
+    assert importing.import_report(office.organ, 2024, by=office.clerk, content=content, filename="three.html").pk
+
+
 def test_numbers_in_every_published_format_are_read():
     assert importing.parse_number("１２") == 12
     assert importing.parse_number(" 1,234 ") == 1234

@@ -1,0 +1,346 @@
+"""Who may use each URL: the classification the authorisation matrix checks (test_matrix.py).
+
+Every URL pattern of the project must have one line in ``POLICIES`` (by its ``namespace:name``; an unnamed pattern
+by its route). A new URL fails ``test_every_url_is_classified`` until it has one. How to classify one is in
+docs/security/authz.md.
+
+What a refusal looks like is pinned per face, never "one of":
+
+- staff workspace, not signed in: 302 to ``/accounts/login/?next=…``;
+- staff workspace, signed in without the role, or the object is in an organ the person may not read: 403;
+- a record only its owner sees (an applicant's case page, a person's own notification): 404 for everyone else;
+- something that does not exist for anyone (an unpublished item on the portal or in the public API): 404;
+- the OA push API without its client key: 401 (DRF's answer to a request without credentials);
+- the admin site, not a staff account: 302 to ``/admin/login/?next=…``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gongkai.organs.models import Role
+
+from .world import Actor
+
+GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
+ALLOW = "allow"
+LOGIN = "login"  # 302 to the staff login page
+ADMIN_LOGIN = "admin_login"  # 302 to the admin login page
+
+CLERK, HEAD, DEPUTY, PRINCIPAL = Role.CLERK, Role.DEPARTMENT_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER
+OFFICE, SECRECY, WEBADMIN = Role.DISCLOSURE_OFFICE, Role.CONFIDENTIALITY_REVIEWER, Role.WEB_ADMIN
+ANY_ROLE = tuple(Role.values)
+DRAFTING = (CLERK, OFFICE, WEBADMIN)  # catalogue.services.DRAFTING_ROLES
+PUBLISHING = (OFFICE, WEBADMIN)  # catalogue.services.PUBLISHING_ROLES
+HANDLERS = (CLERK, HEAD, OFFICE)  # applications.services.HANDLER_ROLES
+REPORT_EDIT = (OFFICE, CLERK)  # reports.services.EDIT_ROLES
+
+
+@dataclass(frozen=True)
+class Policy:
+    """``expect(actor)`` gives ALLOW or the pinned refusal (a status code, LOGIN or ADMIN_LOGIN)."""
+
+    rule: Callable[[Actor], object]
+    obj: str | None = None  # key of world.kwargs: the URL arguments of the object probed
+    methods: tuple = GET
+    data: str | None = None  # key of world.data: the POST body
+    hidden: str | None = None  # key of world.kwargs: an object nobody may see here (404 for every actor)
+    note: str = ""
+    actions: dict = field(default_factory=dict)  # applications_ws:action only: action -> allowed roles
+    post: Policy | None = None  # a different rule for POST (a page anyone may open, but not everyone may submit)
+
+    def expect(self, actor: Actor):
+        return self.rule(actor)
+
+    def for_method(self, method: str) -> Policy:
+        return self.post if method == "POST" and self.post is not None else self
+
+
+def _staff_rule(roles, *, organ_scoped: bool, supervisor: bool, superuser: bool, refused=403):
+    def rule(actor: Actor):
+        if not actor.signed_in:
+            return LOGIN
+        if actor.relation == "superuser":
+            return ALLOW if superuser else refused
+        if actor.relation == "no_role":
+            return refused
+        if supervisor and actor.is_supervisor:
+            return ALLOW
+        if organ_scoped and actor.relation != "own":
+            return refused
+        return ALLOW if actor.role in roles else refused
+
+    return rule
+
+
+def public(obj=None, *, methods=GET, data=None, hidden=None, note="") -> Policy:
+    """Anyone, signed in or not."""
+    return Policy(lambda actor: ALLOW, obj=obj, methods=methods, data=data, hidden=hidden, note=note)
+
+
+def any_staff(*, superuser: bool = True, methods=GET, data=None) -> Policy:
+    """Anyone holding a role in some organ (lists filter to what they may read)."""
+    return Policy(_staff_rule(ANY_ROLE, organ_scoped=False, supervisor=True, superuser=superuser), methods=methods, data=data)
+
+
+def role_anywhere(*roles, superuser: bool = False, methods=GET, data=None) -> Policy:
+    """Holders of one of ``roles`` in some organ; the page then offers only those organs."""
+    return Policy(_staff_rule(roles, organ_scoped=False, supervisor=False, superuser=superuser), methods=methods, data=data)
+
+
+def read(obj, *, methods=GET, data=None) -> Policy:
+    """Whoever may read the object's organ: any role there, its supervising office, the system administrator."""
+    return Policy(_staff_rule(ANY_ROLE, organ_scoped=True, supervisor=True, superuser=True), obj=obj, methods=methods, data=data)
+
+
+def role_in_organ(obj, *roles, methods=POST, data=None, note="") -> Policy:
+    """Holders of one of ``roles`` in the object's organ; the supervising office only reads (refused)."""
+    return Policy(_staff_rule(roles, organ_scoped=True, supervisor=False, superuser=False), obj=obj, methods=methods,
+                  data=data, note=note)
+
+
+def only(obj, *actor_keys, methods=GET, data=None, refused=403, note="") -> Policy:
+    """Exactly the actors named (by their key in world.ACTORS); signed-in others get ``refused``."""
+
+    def rule(actor: Actor):
+        if actor.key in actor_keys:
+            return ALLOW
+        return refused if actor.signed_in else LOGIN
+
+    return Policy(rule, obj=obj, methods=methods, data=data, note=note)
+
+
+def applicant(obj, *, methods=GET, data=None, hidden=None) -> Policy:
+    """Only the applicant holding the case session; 404 for everyone else, staff included."""
+    return Policy(lambda actor: ALLOW if actor.relation == "applicant" else 404, obj=obj, methods=methods, data=data,
+                  hidden=hidden)
+
+
+def api_client(obj=None, *, methods=GET, data=None) -> Policy:
+    """An OA client with its API key (no person, signed in or not, gets in): 401 without the key."""
+    return Policy(lambda actor: 401, obj=obj, methods=methods, data=data)
+
+
+def channel(obj=None, *, methods=GET, data=None) -> Policy:
+    """An intake channel with its channel key: 401 without it."""
+    return Policy(lambda actor: 401, obj=obj, methods=methods, data=data)
+
+
+def admin_site() -> Policy:
+    """The Django admin: staff accounts only (the superuser here); everyone else is sent to the admin login."""
+    return Policy(lambda actor: ALLOW if actor.relation == "superuser" else ADMIN_LOGIN)
+
+
+def admin_refused(code: int = 403) -> Policy:
+    """An admin page no account may use: deleting records (nothing is hard-deleted), adding records made only by the
+    platform's own workflows. The superuser gets 403; everyone else the admin login."""
+    return Policy(lambda actor: code if actor.relation == "superuser" else ADMIN_LOGIN)
+
+
+def deferred(reason: str) -> Policy:
+    """Classified but not probed here, with the reason (shown as the test's skip reason)."""
+    return Policy(lambda actor: None, note=reason)
+
+
+def admin_public() -> Policy:
+    """The admin's own login and logout pages."""
+    return Policy(lambda actor: ALLOW)
+
+
+# Application actions: the roles applications.services requires for each (one line per action).
+ACTIONS = {
+    "confirm": (CLERK, OFFICE),
+    "spam": (OFFICE,),
+    "route": (OFFICE, HEAD),
+    "claim": HANDLERS,
+    "assign": (OFFICE, HEAD),
+    "note": (*HANDLERS, DEPUTY, PRINCIPAL),
+    "correction": HANDLERS,
+    "corrected": HANDLERS,
+    "close_uncorrected": HANDLERS,
+    "close_unpaid": HANDLERS,
+    "consult": HANDLERS,
+    "answer": HANDLERS,
+    "extend": (OFFICE,),
+    "fee": HANDLERS,
+    "payment": HANDLERS,
+    "draft": HANDLERS,
+    "submit": HANDLERS,
+    "decide": (HEAD,),  # the reply probed waits at the department head's step
+    "deliver": HANDLERS,
+    "withdraw": HANDLERS,
+    "merge": HANDLERS,
+    "split": HANDLERS,
+    "flags": HANDLERS,
+    "appeal": (OFFICE, CLERK),
+    "appeal_decide": (OFFICE, CLERK),
+}
+
+SUPERVISOR = f"parent:{OFFICE}"
+
+
+def _import_rule(actor: Actor):
+    """reports_ws:import, POST into ``gxj``."""
+    if not actor.signed_in:
+        return LOGIN
+    if actor.relation == "own":
+        return ALLOW if actor.role in REPORT_EDIT else 403
+    if actor.relation == "superuser" or actor.is_supervisor:
+        return 403  # reads gxj, so may choose it, but prepares no report there
+    return 403 if actor.relation == "no_role" else 400
+
+POLICIES: dict[str, Policy] = {
+    # --- accounts, language ----------------------------------------------------------------------------------
+    "accounts:login": public(methods=BOTH, data="login"),
+    "accounts:logout": public(methods=POST),
+    "set_language": public(methods=POST, data="language"),
+    # --- the public portal -------------------------------------------------------------------------------------
+    "portal:home": public(),
+    "portal:healthz": public(),
+    "portal:search": public(),
+    "portal:feed_rss": public(),
+    "portal:feed_atom": public(),
+    "portal:sitemap": public(),
+    "portal:sitemap_section": public("sitemap.items"),
+    "portal:column": public("portal.organ"),
+    "portal:guide": public("portal.organ"),
+    "portal:catalogue": public("portal.organ"),
+    "portal:item": public("portal.item", hidden="portal.draft"),
+    "portal:organ_search": public("portal.organ"),
+    "portal:organ_feed_rss": public("portal.organ"),
+    "portal:organ_feed_atom": public("portal.organ"),
+    "media/<path:path>": deferred("files under MEDIA_ROOT, served from the folder configured at start-up (not the "
+                                  "tests' folder); private files get permission-checked views of their own"),
+    # --- applying and following a case -------------------------------------------------------------------------
+    "applications_public:apply": public(),
+    "applications_public:case_login": public(methods=BOTH, data="case_login"),
+    "applications_public:form": public("apply.organ"),
+    "applications_public:done": applicant("case.done"),
+    "applications_public:case": applicant("case", hidden="case.other"),
+    "applications_public:correct": applicant("case", methods=POST, data="case.correct"),
+    "applications_public:withdraw": applicant("case", methods=POST, data="case.withdraw"),
+    "applications_public:letter": applicant("case.letter"),
+    # --- published annual reports ------------------------------------------------------------------------------
+    "reports_public:index": public(),
+    "reports_public:check": public(methods=BOTH),
+    "reports_public:report": public("public_report", hidden="public_report.unpublished"),
+    "reports_public:download": public("public_report.download", hidden="public_report.unpublished_download"),
+    "reports_public:government_report": public(hidden="public_report.unpublished"),
+    "reports_public:government_download": public(hidden="public_report.unpublished_download"),
+    # --- the REST API ------------------------------------------------------------------------------------------
+    "api:home": public(),
+    "api:schema": public(),
+    "api:docs": public(),
+    "api:items": public(),
+    "api:item": public("api.item", hidden="api.draft"),
+    "api:organs": public(),
+    "api:topics": public(),
+    "api:categories": public(),
+    "api:search": public(),
+    "api:push": api_client(methods=POST),
+    "api:pushed_item": api_client("api.pushed"),
+    "api:applications_api:create": channel(methods=POST),
+    "api:applications_api:status": channel("case"),
+    # --- the staff workspace: catalogue ------------------------------------------------------------------------
+    "workspace:home": any_staff(),
+    "workspace:items": any_staff(),
+    "workspace:item_new": role_anywhere(*DRAFTING),
+    "workspace:item": read("item.draft"),
+    "workspace:item_edit": role_in_organ("item.draft", *DRAFTING, methods=BOTH, data="item.draft"),
+    "workspace:attachment_remove": role_in_organ("item.attachment", *DRAFTING),
+    "workspace:item_submit": role_in_organ("item.draft", *DRAFTING),
+    "workspace:item_review": role_in_organ("item.in_review", HEAD, methods=BOTH, data="item.review",
+                                           note="the item waits at the department head's step"),
+    "workspace:item_recall": role_in_organ("item.in_review", *DRAFTING),
+    "workspace:item_publish": role_in_organ("item.approved", *PUBLISHING),
+    "workspace:item_revise": role_in_organ("item.published", *DRAFTING),
+    "workspace:item_validity": role_in_organ("item.published", *PUBLISHING, methods=BOTH, data="item.validity"),
+    "workspace:item_withdraw": role_in_organ("item.published", *PUBLISHING, methods=BOTH, data="item.reason"),
+    "workspace:item_version": read("item.version"),
+    "workspace:item_audit": read("item.draft"),
+    "workspace:finding_resolve": role_in_organ("finding", SECRECY, data="finding"),
+    "workspace:withheld": any_staff(),
+    "workspace:uninterpreted": any_staff(),
+    "workspace:audit": any_staff(),
+    "workspace:catalogue_import:upload": role_anywhere(*PUBLISHING, methods=BOTH),
+    "workspace:catalogue_import:confirm": role_anywhere(*PUBLISHING, methods=POST, data="import.confirm"),
+    "workspace:catalogue_import:errors": role_anywhere(*PUBLISHING, data="import.errors"),
+    # --- the staff workspace: applications ---------------------------------------------------------------------
+    "applications_ws:queue": any_staff(),
+    "applications_ws:export": any_staff(),
+    "applications_ws:register": role_anywhere(CLERK, OFFICE, methods=BOTH),
+    "applications_ws:detail": read("application"),
+    "applications_ws:action": Policy(lambda actor: None, obj="application", methods=POST, actions=ACTIONS),
+    "applications_ws:letter": read("application.letter"),
+    "applications_ws:attachment": read("application.attachment"),
+    # --- the staff workspace: annual reports -------------------------------------------------------------------
+    "reports_ws:home": any_staff(),
+    "reports_ws:organ_year": read("report.organ_year"),
+    "reports_ws:generate": role_in_organ("report.organ_year", *REPORT_EDIT),
+    "reports_ws:report": read("report"),
+    "reports_ws:figures": role_in_organ("report", *REPORT_EDIT, data="report.figures"),
+    "reports_ws:figures_import": role_in_organ("report", *REPORT_EDIT),
+    "reports_ws:texts": role_in_organ("report", *REPORT_EDIT, data="report.texts"),
+    "reports_ws:check": role_in_organ("report", *REPORT_EDIT),
+    "reports_ws:submit": role_in_organ("report", *REPORT_EDIT),
+    "reports_ws:decide": role_in_organ("report", data="report.decide", note="the report probed is not in sign-off: nobody decides"),
+    "reports_ws:override": role_in_organ("report", PRINCIPAL, DEPUTY, data="report.override"),
+    "reports_ws:publish": role_in_organ("report", OFFICE, WEBADMIN),
+    "reports_ws:return": only("report", SUPERVISOR, methods=POST, data="report.return"),
+    "reports_ws:export": read("report.export"),
+    "reports_ws:cell": read("report.cell"),
+    "reports_ws:supervision": only("report.government", SUPERVISOR),
+    "reports_ws:aggregate": only("report.aggregate", SUPERVISOR, methods=POST),
+    "reports_ws:import": Policy(any_staff().rule, methods=BOTH, data="report.import",
+                                post=Policy(_import_rule, data="report.import"),
+                                note="the form offers the organs the person reads (another organ is not a valid "
+                                     "choice: 400); importing into one needs an editing role there (403)"),
+    "reports_ws:compare": read("report.compare"),
+    "reports_ws:dashboard": any_staff(),
+    # --- the staff workspace: notifications and letter templates -----------------------------------------------
+    "notify:inbox": any_staff(),
+    "notify:read": Policy(lambda actor: ALLOW if actor.key == f"own:{CLERK}" else (
+        LOGIN if not actor.signed_in else 403 if actor.relation == "no_role" else 404), obj="notification", methods=POST,
+        note="the clerk's own notification: 404 for other staff, 403 for a person who is no staff"),
+    "notify:delivery": role_anywhere(OFFICE, superuser=True),
+    "notify:retry": Policy(lambda actor: 404 if actor.role == OFFICE and actor.relation != "own" else
+                           _staff_rule((OFFICE,), organ_scoped=True, supervisor=False, superuser=True)(actor),
+                           obj="notification.delivery", methods=POST,
+                           note="another organ's disclosure office does not find the notification in its log: 404"),
+    "letters:index": role_anywhere(OFFICE),
+    "letters:edit": role_in_organ("letters.template", OFFICE, methods=BOTH, data="letters.edit"),
+    "letters:preview_pdf": role_in_organ("letters.template", OFFICE, methods=GET),
+    "letters:preview_docx": role_in_organ("letters.template", OFFICE, methods=GET),
+    "letters:reset": role_in_organ("letters.template", OFFICE, data="letters.reset"),
+}
+
+# The admin site, classified as a whole: every pattern under admin/ (one set per registered model, generated by
+# Django) is for staff accounts only, except its login and logout pages.
+ADMIN_PUBLIC = {"admin:login", "admin:logout"}
+# Pages that answer 404 to the superuser too: "view on site" (no admin model has a public page) and the admin's
+# catch-all for unknown addresses.
+ADMIN_NOT_FOUND = {"admin:view_on_site", "admin/(?P<url>.*)$"}
+# The records the platform's workflows make: read-only in the admin (architecture.md), so nobody adds them there.
+ADMIN_READ_ONLY = {"core_auditevent", "catalogue_item", "catalogue_indexcounter", "applications_application",
+                   "applications_appeal", "notify_notification", "letters_lettertemplate", "sensitive_finding",
+                   "signoff_signoff", "workdays_calendaryear", "workdays_dayoverride"}
+# Django's own models (groups, API tokens) may be deleted in the admin; the platform's own never are.
+ADMIN_DELETABLE = {"auth_group", "authtoken_tokenproxy"}
+
+
+def policy_for(name: str, route: str) -> Policy | None:
+    if name in POLICIES:
+        return POLICIES[name]
+    if route.startswith("admin/"):
+        if name in ADMIN_PUBLIC:
+            return admin_public()
+        if name in ADMIN_NOT_FOUND:
+            return admin_refused(404)
+        model = name.removeprefix("admin:").rsplit("_", 1)[0]
+        if name.endswith("_delete") and model not in ADMIN_DELETABLE:
+            return admin_refused()
+        if name.endswith("_add") and model in ADMIN_READ_ONLY:
+            return admin_refused()
+        return admin_site()
+    return None

@@ -1,0 +1,266 @@
+"""The fixture world of the authorisation matrix, built once per test module.
+
+The demo city (``load_demo --items 0``, made through the real services) gives records of every kind in every
+interesting state. Around it:
+
+- the **own** organ is 市工信局 (``gxj``): every object a URL is probed with belongs to it;
+- the **other** organ is its sibling bureau 市生态环境局 (``sthjj``), under the same city;
+- the **parent** organ is the city government (``city``), whose disclosure office is the supervising office;
+- the **unrelated** organ is a government of another tree (``far``), made here, with its own disclosure office.
+
+Every person holding a role in those organs is an actor; so are an anonymous visitor, an applicant holding the case
+session of one ``gxj`` application, a signed-in person with no role, and the system administrator (superuser).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from gongkai.organs.models import Role
+
+ROLES = tuple(Role.values)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a request. ``relation`` is the actor's organ seen from the objects probed (all in ``gxj``)."""
+
+    key: str
+    relation: str  # anonymous | applicant | no_role | superuser | own | other | parent | unrelated
+    role: str = ""
+
+    @property
+    def signed_in(self) -> bool:
+        return self.relation not in ("anonymous", "applicant")
+
+    @property
+    def is_supervisor(self) -> bool:
+        """The city's disclosure office: reads every organ below the city (organs.permissions.supervised_organs)."""
+        return self.relation == "parent" and self.role == Role.DISCLOSURE_OFFICE
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def actors() -> list[Actor]:
+    found = [Actor("anonymous", "anonymous"), Actor("applicant", "applicant"), Actor("no_role", "no_role"),
+             Actor("superuser", "superuser")]
+    for relation in ("own", "other", "parent"):
+        found += [Actor(f"{relation}:{role}", relation, role) for role in ROLES]
+    found.append(Actor(f"unrelated:{Role.DISCLOSURE_OFFICE}", "unrelated", Role.DISCLOSURE_OFFICE))
+    return found
+
+
+ACTORS = actors()
+RELATION_SLUG = {"own": "gxj", "other": "sthjj", "parent": "city", "unrelated": "far"}
+
+
+@dataclass
+class World:
+    clients: dict[str, Client] = field(default_factory=dict)
+    users: dict[str, object] = field(default_factory=dict)
+    kwargs: dict[str, dict] = field(default_factory=dict)  # object key -> URL keyword arguments
+    data: dict[str, dict] = field(default_factory=dict)  # object key -> POST body
+    organs: dict[str, object] = field(default_factory=dict)
+    actions: dict[str, tuple] = field(default_factory=dict)  # application action -> (application, POST body)
+    media: object = None
+
+
+def _client(user=None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def build() -> World:
+    from gongkai.accounts.models import User
+    from gongkai.applications import services as applications
+    from gongkai.applications.models import Application, CaseLetter, Consultation, Reply, ReplyStatus, Status
+    from gongkai.applications.tests.factories import person_data
+    from gongkai.catalogue import services as catalogue
+    from gongkai.catalogue.models import Item, ItemState
+    from gongkai.catalogue.tests.factories import docx_upload
+    from gongkai.factories import GovernmentFactory, UserFactory, member
+    from gongkai.notify.models import Notification
+    from gongkai.organs.models import Department, Organ
+    from gongkai.reports.models import AnnualReport
+    from gongkai.sensitive.models import Finding, FindingStatus
+    from gongkai.signoff.models import Signoff, SignoffStatus
+
+    call_command("load_demo", if_empty=True, items=0, stdout=io.StringIO())
+    world = World()
+    organs = {o.slug: o for o in Organ.objects.filter(slug__in=["city", "gxj", "sthjj"])}
+    organs["far"] = GovernmentFactory(slug="far", name="另一市人民政府", short_name="另一市政府")
+    world.organs = organs
+    gxj = organs["gxj"]
+    people = {}
+    from gongkai.demo.builder import ROLE_SUFFIX
+
+    for relation, slug in RELATION_SLUG.items():
+        for role in ROLES:
+            if slug == "far":
+                if role != Role.DISCLOSURE_OFFICE:
+                    continue
+                people[f"{relation}:{role}"] = member(organs["far"], role)
+            else:
+                people[f"{relation}:{role}"] = User.objects.get(username=f"{slug}_{ROLE_SUFFIX[role][0]}")
+    people["no_role"] = UserFactory(username="authz-no-role")
+    people["superuser"] = User.objects.get(username="admin")
+    world.users = people
+    clerk = people[f"own:{Role.CLERK}"]
+
+    # --- catalogue (gxj) -------------------------------------------------------------------------------
+    items = Item.objects.filter(organ=gxj)
+    draft = items.filter(state=ItemState.DRAFT).order_by("pk").first()
+    attachment = catalogue.add_attachment(draft, by=clerk, uploaded=docx_upload())
+    item_ct = catalogue.item_content_type()
+    at_head = Signoff.objects.filter(
+        status=SignoffStatus.PENDING, current_role=Role.DEPARTMENT_HEAD, subject_type=item_ct,
+        subject_id__in=[str(pk) for pk in items.values_list("pk", flat=True)],
+    ).order_by("pk").first()
+    in_review = Item.objects.get(pk=int(at_head.subject_id))
+    finding = Finding.objects.filter(
+        subject_type=item_ct, status=FindingStatus.OPEN,
+        subject_id__in=[str(pk) for pk in items.filter(state=ItemState.IN_REVIEW).values_list("pk", flat=True)],
+    ).order_by("pk").first()
+    approved = items.filter(state=ItemState.APPROVED, disclosure="active").order_by("pk").first()
+    published = items.filter(state=ItemState.PUBLISHED).order_by("pk").first()
+    k = world.kwargs
+    k["item.draft"] = {"pk": draft.pk}
+    k["item.attachment"] = {"pk": draft.pk, "attachment_pk": attachment.pk}
+    k["item.in_review"] = {"pk": in_review.pk}
+    k["item.version"] = {"pk": in_review.pk, "number": 1}
+    k["item.approved"] = {"pk": approved.pk}
+    k["item.published"] = {"pk": published.pk}
+    k["finding"] = {"pk": finding.pk}
+    k["portal.item"] = {"organ_slug": gxj.slug, "pk": published.pk}
+    k["portal.draft"] = {"organ_slug": gxj.slug, "pk": draft.pk}
+    k["portal.organ"] = {"organ_slug": gxj.slug}
+    k["api.item"] = {"pk": published.pk}
+    k["api.draft"] = {"pk": draft.pk}
+    k["api.pushed"] = {"pk": draft.pk}
+    world.data["item.draft"] = {"title": "x"}
+    world.data["item.review"] = {"decision": "approve", "comment": "同意", "content_hash": at_head.content_hash}
+    world.data["finding"] = {"resolution": "false_positive", "note": "不涉密"}
+    world.data["item.reason"] = {"reason": "测试"}
+    world.data["item.validity"] = {"validity": "repealed", "on": timezone.localdate().isoformat(), "explanation": "测试"}
+
+    # --- applications (gxj) ---------------------------------------------------------------------------
+    apps = Application.objects.filter(organ=gxj)
+    by_status = {}
+    for application in apps.order_by("pk"):
+        by_status.setdefault(application.status, application)
+    running = apps.filter(status=Status.IN_PROGRESS).order_by("-pk").first()
+    other_running = apps.filter(status=Status.IN_PROGRESS).exclude(pk=running.pk).order_by("pk").first()
+    applications.draft_reply(running, outcome="disclosed", legal_basis="《条例》第三十六条第一项", body="予以公开。",
+                            documents_provided="预算表", by=clerk)
+    draft_reply = Reply.objects.filter(application=running, status=ReplyStatus.DRAFT).first()
+    appeal = applications.record_appeal(organ=gxj, application=running, kind="reconsideration",
+                                        filed_on=timezone.localdate() - dt.timedelta(days=3), by=clerk)
+    consulting = by_status[Status.CONSULTING]
+    consultation = Consultation.objects.filter(application=consulting).first()
+    at_head_reply = Reply.objects.filter(application__organ=gxj, status=ReplyStatus.IN_SIGNOFF,
+                                         signoff__current_role=Role.DEPARTMENT_HEAD).first()
+    # One application filed on the web, whose applicant holds its case session.
+    filed = applications.submit_application(organ=gxj, channel="web", data=person_data(subject="测试申请：本局2025年预算"),
+                                          form_token="authz-form-token")
+    upload = applications.register_application(
+        organ=gxj, channel="letter", data=person_data(subject="附带材料的申请"), received_on=timezone.localdate(), by=clerk,
+        attachments=[docx_upload(name="申请材料.docx")],
+    ).application
+    letter = CaseLetter.objects.filter(application__organ=gxj, for_applicant=True).order_by("pk").first()
+    department = Department.objects.filter(organ=gxj).first()
+    today = timezone.localdate().isoformat()
+    k["application"] = {"pk": running.pk}
+    k["application.letter"] = {"pk": letter.application_id, "letter_id": letter.pk, "fmt": "pdf"}
+    k["application.attachment"] = {"pk": upload.pk, "attachment_id": upload.attachments.first().pk}
+    k["case"] = {"tracking_number": letter.application.tracking_number}
+    k["case.other"] = {"tracking_number": by_status[Status.RECEIVED].tracking_number}
+    k["case.letter"] = {"tracking_number": letter.application.tracking_number, "letter_id": letter.pk, "fmt": "pdf"}
+    k["case.done"] = {"slug": gxj.slug, "token": filed.application.form_token}
+    k["apply.organ"] = {"slug": gxj.slug}
+    world.data["case.correct"] = {"text": "补正内容"}
+    world.data["case.withdraw"] = {"reason": "不再需要"}
+    world.data["apply.organ"] = person_data()
+    # Application actions: the application each is tried on, and a body that passes the form checks, so the role
+    # check decides (a refused person must meet the role check, not a missing field).
+    world.actions = {
+        "confirm": (by_status[Status.AWAITING_CONFIRMATION], {"received_on": today}),
+        "spam": (by_status[Status.AWAITING_CONFIRMATION], {"reason": "广告"}),
+        "route": (running, {"department": department.pk}),
+        "claim": (by_status[Status.RECEIVED], {}),
+        "assign": (running, {"assignee": clerk.pk}),
+        "note": (running, {"text": "备注"}),
+        "correction": (running, {"text": "请补正", "respond_within_days": "10"}),
+        "corrected": (by_status[Status.CORRECTION_REQUESTED], {"text": "已补正", "on": today}),
+        "close_uncorrected": (by_status[Status.CORRECTION_REQUESTED], {}),
+        "close_unpaid": (by_status[Status.AWAITING_FEE], {}),
+        "consult": (running, {"kind": "third_party", "party": "某公司", "question": "是否同意公开"}),
+        "answer": (consulting, {"consultation": consultation.pk, "answer": "agrees", "text": "同意"}),
+        "extend": (running, {"days": "5", "reason": "需要时间"}),
+        "fee": (running, {"scheme": "per_page", "pages": "50"}),
+        "payment": (by_status[Status.AWAITING_FEE], {"paid_on": today, "reference": "P1"}),
+        "draft": (running, {"outcome": "disclosed", "legal_basis": "第三十六条", "body": "予以公开", "documents_provided": "预算表"}),
+        "submit": (running, {"reply": draft_reply.pk}),
+        "decide": (at_head_reply.application, {"reply": at_head_reply.pk, "decision": "approve", "comment": "同意"}),
+        "deliver": (running, {"via": "online", "delivered_on": today}),
+        "withdraw": (running, {"reason": "申请人撤回"}),
+        "merge": (running, {"into": other_running.tracking_number, "reason": "重复"}),
+        "split": (running, {"parts": "第一部分\n第二部分"}),
+        "flags": (running, {"petition": "1"}),
+        "appeal": (running, {"kind": "reconsideration", "filed_on": today}),
+        "appeal_decide": (running, {"appeal": appeal.pk, "result": "upheld", "decided_on": today}),
+    }
+
+    # --- annual reports, letters, notifications --------------------------------------------------------
+    report = AnnualReport.objects.get(organ=gxj, year=2025, scope="organ")
+    unpublished_year = report.year
+    k["report"] = {"pk": report.pk}
+    k["report.cell"] = {"pk": report.pk, "key": "t2.normative.issued"}
+    k["report.compare"] = {"_query": f"?a={report.pk}&b={report.pk}"}
+    world.data["report.import"] = {"organ": gxj.pk, "year": "2023", "source": "https://gxj.example.gov.cn/2023.html",
+                                   "html": "<html><body><h1>市工信局2023年政府信息公开工作年度报告</h1></body></html>"}
+    world.data["report.decide"] = {"decision": "approve", "comment": "同意"}
+    k["report.export"] = {"pk": report.pk, "fmt": "pdf"}
+    k["report.organ_year"] = {"organ_id": gxj.pk, "year": report.year}
+    k["report.government"] = {"government_id": organs["city"].pk}
+    k["report.aggregate"] = {"government_id": organs["city"].pk, "year": report.year}
+    k["public_report"] = {"slug": "sthjj", "year": 2025}
+    k["public_report.download"] = {"slug": "sthjj", "year": 2025, "fmt": "pdf"}
+    k["public_report.unpublished"] = {"slug": gxj.slug, "year": unpublished_year}
+    k["public_report.unpublished_download"] = {"slug": gxj.slug, "year": unpublished_year, "fmt": "pdf"}
+    k["letters.template"] = {"organ": gxj.slug, "kind": "correction"}
+    mine = Notification.objects.filter(recipient=clerk, channel="inapp").order_by("pk").first()
+    k["notification"] = {"pk": mine.pk}
+    k["notification.delivery"] = {"pk": Notification.objects.filter(organ=gxj).order_by("pk").first().pk}
+    world.data["report.texts"] = {}
+    world.data["login"] = {"username": "nobody", "password": "wrong"}
+    world.data["language"] = {"language": "en", "next": "/"}
+    world.data["case_login"] = {"tracking_number": "X", "secret": "Y"}
+    k["sitemap.items"] = {"section": "items"}
+    public_file = catalogue.add_attachment(
+        Item.objects.get(pk=draft.pk), by=clerk, uploaded=docx_upload(name="公开附件.docx")
+    )
+    k["media.published"] = {"path": public_file.file.name}
+    k["public_report.government"] = {"slug": "city", "year": 2025}
+
+    # --- who is signed in ------------------------------------------------------------------------------
+    world.clients["anonymous"] = _client()
+    applicant = _client()
+    lettered = letter.application
+    lettered.secret = applications.hash_secret("authz-case-secret")
+    lettered.save(update_fields=["secret"])
+    for number, secret in ((filed.application.tracking_number, filed.secret), (lettered.tracking_number, "authz-case-secret")):
+        response = applicant.post("/apply/case/", {"tracking_number": number, "secret": secret})
+        assert response.status_code == 302, "the applicant could not open the case page"
+    world.clients["applicant"] = applicant
+    for key, user in people.items():
+        world.clients[key] = _client(user)
+    return world
