@@ -24,7 +24,7 @@ def decrypt_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_fewer_indexes_written'),
+        ('applications', '0007_attachment_check_state'),
         ('organs', '0002_slug_not_reserved'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_fewer_indexes_written'),
+        ('applications', '0006_letter_download_name'),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ def decrypt_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notify', '0002_reference_and_attachment'),
+        ('notify', '0003_notification_attachment_name'),
     ]
 
     operations = [
