@@ -441,7 +441,7 @@ if PRODUCTION:
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS.append("security.W021")
     # The proxy (or the load balancer's health probe) may call /healthz over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Rate limits per client address (NUM_PROXIES decides which address), "count/period" with the period in
 # s, min, h or d, optionally with a number ("5/15min"). RATE_LIMIT_<NAME> in the environment overrides one;
 # "off" turns it off. Counted in the default cache (Redis when REDIS_URL is set, else per process).

@@ -24,6 +24,7 @@ from gongkai.accounts.models import AdminRole, User
 from gongkai.catalogue import services
 from gongkai.catalogue.importer import run_import
 from gongkai.catalogue.models import Category, Disclosure, Item, Topic, Validity, WithholdingReason
+from gongkai.core.models import FileCheck
 from gongkai.organs.models import Department, Membership, Organ, OrganKind, Role
 from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff.models import Decision
@@ -390,8 +391,15 @@ class Builder:
         revision not yet published, on a draft never published, and on an item withdrawn after publication."""
         clerk, office = self.city.person(spec.slug, Role.CLERK), self.city.person(spec.slug, Role.WEB_ADMIN)
 
+        def checked(item: Item) -> Item:
+            # The file check (virus scan, text reading) runs as a job after the commit; the demo is built in one
+            # transaction, so it runs the check itself, as the job would have done by the time a reviewer looks.
+            for attachment_id in item.attachments.filter(check_state=FileCheck.PENDING).values_list("pk", flat=True):
+                services.check_attachment(attachment_id)
+            return item
+
         def publish(item: Item) -> Item:
-            services.submit(item, by=clerk)
+            services.submit(checked(item), by=clerk)
             return services.publish(self.advance(spec, item), by=office)
 
         subject = spec.subjects[0]
@@ -401,10 +409,11 @@ class Builder:
         ))
         services.start_revision(published, by=clerk, note="补充附件")
         services.add_attachment(published, by=clerk, uploaded=demo_docx("附件3：补充说明（修订中）.docx", "修订中的补充说明"))
-        services.create_draft(
+        checked(published)
+        checked(services.create_draft(
             organ=self.city.organs[spec.slug], by=clerk, data=self.data(spec, "GZDT", days_ago=2, title=f"{subject}工作情况（草稿）"),
             files=[demo_docx("草稿附件：内部数据.docx", "未公开的内部数据")],
-        )
+        ))
         withdrawn = publish(services.create_draft(
             organ=self.city.organs[spec.slug], by=clerk, data=self.data(spec, "TZGG", days_ago=7, title=f"{subject}补贴发放名单公示"),
             files=[demo_docx("补贴发放名单.docx", "张某 11010519491231002X 13812345678")],
