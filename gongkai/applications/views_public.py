@@ -26,7 +26,7 @@ from gongkai.applications import services
 from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
 from gongkai.applications.models import Application, CaseLetter, Status
 from gongkai.core.errors import DomainError
-from gongkai.core.http import client_ip
+from gongkai.core.visitor import client_ip
 from gongkai.organs.models import Organ
 from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
@@ -162,7 +162,7 @@ def done(request, slug, token):
 
 
 def _client(request) -> str:
-    """The visitor's address (core.http.client_ip: the one rule for proxies)."""
+    """The visitor's address (core.visitor.client_ip: the one rule for proxies)."""
     return client_ip(request) or "unknown"
 
 
