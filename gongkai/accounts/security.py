@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.functional import LazyObject, empty
 
 from gongkai.core.audit import log_action
-from gongkai.core.http import client_ip, user_agent
+from gongkai.core.visitor import client_ip, user_agent
 
 SESSION_LOGIN_AT = "_gk_login_at"
 SESSION_SEEN_AT = "_gk_seen_at"

@@ -27,8 +27,8 @@ from gongkai.applications.models import Application, CaseLetter, Status
 from gongkai.core import ratelimit
 from gongkai.core.errors import DomainError
 from gongkai.core.files import serve
-from gongkai.core.http import client_ip
 from gongkai.core.uploads import check_anonymous_quota, count_anonymous_uploads
+from gongkai.core.visitor import client_ip
 from gongkai.organs.models import Organ
 from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
@@ -178,7 +178,7 @@ def done(request, slug, token):
 
 
 def _client(request) -> str:
-    """The visitor's address (core.http.client_ip: the one rule for proxies)."""
+    """The visitor's address (core.visitor.client_ip: the one rule for proxies)."""
     return client_ip(request) or "unknown"
 
 

@@ -24,7 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from gongkai.core import http
+from gongkai.core import visitor
 from gongkai.env import Rate, parse_rate
 
 
@@ -47,8 +47,8 @@ def rate_for(name: str) -> Rate | None:
 
 
 def client_ip(request) -> str:
-    """The visitor's address by the platform's one rule for proxies (``core.http.client_ip``); "unknown" when none."""
-    return http.client_ip(request) or "unknown"
+    """The visitor's address by the platform's one rule for proxies (``core.visitor.client_ip``); "unknown" when none."""
+    return visitor.client_ip(request) or "unknown"
 
 
 def _window(name: str, key: str, rate: Rate) -> tuple[str, int]:
