@@ -314,6 +314,8 @@ def attachment(request, tracking_number, attachment_id):
     """A file the applicant uploaded with the application or a correction, back to the applicant."""
     application = _case_or_404(request, tracking_number)
     item = get_object_or_404(application.attachments, pk=attachment_id)
+    if not item.is_clean:  # quarantined: waiting for its virus scan, or refused
+        raise Http404
     return serve(request, item.file, filename=item.name, private=True)
 
 

@@ -315,7 +315,7 @@ def attachment(request, pk):
     """An attachment of a published item, to anyone, decided on every request (never from the page
     cache): the moment the item is withdrawn, or the attachment taken off it, the file is gone here."""
     found = Attachment.objects.select_related("item").filter(pk=pk).first() if int(pk) <= MAX_ID else None
-    if found is None or not found.is_public:
+    if found is None or not found.is_public or not found.is_clean:
         raise Http404
     return serve(request, found.file, filename=found.name, private=False, inline=True)
 

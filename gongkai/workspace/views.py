@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -254,6 +255,8 @@ def attachment_download(request, pk: int, attachment_pk: int):
     Downloads of files not (or no longer) public are recorded in the audit trail."""
     item = _item(request, pk)
     attachment = get_object_or_404(item.attachments.select_related("item"), pk=attachment_pk)
+    if not attachment.is_clean:  # quarantined: waiting for its check, or refused by the virus scan
+        raise Http404
     response = serve(request, attachment.file, filename=attachment.name, private=True, inline=True)
     if not attachment.is_public:
         log_action(item, "catalogue.file_downloaded", by=request.user, data={"attachment": attachment.pk, "name": attachment.name})
