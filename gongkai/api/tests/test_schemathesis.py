@@ -24,9 +24,17 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def keys(db, monkeypatch, settings):
+def keys(db, monkeypatch, settings, request):
     """Data to find (published items of an organ), and a valid key of each kind."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from rest_framework.throttling import SimpleRateThrottle
+
+    # Calls go straight to the WSGI application: keep the test's database connection open
+    # between requests, as Django's test client does (on PostgreSQL it would be closed).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+        request.addfinalizer(lambda signal=signal: signal.connect(close_old_connections))
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Throttling answers 429 once the examples exceed the per-minute rate; it is tested elsewhere.

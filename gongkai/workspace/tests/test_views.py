@@ -490,7 +490,8 @@ def test_the_audit_trail_names_the_actions_in_words_and_links_the_item(client, o
 def test_malformed_filter_ids_give_the_unfiltered_page(client, office, name, value):
     office.draft(title="一条草稿")
     response = as_user(client, office.clerk).get(reverse(name), {"organ": value, "category": value, "page": value})
-    assert response.status_code == 200
+    # A control character is refused for the whole site (core.middleware.CleanInputMiddleware).
+    assert response.status_code == (400 if value == "\x00" else 200)
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999", "²", "abc"])
