@@ -58,12 +58,15 @@ def _window(name: str, key: str, rate: Rate) -> tuple[str, int]:
 
 
 def _count(cache_key: str, seconds: int) -> int:
+    """This request's number in the window; 0 when the cache does not answer (Redis down: nothing is
+    counted, so nobody is refused for the outage)."""
     cache.add(cache_key, 0, seconds + 1)
     try:
-        return cache.incr(cache_key)
+        count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, seconds + 1)
         return 1
+    return count if isinstance(count, int) else 0
 
 
 def hit(request, name: str, *, key: str | None = None) -> Limited | None:

@@ -126,6 +126,8 @@ HUGE = {key: "99999999999999999999" for key in JUNK}
 
 def test_non_numeric_and_huge_parameters_never_give_a_server_error(client_as):
     for path in every_path():
+        if path == "/readyz":  # its 503 is the answer "a dependency is not ready", not a failure of its own
+            continue
         for params in (JUNK, HUGE):
             response = client_as.get(path, params)
             assert response.status_code < 500, (path, params["page"], response.status_code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -41,7 +42,9 @@ def _production_env(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
     env.update(
         GONGKAI_PRODUCTION="1", SECRET_KEY="x" * 30 + "-production-like-secret-key-for-the-test-0123456789",
-        ALLOWED_HOSTS="gk.example.gov.cn", GONGKAI_VAR_DIR=str(tmp_path), PYTHONDONTWRITEBYTECODE="1", **extra,
+        ALLOWED_HOSTS="gk.example.gov.cn", GONGKAI_VAR_DIR=str(tmp_path), PYTHONDONTWRITEBYTECODE="1",
+        FIELD_ENCRYPTION_KEYS="k1:" + base64.urlsafe_b64encode(b"k" * 32).decode(),
+        BLIND_INDEX_KEY=base64.urlsafe_b64encode(b"b" * 32).decode(), **extra,
     )
     return env
 

@@ -15,7 +15,7 @@ from gongkai.notify.models import Notification
 from gongkai.ops import fingerprints
 from gongkai.ops.models import FileFingerprint, FingerprintArea, FingerprintState
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("file_checks_run_at_once")]
 
 
 @pytest.fixture(autouse=True)

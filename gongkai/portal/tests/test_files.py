@@ -14,16 +14,7 @@ from gongkai.core.models import AuditEvent
 from gongkai.factories import GovernmentFactory, OrganFactory, member
 from gongkai.organs.models import Role
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _file_checks_run_at_once(monkeypatch):
-    """A new attachment is checked by a job queued after the commit, which a test's transaction never reaches;
-    here the job runs at once, as it would have before anyone reviews the item."""
-    from gongkai.core import tasks
-
-    monkeypatch.setattr(services, "enqueue", lambda task, *args, **kwargs: tasks._send(task, args, kwargs))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("file_checks_run_at_once")]
 
 
 @pytest.fixture
