@@ -33,6 +33,9 @@ ALLOW = "allow"
 LOGIN = "login"  # 302 to the staff login page
 ADMIN_LOGIN = "admin_login"  # 302 to the admin login page
 SECOND_FACTOR = "second_factor"  # 302 to the second-factor page (accounts.middleware)
+# Django's history and delete pages look the record up in the person's queryset before checking the permission:
+# a record not there (none of that model, or one a person may not manage) is answered with a redirect to /admin/.
+ADMIN_NOT_FOUND_OR_403 = "admin_not_found_or_403"
 
 CLERK, HEAD, DEPUTY, PRINCIPAL = Role.CLERK, Role.DEPARTMENT_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER
 OFFICE, SECRECY, WEBADMIN = Role.DISCLOSURE_OFFICE, Role.CONFIDENTIALITY_REVIEWER, Role.WEB_ADMIN
@@ -223,14 +226,14 @@ AUDIT_READERS = ("superuser", f"admin:{AdminRole.AUDIT}")  # accounts.duties.is_
 
 
 def _import_rule(actor: Actor):
-    """reports_ws:import, POST into ``gxj``."""
+    """reports_ws:import, POST into ``gxj``: the form offers the organs where the person prepares reports."""
     if not actor.signed_in:
         return LOGIN
     if actor.relation == "own":
         return ALLOW if actor.role in REPORT_EDIT else 403
-    if actor.relation == "superuser" or actor.is_supervisor:
-        return 403  # reads gxj, so may choose it, but prepares no report there
-    return 403 if actor.no_organ_role else 400
+    if actor.role in REPORT_EDIT and actor.relation in ("other", "parent", "unrelated"):
+        return 400  # prepares reports elsewhere: gxj is not a valid choice of the form
+    return 403
 
 POLICIES: dict[str, Policy] = {
     # --- accounts, language ----------------------------------------------------------------------------------
@@ -351,10 +354,10 @@ POLICIES: dict[str, Policy] = {
     "reports_ws:cell": read("report.cell"),
     "reports_ws:supervision": only("report.government", SUPERVISOR),
     "reports_ws:aggregate": only("report.aggregate", SUPERVISOR, methods=POST),
-    "reports_ws:import": Policy(any_staff().rule, methods=BOTH, data="report.import",
+    "reports_ws:import": Policy(role_anywhere(*REPORT_EDIT).rule, methods=BOTH, data="report.import",
                                 post=Policy(_import_rule, data="report.import"),
-                                note="the form offers the organs the person reads (another organ is not a valid "
-                                     "choice: 400); importing into one needs an editing role there (403)"),
+                                note="the form offers the organs where the person holds an editing role (another "
+                                     "organ is not a valid choice: 400); without one anywhere: 403"),
     "reports_ws:compare": read("report.compare"),
     "reports_ws:dashboard": any_staff(),
     # --- the staff workspace: notifications and letter templates -----------------------------------------------
@@ -381,18 +384,22 @@ ADMIN_PUBLIC = {"admin:login", "admin:logout"}
 # catch-all for unknown addresses.
 ADMIN_NOT_FOUND = {"admin:view_on_site", "admin/(?P<url>.*)$"}
 # The records the platform's workflows make: read-only in the admin (architecture.md), so nobody adds them there.
-ADMIN_READ_ONLY = {"core_auditevent", "catalogue_item", "catalogue_indexcounter", "applications_application",
+ADMIN_READ_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "otp_totp_totpdevice",
+                   "otp_static_staticdevice", "core_auditevent", "catalogue_item", "catalogue_indexcounter", "applications_application",
                    "applications_appeal", "notify_notification", "letters_lettertemplate", "sensitive_finding",
                    "signoff_signoff", "workdays_calendaryear", "workdays_dayoverride"}
 # Django's own models (groups, API tokens) may be deleted in the admin; the platform's own never are.
-ADMIN_DELETABLE = {"auth_group", "authtoken_tokenproxy"}
+# A sign-in lock (an access attempt) and a lost authenticator are deleted to lift the lock / make the person enrol
+# again (audited, accounts.admin). django-axes' access log stays deletable by the superuser (its own admin's default).
+ADMIN_DELETABLE = {"auth_group", "authtoken_tokenproxy", "axes_accessattempt", "otp_totp_totpdevice",
+                   "otp_static_staticdevice", "axes_accesslog"}
 
 
 # Admin pages of one model, by the end of their name: the permission action each needs.
 ADMIN_VIEWS = {"changelist": "view", "change": "view", "history": "view", "add": "add", "delete": "delete"}
 # Custom admin pages: workdays' calendar upload and one-day override change the calendar.
 ADMIN_CUSTOM = {"admin:workdays_calendaryear_upload": "workdays.change_calendaryear",
-                "admin:workdays_calendaryear_day": "workdays.change_dayoverride"}
+                "admin:workdays_calendaryear_day": "workdays.change_calendaryear"}
 
 
 def _admin_policy(name: str, route: str) -> Policy:
@@ -408,9 +415,16 @@ def _admin_policy(name: str, route: str) -> Policy:
         return admin_site(admin=lambda actor: ALLOW if duties.allowed_module(actor.role, "catalogue") else 404)
     if name == "admin:autocomplete":  # probed with the user field of role memberships: needs to view people
         return admin_site("accounts.view_user")
+    from django.contrib import admin
+
+    registered = {(m._meta.app_label, m._meta.model_name) for m in admin.site._registry}
     match = re.match(r"admin/(\w+)/(\w+)/", route)
-    if not match:
+    if not match or match.groups() not in registered:
         return admin_site()  # the index, the admin's own password change, jsi18n: any staff account
+    if route.endswith("<path:object_id>/"):
+        return admin_site()  # Django's redirect to the change page, which checks the permission
+    if name == "admin:auth_user_password_change":  # probed on the superuser's account (the first person)
+        return admin_site(admin=lambda actor: 404 if actor.role == AdminRole.SECURITY else 403)
     app_label, model = match.groups()
     action = name.rsplit("_", 1)[1]
     need = ADMIN_CUSTOM.get(name) or f"{app_label}.{ADMIN_VIEWS.get(action, 'change')}_{model}"
@@ -419,6 +433,8 @@ def _admin_policy(name: str, route: str) -> Policy:
         return admin_refused()
     if action == "add" and table in ADMIN_READ_ONLY:
         return admin_refused()
+    if action in ("history", "delete"):
+        return admin_site(admin=lambda actor: ALLOW if _duty(actor, need) == ALLOW else ADMIN_NOT_FOUND_OR_403)
     return admin_site(need)
 
 
