@@ -314,6 +314,31 @@ def build() -> World:
     k["portal.attachment"] = {"pk": with_file.attachments.get().pk}
     k["public_report.government"] = {"slug": "city", "year": 2025}
 
+    # --- records of the admin site's own models (each admin page is probed on one) ---------------------------------
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    now = timezone.now()
+    AccessAttempt.objects.create(username="authz-locked", ip_address="10.9.9.9", user_agent="test", failures_since_start=3,
+                                 attempt_time=now)
+    AccessLog.objects.create(username="authz-no-role", ip_address="10.9.9.9", user_agent="test", attempt_time=now)
+    AccessFailureLog.objects.create(username="authz-locked", ip_address="10.9.9.9", user_agent="test", attempt_time=now,
+                                    locked_out=False)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from gongkai.letters.models import LetterTemplate
+    from gongkai.workdays.models import CalendarYear, DayOverride
+
+    StaticDevice.objects.get_or_create(user=people["no_role"], name="recovery", defaults={"confirmed": True})
+    CalendarYear.objects.get_or_create(year=2030, defaults={"source": CalendarYear._meta.get_field("source").choices[0][0]})
+    DayOverride.objects.get_or_create(date=dt.date(2030, 1, 2), defaults={
+        "is_working": False, "name": "测试", "source": DayOverride._meta.get_field("source").choices[0][0]})
+    if not LetterTemplate.objects.exists():
+        LetterTemplate.objects.create(organ=gxj, kind="correction", title="补正告知书", body="请补正。")
+    Group.objects.get_or_create(name="authz-group")
+    Token.objects.get_or_create(user=people["no_role"])
+
     # --- who is signed in ------------------------------------------------------------------------------
     world.clients["anonymous"] = _client()
     applicant = _client()
