@@ -330,10 +330,15 @@ def build() -> World:
     from gongkai.letters.models import LetterTemplate
     from gongkai.workdays.models import CalendarYear, DayOverride
 
-    StaticDevice.objects.get_or_create(user=people["no_role"], name="recovery", defaults={"confirmed": True})
+    # (on a person who is no actor: an authenticator makes its owner confirm it at every sign-in)
+    StaticDevice.objects.create(user=UserFactory(username="authz-enrolled"), name="recovery", confirmed=True)
     CalendarYear.objects.get_or_create(year=2030, defaults={"source": CalendarYear._meta.get_field("source").choices[0][0]})
     DayOverride.objects.get_or_create(date=dt.date(2030, 1, 2), defaults={
         "is_working": False, "name": "测试", "source": DayOverride._meta.get_field("source").choices[0][0]})
+    from gongkai.api.models import ApiClient
+
+    if not ApiClient.objects.exists():
+        ApiClient.issue(name="市工信局 OA", organ=gxj, user=people[f"own:{Role.WEB_ADMIN}"])
     if not LetterTemplate.objects.exists():
         LetterTemplate.objects.create(organ=gxj, kind="correction", title="补正告知书", body="请补正。")
     Group.objects.get_or_create(name="authz-group")
