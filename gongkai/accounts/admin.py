@@ -2,7 +2,9 @@
 superuser status or a platform administrator role; every change, unlock and temporary password is audited."""
 
 from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
-from axes.models import AccessAttempt
+from axes.admin import AccessFailureLogAdmin as BaseAccessFailureLogAdmin
+from axes.admin import AccessLogAdmin as BaseAccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -94,6 +96,28 @@ class AccessAttemptAdmin(BaseAccessAttemptAdmin):
             account = User.objects.filter(username=attempt.username).first() or User(username=attempt.username or "")
             security.log_account_event(account, "accounts.unlocked", request, by=request.user,
                                        data={"username": attempt.username, "locked_ip": attempt.ip_address})
+
+
+class SignInRecordAdmin:
+    """The sign-in records the audit administrator reads: nobody deletes them, a superuser neither (django-axes'
+    own admin lets a superuser delete them)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(SignInRecordAdmin, BaseAccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(SignInRecordAdmin, BaseAccessFailureLogAdmin):
+    pass
 
 
 class DeviceResetMixin:

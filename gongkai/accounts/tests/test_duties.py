@@ -113,3 +113,21 @@ def test_the_system_administrator_requires_the_second_factor_of_an_organ(client,
     client.force_login(sysadmin)
     page = client.get(f"/admin/organs/organ/{organ.pk}/change/")
     assert "require_second_factor" in page.context["adminform"].form.fields
+
+
+def test_nobody_deletes_the_sign_in_records_a_superuser_neither(client, auditadmin):
+    from axes.models import AccessFailureLog, AccessLog
+    from django.utils import timezone
+
+    now = timezone.now()
+    log = AccessLog.objects.create(username="someone", ip_address="10.0.0.1", user_agent="x", attempt_time=now)
+    failure = AccessFailureLog.objects.create(username="someone", ip_address="10.0.0.1", user_agent="x",
+                                              attempt_time=now, locked_out=False)
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    for person in (root, auditadmin):
+        client.force_login(person)
+        for path in (f"/admin/axes/accesslog/{log.pk}/delete/", f"/admin/axes/accessfailurelog/{failure.pk}/delete/"):
+            assert client.get(path).status_code == 403, (person, path)
+            assert client.post(path, {"post": "yes"}).status_code == 403, (person, path)
+        assert client.get(f"/admin/axes/accesslog/{log.pk}/change/").status_code == 200
+    assert AccessLog.objects.filter(pk=log.pk).exists() and AccessFailureLog.objects.filter(pk=failure.pk).exists()

@@ -11,7 +11,11 @@ What a refusal looks like is pinned per face, never "one of":
 - a record only its owner sees (an applicant's case page, a person's own notification): 404 for everyone else;
 - something that does not exist for anyone (an unpublished item on the portal or in the public API): 404;
 - the OA push API without its client key: 401 (DRF's answer to a request without credentials);
-- the admin site, not a staff account: 302 to ``/admin/login/?next=…``.
+- the admin site, not a staff account: 302 to ``/admin/login/?next=…``; a platform administrator outside their duty
+  (accounts.duties): 403 (404 for an admin app none of whose models is theirs);
+- the superuser or a platform administrator who has not confirmed the second factor in this session: 302 to
+  ``/accounts/second-factor/?next=…`` everywhere except the sign-in, second-factor and password-reset pages
+  (applied to every policy by test_matrix.expectation).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from gongkai.accounts.models import AdminRole
 from gongkai.organs.models import Role
 
 from .world import Actor
@@ -27,6 +32,7 @@ GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 ALLOW = "allow"
 LOGIN = "login"  # 302 to the staff login page
 ADMIN_LOGIN = "admin_login"  # 302 to the admin login page
+SECOND_FACTOR = "second_factor"  # 302 to the second-factor page (accounts.middleware)
 
 CLERK, HEAD, DEPUTY, PRINCIPAL = Role.CLERK, Role.DEPARTMENT_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER
 OFFICE, SECRECY, WEBADMIN = Role.DISCLOSURE_OFFICE, Role.CONFIDENTIALITY_REVIEWER, Role.WEB_ADMIN
@@ -63,7 +69,7 @@ def _staff_rule(roles, *, organ_scoped: bool, supervisor: bool, superuser: bool,
             return LOGIN
         if actor.relation == "superuser":
             return ALLOW if superuser else refused
-        if actor.relation == "no_role":
+        if actor.no_organ_role:
             return refused
         if supervisor and actor.is_supervisor:
             return ALLOW
@@ -127,15 +133,35 @@ def channel(obj=None, *, methods=GET, data=None) -> Policy:
     return Policy(lambda actor: 401, obj=obj, methods=methods, data=data)
 
 
-def admin_site() -> Policy:
-    """The Django admin: staff accounts only (the superuser here); everyone else is sent to the admin login."""
-    return Policy(lambda actor: ALLOW if actor.relation == "superuser" else ADMIN_LOGIN)
+def _duty(actor: Actor, need: str):
+    """What a platform administrator gets where the admin needs the permission ``need`` ("app.action_model"):
+    ALLOW within their duty (accounts.duties.DUTIES), else 403."""
+    from gongkai.accounts import duties
+
+    return ALLOW if duties.allowed(actor.role, need) else 403
+
+
+def admin_site(need: str | None = None, *, superuser=ALLOW, admin=None) -> Policy:
+    """The Django admin: staff accounts only; everyone else is sent to the admin login. The superuser gets
+    ``superuser``; a platform administrator ``admin`` if given, else ALLOW with the permission ``need`` (any staff
+    account when None) and 403 without it."""
+
+    def rule(actor: Actor):
+        if actor.relation == "superuser":
+            return superuser
+        if actor.relation == "admin":
+            if admin is not None:
+                return admin(actor) if callable(admin) else admin
+            return ALLOW if need is None else _duty(actor, need)
+        return ADMIN_LOGIN
+
+    return Policy(rule)
 
 
 def admin_refused(code: int = 403) -> Policy:
     """An admin page no account may use: deleting records (nothing is hard-deleted), adding records made only by the
-    platform's own workflows. The superuser gets 403; everyone else the admin login."""
-    return Policy(lambda actor: code if actor.relation == "superuser" else ADMIN_LOGIN)
+    platform's own workflows. Staff accounts get ``code``; everyone else the admin login."""
+    return admin_site(superuser=code, admin=code)
 
 
 def deferred(reason: str) -> Policy:
@@ -180,24 +206,50 @@ ACTIONS = {
 SUPERVISOR = f"parent:{OFFICE}"
 
 
+def signed_in(obj=None, *, methods=GET, data=None, note="") -> Policy:
+    """Anyone signed in (a person's own account pages); the login page for the others."""
+    return Policy(lambda actor: ALLOW if actor.signed_in else LOGIN, obj=obj, methods=methods, data=data, note=note)
+
+
+def _recovery_codes_rule(actor: Actor):
+    """accounts:recovery_codes: only a sign-in confirmed with the second factor (the verified administrators here;
+    the organ staff of the world have enrolled none): 403 for the others."""
+    if not actor.signed_in:
+        return LOGIN
+    return ALLOW if actor.platform_admin and actor.verified else 403
+
+
+AUDIT_READERS = ("superuser", f"admin:{AdminRole.AUDIT}")  # accounts.duties.is_audit_reader
+
+
 def _import_rule(actor: Actor):
-    """reports_ws:import, POST into ``gxj``."""
+    """reports_ws:import, POST into ``gxj``: the form offers the organs where the person prepares reports."""
     if not actor.signed_in:
         return LOGIN
     if actor.relation == "own":
         return ALLOW if actor.role in REPORT_EDIT else 403
-    if actor.relation == "superuser" or actor.is_supervisor:
-        return 403  # reads gxj, so may choose it, but prepares no report there
-    return 403 if actor.relation == "no_role" else 400
+    if actor.role in REPORT_EDIT and actor.relation in ("other", "parent", "unrelated"):
+        return 400  # prepares reports elsewhere: gxj is not a valid choice of the form
+    return 403
 
 POLICIES: dict[str, Policy] = {
     # --- accounts, language ----------------------------------------------------------------------------------
     "accounts:login": public(methods=BOTH, data="login"),
     "accounts:logout": public(methods=POST),
+    "accounts:start": signed_in(note="sends each person on to their own screens"),
+    "accounts:security": signed_in(),
+    "accounts:password_change": signed_in(methods=BOTH),
+    "accounts:password_reset": public(methods=BOTH),
+    "accounts:password_reset_sent": public(),
+    "accounts:password_reset_confirm": public("password_reset", note="a link that is not valid: the page says so"),
+    "accounts:password_reset_complete": public(),
+    "accounts:second_factor": signed_in(methods=BOTH, note="without an authenticator: on to the enrolment page"),
+    "accounts:second_factor_setup": signed_in(methods=BOTH, note="with an unconfirmed authenticator: on to confirm it"),
+    "accounts:recovery_codes": Policy(_recovery_codes_rule, methods=BOTH),
     "set_language": public(methods=POST, data="language"),
     # --- the public portal -------------------------------------------------------------------------------------
     "portal:home": public(),
-    "portal:healthz": public(),
+    "portal:attachment": public("portal.attachment", hidden="portal.draft_attachment"),
     "portal:search": public(),
     "portal:feed_rss": public(),
     "portal:feed_atom": public(),
@@ -210,8 +262,11 @@ POLICIES: dict[str, Policy] = {
     "portal:organ_search": public("portal.organ"),
     "portal:organ_feed_rss": public("portal.organ"),
     "portal:organ_feed_atom": public("portal.organ"),
-    "media/<path:path>": deferred("files under MEDIA_ROOT, served from the folder configured at start-up (not the "
-                                  "tests' folder); private files get permission-checked views of their own"),
+    # --- operations ---------------------------------------------------------------------------------------------
+    "healthz": public(),
+    "readyz": public(),
+    "metrics": public(note="the test client's address is 127.0.0.1, in METRICS_ALLOWED_IPS (pinned by the matrix "
+                           "fixture); from elsewhere and without the token: test_matrix.test_metrics_from_elsewhere"),
     # --- applying and following a case -------------------------------------------------------------------------
     "applications_public:apply": public(),
     "applications_public:case_login": public(methods=BOTH, data="case_login"),
@@ -221,6 +276,7 @@ POLICIES: dict[str, Policy] = {
     "applications_public:correct": applicant("case", methods=POST, data="case.correct"),
     "applications_public:withdraw": applicant("case", methods=POST, data="case.withdraw"),
     "applications_public:letter": applicant("case.letter"),
+    "applications_public:attachment": applicant("case.attachment", hidden="case.other_attachment"),
     # --- published annual reports ------------------------------------------------------------------------------
     "reports_public:index": public(),
     "reports_public:check": public(methods=BOTH),
@@ -248,6 +304,7 @@ POLICIES: dict[str, Policy] = {
     "workspace:item_new": role_anywhere(*DRAFTING),
     "workspace:item": read("item.draft"),
     "workspace:item_edit": role_in_organ("item.draft", *DRAFTING, methods=BOTH, data="item.draft"),
+    "workspace:attachment": read("item.attachment"),
     "workspace:attachment_remove": role_in_organ("item.attachment", *DRAFTING),
     "workspace:item_submit": role_in_organ("item.draft", *DRAFTING),
     "workspace:item_review": role_in_organ("item.in_review", HEAD, methods=BOTH, data="item.review",
@@ -263,6 +320,8 @@ POLICIES: dict[str, Policy] = {
     "workspace:withheld": any_staff(),
     "workspace:uninterpreted": any_staff(),
     "workspace:audit": any_staff(),
+    "workspace:audit_trail": only(None, *AUDIT_READERS, note="the audit administrator (and the break-glass superuser)"),
+    "workspace:audit_export": only("audit.export", *AUDIT_READERS),
     "workspace:catalogue_import:upload": role_anywhere(*PUBLISHING, methods=BOTH),
     "workspace:catalogue_import:confirm": role_anywhere(*PUBLISHING, methods=POST, data="import.confirm"),
     "workspace:catalogue_import:errors": role_anywhere(*PUBLISHING, data="import.errors"),
@@ -292,16 +351,16 @@ POLICIES: dict[str, Policy] = {
     "reports_ws:cell": read("report.cell"),
     "reports_ws:supervision": only("report.government", SUPERVISOR),
     "reports_ws:aggregate": only("report.aggregate", SUPERVISOR, methods=POST),
-    "reports_ws:import": Policy(any_staff().rule, methods=BOTH, data="report.import",
+    "reports_ws:import": Policy(role_anywhere(*REPORT_EDIT).rule, methods=BOTH, data="report.import",
                                 post=Policy(_import_rule, data="report.import"),
-                                note="the form offers the organs the person reads (another organ is not a valid "
-                                     "choice: 400); importing into one needs an editing role there (403)"),
+                                note="the form offers the organs where the person holds an editing role (another "
+                                     "organ is not a valid choice: 400); without one anywhere: 403"),
     "reports_ws:compare": read("report.compare"),
     "reports_ws:dashboard": any_staff(),
     # --- the staff workspace: notifications and letter templates -----------------------------------------------
     "notify:inbox": any_staff(),
     "notify:read": Policy(lambda actor: ALLOW if actor.key == f"own:{CLERK}" else (
-        LOGIN if not actor.signed_in else 403 if actor.relation == "no_role" else 404), obj="notification", methods=POST,
+        LOGIN if not actor.signed_in else 403 if actor.no_organ_role else 404), obj="notification", methods=POST,
         note="the clerk's own notification: 404 for other staff, 403 for a person who is no staff"),
     "notify:delivery": role_anywhere(OFFICE, superuser=True),
     "notify:retry": Policy(lambda actor: 404 if actor.role == OFFICE and actor.relation != "own" else
@@ -322,25 +381,64 @@ ADMIN_PUBLIC = {"admin:login", "admin:logout"}
 # catch-all for unknown addresses.
 ADMIN_NOT_FOUND = {"admin:view_on_site", "admin/(?P<url>.*)$"}
 # The records the platform's workflows make: read-only in the admin (architecture.md), so nobody adds them there.
-ADMIN_READ_ONLY = {"core_auditevent", "catalogue_item", "catalogue_indexcounter", "applications_application",
+ADMIN_READ_ONLY = {"axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "otp_totp_totpdevice",
+                   "otp_static_staticdevice", "core_auditevent", "catalogue_item", "catalogue_indexcounter", "applications_application",
                    "applications_appeal", "notify_notification", "letters_lettertemplate", "sensitive_finding",
                    "signoff_signoff", "workdays_calendaryear", "workdays_dayoverride"}
 # Django's own models (groups, API tokens) may be deleted in the admin; the platform's own never are.
-ADMIN_DELETABLE = {"auth_group", "authtoken_tokenproxy"}
+# A sign-in lock (an access attempt) and a lost authenticator are deleted to lift the lock / make the person enrol
+# again (audited, accounts.admin). The sign-in records (axes' access and failure logs) are never deleted.
+ADMIN_DELETABLE = {"auth_group", "authtoken_tokenproxy", "axes_accessattempt", "otp_totp_totpdevice",
+                   "otp_static_staticdevice"}
+
+
+# Admin pages of one model, by the end of their name: the permission action each needs.
+ADMIN_VIEWS = {"changelist": "view", "change": "view", "history": "view", "add": "add", "delete": "delete"}
+# django-otp's pages showing an authenticator's key and QR code: never shown in the admin (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+ADMIN_HIDDEN = {"admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"}
+# Custom admin pages: workdays' calendar upload and one-day override change the calendar; setting a person's password.
+ADMIN_CUSTOM = {"admin:workdays_calendaryear_upload": "workdays.change_calendaryear",
+                "admin:workdays_calendaryear_day": "workdays.change_calendaryear",
+                "admin:auth_user_password_change": "accounts.change_user"}
+
+
+def _admin_policy(name: str, route: str) -> Policy:
+    import re
+
+    if name in ADMIN_PUBLIC:
+        return admin_public()
+    if name in ADMIN_NOT_FOUND:
+        return admin_refused(404)
+    if name == "admin:app_list":  # probed with the catalogue app
+        from gongkai.accounts import duties
+
+        return admin_site(admin=lambda actor: ALLOW if duties.allowed_module(actor.role, "catalogue") else 404)
+    if name == "admin:autocomplete":  # probed with the user field of role memberships: needs to view people
+        return admin_site("accounts.view_user")
+    from django.contrib import admin
+
+    registered = {(m._meta.app_label, m._meta.model_name) for m in admin.site._registry}
+    match = re.match(r"admin/(\w+)/(\w+)/", route)
+    if not match or match.groups() not in registered:
+        return admin_site()  # the index, the admin's own password change, jsi18n: any staff account
+    if route.endswith("<path:object_id>/"):
+        return admin_site()  # Django's redirect to the change page, which checks the permission
+    if name in ADMIN_HIDDEN:
+        return admin_refused()
+    app_label, model = match.groups()
+    action = name.rsplit("_", 1)[1]
+    need = ADMIN_CUSTOM.get(name) or f"{app_label}.{ADMIN_VIEWS.get(action, 'change')}_{model}"
+    table = f"{app_label}_{model}"
+    if action == "delete" and table not in ADMIN_DELETABLE:
+        return admin_refused()
+    if action == "add" and table in ADMIN_READ_ONLY:
+        return admin_refused()
+    return admin_site(need)
 
 
 def policy_for(name: str, route: str) -> Policy | None:
     if name in POLICIES:
         return POLICIES[name]
     if route.startswith("admin/"):
-        if name in ADMIN_PUBLIC:
-            return admin_public()
-        if name in ADMIN_NOT_FOUND:
-            return admin_refused(404)
-        model = name.removeprefix("admin:").rsplit("_", 1)[0]
-        if name.endswith("_delete") and model not in ADMIN_DELETABLE:
-            return admin_refused()
-        if name.endswith("_add") and model in ADMIN_READ_ONLY:
-            return admin_refused()
-        return admin_site()
+        return _admin_policy(name, route)
     return None

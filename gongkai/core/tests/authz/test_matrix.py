@@ -1,6 +1,7 @@
 """The authorisation matrix: every URL pattern of the URLconf × every actor (each role in the own, a sibling and the
-parent organ, the supervising office, an unrelated organ's office, a person with no role, the system administrator,
-an applicant with a case session, an anonymous visitor) × GET and, where the view takes one, POST — each answer
+parent organ, the supervising office, an unrelated organ's office, a person with no role, the superuser and the three
+platform administrators — each also once without the second factor confirmed —, an applicant with a case session, an
+anonymous visitor) × GET and, where the view takes one, POST — each answer
 checked against the classification in policies.py. A refused POST must change nothing (row counts of every table,
 the audit trail, the state of the records probed).
 
@@ -18,14 +19,21 @@ from django.test import override_settings
 
 from . import policies
 from . import world as world_module
-from .policies import ADMIN_LOGIN, ALLOW, LOGIN
+from .policies import ADMIN_LOGIN, ALLOW, LOGIN, SECOND_FACTOR
 from .urlconf import all_patterns
 
-pytestmark = pytest.mark.django_db
+# The second factor is enforced, as in production: the superuser and the administrators confirmed theirs.
+pytestmark = [pytest.mark.django_db, pytest.mark.second_factor]
 
 PATTERNS = all_patterns()
 ADMIN_ACTORS = {"anonymous", "applicant", "no_role", "superuser", "own:disclosure_office", "own:web_admin",
-                "parent:disclosure_office"}
+                "parent:disclosure_office", *(a.key for a in world_module.ACTORS if a.platform_admin)}
+# Where accounts.middleware lets a signed-in person who has not confirmed the second factor go.
+SECOND_FACTOR_OPEN = ("/accounts/login/", "/accounts/logout/", "/accounts/second-factor/", "/accounts/password/reset/",
+                      "/i18n/")
+# Rate limits high enough that no probe meets one (the matrix checks who may, not how often).
+NO_RATE_LIMITS = {name: "100000/min" for name in ("apply", "correct", "case_login", "report_check", "search", "api",
+                                                   "api_user")}
 OUR_APPS = {"accounts", "api", "applications", "catalogue", "core", "letters", "notify", "organs", "reports",
             "search", "sensitive", "signoff", "workdays", "sessions"}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -34,7 +42,8 @@ PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("authz-media")
-    settings = override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    settings = override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                                 SECOND_FACTOR_ENFORCED=True)
     with django_db_blocker.unblock(), settings:
         with transaction.atomic():
             built = world_module.build()
@@ -54,8 +63,35 @@ def _summary():
 
 @pytest.fixture(autouse=True)
 def _world_files(world, _isolated_files, settings):
-    """The world's files (letters, attachments) stay where it stored them."""
+    """The world's files (letters, attachments) stay where it stored them; no rate limit answers 429; /metrics is
+    open to 127.0.0.1 (the test client's address, the default outside production) and has no token."""
     settings.MEDIA_ROOT = world.media
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, **NO_RATE_LIMITS}
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1", "::1"]
+    settings.METRICS_TOKEN = ""
+    from gongkai.search import index as search_index
+
+    search_index.forget_handles()
+    search_index.get_index()  # an (empty) index in the test's folder, so /readyz finds one
+
+
+def test_metrics_from_elsewhere(world, client):
+    """/metrics from an address not in METRICS_ALLOWED_IPS: 403 without the token, allowed with it."""
+    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+    from django.test import override_settings as settings_for
+
+    with settings_for(METRICS_TOKEN="authz-metrics-token"):
+        assert client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+        assert client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer authz-metrics-token").status_code == 200
+
+
+def expectation(rule, actor, path):
+    """The policy's answer, except that a platform administrator who has not confirmed the second factor is sent to
+    confirm it wherever accounts.middleware does not let them go."""
+    if actor.platform_admin and not actor.verified and not path.startswith(SECOND_FACTOR_OPEN):
+        return SECOND_FACTOR
+    return rule(actor)
 
 
 def _path(route: str, kwargs: dict) -> str:
@@ -77,8 +113,13 @@ def _admin_kwargs(pattern, world) -> dict:
     match = re.match(r"admin/(\w+)/(\w+)/", pattern.route)
     if match:
         model = next((m for m in admin.site._registry if (m._meta.app_label, m._meta.model_name) == match.groups()), None)
-        first = model._default_manager.order_by("pk").first() if model else None
-        kwargs["object_id"] = kwargs["id"] = first.pk if first else 1
+        records = model._default_manager.order_by("pk") if model else None
+        if model is not None and model._meta.label == "accounts.User":
+            records = records.filter(is_superuser=False)  # a superuser's account is in no administrator's list
+        first = records.first() if records is not None else None
+        if model is not None:
+            assert first is not None, f"the world has no {model._meta.label} to probe {pattern.name} with"
+        kwargs["object_id"] = kwargs["id"] = kwargs["pk"] = first.pk if first else 1
     if "content_type_id" in pattern.route:
         item = Item.objects.filter(pk=world.kwargs["item.published"]["pk"]).first()
         kwargs.update(content_type_id=ContentType.objects.get_for_model(Item).pk, object_id=item.pk)
@@ -116,13 +157,15 @@ def _refusal_matches(response, expected) -> bool:
         return response.status_code == 302 and location.startswith("/accounts/login/")
     if expected == ADMIN_LOGIN:
         return response.status_code == 302 and location.startswith("/admin/login/")
+    if expected == SECOND_FACTOR:
+        return response.status_code == 302 and location.startswith("/accounts/second-factor/?next=")
     return response.status_code == expected
 
 
 def _looks_refused(response) -> bool:
     location = response.get("Location", "")
     return response.status_code in (401, 403, 404) or (
-        response.status_code == 302 and location.startswith(("/accounts/login/", "/admin/login/"))
+        response.status_code == 302 and location.startswith(("/accounts/login/", "/admin/login/", "/accounts/second-factor/?"))
     )
 
 
@@ -154,7 +197,7 @@ def run_pattern(pattern, policy, world) -> tuple[int, list[str]]:
     for label, path, body, expect in _probes(pattern, policy, world):
         for method in policy.methods:
             for actor in actors:
-                expected = (expect or policy.for_method(method).expect)(actor)
+                expected = expectation(expect or policy.for_method(method).expect, actor, path)
                 client = world.clients[actor.key]
                 cookies = copy.deepcopy(client.cookies)  # a logout or login answer must not sign the actor out for good
                 with transaction.atomic():

@@ -9,7 +9,10 @@ interesting state. Around it:
 - the **unrelated** organ is a government of another tree (``far``), made here, with its own disclosure office.
 
 Every person holding a role in those organs is an actor; so are an anonymous visitor, an applicant holding the case
-session of one ``gxj`` application, a signed-in person with no role, and the system administrator (superuser).
+session of ``gxj`` applications, a signed-in person with no role, the superuser and the three platform administrators
+(三员: system, security and audit administrator, accounts.AdminRole). The superuser and the administrators are signed
+in as a real one is: password, then a confirmed authenticator (django-otp's device in the session). One more of each
+kind has signed in with the password but not yet confirmed the second factor (``verified=False``).
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from gongkai.accounts.models import AdminRole
 from gongkai.organs.models import Role
 
 ROLES = tuple(Role.values)
+ADMIN_ROLES = tuple(AdminRole.values)
 
 
 @dataclass(frozen=True)
@@ -32,8 +37,19 @@ class Actor:
     """Who makes a request. ``relation`` is the actor's organ seen from the objects probed (all in ``gxj``)."""
 
     key: str
-    relation: str  # anonymous | applicant | no_role | superuser | own | other | parent | unrelated
-    role: str = ""
+    relation: str  # anonymous | applicant | no_role | superuser | admin | own | other | parent | unrelated
+    role: str = ""  # the role in the organ, or for relation "admin" the AdminRole
+    verified: bool = True  # False: signed in with the password, second factor not yet confirmed
+
+    @property
+    def no_organ_role(self) -> bool:
+        """Signed in, but holding no role in any organ (the platform administrators hold none)."""
+        return self.relation in ("no_role", "admin")
+
+    @property
+    def platform_admin(self) -> bool:
+        """The superuser or one of the three administrators: a second factor is required of them."""
+        return self.relation in ("superuser", "admin")
 
     @property
     def signed_in(self) -> bool:
@@ -51,6 +67,9 @@ class Actor:
 def actors() -> list[Actor]:
     found = [Actor("anonymous", "anonymous"), Actor("applicant", "applicant"), Actor("no_role", "no_role"),
              Actor("superuser", "superuser")]
+    found += [Actor(f"admin:{role}", "admin", role) for role in ADMIN_ROLES]
+    found.append(Actor("unverified:superuser", "superuser", verified=False))
+    found += [Actor(f"unverified:{role}", "admin", role, verified=False) for role in ADMIN_ROLES]
     for relation in ("own", "other", "parent"):
         found += [Actor(f"{relation}:{role}", relation, role) for role in ROLES]
     found.append(Actor(f"unrelated:{Role.DISCLOSURE_OFFICE}", "unrelated", Role.DISCLOSURE_OFFICE))
@@ -72,11 +91,30 @@ class World:
     media: object = None
 
 
-def _client(user=None) -> Client:
+def _client(user=None, *, verified: bool = False) -> Client:
     client = Client(raise_request_exception=False)
     if user is not None:
         client.force_login(user)
+    if verified:
+        _confirm_second_factor(client, user)
     return client
+
+
+def _authenticator(user):
+    """The person's confirmed authenticator app (made if the person has none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def _confirm_second_factor(client, user) -> None:
+    """What accounts.views.second_factor leaves in the session after a right code (django_otp.login)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = _authenticator(user).persistent_id
+    session.save()
 
 
 def build() -> World:
@@ -113,6 +151,11 @@ def build() -> World:
                 people[f"{relation}:{role}"] = User.objects.get(username=f"{slug}_{ROLE_SUFFIX[role][0]}")
     people["no_role"] = UserFactory(username="authz-no-role")
     people["superuser"] = User.objects.get(username="admin")
+    demo_admins = {AdminRole.SYSTEM: "sysadmin", AdminRole.SECURITY: "secadmin", AdminRole.AUDIT: "auditadmin"}
+    for role in ADMIN_ROLES:
+        people[f"admin:{role}"] = User.objects.get(username=demo_admins[role], admin_role=role)
+        people[f"unverified:{role}"] = UserFactory(username=f"authz-unverified-{role}", admin_role=role, is_staff=True)
+    people["unverified:superuser"] = UserFactory(username="authz-unverified-root", is_superuser=True, is_staff=True)
     world.users = people
     clerk = people[f"own:{Role.CLERK}"]
 
@@ -139,6 +182,8 @@ def build() -> World:
     k["item.version"] = {"pk": in_review.pk, "number": 1}
     k["item.approved"] = {"pk": approved.pk}
     k["item.published"] = {"pk": published.pk}
+    k["password_reset"] = {"uidb64": "MQ", "token": "not-a-valid-token"}
+    k["audit.export"] = {"fmt": "csv"}
     k["finding"] = {"pk": finding.pk}
     k["portal.item"] = {"organ_slug": gxj.slug, "pk": published.pk}
     k["portal.draft"] = {"organ_slug": gxj.slug, "pk": draft.pk}
@@ -170,7 +215,7 @@ def build() -> World:
                                          signoff__current_role=Role.DEPARTMENT_HEAD).first()
     # One application filed on the web, whose applicant holds its case session.
     filed = applications.submit_application(organ=gxj, channel="web", data=person_data(subject="测试申请：本局2025年预算"),
-                                          form_token="authz-form-token")
+                                          form_token="authz-form-token", attachments=[docx_upload(name="身份证明.docx")])
     upload = applications.register_application(
         organ=gxj, channel="letter", data=person_data(subject="附带材料的申请"), received_on=timezone.localdate(), by=clerk,
         attachments=[docx_upload(name="申请材料.docx")],
@@ -182,6 +227,10 @@ def build() -> World:
     k["application.letter"] = {"pk": letter.application_id, "letter_id": letter.pk, "fmt": "pdf"}
     k["application.attachment"] = {"pk": upload.pk, "attachment_id": upload.attachments.first().pk}
     k["case"] = {"tracking_number": letter.application.tracking_number}
+    k["case.attachment"] = {"tracking_number": filed.application.tracking_number,
+                            "attachment_id": filed.application.attachments.get().pk}
+    # Another application's file (filed by letter; the applicant holds no session for it)
+    k["case.other_attachment"] = {"tracking_number": upload.tracking_number, "attachment_id": upload.attachments.first().pk}
     k["case.other"] = {"tracking_number": by_status[Status.RECEIVED].tracking_number}
     k["case.letter"] = {"tracking_number": letter.application.tracking_number, "letter_id": letter.pk, "fmt": "pdf"}
     k["case.done"] = {"slug": gxj.slug, "token": filed.application.form_token}
@@ -248,8 +297,52 @@ def build() -> World:
     public_file = catalogue.add_attachment(
         Item.objects.get(pk=draft.pk), by=clerk, uploaded=docx_upload(name="公开附件.docx")
     )
-    k["media.published"] = {"path": public_file.file.name}
+    k["portal.draft_attachment"] = {"pk": public_file.pk}
+    # A published item with an attachment, made through the workflow (create, submit, every sign-off step, publish).
+    from gongkai.catalogue.tests.factories import Office, item_data
+
+    office = Office.__new__(Office)
+    office.organ, office.clerk, office.webadmin = gxj, clerk, people[f"own:{Role.WEB_ADMIN}"]
+    office.head, office.secrecy = people[f"own:{Role.DEPARTMENT_HEAD}"], people[f"own:{Role.CONFIDENTIALITY_REVIEWER}"]
+    office.deputy, office.principal = people[f"own:{Role.DEPUTY_LEADER}"], people[f"own:{Role.PRINCIPAL_LEADER}"]
+    with_file = catalogue.create_draft(organ=gxj, by=clerk, data=item_data(title="附件公开测试"),
+                                       files=[docx_upload(name="公开附件.docx")])
+    for attachment_id in with_file.attachments.values_list("pk", flat=True):
+        catalogue.check_attachment(attachment_id)  # the file check's job runs after a commit the world never makes
+    catalogue.submit(with_file, by=clerk)
+    with_file = catalogue.publish(office.approve_all(with_file), by=office.webadmin)
+    k["portal.attachment"] = {"pk": with_file.attachments.get().pk}
     k["public_report.government"] = {"slug": "city", "year": 2025}
+
+    # --- records of the admin site's own models (each admin page is probed on one) ---------------------------------
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    now = timezone.now()
+    AccessAttempt.objects.create(username="authz-locked", ip_address="10.9.9.9", user_agent="test", failures_since_start=3,
+                                 attempt_time=now)
+    AccessLog.objects.create(username="authz-no-role", ip_address="10.9.9.9", user_agent="test", attempt_time=now)
+    AccessFailureLog.objects.create(username="authz-locked", ip_address="10.9.9.9", user_agent="test", attempt_time=now,
+                                    locked_out=False)
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from gongkai.letters.models import LetterTemplate
+    from gongkai.workdays.models import CalendarYear, DayOverride
+
+    # (on a person who is no actor: an authenticator makes its owner confirm it at every sign-in)
+    StaticDevice.objects.create(user=UserFactory(username="authz-enrolled"), name="recovery", confirmed=True)
+    CalendarYear.objects.get_or_create(year=2030, defaults={"source": CalendarYear._meta.get_field("source").choices[0][0]})
+    DayOverride.objects.get_or_create(date=dt.date(2030, 1, 2), defaults={
+        "is_working": False, "name": "测试", "source": DayOverride._meta.get_field("source").choices[0][0]})
+    from gongkai.api.models import ApiClient
+
+    if not ApiClient.objects.exists():
+        ApiClient.issue(name="市工信局 OA", organ=gxj, user=people[f"own:{Role.WEB_ADMIN}"])
+    if not LetterTemplate.objects.exists():
+        LetterTemplate.objects.create(organ=gxj, kind="correction", title="补正告知书", body="请补正。")
+    Group.objects.get_or_create(name="authz-group")
+    Token.objects.get_or_create(user=people["no_role"])
 
     # --- who is signed in ------------------------------------------------------------------------------
     world.clients["anonymous"] = _client()
@@ -257,10 +350,14 @@ def build() -> World:
     lettered = letter.application
     lettered.secret = applications.hash_secret("authz-case-secret")
     lettered.save(update_fields=["secret"])
-    for number, secret in ((filed.application.tracking_number, filed.secret), (lettered.tracking_number, "authz-case-secret")):
+    for number, secret in ((lettered.tracking_number, "authz-case-secret"), (filed.application.tracking_number, filed.secret)):
         response = applicant.post("/apply/case/", {"tracking_number": number, "secret": secret})
         assert response.status_code == 302, "the applicant could not open the case page"
     world.clients["applicant"] = applicant
+    by_key = {actor.key: actor for actor in ACTORS}
     for key, user in people.items():
-        world.clients[key] = _client(user)
+        actor = by_key[key]
+        if actor.platform_admin:
+            _authenticator(user)  # enrolled; confirmed in this session only for the verified actors
+        world.clients[key] = _client(user, verified=actor.platform_admin and actor.verified)
     return world
