@@ -109,26 +109,20 @@ def file_checks_run_at_once(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _seeded_data(request, django_db_blocker):
-    """The data the migrations seed (topics, categories, withholding reasons …) for every ordinary database test.
-    A transactional test ends by emptying every table; whatever ordinary test runs after it on the same worker
-    would find no seeded rows, so they are put back first (outside the test's transaction, once)."""
+def _seeded_data(request):
+    """The topics, categories and withholding reasons the migrations seed, for every ordinary database test. A
+    transactional test ends by emptying every table; an ordinary test that runs after it on the same worker would
+    find none, so they are seeded again inside that test's own transaction (rolled back with it)."""
     marker = request.node.get_closest_marker("django_db")
     wants_db = marker is not None or "db" in request.fixturenames
     if wants_db and not (marker is not None and marker.kwargs.get("transaction")):
-        with django_db_blocker.unblock():
-            from django.db import connection
+        request.getfixturevalue("db")
+        from gongkai.catalogue.models import Topic
 
-            from gongkai.catalogue.models import Topic
+        if not Topic.objects.exists():
+            import importlib
 
-            if not Topic.objects.exists():
-                contents = getattr(connection, "_test_serialized_contents", None)
-                if contents:
-                    connection.creation.deserialize_db_from_string(contents)
-                else:
-                    import importlib
+            from django.apps import apps
 
-                    from django.apps import apps
-
-                    importlib.import_module("gongkai.catalogue.migrations.0003_seed_topics_categories_reasons").seed(apps, None)
+            importlib.import_module("gongkai.catalogue.migrations.0003_seed_topics_categories_reasons").seed(apps, None)
     yield

@@ -12,7 +12,7 @@ from gongkai.core.audit import log_action
 from gongkai.core.models import AuditEvent
 from gongkai.factories import OrganFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.postgres]
 
 
 def test_concurrent_appends_make_one_chain():
