@@ -27,26 +27,17 @@ def check_deadlines() -> dict:
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def check_attachment_job(self, attachment_id: int) -> str:
-    """Virus scan of one quarantined attachment; retried with backoff on a worker while clamd cannot
-    be reached (in-process the file waits for ``check_pending_attachments``)."""
+    """Virus scan of one quarantined attachment (core.virus_scan.run_check: retried while clamd is down)."""
     from gongkai.applications.services import check_attachment
-    from gongkai.core.virus_scan import ScannerUnavailable
+    from gongkai.core.virus_scan import run_check
 
-    try:
-        return check_attachment(attachment_id)
-    except ScannerUnavailable as error:
-        if self.request.is_eager:
-            return "pending"
-        raise self.retry(exc=error, countdown=min(3600, 30 * 2 ** self.request.retries)) from error
+    return run_check(self, check_attachment, attachment_id)
 
 
 @shared_task(acks_late=True)
 def check_pending_attachments() -> int:
-    """Periodic: queue the scan of every attachment still in quarantine."""
+    """Periodic: queue the check of every attachment still in quarantine (e.g. clamd was down)."""
     from gongkai.applications.models import ApplicationAttachment
-    from gongkai.core.models import FileCheck
+    from gongkai.core.virus_scan import queue_pending
 
-    ids = list(ApplicationAttachment.objects.filter(check_state=FileCheck.PENDING).values_list("pk", flat=True)[:1000])
-    for pk in ids:
-        check_attachment_job.delay(pk)
-    return len(ids)
+    return queue_pending(ApplicationAttachment, check_attachment_job)

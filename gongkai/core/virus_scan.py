@@ -79,3 +79,25 @@ def scan_stored(field_file) -> ScanResult:
         return ScanResult(clean=True)
     with field_file.open("rb") as stream:
         return scan_stream(stream)
+
+
+def run_check(job, check, attachment_id: int) -> str:
+    """The body of a file-check job (``job`` a bound Celery task, ``check`` the subject app's service): while clamd
+    cannot be reached the job is retried with backoff on a worker; in-process the file waits in quarantine for the
+    periodic re-queue."""
+    try:
+        return check(attachment_id)
+    except ScannerUnavailable as error:
+        if job.request.is_eager:
+            return "pending"
+        raise job.retry(exc=error, countdown=min(3600, 30 * 2 ** job.request.retries)) from error
+
+
+def queue_pending(model, job, *, batch: int = 1000) -> int:
+    """Queue ``job`` for every row of ``model`` still in quarantine (clamd was down); returns how many."""
+    from gongkai.core.models import FileCheck
+
+    ids = list(model.objects.filter(check_state=FileCheck.PENDING).values_list("pk", flat=True)[:batch])
+    for pk in ids:
+        job.delay(pk)
+    return len(ids)
