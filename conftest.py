@@ -122,12 +122,8 @@ def _seeded_data(request):
     wants_db = marker is not None or "db" in request.fixturenames
     if wants_db and not (marker is not None and marker.kwargs.get("transaction")):
         request.getfixturevalue("db")
-        from gongkai.catalogue.models import Topic
+        from gongkai.factories import reseed_if_flushed
 
-        if not Topic.objects.exists():
-            import importlib
-
-            from django.apps import apps
-
-            importlib.import_module("gongkai.catalogue.migrations.0003_seed_topics_categories_reasons").seed(apps, None)
+        reseed_if_flushed()
     yield
+

@@ -60,3 +60,16 @@ def member(organ: Organ, *roles: str, user: User | None = None, department: Depa
     if hasattr(user, "_gongkai_memberships"):
         del user._gongkai_memberships
     return user
+
+
+def reseed_if_flushed():
+    """Seed the migrations' rows again when a transactional test's flush has emptied them. Ordinary tests call it
+    inside their own transaction; a module-scoped fixture that opens its own transaction must call it there too."""
+    from gongkai.catalogue.models import Topic
+
+    if not Topic.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("gongkai.catalogue.migrations.0003_seed_topics_categories_reasons").seed(apps, None)

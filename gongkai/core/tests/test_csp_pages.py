@@ -104,6 +104,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         from django.db import transaction
 
         with transaction.atomic():
+            from gongkai.factories import reseed_if_flushed
+
+            reseed_if_flushed()
             call_command("load_demo", if_empty=True, items=30, stdout=io.StringIO())
             yield
             transaction.set_rollback(True)

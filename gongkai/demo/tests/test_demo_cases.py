@@ -27,6 +27,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         from django.db import transaction
 
         with transaction.atomic():
+            from gongkai.factories import reseed_if_flushed
+
+            reseed_if_flushed()
             out = io.StringIO()
             call_command("load_demo", if_empty=True, items=0, stdout=out)
             yield out.getvalue()

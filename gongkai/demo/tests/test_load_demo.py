@@ -24,6 +24,9 @@ def demo(django_db_setup, django_db_blocker):
         from django.db import transaction
 
         with transaction.atomic():
+            from gongkai.factories import reseed_if_flushed
+
+            reseed_if_flushed()
             call_command("load_demo", items=80, stdout=io.StringIO())
             yield
             transaction.set_rollback(True)

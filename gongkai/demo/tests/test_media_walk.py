@@ -30,6 +30,9 @@ def demo_media(django_db_setup, django_db_blocker, tmp_path_factory):
         from django.db import transaction
 
         with transaction.atomic():
+            from gongkai.factories import reseed_if_flushed
+
+            reseed_if_flushed()
             call_command("load_demo", if_empty=True, items=0, stdout=io.StringIO())
             yield media
             transaction.set_rollback(True)

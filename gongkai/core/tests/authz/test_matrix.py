@@ -46,6 +46,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                                  SECOND_FACTOR_ENFORCED=True)
     with django_db_blocker.unblock(), settings:
         with transaction.atomic():
+            from gongkai.factories import reseed_if_flushed
+
+            reseed_if_flushed()
             built = world_module.build()
             built.media = media
             yield built
