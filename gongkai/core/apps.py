@@ -1,14 +1,4 @@
 from django.apps import AppConfig
-from django.core.signals import setting_changed
-
-KEY_SETTINGS = {"FIELD_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEY_ID", "FIELD_ENCRYPTION_CIPHER", "BLIND_INDEX_KEY", "SECRET_KEY"}
-
-
-def _keys_changed(*, setting, **kwargs):
-    if setting in KEY_SETTINGS:
-        from gongkai.core import crypto
-
-        crypto.reset()
 
 
 class CoreConfig(AppConfig):
@@ -16,7 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from gongkai.core import crypto
+        from django.core.signals import setting_changed
+
+        from gongkai.core import crypto, receivers
 
         crypto.keyring()  # a malformed key stops the process at start, not at the first applicant
-        setting_changed.connect(_keys_changed)
+        setting_changed.connect(receivers.keys_changed, dispatch_uid="core.keys_changed")
