@@ -44,6 +44,7 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/app_graph.py --check --quiet
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed
