@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "gongkai.api",
     "gongkai.demo",
     "gongkai.ops",  # operations: health, metrics, request ids, the 503 page, backup/restore, file fingerprints
-    "gongkai.letters",  # notice letters (告知书): organ-editable templates, DOCX/PDF rendering (issue 3 helper)
+    "gongkai.letters",  # notice letters (告知书): organ-editable templates, DOCX/PDF rendering
 ]
 
 MIDDLEWARE = [
