@@ -45,6 +45,9 @@ test: setup
 	$(VENV)/bin/ruff check -q gongkai
 	$(PY) scripts/audit_dependencies.py
 	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/app_graph.py --check --quiet
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
     "gongkai.api",
     "gongkai.demo",
     "gongkai.ops",  # operations: health, metrics, request ids, the 503 page, backup/restore, file fingerprints
-    "gongkai.letters",  # notice letters (告知书): organ-editable templates, DOCX/PDF rendering (issue 3 helper)
+    "gongkai.letters",  # notice letters (告知书): organ-editable templates, DOCX/PDF rendering
 ]
 
 MIDDLEWARE = [
@@ -167,21 +168,37 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
-# Periodic jobs for `celery -A gongkai beat` (each is idempotent: a rerun or a second scheduler does no harm).
-# Without a broker, cron runs the same work: `manage.py check_application_deadlines` and `send_pending_notifications`.
+# Periodic jobs for `celery -A gongkai beat`, all of them here (each is idempotent: a rerun or a second scheduler
+# does no harm). Without a broker, cron runs the same work with the management command named beside each job.
 CELERY_BEAT_SCHEDULE = {
+    # Deadline reminders and escalations (`manage.py check_application_deadlines`).
     "applications-check-deadlines": {
         "task": "gongkai.applications.tasks.check_deadlines",
         "schedule": float(env_int("APPLICATIONS_DEADLINE_CHECK_SECONDS", 3600, minimum=60)),
     },
+    # Due and failed notifications (`manage.py send_pending_notifications`).
     "notify-send-pending": {"task": "gongkai.notify.tasks.send_pending_notifications", "schedule": 60.0},
-}
-# Search index: retry queued index updates (cron without a broker: `manage.py index_pending_items` every minute) and
-# reconcile the index with the published items (`manage.py reconcile_search_index`, hourly).
-CELERY_BEAT_SCHEDULE["search-index-pending"] = {"task": "gongkai.search.tasks.index_pending_items", "schedule": 30.0}
-CELERY_BEAT_SCHEDULE["search-reconcile"] = {
-    "task": "gongkai.search.tasks.reconcile_search_index",
-    "schedule": float(env_int("SEARCH_RECONCILE_SECONDS", 3600, minimum=60)),
+    # Queued search index updates (`manage.py index_pending_items`, every minute) and the index reconciled with the
+    # published items (`manage.py reconcile_search_index`).
+    "search-index-pending": {"task": "gongkai.search.tasks.index_pending_items", "schedule": 30.0},
+    "search-reconcile": {
+        "task": "gongkai.search.tasks.reconcile_search_index",
+        "schedule": float(env_int("SEARCH_RECONCILE_SECONDS", 3600, minimum=60)),
+    },
+    # Files still in quarantine because clamd was unreachable (`manage.py check_pending_uploads`).
+    "catalogue-check-pending-attachments": {"task": "gongkai.catalogue.tasks.check_pending_attachments", "schedule": 600.0},
+    "applications-check-pending-attachments": {
+        "task": "gongkai.applications.tasks.check_pending_attachments", "schedule": 600.0,
+    },
+    # Annual report reminders, every morning (`manage.py annual_report_reminders`).
+    "reports-annual-report-reminders": {
+        "task": "gongkai.reports.tasks.send_annual_report_reminders", "schedule": crontab(hour=8, minute=0),
+    },
+    # 网页防篡改: public files compared with their fingerprints (`manage.py fingerprints verify`).
+    "ops-check-fingerprints": {
+        "task": "gongkai.ops.tasks.check_fingerprints",
+        "schedule": float(env_int("FINGERPRINT_CHECK_SECONDS", 3600, minimum=60)),
+    },
 }
 
 # --- Auth: accounts security (password policy, lockout, sessions, second factor, duties) ---------------
@@ -288,13 +305,6 @@ CLAMD_SOCKET = env_str("CLAMD_SOCKET", "") or ""
 CLAMD_HOST = env_str("CLAMD_HOST", "") or ""
 CLAMD_PORT = env_int("CLAMD_PORT", 3310, minimum=1)
 CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 60, minimum=1)
-# Files still in quarantine (clamd was unreachable) are checked again every 10 minutes.
-CELERY_BEAT_SCHEDULE["catalogue-check-pending-attachments"] = {
-    "task": "gongkai.catalogue.tasks.check_pending_attachments", "schedule": 600.0,
-}
-CELERY_BEAT_SCHEDULE["applications-check-pending-attachments"] = {
-    "task": "gongkai.applications.tasks.check_pending_attachments", "schedule": 600.0,
-}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -495,10 +505,6 @@ METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [] if PRODUCTION else ["12
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 # 网页防篡改: kept copies of fingerprinted public files (outside MEDIA_ROOT and STATIC_ROOT) and the check interval.
 FINGERPRINT_COPY_DIR = Path(env_str("FINGERPRINT_COPY_DIR", str(VAR_DIR / "fingerprint-copies")))
-CELERY_BEAT_SCHEDULE["ops-check-fingerprints"] = {
-    "task": "gongkai.ops.tasks.check_fingerprints",
-    "schedule": float(env_int("FINGERPRINT_CHECK_SECONDS", 3600, minimum=60)),
-}
 
 LOGGING = {
     "version": 1,

@@ -22,7 +22,7 @@ SUPERUSER_ONLY_FIELDS = ("is_superuser", "is_staff", "admin_role", "groups", "us
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = tuple(BaseUserAdmin.fieldsets or ()) + (
         (_("Contact"), {"fields": ("full_name", "phone")}),
         (_("Account security"), {"fields": ("admin_role", "must_change_password", "password_changed_at")}),
     )
@@ -81,7 +81,7 @@ admin.site.unregister(AccessAttempt)
 class AccessAttemptAdmin(BaseAccessAttemptAdmin):
     """Failed sign-ins still counting; deleting one lifts the lock of that account and address (audited)."""
 
-    actions = []
+    actions: list[str] = []
 
     def delete_model(self, request, obj):
         self._log_unlock(request, [obj])

@@ -8,8 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and accounts")
 
     def ready(self):
-        from gongkai.accounts import signals  # noqa: F401
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+        from gongkai.accounts import receivers
         from gongkai.core.audit import register_action_labels
+
+        user_logged_in.connect(receivers.logged_in, dispatch_uid="gongkai.accounts.logged_in")
+        user_logged_out.connect(receivers.logged_out, dispatch_uid="gongkai.accounts.logged_out")
+        user_login_failed.connect(receivers.login_failed, dispatch_uid="gongkai.accounts.login_failed")
+        user_locked_out.connect(receivers.locked_out, dispatch_uid="gongkai.accounts.locked_out")
 
         register_action_labels({
             "accounts.logged_in": _("Signed in"),

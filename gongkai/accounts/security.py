@@ -4,6 +4,8 @@ record of a sign-in event."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.utils.functional import LazyObject, empty
@@ -17,16 +19,24 @@ SESSION_ENROLLED = "_gk_enrolled"  # the person has an authenticator: asked for 
 SEEN_RESOLUTION = 60  # seconds: the idle stamp is rewritten at most once a minute (one session write)
 
 
+# Further reasons to require a second factor, added by the apps above this one in their AppConfig.ready
+# (organs: the staff of an organ that requires it). Each takes a signed-in user and answers yes or no.
+_SECOND_FACTOR_RULES: list[Callable[[Any], bool]] = []
+
+
+def register_second_factor_rule(rule: Callable[[Any], bool]) -> None:
+    if rule not in _SECOND_FACTOR_RULES:
+        _SECOND_FACTOR_RULES.append(rule)
+
+
 def requires_second_factor(user) -> bool:
-    """Superusers, the three platform administrators, and the staff of an organ that requires it."""
+    """Superusers, the three platform administrators, and whoever a registered rule names (the staff of an
+    organ that requires it)."""
     if not getattr(settings, "SECOND_FACTOR_ENFORCED", True) or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser or getattr(user, "admin_role", ""):
         return True
-    from gongkai.organs.permissions import memberships
-
-    # The memberships are read once per request and shared with every permission check of the request.
-    return any(m.organ.require_second_factor for m in memberships(user))
+    return any(rule(user) for rule in _SECOND_FACTOR_RULES)
 
 
 def has_confirmed_device(user) -> bool:

@@ -8,4 +8,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Disclosure on application")
 
     def ready(self) -> None:
-        from gongkai.applications import receivers  # noqa: F401  (connects signal receivers)
+        from gongkai.applications import receivers
+        from gongkai.workdays.signals import calendar_changed
+
+        calendar_changed.connect(receivers.recompute_after_calendar_change, dispatch_uid="applications.recompute_deadlines")

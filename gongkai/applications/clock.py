@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from gongkai.workdays.calendar import Deadline, Period, WorkCalendar, current
+from gongkai.workdays.calendar import Deadline, Period, WorkCalendar
+from gongkai.workdays.calendar import current as current  # the calendar the clock counts with, asked here by callers
+
+if TYPE_CHECKING:
+    from gongkai.applications.models import Application, Fee
 
 REPLY_DAYS = 20  # Art. 33
 MAX_EXTENSION_DAYS = 20  # Art. 33
@@ -34,8 +39,8 @@ def fee_time_excluded() -> bool:
 class Clock:
     reply: Deadline
     internal: Deadline
-    correction_notice: Deadline | None
-    explanation: dict
+    correction_notice: Deadline
+    explanation: dict[str, Any]
 
 
 def _waiting(sent: dt.date, end: dt.date, reason: str) -> Period | None:
@@ -47,7 +52,7 @@ def _waiting(sent: dt.date, end: dt.date, reason: str) -> Period | None:
     return Period(start, end, reason) if end >= start else None
 
 
-def excluded_periods(application) -> list[Period]:
+def excluded_periods(application: Application) -> list[Period]:
     """Consultation periods (and, if configured, the fee payment period) of an application."""
     periods: list[Period | None] = []
     if application.pk:
@@ -60,7 +65,7 @@ def excluded_periods(application) -> list[Period]:
     return [p for p in periods if p is not None]
 
 
-def _fee_of(application):
+def _fee_of(application: Application) -> Fee | None:
     from gongkai.applications.models import Fee
 
     try:
@@ -69,7 +74,7 @@ def _fee_of(application):
         return None
 
 
-def compute(application, *, calendar: WorkCalendar | None = None) -> Clock | None:
+def compute(application: Application, *, calendar: WorkCalendar | None = None) -> Clock | None:
     """The deadlines of an application whose receipt is known; None before that."""
     if application.received_on is None:
         return None
@@ -95,7 +100,7 @@ def compute(application, *, calendar: WorkCalendar | None = None) -> Clock | Non
     return Clock(reply=reply, internal=internal, correction_notice=notice, explanation=explanation)
 
 
-def apply(application, *, calendar: WorkCalendar | None = None) -> bool:
+def apply(application: Application, *, calendar: WorkCalendar | None = None) -> bool:
     """Set the stored deadline columns from the facts. True when something changed."""
     clock = compute(application, calendar=calendar)
     before = (application.due_on, application.internal_due_on, application.correction_notice_due_on)

@@ -157,7 +157,7 @@ class Demo:
         self.appeals(last_year)
 
     def intake(self):
-        from gongkai.demo.builder import demo_png
+        from gongkai.core.samples import demo_png
 
         # 待确认收到: an online application nobody has confirmed yet.
         self.online("gxj", ZHAO, request("2026年度中小企业数字化转型专项资金拟支持项目名单",

@@ -6,7 +6,7 @@ deadline computed from them (``due_on`` + ``due_explanation``), recomputable at
 any time. Its ``status`` moves only through ``services`` (an explicit table of
 allowed moves, a row lock and an audit row per move).
 
-The annual report (issue 4) counts from these names: ``received_on``,
+The annual report counts from these names: ``received_on``,
 ``closed_on``, ``outcome``, ``applicant_type`` and ``Application.objects.reportable()``.
 """
 

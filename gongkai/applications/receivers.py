@@ -1,9 +1,9 @@
-"""When an administrator loads or corrects a year of the working-day calendar,
-running deadlines are recomputed (in a background job, each change audited)."""
+"""What the applications app does when something happens elsewhere (connected in ApplicationsConfig.ready).
+
+When an administrator loads or corrects a year of the working-day calendar, running deadlines are
+recomputed (in a background job, each change audited)."""
 
 from __future__ import annotations
-
-from gongkai.workdays import signals as workday_signals
 
 
 def recompute_after_calendar_change(sender, years=None, dates=None, reason="", **kwargs) -> None:
@@ -17,5 +17,3 @@ def recompute_after_calendar_change(sender, years=None, dates=None, reason="", *
         [d.isoformat() for d in sorted(dates)] if dates else None,
     )
 
-
-workday_signals.calendar_changed.connect(recompute_after_calendar_change, dispatch_uid="applications.recompute_deadlines")

@@ -2,11 +2,36 @@
 system administrator. Items are changed only through the workflow in the
 workspace, so the admin shows them read-only."""
 
+from django import forms
 from django.contrib import admin
 
+from gongkai.catalogue.index_numbers import validate_template
 from gongkai.catalogue.models import Category, IndexCounter, Item, Topic, WithholdingReason
 from gongkai.core.admin import NoDeleteAdmin
+from gongkai.core.errors import DomainError
+from gongkai.organs import admin as organs_admin
 from gongkai.organs.admin import AuditedAdmin
+from gongkai.organs.models import Organ
+
+
+class OrganForm(organs_admin.OrganForm):
+    """An organ's index number template must give unique numbers: the catalogue numbers its items with it."""
+
+    def clean_index_template(self):
+        template = self.cleaned_data["index_template"]
+        try:
+            validate_template(template)
+        except DomainError as error:
+            raise forms.ValidationError(error.message)
+        return template
+
+
+admin.site.unregister(Organ)
+
+
+@admin.register(Organ)
+class OrganAdmin(organs_admin.OrganAdmin):
+    form = OrganForm
 
 
 @admin.register(Topic)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -27,9 +27,9 @@ def log_action(target: models.Model, action: str, *, by=None, organ=None, reason
     appended to the hash chain (gongkai.core.chain)."""
     actor, actor_name = actor_of(by)
     if organ is None:
-        from gongkai.organs.models import Organ
-
-        organ = target if isinstance(target, Organ) else getattr(target, "organ", None)
+        # The organ model is the one the audit row points to: core names no other app.
+        organ_model = cast("type[models.Model]", AuditEvent._meta.get_field("organ").related_model)
+        organ = target if isinstance(target, organ_model) else getattr(target, "organ", None)
     event = AuditEvent(
         actor=actor,
         actor_name=actor_name,

@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 GENESIS = "0" * 64  # the prev_hash of the first event
 ALGORITHMS = ("sha256", "sm3")
@@ -261,7 +262,7 @@ def rechain(*, using: str = "default", chunk_size: int = 2000, algorithm: str | 
         def save(objs):
             AuditEvent.objects.using(using)._rechain(objs)
     else:
-        AuditEvent, AuditChainHead = models  # noqa: N806 (model classes)
+        AuditEvent, AuditChainHead = models  # type: ignore[misc]  # noqa: N806 (the historical models of a migration)
 
         def save(objs):
             AuditEvent.objects.using(using).bulk_update(objs, ["seq", "prev_hash", "hash", "hash_alg"], batch_size=500)
@@ -334,12 +335,13 @@ def export_archive(out, *, since: datetime, until: datetime, key: bytes | None =
     events = AuditEvent.objects.using(using).filter(seq__isnull=False)
     bounds = events.filter(at__gte=since, at__lt=until).order_by("seq").values_list("seq", flat=True)
     first, last = bounds.first(), bounds.last()
+    selected: Iterator[dict[str, Any]]
     if first is None:
         selected = iter(())
     else:
         selected = (event_values(row, labels) for row in events.filter(seq__gte=first, seq__lte=last).order_by("seq")
                     .values_list(*COLUMNS).iterator(chunk_size=chunk_size))
-    manifest = None
+    manifest: dict[str, Any] = {}
     for line in archive_lines(selected, period=(format_time(since), format_time(until)), key=key):
         out.write(line)
         if line.startswith(b'{"manifest"'):

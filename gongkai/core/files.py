@@ -13,15 +13,17 @@ name, so a stored name tells nothing and cannot be guessed."""
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import os
 import re
 import uuid
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -69,15 +71,17 @@ def serve(request, field, *, filename: str, private: bool, inline: bool = False,
     as_attachment = not (inline and mime in INLINE_TYPES)
     mode = getattr(settings, "FILE_SERVE_MODE", "django")
     if mode == "signed" and hasattr(storage, "bucket_name"):
-        url = storage.url(name, parameters={
+        # django-storages' S3 storage (the only one with a bucket) takes these; Storage.url does not.
+        url = storage.url(name, parameters={  # type: ignore[call-arg]
             "ResponseContentDisposition": content_disposition_header(as_attachment, filename),
             "ResponseContentType": mime,
             "ResponseCacheControl": "private, no-store" if private else "no-cache",
         }, expire=int(getattr(settings, "FILE_SIGNED_URL_SECONDS", 60)))
-        response = HttpResponseRedirect(url)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        redirect = HttpResponseRedirect(url)
+        redirect["Cache-Control"] = "private, no-store"
+        redirect["X-Content-Type-Options"] = "nosniff"
+        return redirect
+    response: HttpResponseBase
     if mode == "nginx" and not hasattr(storage, "bucket_name"):
         prefix = getattr(settings, "FILE_SERVE_INTERNAL_PREFIX", "/protected/").rstrip("/") + "/"
         response = HttpResponse(content_type=mime)
@@ -91,7 +95,7 @@ def serve(request, field, *, filename: str, private: bool, inline: bool = False,
         except (FileNotFoundError, OSError):
             raise Http404 from None
         response = FileResponse(handle, content_type=mime)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)  # type: ignore[assignment]
     response["X-Content-Type-Options"] = "nosniff"
     if private:
         response["Cache-Control"] = "private, no-store"
@@ -122,7 +126,7 @@ def rename_stored_files(*, dry_run: bool = False) -> dict:
     from django.db import transaction
 
     fields = list(_file_fields())
-    result = {"renamed": 0, "kept": 0, "missing": 0, "missing_names": []}
+    result: dict[str, Any] = {"renamed": 0, "kept": 0, "missing": 0, "missing_names": []}
     for model, field in fields:
         if not callable(field.upload_to):
             continue  # a reference to a file another row owns (a notification's attachment)
@@ -156,6 +160,6 @@ def rename_stored_files(*, dry_run: bool = False) -> dict:
                     if hasattr(other_model, "download_name") and any(f.name == "name" for f in other_model._meta.get_fields()):
                         rows.filter(name="").update(name=os.path.splitext(basename)[0][:200])
                     rows.update(**changes)
-                transaction.on_commit(lambda old=old, storage=storage: storage.delete(old))
+                transaction.on_commit(functools.partial(storage.delete, old))
             result["renamed"] += 1
     return result

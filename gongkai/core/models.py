@@ -17,6 +17,8 @@ class NoDeleteQuerySet(models.QuerySet):
 
 
 class NoDeleteModel(models.Model):
+    # A subclass with a manager of its own marks it `# type: ignore[misc]`: the Django stubs take a manager
+    # declared on an abstract base for a class variable the subclass may not replace (django-stubs #1713).
     objects = NoDeleteQuerySet.as_manager()
 
     class Meta:
@@ -41,17 +43,17 @@ class AuditQuerySet(NoDeleteQuerySet):
     def update(self, **kwargs):
         raise RuntimeError("audit events are never changed")
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_create(self, objs, *args, **kwargs):
         raise RuntimeError("audit events are written by gongkai.core.chain.append (gongkai.core.audit.log_action)")
 
-    bulk_create.alters_data = True
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         raise RuntimeError("audit events are never changed")
 
-    bulk_update.alters_data = True
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
     def _append(self, objs):
         return super().bulk_create(objs, batch_size=500)
@@ -125,7 +127,7 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         raise RuntimeError("audit events are written by gongkai.core.audit.log_action and never changed")
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("audit events are never deleted")

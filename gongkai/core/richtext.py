@@ -162,7 +162,8 @@ class _Element:
     __slots__ = ("tag", "attrs", "children")
 
     def __init__(self, tag: str, attrs: list[tuple[str, str | None]]):
-        self.tag, self.attrs, self.children = tag, attrs, []
+        self.tag, self.attrs = tag, attrs
+        self.children: list[str | _Element] = []
 
     def is_inline(self) -> bool:
         return self.tag in INLINE_TAGS and all(
@@ -205,12 +206,12 @@ def _parse(cleaned: str) -> _Element:
 def _lines_to_paragraphs(node: _Element) -> _Element:
     """A ``<div>`` of text and inline markup (the editor's block) becomes one
     ``<p>`` per line; empty lines are dropped. Other divs stay as they are."""
-    children = []
+    children: list[str | _Element] = []
     for child in node.children:
         if isinstance(child, str):
             children.append(child)
         elif child.tag == "div" and all(isinstance(c, str) or c.is_inline() for c in child.children):
-            line: list = []
+            line: list[str | _Element] = []
             for part in [*child.children, _Element("br", [])]:
                 if isinstance(part, _Element) and part.tag == "br":
                     if any(isinstance(p, _Element) or p.strip() for p in line):

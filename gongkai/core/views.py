@@ -28,7 +28,7 @@ def _answer(request, template: str, status: int, code: str, detail: str) -> Http
     return HttpResponse(body, status=status)
 
 
-def _message(exception, allowed: tuple[type, ...]) -> str:
+def _message(exception: BaseException, allowed: tuple[type, ...]) -> str:
     """The message a view gave its refusal (translated text written for the
     user), for the exception types that carry such messages."""
     if isinstance(exception, allowed) and exception.args and isinstance(exception.args[0], str):

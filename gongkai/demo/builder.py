@@ -25,6 +25,7 @@ from gongkai.catalogue import services
 from gongkai.catalogue.importer import run_import
 from gongkai.catalogue.models import Category, Disclosure, Item, Topic, Validity, WithholdingReason
 from gongkai.core.models import FileCheck
+from gongkai.core.samples import demo_docx, demo_png
 from gongkai.organs.models import Department, Membership, Organ, OrganKind, Role
 from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff.models import Decision
@@ -43,37 +44,6 @@ ROLE_SUFFIX = {
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "军", "涛", "明", "超", "霞", "平", "刚", "桂英", "建华", "晓东"]
-
-
-def demo_docx(name: str, text: str):
-    """A small Word document to attach."""
-    import docx
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    document = docx.Document()
-    document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
-
-
-def demo_png(name: str):
-    """A small PNG image (a square coloured after its name) to attach."""
-    import hashlib
-    import struct
-    import zlib
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    size = 16
-    colour = hashlib.sha256(name.encode()).digest()[:3]
-    rows = b"".join(b"\x00" + colour * size for _ in range(size))
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
-    png += chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-    return SimpleUploadedFile(name, png)
 
 
 @dataclass

@@ -18,6 +18,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -26,11 +27,14 @@ from django.utils.translation import pgettext_lazy
 from gongkai.core.errors import DomainError
 from gongkai.letters.defaults import DEFAULTS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 MAX_BODY = 20000
 
 # name -> description (shown in the template editor). Filled by the renderer: organ, office, organ_phone, organ_address, date.
-PLACEHOLDERS: dict[str, str] = {
+PLACEHOLDERS: dict[str, StrOrPromise] = {
     "organ": pgettext_lazy("letter placeholder", "Organ name"),  # 机关名称
     "office": pgettext_lazy("letter placeholder", "Disclosure office (contact)"),  # 公开工作机构
     "organ_phone": pgettext_lazy("letter placeholder", "Organ phone"),

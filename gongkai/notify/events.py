@@ -13,17 +13,21 @@ Common context keys: ``tracking_number`` (申请编号), ``organ`` (机关名称
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Event:
     code: str
-    label: str
-    subject: str
-    body: str
-    sms: str
+    label: StrOrPromise
+    subject: StrOrPromise
+    body: StrOrPromise
+    sms: StrOrPromise
     required: tuple[str, ...]
 
 

@@ -90,7 +90,7 @@ class Notification(NoDeleteModel):
     read_at = models.DateTimeField(pgettext_lazy("notification", "read at"), null=True, blank=True)
     created_at = models.DateTimeField(pgettext_lazy("notification", "created at"), auto_now_add=True)
 
-    objects = NotificationQuerySet.as_manager()
+    objects = NotificationQuerySet.as_manager()  # type: ignore[misc]  # see core.models.NoDeleteModel
 
     class Meta:
         verbose_name = pgettext_lazy("notification", "notification")

@@ -15,10 +15,23 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
-        from gongkai.core.audit import register_action_labels
-        from gongkai.ops import jobs
+        from celery import signals
+        from django.core.signals import got_request_exception, request_finished
 
-        jobs.connect_signals()
+        from gongkai.core.audit import register_action_labels
+        from gongkai.core.tasks import enqueue_fell_back
+        from gongkai.ops import receivers
+
+        request_finished.connect(receivers.forget_request_id, dispatch_uid="gongkai.ops.forget_request_id")
+        got_request_exception.connect(receivers.remember_database_error, dispatch_uid="gongkai.ops.database_down")
+        enqueue_fell_back.connect(receivers.on_fallback, weak=False, dispatch_uid="gongkai.ops.fallback")
+        signals.before_task_publish.connect(receivers.on_publish, weak=False, dispatch_uid="gongkai.ops.publish")
+        signals.task_prerun.connect(receivers.on_start, weak=False, dispatch_uid="gongkai.ops.prerun")
+        signals.task_postrun.connect(receivers.on_end, weak=False, dispatch_uid="gongkai.ops.postrun")
+        signals.task_failure.connect(receivers.on_failure, weak=False, dispatch_uid="gongkai.ops.failure")
+        signals.task_retry.connect(receivers.on_retry, weak=False, dispatch_uid="gongkai.ops.retry")
+        register_action_labels({"ops.file_tampered": _("Public file found changed")})
+
         # Third-party apps the admin lists have no Chinese names of their own.
         from django.apps import apps
 
@@ -29,4 +42,3 @@ class OpsConfig(AppConfig):
             model = apps.get_model("otp_static", "StaticDevice")
             model._meta.verbose_name = _("recovery code list")
             model._meta.verbose_name_plural = _("recovery code lists")
-        register_action_labels({"ops.file_tampered": _("Public file found changed")})

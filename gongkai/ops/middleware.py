@@ -8,7 +8,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.signals import got_request_exception, request_finished
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -102,18 +101,6 @@ class RequestContextMiddleware:
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
-def _forget_request_id(sender, **kwargs):
-    """The id stays set until the response is finished, so Django's own lines about the request (its 4xx/5xx
-    warnings, written after the middleware returned) carry it too."""
-    context.request_id.set("")
-    context.route.set("")
-    context.organ.set("")
-    context.user_id.set(None)
-
-
-request_finished.connect(_forget_request_id, dispatch_uid="gongkai.ops.forget_request_id")
-
-
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
@@ -154,17 +141,6 @@ def unavailable_response(request) -> HttpResponse:
     return response
 
 
-def _remember_database_error(sender, request=None, **kwargs):
-    import sys
-
-    error = sys.exc_info()[1]
-    if request is not None and caused_by_database(error):
-        request._gongkai_database_down = True
-
-
-got_request_exception.connect(_remember_database_error, dispatch_uid="gongkai.ops.database_down")
-
-
 class DatabaseUnavailableMiddleware:
     """Near the top: a request that fails because the database cannot be reached gets the 503 page, wherever the
     error was raised (a view, the session or the authentication middleware, the 500 page itself)."""
@@ -180,6 +156,7 @@ class DatabaseUnavailableMiddleware:
                 raise
             log.error("database unavailable", exc_info=True)
             return unavailable_response(request)
+        # receivers.remember_database_error marks the request when the error was the database being unreachable.
         if response.status_code == 500 and getattr(request, "_gongkai_database_down", False):
             return unavailable_response(request)
         return response

@@ -6,10 +6,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.catalogue.index_numbers import validate_template
 from gongkai.core.admin import NoDeleteAdmin
 from gongkai.core.audit import log_action
-from gongkai.core.errors import DomainError
 from gongkai.organs.models import Department, Membership, Organ
 
 
@@ -48,17 +46,12 @@ class MembershipInline(admin.TabularInline):
 
 
 class OrganForm(forms.ModelForm):
+    """The organ's own fields. The index number template is checked by the catalogue's admin, which knows
+    the template's fields (gongkai.catalogue.admin)."""
+
     class Meta:
         model = Organ
         fields = ("parent", "index_template")  # the admin adds the rest from its fieldsets
-
-    def clean_index_template(self):
-        template = self.cleaned_data["index_template"]
-        try:
-            validate_template(template)
-        except DomainError as error:
-            raise forms.ValidationError(error.message)
-        return template
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")

@@ -81,7 +81,7 @@ class Organ(NoDeleteModel):
         help_text=_("Staff of this organ must confirm each sign-in with a one-time code from an authenticator app."),
     )
 
-    objects = OrganQuerySet.as_manager()
+    objects = OrganQuerySet.as_manager()  # type: ignore[misc]  # see core.models.NoDeleteModel
 
     class Meta:
         verbose_name = _("organ")
@@ -163,7 +163,7 @@ class Membership(NoDeleteModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()  # type: ignore[misc]  # see core.models.NoDeleteModel
 
     class Meta:
         verbose_name = _("role membership")

@@ -32,6 +32,12 @@ def memberships(user) -> list[Membership]:
     return list(_memberships(user))
 
 
+def organ_requires_second_factor(user) -> bool:
+    """Whether the user works for an organ whose staff must confirm each sign-in with a second factor."""
+    # The memberships are read once per request and shared with every permission check of the request.
+    return any(m.organ.require_second_factor for m in _memberships(user))
+
+
 def roles_in(user, organ: Organ) -> set[str]:
     return {m.role for m in _memberships(user) if m.organ_id == organ.pk}
 

@@ -68,18 +68,6 @@ def items_changed(organ_id: int, moments=None) -> None:
     months.update(changes=F("changes") + 1)
 
 
-def on_item_public_changed(sender, item_id, organ_id, **kwargs) -> None:
-    """An item's public state changed (published, revised, repealed, withdrawn): its month's counts
-    are recounted on the next dashboard. The month never moves: published_at is set once."""
-    from gongkai.catalogue.models import Item
-
-    items_changed(organ_id, Item.objects.filter(pk=item_id).values_list("published_at", flat=True))
-
-
-def on_items_imported(sender, organ_id, **kwargs) -> None:
-    items_changed(organ_id)
-
-
 def _recount(organ_id: int, months: list[datetime.date]) -> None:
     """Count the organ's published items of ``months`` from the catalogue, with the months' rows
     locked so two dashboards never recount the same month at once. ``counted`` takes the value
@@ -226,10 +214,6 @@ def applications_changed(organ_id: int | None, moments=None) -> None:
             return
         months = months.filter(month__in=days)
     months.update(changes=F("changes") + 1)
-
-
-def on_applications_changed(sender, organ_id=None, months=None, **kwargs) -> None:
-    applications_changed(organ_id, months)
 
 
 def _ensure_months(model, organ_id: int, months: list[datetime.date]) -> None:

@@ -98,7 +98,7 @@ class Signoff(NoDeleteModel):
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    objects = SignoffQuerySet.as_manager()
+    objects = SignoffQuerySet.as_manager()  # type: ignore[misc]  # see core.models.NoDeleteModel
 
     class Meta:
         verbose_name = _("sign-off")

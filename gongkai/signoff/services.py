@@ -4,10 +4,12 @@ reports) call these from their own services and react to the result."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.organs.models import Organ, Role
@@ -44,7 +46,7 @@ def chain_for(organ: Organ, kind: str) -> Chain:
     return chain
 
 
-def set_chain(organ: Organ, kind: str, steps: list[tuple[str, bool]], *, by) -> Chain:
+def set_chain(organ: Organ, kind: str, steps: list[tuple[str, bool]], *, by: User) -> Chain:
     if not steps:
         raise DomainError(_("A sign-off chain needs at least one step."), field="steps")
     with transaction.atomic():
@@ -57,7 +59,9 @@ def set_chain(organ: Organ, kind: str, steps: list[tuple[str, bool]], *, by) -> 
     return chain
 
 
-def open_signoff(subject, *, organ: Organ, kind: str, by, title: str, version: int, content_hash: str, important: bool) -> Signoff:
+def open_signoff(
+    subject: models.Model, *, organ: Organ, kind: str, by: User, title: str, version: int, content_hash: str, important: bool
+) -> Signoff:
     """Open a sign-off for one exact version of ``subject``. Call inside the subject's transaction."""
     chain = chain_for(organ, kind)
     roles = [s.role for s in chain.steps.all() if important or not s.only_if_important]
@@ -86,7 +90,7 @@ def open_signoff(subject, *, organ: Organ, kind: str, by, title: str, version: i
     return signoff
 
 
-def decide(signoff: Signoff, *, by, decision: str, comment: str = "", content_hash: str) -> Signoff:
+def decide(signoff: Signoff, *, by: User, decision: str, comment: str = "", content_hash: str) -> Signoff:
     """Record ``by``'s decision on the current step. Returns the sign-off,
     now pending at the next step, approved (last step) or returned."""
     with transaction.atomic():
@@ -104,34 +108,35 @@ def decide(signoff: Signoff, *, by, decision: str, comment: str = "", content_ha
             raise DomainError(_("Say what must change when returning it."), field="comment")
         if decision not in Decision.values:
             raise DomainError(_("Choose approve or return."), field="decision")
+        # The step being decided, read before the sign-off moves on: the decision row and the audit row name it.
+        position, role = signoff.current_position, signoff.current_role
         SignoffDecision.objects.create(
             signoff=signoff,
-            position=signoff.current_position,
-            role=signoff.current_role,
+            position=position,
+            role=role,
             decided_by=by,
             decision=decision,
             comment=comment.strip(),
             content_hash=signoff.content_hash,
         )
-        decided_step = {"step": signoff.current_position, "role": signoff.current_role}
         steps = list(signoff.steps.order_by("position"))
         if decision == Decision.RETURN:
             signoff.status = SignoffStatus.RETURNED
             signoff.closed_at = timezone.now()
             signoff.current_role = ""
-        elif signoff.current_position >= len(steps):
+        elif position >= len(steps):
             signoff.status = SignoffStatus.APPROVED
             signoff.closed_at = timezone.now()
             signoff.current_role = ""
         else:
-            signoff.current_position += 1
-            signoff.current_role = steps[signoff.current_position - 1].role
+            signoff.current_position = position + 1
+            signoff.current_role = steps[position].role
         signoff.save()
-        log_action(signoff, f"signoff.{decision}", by=by, organ=signoff.organ, reason=comment, data=decided_step)
+        log_action(signoff, f"signoff.{decision}", by=by, organ=signoff.organ, reason=comment, data={"step": position, "role": role})
     return signoff
 
 
-def withdraw(signoff: Signoff, *, by, reason: str = "") -> Signoff:
+def withdraw(signoff: Signoff, *, by: User | None, reason: str = "") -> Signoff:
     with transaction.atomic():
         signoff = Signoff.objects.select_for_update().get(pk=signoff.pk)
         if signoff.status != SignoffStatus.PENDING:
@@ -144,7 +149,7 @@ def withdraw(signoff: Signoff, *, by, reason: str = "") -> Signoff:
     return signoff
 
 
-def history(subject):
+def history(subject: models.Model) -> QuerySet[Signoff]:
     """Every sign-off round of a subject with its decisions, oldest first."""
     return (
         Signoff.objects.for_subject(subject)

@@ -4,11 +4,15 @@ every day whose status changes, and a form to override one day."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from gongkai.core.admin import NoDeleteAdmin
@@ -20,7 +24,7 @@ from gongkai.workdays.models import CalendarYear, DayOverride
 HORIZON_YEARS = 1
 
 
-def warn_missing_years(request) -> list[int]:
+def warn_missing_years(request: HttpRequest) -> list[int]:
     missing = calendar.missing_years(HORIZON_YEARS)
     if missing:
         messages.warning(
@@ -37,16 +41,16 @@ def warn_missing_years(request) -> list[int]:
 class SuperuserOnly:
     """The calendar is the system administrator's (accounts.duties) or a superuser's."""
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.has_perm("workdays.view_calendaryear")
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_active and request.user.has_perm("workdays.view_calendaryear")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -56,22 +60,22 @@ class CalendarYearAdmin(SuperuserOnly, NoDeleteAdmin):
     readonly_fields = ("year", "source", "note", "loaded_at", "loaded_by", "raw")
     change_list_template = "workdays/calendaryear_changelist.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="workdays_calendaryear_upload"),
             path("day/", self.admin_site.admin_view(self.day_view), name="workdays_calendaryear_day"),
         ] + super().get_urls()
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         warn_missing_years(request)
         extra = {"package_years": f"{min(calendar.PACKAGE_YEARS)}–{max(calendar.PACKAGE_YEARS)}", **(extra_context or {})}
         return super().changelist_view(request, extra)
 
-    def _require_superuser(self, request):
+    def _require_superuser(self, request: HttpRequest) -> None:
         if not request.user.has_perm("workdays.change_calendaryear"):
             raise PermissionDenied
 
-    def upload_view(self, request):
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
         self._require_superuser(request)
         plan = None
         form = HolidayFileForm(request.POST or None, request.FILES or None)
@@ -105,7 +109,7 @@ class CalendarYearAdmin(SuperuserOnly, NoDeleteAdmin):
         }
         return TemplateResponse(request, "workdays/upload.html", context)
 
-    def day_view(self, request):
+    def day_view(self, request: HttpRequest) -> HttpResponse:
         self._require_superuser(request)
         form = DayForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

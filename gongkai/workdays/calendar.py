@@ -17,7 +17,9 @@ import bisect
 import datetime as dt
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import chinese_calendar
 import chinese_calendar.constants
@@ -97,7 +99,7 @@ class Deadline:
             })
         return lines
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "start": self.start.isoformat(),
             "working_days": self.working_days,
@@ -157,7 +159,7 @@ class WorkCalendar:
             self._working_ordinals = table
         return table
 
-    def add_working_days(self, start: dt.date, days: int, excluded: list[Period] | tuple = ()) -> Deadline:
+    def add_working_days(self, start: dt.date, days: int, excluded: Sequence[Period] = ()) -> Deadline:
         """The end of the ``days``-th counted working day after ``start``."""
         if days < 0:
             raise ValueError("days must not be negative")
@@ -179,7 +181,7 @@ class WorkCalendar:
             sources=sorted({self.source_of(y) for y in years or {start.year}}),
         )
 
-    def _walk_table(self, start: dt.date, days: int, excluded) -> tuple[dt.date, dict[Period, int]]:
+    def _walk_table(self, start: dt.date, days: int, excluded: Sequence[Period]) -> tuple[dt.date, dict[Period, int]]:
         table = self._table()
         index = bisect.bisect_right(table, start.toordinal())  # the first working day after start
         skipped: dict[Period, int] = {}
@@ -200,7 +202,7 @@ class WorkCalendar:
                     return dt.date.fromordinal(ordinal), skipped
             index += 1
 
-    def _walk_days(self, start: dt.date, days: int, excluded) -> tuple[dt.date, dict[Period, int]]:
+    def _walk_days(self, start: dt.date, days: int, excluded: Sequence[Period]) -> tuple[dt.date, dict[Period, int]]:
         """Day by day: the reference implementation, used outside the table."""
         skipped: dict[Period, int] = {}
         current, counted = start, 0
@@ -284,7 +286,7 @@ def is_working_day(day: dt.date) -> bool:
     return current().is_working_day(day)
 
 
-def add_working_days(start: dt.date, days: int, excluded=()) -> Deadline:
+def add_working_days(start: dt.date, days: int, excluded: Sequence[Period] = ()) -> Deadline:
     return current().add_working_days(start, days, excluded)
 
 

@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
 from gongkai.workdays import calendar
@@ -42,7 +46,7 @@ class DayChange:
     is_working: bool
     name: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "was_working": self.was_working, "is_working": self.is_working, "name": self.name}
 
 
@@ -52,7 +56,7 @@ class YearPlan:
 
     year: int
     days: dict[dt.date, tuple[bool, str]]  # date -> (is_working, name)
-    raw: dict
+    raw: dict[str, Any]
     changes: list[DayChange] = field(default_factory=list)
     replaces_year: str = ""  # the source the year had before ("" if none: provisional)
 
@@ -69,11 +73,15 @@ class YearPlan:
         return sorted({c.date.year for c in self.changes})
 
 
-def _fail(message: str) -> None:
+# Who changes the calendar: a person, or a command naming itself (the audit row records the name).
+Changer = User | AnonymousUser | str | None
+
+
+def _fail(message: str) -> NoReturn:
     raise DomainError(message, field="file")
 
 
-def parse_holiday_cn(data: dict | bytes | str) -> tuple[int, dict[dt.date, tuple[bool, str]], dict]:
+def parse_holiday_cn(data: dict[str, Any] | bytes | str) -> tuple[int, dict[dt.date, tuple[bool, str]], dict[str, Any]]:
     """Validate a holiday-cn ``{year}.json`` document. Raises ``DomainError``
     (field ``file``) with a message naming the first problem found."""
     if isinstance(data, bytes | bytearray):
@@ -130,7 +138,7 @@ def parse_holiday_cn(data: dict | bytes | str) -> tuple[int, dict[dt.date, tuple
     return year, days, data
 
 
-def _years_range(years: set[int]):
+def _years_range(years: set[int]) -> Iterator[dt.date]:
     for year in sorted(years):
         day = dt.date(year, 1, 1)
         while day.year == year:
@@ -151,7 +159,7 @@ def _calendar_after(before: calendar.WorkCalendar, year: int, days: dict[dt.date
     return calendar.WorkCalendar(overrides, loaded)
 
 
-def preview_holiday_cn(data: dict | bytes | str) -> YearPlan:
+def preview_holiday_cn(data: dict[str, Any] | bytes | str) -> YearPlan:
     """Validate a holiday-cn file and list the days whose status would change.
     Writes nothing."""
     year, days, raw = parse_holiday_cn(data)
@@ -168,7 +176,7 @@ def preview_holiday_cn(data: dict | bytes | str) -> YearPlan:
 
 
 @transaction.atomic
-def load_holiday_cn(data: dict | bytes | str, *, by, reason: str = "", note: str = "") -> YearPlan:
+def load_holiday_cn(data: dict[str, Any] | bytes | str, *, by: Changer, reason: str = "", note: str = "") -> YearPlan:
     """Load (or reload) a year's schedule from a holiday-cn file. The file wins
     for every day it lists, also over a manual override (the audit keeps the
     old value); days an earlier file of the year listed and this one does not
@@ -228,7 +236,7 @@ def load_holiday_cn(data: dict | bytes | str, *, by, reason: str = "", note: str
 
 
 @transaction.atomic
-def set_day(date: dt.date, is_working: bool, name: str = "", *, by, reason: str) -> DayChange:
+def set_day(date: dt.date, is_working: bool, name: str = "", *, by: Changer, reason: str) -> DayChange:
     """Override one day: a holiday on a weekday, a make-up working weekend
     (调休), or a correction. ``reason`` is required (it is the audit record)."""
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
@@ -254,7 +262,7 @@ def set_day(date: dt.date, is_working: bool, name: str = "", *, by, reason: str)
     return change
 
 
-def _announce(changes: list[DayChange], years: set[int], *, by, reason: str) -> None:
+def _announce(changes: list[DayChange], years: set[int], *, by: Changer, reason: str) -> None:
     calendar_changed.send(
         sender=CalendarYear,
         years=sorted(years | {c.date.year for c in changes}),
@@ -264,5 +272,5 @@ def _announce(changes: list[DayChange], years: set[int], *, by, reason: str) -> 
     )
 
 
-def _is_user(by) -> bool:
+def _is_user(by: Changer) -> TypeGuard[User]:
     return bool(getattr(by, "is_authenticated", False))

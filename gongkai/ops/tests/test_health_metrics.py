@@ -162,15 +162,15 @@ def test_log_lines_inside_a_request_carry_its_id_and_jobs_it_queues_see_it(clien
 
 
 def test_the_request_id_travels_in_a_job_message_header():
-    from gongkai.ops import jobs
+    from gongkai.ops import receivers
 
     token = context.request_id.set("trace-job-000001")
     try:
         headers = {}
-        jobs._on_publish(headers=headers)
+        receivers.on_publish(headers=headers)
     finally:
         context.request_id.reset(token)
-    assert headers == {jobs.HEADER: "trace-job-000001"}
+    assert headers == {receivers.HEADER: "trace-job-000001"}
 
     class Request:
         gongkai_request_id = "trace-job-000001"
@@ -179,9 +179,9 @@ def test_the_request_id_travels_in_a_job_message_header():
         request = Request()
 
     task = Task()
-    jobs._on_start(task=task)
+    receivers.on_start(task=task)
     assert context.request_id.get() == "trace-job-000001"
-    jobs._on_end(task=task)
+    receivers.on_end(task=task)
     assert context.request_id.get() == ""
 
 

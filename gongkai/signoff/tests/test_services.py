@@ -77,3 +77,31 @@ def test_the_trail_names_the_step_that_was_decided_not_the_next_one():
     services.decide(signoff, by=member(organ, Role.DEPARTMENT_HEAD), decision=Decision.APPROVE, content_hash="h1")
     event = AuditEvent.objects.filter(action="signoff.approve", target_id=str(signoff.pk)).get()
     assert event.data == {"step": 1, "role": Role.DEPARTMENT_HEAD}
+
+
+def test_every_decision_in_the_trail_names_its_own_step_to_the_last_one():
+    from gongkai.core.models import AuditEvent
+
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK), important=True)
+    chain = [Role.DEPARTMENT_HEAD, Role.CONFIDENTIALITY_REVIEWER, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER]
+    for role in chain:
+        signoff = services.decide(signoff, by=member(organ, role), decision=Decision.APPROVE, content_hash="h1")
+    events = AuditEvent.objects.filter(action="signoff.approve", target_id=str(signoff.pk)).order_by("pk")
+    assert [event.data for event in events] == [{"step": n, "role": role} for n, role in enumerate(chain, start=1)]
+    assert [(d.position, d.role) for d in signoff.decisions.order_by("position")] == list(enumerate(chain, start=1))
+
+
+def test_a_return_in_the_middle_names_the_step_that_returned_it():
+    from gongkai.core.models import AuditEvent
+
+    organ = OrganFactory()
+    signoff = open_for(organ, member(organ, Role.CLERK))
+    signoff = services.decide(signoff, by=member(organ, Role.DEPARTMENT_HEAD), decision=Decision.APPROVE, content_hash="h1")
+    signoff = services.decide(
+        signoff, by=member(organ, Role.CONFIDENTIALITY_REVIEWER), decision=Decision.RETURN, comment="删去身份证号", content_hash="h1"
+    )
+    assert signoff.status == SignoffStatus.RETURNED
+    event = AuditEvent.objects.filter(action="signoff.return", target_id=str(signoff.pk)).get()
+    assert event.data == {"step": 2, "role": Role.CONFIDENTIALITY_REVIEWER}
+    assert event.reason == "删去身份证号"

@@ -1,11 +1,9 @@
-"""Sign-in events into the audit trail (with address and browser), and the session stamps of a new sign-in."""
+"""Sign-in events into the audit trail (with address and browser), and the session stamps of a new sign-in.
+Connected in AccountsConfig.ready."""
 
 from __future__ import annotations
 
-from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
 
 from gongkai.accounts import security
 
@@ -18,7 +16,6 @@ def _account(username: str):
     return User.objects.filter(username=username).first() or User(username=username)
 
 
-@receiver(user_logged_in, dispatch_uid="gongkai.accounts.logged_in")
 def logged_in(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
@@ -35,14 +32,12 @@ def logged_in(sender, request, user, **kwargs):
     security.log_account_event(user, "accounts.logged_in", request)
 
 
-@receiver(user_logged_out, dispatch_uid="gongkai.accounts.logged_out")
 def logged_out(sender, request, user, **kwargs):
     if user is None or not getattr(user, "pk", None):
         return
     security.log_account_event(user, "accounts.logged_out", request)
 
 
-@receiver(user_login_failed, dispatch_uid="gongkai.accounts.login_failed")
 def login_failed(sender, credentials, request=None, **kwargs):
     if request is None:
         return
@@ -53,7 +48,6 @@ def login_failed(sender, credentials, request=None, **kwargs):
                                data={"username": account.username})
 
 
-@receiver(user_locked_out, dispatch_uid="gongkai.accounts.locked_out")
 def locked_out(sender, request, username, ip_address, **kwargs):
     account = _account(username or "")
     security.log_account_event(account, "accounts.locked_out", request, by=f"{account.username}"[:150] or "anonymous",
