@@ -47,6 +47,20 @@ from gongkai.catalogue.models import (
     WithholdingReason,
 )
 from gongkai.catalogue.signals import item_public_changed
+from gongkai.catalogue.workflow import (
+    DRAFTING_ROLES,
+    MOVES,
+    PUBLISHING_ROLES,
+    RESOLVING_ROLES,
+    enter,
+    publish_verb,
+    recall_verb,
+    redaction_verb,
+    signoff_outcome,
+    submit_verb,
+    withdraw_verb,
+)
+from gongkai.catalogue.workflow import allowed_actions as _allowed_actions
 from gongkai.core import virus_scan
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
@@ -56,14 +70,13 @@ from gongkai.core.tasks import enqueue
 from gongkai.core.uploads import CATALOGUE_ATTACHMENT, check_upload, read_text
 from gongkai.organs.models import Department, Organ, Role
 from gongkai.organs.permissions import has_role, organs_with_role
+from gongkai.organs.workflow import Move
 from gongkai.sensitive import services as sensitive
 from gongkai.sensitive.models import Finding, FindingStatus
 from gongkai.signoff import services as signoff_services
 from gongkai.signoff.models import Decision, Signoff, SignoffStatus, SubjectKind
 
-DRAFTING_ROLES = (Role.CLERK, Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
-PUBLISHING_ROLES = (Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
-RESOLVING_ROLES = (Role.CONFIDENTIALITY_REVIEWER,)
+__all__ = ["DRAFTING_ROLES", "PUBLISHING_ROLES", "RESOLVING_ROLES"]  # part of this module's interface
 
 TEXT_FIELDS = (
     "title", "body", "summary", "document_number", "keywords", "validity_note", "withholding_note",
@@ -157,9 +170,7 @@ def latest_submitted(item: Item) -> ItemVersion | None:
 
 
 def is_editable(item: Item) -> bool:
-    if item.state in (ItemState.DRAFT, ItemState.RETURNED):
-        return True
-    return item.state == ItemState.PUBLISHED and item.revision_state in (RevisionState.DRAFT, RevisionState.RETURNED)
+    return MOVES.state_allows(item, "edit")
 
 
 # --- Validation ------------------------------------------------------------------
@@ -276,6 +287,16 @@ def _require(user, organ: Organ, roles: Iterable[str]) -> None:
         raise NotAllowed(_("You need the role %(roles)s in %(organ)s.") % {"roles": names, "organ": organ.name})
 
 
+def _check(item: Item, by, verb: str, refusal: str | None = None, field: str | None = None) -> Move:
+    """``MOVES.check``, saying ``refusal`` (about ``field``) when the state does not allow the move."""
+    try:
+        return MOVES.check(item, by, verb)
+    except InvalidTransition:
+        if refusal is None:
+            raise
+        raise InvalidTransition(refusal, field=field) from None
+
+
 def _lock(item: Item) -> Item:
     return Item.objects.select_for_update().select_related("organ", "category").get(pk=item.pk)
 
@@ -344,9 +365,7 @@ def update_draft(item: Item, *, by, data: dict[str, Any]) -> Item:
     """Change the working content (a draft, a returned item or a revision)."""
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, DRAFTING_ROLES)
-        if not is_editable(item):
-            raise InvalidTransition(_("This item cannot be edited now: it is %(state)s.") % {"state": _state_label(item)})
+        _check(item, by, "edit", _("This item cannot be edited now: it is %(state)s.") % {"state": _state_label(item)})
         changes = normalize(data)
         current = working_data(item)
         content = {**current, **changes}
@@ -426,9 +445,7 @@ def add_attachment(item: Item, *, by, uploaded) -> Attachment:
     """Attach a file (checked by content, text extracted) to the working content."""
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, DRAFTING_ROLES)
-        if not is_editable(item):
-            raise InvalidTransition(_("Attachments can only be changed while the item is being edited."), field="attachments")
+        _check(item, by, "edit", _("Attachments can only be changed while the item is being edited."), "attachments")
         return _store_attachment(item, by=by, uploaded=uploaded)
 
 
@@ -436,11 +453,9 @@ def remove_attachment(item: Item, *, by, attachment: Attachment) -> None:
     """Take an attachment off the working content; the file is kept for earlier versions."""
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, DRAFTING_ROLES)
+        _check(item, by, "edit", _("Attachments can only be changed while the item is being edited."), "attachments")
         if attachment.item_id != item.pk:
             raise NotAllowed(_("This attachment belongs to another item."))
-        if not is_editable(item):
-            raise InvalidTransition(_("Attachments can only be changed while the item is being edited."), field="attachments")
         if item.state == ItemState.PUBLISHED:
             version = _revision_version(item, by=by)
             version.data["attachments"] = [a for a in version.data.get("attachments", []) if a["id"] != attachment.pk]
@@ -540,26 +555,27 @@ def submit(item: Item, *, by, note: str = "") -> ItemVersion:
     """Freeze the working content as a new version, scan it, and open the sign-off chain."""
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, DRAFTING_ROLES)
+        verb = submit_verb(item)
+        move = _check(
+            item, by, verb,
+            _("Only a draft or a returned item can be submitted; this one is %(state)s.") % {"state": _state_label(item)},
+        )
         now = timezone.now()
-        if item.state in (ItemState.DRAFT, ItemState.RETURNED):
+        if verb == "submit":
             data = snapshot(item)
             _refuse_if_invalid(item.organ, data, item)
             version = ItemVersion.objects.create(
                 item=item, number=_next_number(item), data=data, content_hash=content_hash(data),
                 note=note[:300], created_by=by, submitted_at=now,
             )
-            item.state = ItemState.IN_REVIEW
-        elif item.state == ItemState.PUBLISHED and item.revision_state in (RevisionState.DRAFT, RevisionState.RETURNED):
+        else:
             version = _revision_version(item, by=by)
             _refuse_if_invalid(item.organ, version.data, item)
             version.content_hash = content_hash(version.data)
             version.submitted_at = now
             version.note = note[:300]
             version.save(update_fields=["content_hash", "submitted_at", "note"])
-            item.revision_state = RevisionState.IN_REVIEW
-        else:
-            raise InvalidTransition(_("Only a draft or a returned item can be submitted; this one is %(state)s.") % {"state": _state_label(item)})
+        enter(item, move.target)
         item.save(update_fields=["state", "revision_state", "updated_at"])
         _supersede_findings(item, before=version.number)
         sensitive.record_findings(item, version=version.number, texts=_texts_to_scan(version.data))
@@ -599,6 +615,7 @@ def review(item: Item, *, by, decision: str, comment: str = "", content_hash: st
     version the reviewer looked at; a different one is refused."""
     with transaction.atomic():
         item = _lock(item)
+        _check(item, by, "review", _("This item is not waiting for sign-off."))
         signoff = pending_signoff(item)
         if signoff is None:
             raise InvalidTransition(_("This item is not waiting for sign-off."))
@@ -615,17 +632,9 @@ def review(item: Item, *, by, decision: str, comment: str = "", content_hash: st
         signoff = signoff_services.decide(
             signoff, by=by, decision=decision, comment=comment, content_hash=content_hash or signoff.content_hash
         )
-        revising = item.state == ItemState.PUBLISHED
-        if signoff.status == SignoffStatus.RETURNED:
-            if revising:
-                item.revision_state = RevisionState.RETURNED
-            else:
-                item.state = ItemState.RETURNED
-        elif signoff.status == SignoffStatus.APPROVED:
-            if revising:
-                item.revision_state = RevisionState.APPROVED
-            else:
-                item.state = ItemState.APPROVED
+        outcome = {SignoffStatus.RETURNED: "returned", SignoffStatus.APPROVED: "approved"}.get(signoff.status)
+        if outcome is not None:
+            enter(item, signoff_outcome(item, outcome))
         item.save(update_fields=["state", "revision_state", "updated_at"])
         log_action(item, f"catalogue.review_{decision}", by=by, reason=comment, data={"version": signoff.version, "signoff": signoff.pk})
     return signoff
@@ -643,7 +652,7 @@ def resolve_finding(finding: Finding, *, by, resolution: str, note: str) -> Find
         raise DomainError(_("Give the reason for your decision."), field="note")
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, RESOLVING_ROLES)
+        _check(item, by, "resolve")
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if finding.status != FindingStatus.OPEN:
             raise InvalidTransition(_("This finding has already been resolved."))
@@ -657,10 +666,9 @@ def resolve_finding(finding: Finding, *, by, resolution: str, note: str) -> Find
             signoff = pending_signoff(item)
             if signoff is not None:
                 signoff_services.withdraw(signoff, by=by, reason=note)
-            if item.state in (ItemState.IN_REVIEW, ItemState.APPROVED):
-                item.state = ItemState.RETURNED
-            elif item.state == ItemState.PUBLISHED and item.revision_state in (RevisionState.IN_REVIEW, RevisionState.APPROVED):
-                item.revision_state = RevisionState.RETURNED
+            verb = redaction_verb(item)
+            if verb is not None:
+                enter(item, MOVES[verb].target)
             item.save(update_fields=["state", "revision_state", "updated_at"])
             log_action(item, "catalogue.returned_for_redaction", by=by, reason=note, data={"version": finding.version})
     return finding
@@ -671,15 +679,12 @@ def recall(item: Item, *, by, reason: str = "") -> Item:
     something noticed too late); the running sign-off is withdrawn, its decisions kept."""
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, DRAFTING_ROLES)
+        move = _check(item, by, recall_verb(item), _("Only an item still in review can be recalled."))
         signoff = pending_signoff(item)
         if signoff is None:
             raise InvalidTransition(_("Only an item still in review can be recalled."))
         signoff_services.withdraw(signoff, by=by, reason=reason)
-        if item.state == ItemState.PUBLISHED:
-            item.revision_state = RevisionState.RETURNED
-        else:
-            item.state = ItemState.RETURNED
+        enter(item, move.target)
         item.save(update_fields=["state", "revision_state", "updated_at"])
         log_action(item, "catalogue.recalled", by=by, reason=reason, data={"version": signoff.version})
     return item
@@ -711,13 +716,14 @@ def publish(item: Item, *, by) -> Item:
     """Publish an approved item (or an approved revision) to the organ's column."""
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, PUBLISHING_ROLES)
+        verb = publish_verb(item)
+        revising = verb == "publish_revision"
+        move = _check(
+            item, by, verb,
+            _("There is no approved revision to publish.") if revising else
+            _("Only an item approved by the whole sign-off chain can be published; this one is %(state)s.") % {"state": _state_label(item)},
+        )
         version = latest_submitted(item)
-        revising = item.state == ItemState.PUBLISHED
-        if revising and item.revision_state != RevisionState.APPROVED:
-            raise InvalidTransition(_("There is no approved revision to publish."))
-        if not revising and item.state != ItemState.APPROVED:
-            raise InvalidTransition(_("Only an item approved by the whole sign-off chain can be published; this one is %(state)s.") % {"state": _state_label(item)})
         if item.disclosure != Disclosure.ACTIVE and not revising:
             raise InvalidTransition(_("This item is not disclosed proactively; it stays in the register of withheld items."))
         if version is None or not _approved(item, version):
@@ -728,7 +734,6 @@ def publish(item: Item, *, by) -> Item:
         now = timezone.now()
         if revising:
             _apply(item, version.data)
-            item.revision_state = RevisionState.NONE
             item.changed_on = None
         else:
             if content_hash(snapshot(item)) != version.content_hash:
@@ -737,7 +742,7 @@ def publish(item: Item, *, by) -> Item:
                 item.index_number, item.index_year, item.index_serial = next_index_number(item, when=now)
             item.published_at = now
             item.published_by = by
-            item.state = ItemState.PUBLISHED
+        enter(item, move.target)
         item.version = version.number
         item.save()
         log_action(
@@ -761,14 +766,12 @@ def start_revision(item: Item, *, by, note: str = "") -> ItemVersion:
     """Open a new version of a published item for editing; the public keeps the published one."""
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, DRAFTING_ROLES)
-        if item.state != ItemState.PUBLISHED or item.revision_state:
-            raise InvalidTransition(_("Only a published item without a revision under way can be revised."))
+        move = _check(item, by, "revise", _("Only a published item without a revision under way can be revised."))
         data = snapshot(item)
         version = ItemVersion.objects.create(
             item=item, number=_next_number(item), data=data, content_hash=content_hash(data), note=note[:300], created_by=by
         )
-        item.revision_state = RevisionState.DRAFT
+        enter(item, move.target)
         item.changed_on = timezone.localdate()  # Art. 26: 20 working days from the change
         item.save(update_fields=["revision_state", "changed_on", "updated_at"])
         log_action(item, "catalogue.revision_started", by=by, reason=note, data={"version": version.number})
@@ -787,9 +790,7 @@ def change_validity(item: Item, *, by, validity: str, on: dt.date, explanation: 
         raise DomainError(_("The date is too far in the future."), field="on")
     with transaction.atomic():
         item = _lock(item)
-        _require(by, item.organ, PUBLISHING_ROLES)
-        if item.state != ItemState.PUBLISHED:
-            raise InvalidTransition(_("Only a published item can be repealed or expire."))
+        _check(item, by, "validity", _("Only a published item can be repealed or expire."))
         if validity == item.validity:
             raise DomainError(_("The item is already %(validity)s.") % {"validity": Validity(validity).label}, field="validity")
         old = item.validity
@@ -808,18 +809,12 @@ def withdraw(item: Item, *, by, reason: str) -> Item:
         raise DomainError(_("Give the reason for withdrawing it."), field="reason")
     with transaction.atomic():
         item = _lock(item)
-        if item.state in (ItemState.PUBLISHED, ItemState.APPROVED):
-            _require(by, item.organ, PUBLISHING_ROLES)
-        elif item.state in (ItemState.DRAFT, ItemState.RETURNED, ItemState.IN_REVIEW):
-            _require(by, item.organ, DRAFTING_ROLES)
-        else:
-            raise InvalidTransition(_("This item is already withdrawn."))
+        move = _check(item, by, withdraw_verb(item), _("This item is already withdrawn."))
         signoff = pending_signoff(item)
         if signoff is not None:
             signoff_services.withdraw(signoff, by=by, reason=reason)
         was_public = item.is_public
-        item.state = ItemState.WITHDRAWN
-        item.revision_state = RevisionState.NONE
+        enter(item, move.target)
         item.changed_on = None
         item.save(update_fields=["state", "revision_state", "changed_on", "updated_at"])
         log_action(item, "catalogue.withdrawn", by=by, reason=reason)
@@ -842,33 +837,11 @@ def item_content_type() -> ContentType:
 
 
 def allowed_actions(item: Item, user) -> set[str]:
-    """The moves ``user`` may make on ``item`` now; faces offer only these."""
-    actions: set[str] = set()
-    organ = item.organ
-    drafting = has_role(user, organ, *DRAFTING_ROLES)
-    publishing = has_role(user, organ, *PUBLISHING_ROLES)
-    editable = is_editable(item)
-    if drafting and editable:
-        actions |= {"edit", "submit"}
-    if drafting and item.state in (ItemState.DRAFT, ItemState.RETURNED, ItemState.IN_REVIEW):
-        actions.add("withdraw")
-    if item.state == ItemState.PUBLISHED:
-        if drafting and not item.revision_state:
-            actions.add("revise")
-        if publishing:
-            actions |= {"validity", "withdraw"}
-    if publishing and item.state == ItemState.APPROVED:
-        actions.add("withdraw")
-    if publishing and (
-        (item.state == ItemState.APPROVED and item.disclosure == Disclosure.ACTIVE)
-        or (item.state == ItemState.PUBLISHED and item.revision_state == RevisionState.APPROVED)
-    ):
-        actions.add("publish")
+    """The moves ``user`` may make on ``item`` now (``workflow.allowed_actions``); faces offer only these."""
     signoff = pending_signoff(item)
-    if signoff is not None and drafting:
-        actions.add("recall")
-    if signoff is not None and has_role(user, organ, signoff.current_role):
-        actions.add("review")
-    if has_role(user, organ, *RESOLVING_ROLES) and signoff is not None and sensitive.open_findings(item, signoff.version).exists():
-        actions.add("resolve")
-    return actions
+    open_findings = (
+        signoff is not None
+        and has_role(user, item.organ, *RESOLVING_ROLES)
+        and sensitive.open_findings(item, signoff.version).exists()
+    )
+    return _allowed_actions(item, user, signoff=signoff, open_findings=open_findings)
