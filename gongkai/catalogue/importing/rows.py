@@ -20,6 +20,7 @@ from gongkai.catalogue.importing.columns import (
 )
 from gongkai.catalogue.importing.reading import body_to_html, parse_datetime
 from gongkai.catalogue.models import Category, Item, Topic, Validity
+from gongkai.catalogue.services.rules import validity_errors
 from gongkai.core.richtext import html_to_text
 from gongkai.organs.models import Organ
 
@@ -149,11 +150,13 @@ class _Validator:
                 )
             values[key] = text
 
+        bad_dates: set[str] = set()
         for key in ("date_formed", "published_at", "validity_changed_on"):
             raw = _raw(row, p.get(key))
             try:
                 moment = parse_datetime(raw)
             except ValueError:
+                bad_dates.add(key)
                 errors.append(
                     _("%(column)s “%(value)s” is not a date (write it as 2024-03-05 or 2024年3月5日).")
                     % {"column": label(key), "value": _cell(row, p.get(key))[:40]}
@@ -193,10 +196,14 @@ class _Validator:
             )
         values["validity"] = validity or Validity.IN_FORCE
         values["validity_note"] = _cell(row, p.get("validity_note"))
-        if validity in (Validity.REPEALED, Validity.EXPIRED) and not values["validity_note"]:
-            errors.append(
-                _("A repealed or expired item needs an explanation the public can read (column 废止说明).")
-            )
+        rule = validity_errors(
+            values["validity"], changed_on=values["validity_changed_on"], note=values["validity_note"],
+            date_asked="validity_changed_on" in p,
+        )
+        if "validity_changed_on" in rule and "validity_changed_on" not in bad_dates:
+            errors.append(_("A repealed or expired item needs the date it was repealed or expired (column 废止日期)."))
+        if "validity_note" in rule:
+            errors.append(_("A repealed or expired item needs an explanation the public can read (column 废止说明)."))
 
         index_number = _cell(row, p.get("index_number"))
         values["index_number"] = index_number or None

@@ -81,5 +81,6 @@ from gongkai.catalogue.services.rules import (  # noqa: F401
     interpretable_policies,
     may_interpret,
     organs_to_interpret,
+    validity_errors,
 )
 from gongkai.catalogue.workflow import DRAFTING_ROLES, PUBLISHING_ROLES, RESOLVING_ROLES  # noqa: F401

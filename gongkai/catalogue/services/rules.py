@@ -66,12 +66,9 @@ def check_data(organ: Organ, data: dict[str, Any], *, item: Item | None = None) 
             errors["withholding_note"] = _("Explain in your own words why this item is not disclosed proactively.")
     if item is not None and item.state == ItemState.PUBLISHED and disclosure != Disclosure.ACTIVE:
         errors["disclosure"] = _("A published item cannot be revised into a withheld one; withdraw it instead.")
-    validity = data.get("validity") or Validity.IN_FORCE
-    if validity != Validity.IN_FORCE:
-        if not data.get("validity_changed_on"):
-            errors["validity_changed_on"] = _("Enter the date it was repealed or expired.")
-        if not (data.get("validity_note") or "").strip():
-            errors["validity_note"] = _("Explain the repeal or expiry; the public sees this explanation.")
+    errors.update(
+        validity_errors(data.get("validity") or Validity.IN_FORCE, changed_on=data.get("validity_changed_on"), note=data.get("validity_note"))
+    )
     category = objects.get("category")
     interprets = data.get("interprets") or []
     if category is not None and category.is_interpretation:
@@ -95,6 +92,20 @@ def check_data(organ: Organ, data: dict[str, Any], *, item: Item | None = None) 
                 "An interpretation can explain the policy documents of its own organ, or published ones of the "
                 "governments and organs above it."
             )
+    return errors
+
+
+def validity_errors(validity: str, *, changed_on: Any, note: str | None, date_asked: bool = True) -> dict[str, str]:
+    """The rule for a repealed or expired item (废止/失效), wherever it comes from (form, API, import): the public
+    reads the explanation and the date it took effect. A catalogue file with no column for that date
+    (``date_asked`` False) cannot give it, and is spared that half of the rule."""
+    errors: dict[str, str] = {}
+    if validity == Validity.IN_FORCE:
+        return errors
+    if date_asked and not changed_on:
+        errors["validity_changed_on"] = _("Enter the date it was repealed or expired.")
+    if not (note or "").strip():
+        errors["validity_note"] = _("Explain the repeal or expiry; the public sees this explanation.")
     return errors
 
 
