@@ -107,10 +107,10 @@ def file_checks_run_at_once(monkeypatch):
     """A new catalogue attachment is checked (virus scan, text reading) by a job queued after the commit, which a
     test's transaction never reaches; with this fixture the job runs at once, as it would have done before anyone
     reviews the item."""
-    from gongkai.catalogue import services
+    from gongkai.catalogue.services import attachments
     from gongkai.core import tasks
 
-    monkeypatch.setattr(services, "enqueue", lambda task, *args, **kwargs: tasks._send(task, args, kwargs))
+    monkeypatch.setattr(attachments, "enqueue", lambda task, *args, **kwargs: tasks._send(task, args, kwargs))
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,7 @@ def run_one(case: str) -> dict:
     call_command("migrate", verbosity=0)
     filename, _what, how = CASES[case]
     data = (FOLDER / filename).read_bytes()
-    from gongkai.catalogue.importer import ImportFileError, run_import
+    from gongkai.catalogue.importing import ImportFileError, run_import
     from gongkai.core.errors import DomainError
     from gongkai.core.uploads import check_upload, read_text
     from gongkai.organs.models import Organ

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gongkai.catalogue.importer import COLUMN_LABELS, ImportFileError, run_import
+from gongkai.catalogue.importing import COLUMN_LABELS, ImportFileError, run_import
 from gongkai.core.errors import DomainError
 from gongkai.core.spreadsheets import csv_row
 from gongkai.core.uploads import CATALOGUE_IMPORT, check_size

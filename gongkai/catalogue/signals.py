@@ -5,9 +5,10 @@ react without the catalogue knowing them.
 commit whenever what the public may see of an item changes: published, a
 revision published, repealed/expired, withdrawn.
 
-``items_imported(sender=Item, organ_id=int, first_id=int, last_id=int)`` is sent on
-commit after an import of an existing catalogue (``catalogue.importer``) wrote
-published items without going through publishing one by one."""
+``items_imported(sender=Item, organ_id=int, first_id=int, last_id=int, index=bool)`` is sent on
+commit after an import of an existing catalogue (``catalogue.importing``) wrote
+published items without going through publishing one by one; ``index`` False asks the
+search index to leave them out (benchmarks, tests)."""
 
 from django.dispatch import Signal
 

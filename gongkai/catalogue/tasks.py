@@ -3,9 +3,7 @@ them (``app.autodiscover_tasks()`` imports each app's ``tasks`` module)."""
 
 from celery import shared_task
 
-from gongkai.catalogue.importer import index_imported
-
-__all__ = ["check_attachment_job", "check_pending_attachments", "index_imported"]
+__all__ = ["check_attachment_job", "check_pending_attachments"]
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

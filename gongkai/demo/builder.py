@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from gongkai.accounts.models import AdminRole, User
 from gongkai.catalogue import services
-from gongkai.catalogue.importer import run_import
+from gongkai.catalogue.importing import run_import
 from gongkai.catalogue.models import Category, Disclosure, Item, Topic, Validity, WithholdingReason
 from gongkai.core.models import FileCheck
 from gongkai.core.samples import demo_docx, demo_png

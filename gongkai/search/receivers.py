@@ -1,9 +1,11 @@
-"""What search does when something happens elsewhere (connected in SearchConfig.ready)."""
+"""What the search index does when the catalogue says something happened (connected in ``SearchConfig.ready``)."""
 
 from __future__ import annotations
 
+from celery import shared_task
 
-def reindex_on_change(sender, item_id, organ_id=None, **kwargs):
+
+def reindex_on_change(sender, item_id, organ_id=None, **kwargs) -> None:
     """What the public sees of an item changed: queue the item durably, then
     try to index it at once (the queue row is the retry if that fails)."""
     from gongkai.core.tasks import enqueue
@@ -12,3 +14,25 @@ def reindex_on_change(sender, item_id, organ_id=None, **kwargs):
 
     request_index([item_id])
     enqueue(index_item, item_id)
+
+
+def index_on_import(sender, organ_id: int, first_id: int, last_id: int, index: bool = True, **kwargs) -> None:
+    """An import wrote published items: add them to the index (in the background when Celery runs)."""
+    if index:
+        index_imported.delay(organ_id, first_id, last_id)
+
+
+@shared_task
+def index_imported(organ_id: int, first_id: int, last_id: int) -> int:
+    """Add a range of imported items to the search index in one writer
+    session (a writer per item would take hours for a large import)."""
+    from gongkai.search import index as ix
+
+    context = ix.context_for_indexing()
+    items = ix.indexable_items().filter(organ_id=organ_id, pk__gte=first_id, pk__lte=last_id).order_by("pk")
+    done = 0
+    with ix.writer() as w:
+        for item in items.iterator(chunk_size=2000):
+            w.add_document(ix.make_document(ix.segment_fields(ix.item_fields(item, **context))))
+            done += 1
+    return done

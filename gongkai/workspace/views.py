@@ -21,6 +21,16 @@ from gongkai.catalogue import diff, services
 from gongkai.catalogue.deadlines import publication_deadline
 from gongkai.catalogue.forms import ItemForm, NoteForm, ReasonForm, ResolveFindingForm, ReviewForm, ValidityForm
 from gongkai.catalogue.models import Category, Disclosure, Item, ItemState, ItemVersion, RevisionState
+from gongkai.catalogue.workflow import (
+    DRAFT,
+    DRAFTING_ROLES,
+    MOVES,
+    RETURNED,
+    REVISION_DRAFT,
+    REVISION_RETURNED,
+    state_q,
+    waiting_for_publication,
+)
 from gongkai.core.audit import log_action, trail_for
 from gongkai.core.errors import DomainError, NotAllowed
 from gongkai.core.files import serve
@@ -75,16 +85,14 @@ def home(request):
     user = request.user
     signoffs = list(Signoff.objects.waiting_for(user).filter(kind="item").select_related("organ")[:50])
     other_signoffs = Signoff.objects.waiting_for(user).exclude(kind="item").select_related("organ")[:50]
-    drafting_organs = organs_with_role(user, *services.DRAFTING_ROLES)
-    publishing_organs = organs_with_role(user, *services.PUBLISHING_ROLES)
-    reviewer_organs = organs_with_role(user, Role.CONFIDENTIALITY_REVIEWER)
+    reviewer_organs = organs_with_role(user, *MOVES["resolve"].roles)
     items = Item.objects.select_related("organ", "category")
     pending_findings = Finding.objects.filter(
         status=FindingStatus.OPEN,
         subject_type=services.item_content_type(),
         subject_id__in=[
             str(pk) for pk in items.filter(organ__in=reviewer_organs).filter(
-                Q(state=ItemState.IN_REVIEW) | Q(revision_state=RevisionState.IN_REVIEW)
+                state_q(*MOVES["review"].sources)
             ).values_list("pk", flat=True)[:500]
         ],
     )
@@ -93,16 +101,14 @@ def home(request):
         "signoffs": signoffs,
         "other_signoffs": other_signoffs,
         "finding_items": finding_items,
-        "to_publish": items.filter(organ__in=publishing_organs).waiting_for_publication()[:50],
-        "returned": items.filter(organ__in=drafting_organs).filter(
-            Q(state=ItemState.RETURNED) | Q(state=ItemState.PUBLISHED, revision_state=RevisionState.RETURNED)
-        ).filter(Q(created_by=user) | Q(organ__in=organs_with_role(user, Role.CLERK)))[:50],
-        "drafts": items.filter(created_by=user).filter(
-            Q(state=ItemState.DRAFT) | Q(state=ItemState.PUBLISHED, revision_state=RevisionState.DRAFT)
+        "to_publish": waiting_for_publication(user, items)[:50],
+        "returned": MOVES.waiting_for(user, items.filter(state_q(RETURNED, REVISION_RETURNED)), "edit").filter(
+            Q(created_by=user) | Q(organ__in=organs_with_role(user, Role.CLERK))
         )[:50],
+        "drafts": items.filter(created_by=user).filter(state_q(DRAFT, REVISION_DRAFT))[:50],
         "overdue": items.filter(organ__in=readable_organs(user)).over_publication_limit()[:50],
         "near": items.filter(organ__in=readable_organs(user)).near_publication_limit()[:50],
-        "can_draft": drafting_organs.exists(),
+        "can_draft": organs_with_role(user, *DRAFTING_ROLES).exists(),
         "missing_calendar_years": calendar.missing_years() if user.is_superuser else [],
     }
     context["nothing_to_do"] = not any(
@@ -161,7 +167,7 @@ def _save_files(item: Item, by, files) -> None:
 
 @login_required
 def item_new(request):
-    organs = organs_with_role(request.user, *services.DRAFTING_ROLES).order_by("path")
+    organs = organs_with_role(request.user, *DRAFTING_ROLES).order_by("path")
     if not organs.exists():
         raise PermissionDenied(_("Only clerks, the disclosure office and web administrators draft items."))
     interprets = request.GET.get("interprets") or ""
@@ -204,7 +210,7 @@ def item_new(request):
 @login_required
 def item_edit(request, pk: int):
     item = _item(request, pk)
-    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    require_role(request.user, item.organ, *MOVES["edit"].roles)
     if not services.is_editable(item):
         messages.error(request, _("This item cannot be edited in its present state."))
         return redirect("workspace:item", pk=item.pk)
@@ -232,7 +238,7 @@ def item_edit(request, pk: int):
 @require_POST
 def attachment_remove(request, pk: int, attachment_pk: int):
     item = _item(request, pk)
-    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    require_role(request.user, item.organ, *MOVES["edit"].roles)
     attachment = get_object_or_404(item.attachments, pk=attachment_pk)
     try:
         services.remove_attachment(item, by=request.user, attachment=attachment)
@@ -332,7 +338,7 @@ def item_version(request, pk: int, number: int):
 @require_POST
 def item_submit(request, pk: int):
     item = _item(request, pk)
-    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    require_role(request.user, item.organ, *MOVES["submit"].roles)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -354,7 +360,7 @@ def item_submit(request, pk: int):
 @require_POST
 def item_recall(request, pk: int):
     item = _item(request, pk)
-    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    require_role(request.user, item.organ, *MOVES["recall"].roles)
     try:
         services.recall(item, by=request.user)
     except DomainError as error:
@@ -402,7 +408,7 @@ def item_review(request, pk: int):
         "attachments": services.attachments_of(item, version.data), "findings": findings,
         "open_findings": [f for f in findings if f.status == FindingStatus.OPEN],
         "rounds": history(item), "resolve_form": ResolveFindingForm(),
-        "can_resolve": has_role(request.user, item.organ, *services.RESOLVING_ROLES),
+        "can_resolve": has_role(request.user, item.organ, *MOVES["resolve"].roles),
     })
 
 
@@ -411,7 +417,7 @@ def item_review(request, pk: int):
 def finding_resolve(request, pk: int):
     finding = get_object_or_404(Finding, pk=pk, subject_type=services.item_content_type())
     item = _item(request, int(finding.subject_id))
-    require_role(request.user, item.organ, *services.RESOLVING_ROLES)
+    require_role(request.user, item.organ, *MOVES["resolve"].roles)
     form = ResolveFindingForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -437,7 +443,7 @@ def finding_resolve(request, pk: int):
 @require_POST
 def item_publish(request, pk: int):
     item = _item(request, pk)
-    require_role(request.user, item.organ, *services.PUBLISHING_ROLES)
+    require_role(request.user, item.organ, *MOVES["publish"].roles)
     try:
         item = services.publish(item, by=request.user)
     except DomainError as error:
@@ -451,7 +457,7 @@ def item_publish(request, pk: int):
 @require_POST
 def item_revise(request, pk: int):
     item = _item(request, pk)
-    require_role(request.user, item.organ, *services.DRAFTING_ROLES)
+    require_role(request.user, item.organ, *MOVES["revise"].roles)
     try:
         services.start_revision(item, by=request.user)
     except DomainError as error:
@@ -464,7 +470,7 @@ def item_revise(request, pk: int):
 @login_required
 def item_validity(request, pk: int):
     item = _item(request, pk)
-    require_role(request.user, item.organ, *services.PUBLISHING_ROLES)
+    require_role(request.user, item.organ, *MOVES["validity"].roles)
     form = ValidityForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -484,7 +490,7 @@ def item_validity(request, pk: int):
 @login_required
 def item_withdraw(request, pk: int):
     item = _item(request, pk)
-    if not (has_role(request.user, item.organ, *services.DRAFTING_ROLES) or has_role(request.user, item.organ, *services.PUBLISHING_ROLES)):
+    if not any(has_role(request.user, item.organ, *MOVES[verb].roles) for verb in ("withdraw_draft", "withdraw")):
         raise PermissionDenied(_("You cannot withdraw items of this organ."))
     if "withdraw" not in services.allowed_actions(item, request.user):
         raise PermissionDenied(_("You cannot withdraw this item in its present state."))
@@ -582,7 +588,7 @@ def uninterpreted(request):
     if _id_param(organ_id):
         items = items.filter(organ_id=_id_param(organ_id))
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    drafting = list(organs_with_role(request.user, *services.DRAFTING_ROLES).filter(is_active=True))
+    drafting = list(organs_with_role(request.user, *DRAFTING_ROLES).filter(is_active=True))
     for policy in page.object_list:
         policy.can_interpret = any(services.may_interpret(organ, policy) for organ in drafting)
     query = request.GET.copy()

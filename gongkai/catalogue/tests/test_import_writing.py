@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from gongkai.catalogue.importer import run_import
+from gongkai.catalogue.importing import run_import
 from gongkai.catalogue.models import IndexCounter, Item
 from gongkai.catalogue.signals import items_imported
 from gongkai.catalogue.tests.test_importer import GOOD, GOOD_NO_NUMBER, csv_file
@@ -110,3 +110,17 @@ def test_on_postgres_long_bodies_are_stored_compressed_with_lz4(organ, user):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_column_compression(body) FROM catalogue_item WHERE organ_id = %s", [organ.pk])
         assert cursor.fetchone()[0] == "lz4"
+
+
+def test_the_search_index_takes_up_the_imported_items_unless_asked_not_to(organ, user, django_capture_on_commit_callbacks, monkeypatch):
+    from gongkai.search import receivers
+
+    queued = []
+    monkeypatch.setattr(receivers.index_imported, "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(csv_file(numbered(1)), organ=organ, by=user, dry_run=False, index=False)
+    assert queued == []
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(csv_file(numbered(2)), organ=organ, by=user, dry_run=False)
+    last = Item.objects.order_by("-pk").first().pk
+    assert queued == [(organ.pk, last, last)]

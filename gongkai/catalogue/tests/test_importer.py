@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
-from gongkai.catalogue.importer import ImportFileError, parse_datetime, run_import
+from gongkai.catalogue.importing import ImportFileError, parse_datetime, run_import
 from gongkai.catalogue.models import IndexCounter, Item, ItemState, Validity
 from gongkai.core.models import AuditEvent
 from gongkai.factories import OrganFactory, member
@@ -379,9 +379,9 @@ def test_the_upload_page_refuses_a_file_over_the_import_limit(client, organ, set
 
 
 def test_the_bad_row_list_writes_no_cell_a_spreadsheet_would_run(client, organ, monkeypatch):
-    from gongkai.catalogue import importer
+    from gongkai.catalogue.importing import rows
 
-    monkeypatch.setattr(importer._Validator, "validate", lambda self, number, row: (None, ['=HYPERLINK("http://x","y")']))
+    monkeypatch.setattr(rows._Validator, "validate", lambda self, number, row: (None, ['=HYPERLINK("http://x","y")']))
     client.force_login(member(organ, Role.DISCLOSURE_OFFICE))
     token = upload(client, organ, csv_file(GOOD).getvalue()).context["errors_token"]
     download = client.get(reverse("workspace:catalogue_import:errors"), {"token": token})

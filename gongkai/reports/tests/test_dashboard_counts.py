@@ -117,7 +117,7 @@ def test_a_withdrawn_item_leaves_its_month_on_the_next_dashboard(django_capture_
 def test_an_import_is_counted_on_the_next_dashboard(office, django_capture_on_commit_callbacks):
     import io
 
-    from gongkai.catalogue.importer import run_import
+    from gongkai.catalogue.importing import run_import
 
     organ = office.organ
     topic, category = Topic.objects.filter(parent__isnull=False).first(), Category.objects.get(code="TZGG")

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gongkai.catalogue.importer import ImportFileError, run_import
+from gongkai.catalogue.importing import ImportFileError, run_import
 from gongkai.organs.models import Organ
 
 
