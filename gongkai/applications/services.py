@@ -1,8 +1,8 @@
 """Every write to the applications register. Each face (public form, workspace,
 API, admin, periodic command) calls these typed, keyword-only functions.
 
-A state move locks the application row, checks ``TRANSITIONS``, checks the
-actor's role in the application's organ, saves, recomputes the deadline and
+A state move locks the application row, asks the table of moves
+(``workflow.MOVES``) about the actor's role and the state, saves, recomputes the deadline and
 writes one audit row. Refusals raise ``DomainError`` / ``NotAllowed`` /
 ``InvalidTransition`` with a translated message and save nothing."""
 
@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from gongkai.applications import clock
 from gongkai.applications.models import (
     CONFIRMED_CHANNELS,
-    RUNNING_STATES,
     Appeal,
     Application,
     ApplicationAttachment,
@@ -46,73 +45,20 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.applications.validators import validate_credit_code, validate_resident_id
+from gongkai.applications.workflow import APPEALS, MOVES, intake
 from gongkai.core import crypto, virus_scan
 from gongkai.core.audit import log_action
-from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.errors import DomainError, InvalidTransition
 from gongkai.core.models import FileCheck
 from gongkai.core.tasks import enqueue
 from gongkai.core.uploads import APPLICATION_ATTACHMENT, check_upload, max_bytes_for
-from gongkai.organs.models import Department, Organ, Role
+from gongkai.organs.models import Department, Organ
 from gongkai.organs.permissions import has_role
 
-# --- the table of allowed moves ------------------------------------------------
-
-S = Status
-_HANDLING = frozenset({S.RECEIVED, S.IN_PROGRESS})
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    # verb: (states it is allowed from, state it leads to; None = unchanged)
-    "confirm_receipt": (frozenset({S.AWAITING_CONFIRMATION}), S.RECEIVED),
-    "mark_spam": (frozenset({S.AWAITING_CONFIRMATION}), S.SPAM),
-    "route": (frozenset({S.RECEIVED, S.IN_PROGRESS, S.CONSULTING, S.AWAITING_FEE}), None),
-    "claim": (frozenset({S.RECEIVED, S.IN_PROGRESS}), S.IN_PROGRESS),
-    "assign": (frozenset({S.RECEIVED, S.IN_PROGRESS, S.CONSULTING, S.AWAITING_FEE, S.CORRECTION_REQUESTED}), None),
-    "request_correction": (_HANDLING, S.CORRECTION_REQUESTED),
-    "submit_correction": (frozenset({S.CORRECTION_REQUESTED}), S.IN_PROGRESS),
-    "close_uncorrected": (frozenset({S.CORRECTION_REQUESTED}), S.CLOSED),
-    "start_consultation": (frozenset({S.RECEIVED, S.IN_PROGRESS, S.CONSULTING}), S.CONSULTING),
-    "answer_consultation": (frozenset({S.CONSULTING}), None),
-    "extend": (frozenset({S.RECEIVED, S.IN_PROGRESS, S.CONSULTING, S.AWAITING_FEE}), None),
-    "charge_fee": (_HANDLING, S.AWAITING_FEE),
-    "record_payment": (frozenset({S.AWAITING_FEE}), S.IN_PROGRESS),
-    "close_unpaid": (frozenset({S.AWAITING_FEE}), S.CLOSED),
-    "draft_reply": (_HANDLING, None),
-    "submit_reply": (_HANDLING, S.IN_SIGNOFF),
-    "approve_reply": (frozenset({S.IN_SIGNOFF}), S.APPROVED),
-    "return_reply": (frozenset({S.IN_SIGNOFF}), S.IN_PROGRESS),
-    "record_delivery": (frozenset({S.APPROVED}), S.CLOSED),
-    "withdraw": (frozenset(RUNNING_STATES) | {S.AWAITING_CONFIRMATION}, S.WITHDRAWN),
-    "merge": (frozenset({S.AWAITING_CONFIRMATION, S.RECEIVED, S.IN_PROGRESS}), S.MERGED),
-    "split": (_HANDLING, None),
-    "add_note": (frozenset(Status.values), None),
-    "set_flags": (frozenset(RUNNING_STATES) | {S.AWAITING_CONFIRMATION}, None),
-    "recompute": (frozenset(RUNNING_STATES), None),
-}
-
-HANDLER_ROLES = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE)
 # 其他处理 1 and 2: set by closing a case whose correction or fee did not arrive in time, never drafted.
 CLOSING_OUTCOMES = frozenset({Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE})
-ROUTER_ROLES = (Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
 PETITION_WORDS = ("信访", "举报", "投诉", "上访", "控告", "检举", "申诉")
 DUPLICATE_SIMILARITY = 0.6
-
-
-def allowed_verbs(application: Application) -> set[str]:
-    return {verb for verb, (sources, _target) in TRANSITIONS.items() if application.status in sources}
-
-
-def _check_move(application: Application, verb: str) -> str:
-    sources, target = TRANSITIONS[verb]
-    if application.status not in sources:
-        raise InvalidTransition(
-            _("This cannot be done while the application is “%(status)s”.") % {"status": application.get_status_display()}
-        )
-    return target or application.status
-
-
-def _require(by, organ: Organ, *roles: str) -> None:
-    if not has_role(by, organ, *roles):
-        names = "、".join(str(Role(r).label) for r in roles)
-        raise NotAllowed(_("You need the role %(roles)s in %(organ)s.") % {"roles": names, "organ": organ.name})
 
 
 def _lock(application: Application) -> Application:
@@ -375,7 +321,7 @@ def register_application(
     *, organ: Organ, channel: str, data: dict, received_on: dt.date | None, by, attachments=(), receipt_note: str = ""
 ) -> Submitted:
     """Staff register a letter, fax, in-person, oral or e-mail application (Art. 31 date of receipt per channel)."""
-    _require(by, organ, Role.CLERK, Role.DISCLOSURE_OFFICE)
+    MOVES.check(intake(organ), by, "register")
     if channel == Channel.WEB:
         raise DomainError(_("Online applications are filed by the applicant on the web form."), field="channel")
     if channel in (Channel.LETTER, Channel.IN_PERSON, Channel.ORAL) and received_on is None:
@@ -465,8 +411,8 @@ def confirm_receipt(application: Application, *, by, received_on: dt.date | None
     """The organ confirms it received an online/fax/e-mail application; that day is the date of receipt (Art. 31)."""
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, Role.CLERK, Role.DISCLOSURE_OFFICE)
-        target = _check_move(application, "confirm_receipt")
+        MOVES.check(application, by, "confirm_receipt")
+        target = MOVES.target(application, "confirm_receipt")
         day = received_on or _today()
         if day > _today():
             raise DomainError(_("The date of receipt cannot be in the future."), field="received_on")
@@ -486,8 +432,8 @@ def mark_spam(application: Application, *, by, reason: str) -> Application:
         raise DomainError(_("Say why this is not an application."), field="reason")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, Role.DISCLOSURE_OFFICE)
-        target = _check_move(application, "mark_spam")
+        MOVES.check(application, by, "mark_spam")
+        target = MOVES.target(application, "mark_spam")
         _move(application, "marked_spam", by=by, reason=reason, target=target)
     return application
 
@@ -498,8 +444,7 @@ def mark_spam(application: Application, *, by, reason: str) -> Application:
 def route(application: Application, *, department: Department, by) -> Application:
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *ROUTER_ROLES)
-        _check_move(application, "route")
+        MOVES.check(application, by, "route")
         if department.organ_id != application.organ_id:
             raise DomainError(_("That department belongs to another organ."), field="department")
         old = application.department_id
@@ -518,8 +463,8 @@ def route(application: Application, *, department: Department, by) -> Applicatio
 def claim(application: Application, *, by) -> Application:
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "claim")
+        MOVES.check(application, by, "claim")
+        target = MOVES.target(application, "claim")
         if application.assignee_id and application.assignee_id != by.pk:
             raise InvalidTransition(_("%(name)s already handles this application; ask for it to be reassigned.") % {
                 "name": application.assignee.get_full_name() or application.assignee.get_username()
@@ -532,9 +477,8 @@ def claim(application: Application, *, by) -> Application:
 def assign(application: Application, *, to, by) -> Application:
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *ROUTER_ROLES)
-        _check_move(application, "assign")
-        if not has_role(to, application.organ, *HANDLER_ROLES):
+        MOVES.check(application, by, "assign")
+        if not has_role(to, application.organ, *MOVES["claim"].roles):
             raise DomainError(_("That person handles no applications in this organ."), field="assignee")
         old = application.assignee_id
         application.assignee = to
@@ -552,7 +496,7 @@ def add_note(application: Application, *, text: str, by) -> Note:
         raise DomainError(_("The note is empty."), field="text")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+        MOVES.check(application, by, "add_note")
         note = Note.objects.create(application=application, author=by, text=text.strip())
         log_action(application, "applications.note_added", by=by, data={"note": note.pk})
     return note
@@ -561,8 +505,7 @@ def add_note(application: Application, *, text: str, by) -> Note:
 def set_flags(application: Application, *, by, petition: bool, volume: bool) -> Application:
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        _check_move(application, "set_flags")
+        MOVES.check(application, by, "set_flags")
         application.is_petition_suspected, application.is_volume_flagged = petition, volume
         _move(application, "flags_set", by=by, data={"petition": petition, "volume": volume})
     return application
@@ -575,8 +518,8 @@ def merge(application: Application, *, into: Application, by, reason: str = "") 
     with transaction.atomic():
         application = _lock(application)
         into = _lock(into)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "merge")
+        MOVES.check(application, by, "merge")
+        target = MOVES.target(application, "merge")
         if into.organ_id != application.organ_id:
             raise DomainError(_("Only applications to the same organ can be merged."), field="into")
         if into.is_final or into.merged_into_id:
@@ -596,8 +539,7 @@ def split(application: Application, *, parts: list[dict], by) -> list[Applicatio
         raise DomainError(_("Give at least one part to split off, with its title."), field="parts")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        _check_move(application, "split")
+        MOVES.check(application, by, "split")
         created = []
         copy = {f: getattr(application, f) for f in (
             "applicant_type", "applicant_name", "id_type", "id_number", "contact_person", "phone", "email", "address",
@@ -635,8 +577,8 @@ def request_correction(application: Application, *, by, text: str, respond_withi
         raise DomainError(_("Give the applicant between 1 and 30 working days to correct."), field="respond_within_days")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "request_correction")
+        MOVES.check(application, by, "request_correction")
+        target = MOVES.target(application, "request_correction")
         if application.correction_requested_on is not None:
             raise InvalidTransition(_("A correction may be requested only once (Art. 30)."))
         today = _today()
@@ -663,9 +605,8 @@ def submit_correction(application: Application, *, text: str, attachments=(), by
     checked = _check_files(attachments)
     with transaction.atomic():
         application = _lock(application)
-        if getattr(by, "is_authenticated", False):  # staff recording a correction that came by letter or in person
-            _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "submit_correction")
+        MOVES.check_open(application, by, "submit_correction")
+        target = MOVES.target(application, "submit_correction")
         day = on or _today()
         if application.correction_deadline and day > application.correction_deadline:
             raise InvalidTransition(
@@ -688,9 +629,8 @@ def close_uncorrected(application: Application, *, by=None, today: dt.date | Non
     """No correction in time: the application is given up (其他处理 1)."""
     with transaction.atomic():
         application = _lock(application)
-        if getattr(by, "is_authenticated", False):
-            _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "close_uncorrected")
+        MOVES.check_open(application, by, "close_uncorrected")
+        target = MOVES.target(application, "close_uncorrected")
         today = today or _today()
         if application.correction_deadline is None or today <= application.correction_deadline:
             raise InvalidTransition(_("The applicant still has time to correct."))
@@ -713,8 +653,8 @@ def start_consultation(application: Application, *, kind: str, party: str, quest
         raise DomainError(_("Name the party consulted."), field="party")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "start_consultation")
+        MOVES.check(application, by, "start_consultation")
+        target = MOVES.target(application, "start_consultation")
         day = sent_on or _today()
         if day > _today() or day < (application.clock_start or application.received_on):
             raise DomainError(_("The consultation is sent between the date of receipt and today."), field="sent_on")
@@ -737,8 +677,7 @@ def answer_consultation(consultation: Consultation, *, answer: str, text: str = 
     with transaction.atomic():
         application = _lock(consultation.application)
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        _require(by, application.organ, *HANDLER_ROLES)
-        _check_move(application, "answer_consultation")
+        MOVES.check(application, by, "answer_consultation")
         if consultation.answer != ConsultationAnswer.PENDING:
             raise InvalidTransition(_("This consultation has already been answered."))
         day = answered_on or _today()
@@ -771,8 +710,7 @@ def extend(application: Application, *, days: int, reason: str, by) -> Applicati
         raise DomainError(_("An extension is 1 to 20 working days (Art. 33)."), field="days")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, Role.DISCLOSURE_OFFICE)
-        _check_move(application, "extend")
+        MOVES.check(application, by, "extend")
         if application.extension_days:
             raise InvalidTransition(_("This application has already been extended."))
         if application.due_on and _today() > application.due_on:
@@ -797,8 +735,8 @@ def charge_fee(application: Application, *, scheme: str, by, pages: int | None =
 
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "charge_fee")
+        MOVES.check(application, by, "charge_fee")
+        target = MOVES.target(application, "charge_fee")
         if Fee.objects.filter(application=application).exists():
             raise InvalidTransition(_("A fee has already been charged for this application (one scheme per application)."))
         if scheme == FeeScheme.PER_PAGE:
@@ -843,8 +781,8 @@ def month_position(application: Application) -> int:
 def record_payment(application: Application, *, by, paid_on: dt.date | None = None, reference: str = "") -> Fee:
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "record_payment")
+        MOVES.check(application, by, "record_payment")
+        target = MOVES.target(application, "record_payment")
         fee = Fee.objects.select_for_update().get(application=application)
         day = paid_on or _today()
         if day > fee.pay_by:
@@ -861,9 +799,8 @@ def close_unpaid(application: Application, *, by=None, today: dt.date | None = N
     """Fee not paid in time: the application is given up (其他处理 2)."""
     with transaction.atomic():
         application = _lock(application)
-        if getattr(by, "is_authenticated", False):
-            _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "close_unpaid")
+        MOVES.check_open(application, by, "close_unpaid")
+        target = MOVES.target(application, "close_unpaid")
         fee = Fee.objects.select_for_update().get(application=application)
         today = today or _today()
         if today <= fee.pay_by:
@@ -904,8 +841,7 @@ def draft_reply(
                             "arrive in time; it is not chosen in a reply."), field="outcome")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        _check_move(application, "draft_reply")
+        MOVES.check(application, by, "draft_reply")
         if outcome == Outcome.UNAVAILABLE_UNCLEAR and application.corrected_on is None:
             raise DomainError(_("“Still unclear after correction” needs a correction first: request one (Art. 30)."),
                               field="outcome")
@@ -928,8 +864,8 @@ def submit_reply(reply: Reply, *, by, important: bool = False) -> Reply:
     with transaction.atomic():
         application = _lock(reply.application)
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "submit_reply")
+        MOVES.check(application, by, "submit_reply")
+        target = MOVES.target(application, "submit_reply")
         if reply.status != ReplyStatus.DRAFT:
             raise InvalidTransition(_("Only a draft reply can be submitted."))
         if application.replies.filter(version__gt=reply.version).exists():
@@ -963,14 +899,14 @@ def decide_reply(reply: Reply, *, by, decision: str, comment: str = "") -> Reply
         from gongkai.applications import outbox
 
         if signoff.status == SignoffStatus.APPROVED:
-            target = _check_move(application, "approve_reply")
+            target = MOVES.check_state(application, "approve_reply").target
             reply.status = ReplyStatus.APPROVED
             reply.save()
             _move(application, "reply_approved", by=by, target=target, reason=comment, data={"reply": reply.pk, "outcome": reply.outcome})
             outbox.make_letter(application, LetterKind.REPLY, by=by, extra={"reply": reply})
             outbox.reply_approved(application)
         elif signoff.status == SignoffStatus.RETURNED or decision == Decision.RETURN:
-            target = _check_move(application, "return_reply")
+            target = MOVES.check_state(application, "return_reply").target
             reply.status = ReplyStatus.RETURNED
             reply.save()
             _move(application, "reply_returned", by=by, target=target, reason=comment, data={"reply": reply.pk})
@@ -991,8 +927,8 @@ def record_delivery(application: Application, *, via: str, by, delivered_on: dt.
         raise DomainError(_("Give the name of the person who signed for it."), field="reference")
     with transaction.atomic():
         application = _lock(application)
-        _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "record_delivery")
+        MOVES.check(application, by, "record_delivery")
+        target = MOVES.target(application, "record_delivery")
         if via == DeliveryMethod.EMAIL and not application.email:
             raise DomainError(_("The applicant gave no e-mail address."), field="via")
         if via == DeliveryMethod.EMAIL and not reference.strip():
@@ -1021,9 +957,8 @@ def withdraw(application: Application, *, by=None, reason: str = "", on: dt.date
     """The applicant withdraws (撤回申请); counted as 其他处理 3 when it had been received."""
     with transaction.atomic():
         application = _lock(application)
-        if getattr(by, "is_authenticated", False):
-            _require(by, application.organ, *HANDLER_ROLES)
-        target = _check_move(application, "withdraw")
+        MOVES.check_open(application, by, "withdraw")
+        target = MOVES.target(application, "withdraw")
         day = on or _today()
         if application.received_on is not None:
             application.outcome = Outcome.OTHER
@@ -1058,14 +993,15 @@ def record_appeal(
         raise DomainError(_("Choose reconsideration or litigation."), field="kind")
     if filed_on > _today():
         raise DomainError(_("The filing date cannot be in the future."), field="filed_on")
-    _require(by, organ, Role.DISCLOSURE_OFFICE, Role.CLERK)
+    appeal = Appeal(
+        organ=organ, application=application, kind=kind, filed_on=filed_on, case_number=case_number.strip()[:100],
+        body=body.strip()[:200], note=note.strip(), created_by=by,
+    )
+    APPEALS.check(appeal, by, "record_appeal")
     if application is not None and application.organ_id != organ.pk:
         raise DomainError(_("That application belongs to another organ."), field="application")
     with transaction.atomic():
-        appeal = Appeal.objects.create(
-            organ=organ, application=application, kind=kind, filed_on=filed_on, case_number=case_number.strip()[:100],
-            body=body.strip()[:200], note=note.strip(), created_by=by,
-        )
+        appeal.save(force_insert=True)
         log_action(appeal, "applications.appeal_recorded", by=by, organ=organ, data={"kind": kind})
     return appeal
 
@@ -1075,9 +1011,7 @@ def decide_appeal(appeal: Appeal, *, result: str, decided_on: dt.date, by) -> Ap
         raise DomainError(_("Choose upheld, corrected or other."), field="result")
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-        _require(by, appeal.organ, Role.DISCLOSURE_OFFICE, Role.CLERK)
-        if appeal.result != AppealResult.PENDING:
-            raise InvalidTransition(_("This appeal already has a result."))
+        APPEALS.check(appeal, by, "decide_appeal")
         if decided_on < appeal.filed_on or decided_on > _today():
             raise DomainError(_("The decision date must be between the filing date and today."), field="decided_on")
         appeal.result, appeal.decided_on = result, decided_on
@@ -1093,7 +1027,7 @@ def recompute_deadline(application: Application, *, by=None, reason: str = "") -
     """Recompute one running application's deadlines; audited only when they change."""
     with transaction.atomic():
         application = _lock(application)
-        if application.status not in TRANSITIONS["recompute"][0]:
+        if not MOVES.state_allows(application, "recompute"):
             return False
         old = application.due_on
         if not clock.apply(application):
@@ -1143,7 +1077,7 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
     calendar = clock.current()
     reason = reason or _("working-day calendar changed")
     organs = {o.pk: o for o in Organ.objects.all()}
-    states = TRANSITIONS["recompute"][0]
+    states = MOVES["recompute"].sources
 
     # 1. Row by row: applications with consultation or fee periods.
     ids = list(queryset.filter(own_periods).order_by("pk").values_list("pk", flat=True))

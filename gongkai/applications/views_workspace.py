@@ -51,12 +51,13 @@ from gongkai.applications.models import (
     Status,
 )
 from gongkai.applications.views_public import _letter_response
+from gongkai.applications.workflow import APPEALS, MOVES
 from gongkai.core import crypto, masking
 from gongkai.core.audit import log_action, trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.files import serve
 from gongkai.core.params import parse_int
-from gongkai.organs.models import Department, Role
+from gongkai.organs.models import Department
 from gongkai.organs.permissions import (
     has_role,
     holds_any_role,
@@ -314,7 +315,7 @@ def queue(request):
         "organ_options": _options(((str(o.pk), o.name) for o in organs), chosen_organ) if len(organs) > 1 else "",
         "status_options": _options(Status.choices, chosen_status),
         "per_page": per_page, "page_sizes": QUEUE_PAGE_SIZES,
-        "can_register": holds_any_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE),
+        "can_register": holds_any_role(request.user, *MOVES["register"].roles),
         "query": query.urlencode(),
     })
 
@@ -350,7 +351,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request):
-    organs = organs_with_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE)
+    organs = organs_with_role(request.user, *MOVES["register"].roles)
     if not organs.exists():
         raise PermissionDenied(_("Registering applications needs the role clerk or disclosure office."))
     form = StaffRegisterForm(request.POST or None, request.FILES or None, organs=organs)
@@ -382,6 +383,25 @@ def detail(request, pk):
     return _render_detail(request, _application(request, pk))
 
 
+def buttons(application: Application, user, *, current_reply: Reply | None, waiting_signoff, fee) -> dict[str, bool]:
+    """The case page's actions ``user`` may take now: the moves the table allows (``MOVES.allowed``), and for some
+    the further condition their service checks too (no second correction, one fee, a deadline passed…)."""
+    verbs = set(MOVES.allowed(application, user))
+    today = timezone.localdate()
+    can = {action: verb in verbs for action, verb in ACTION_VERBS.items()}
+    can["claim"] = can["claim"] and application.assignee_id is None
+    can["correction"] = can["correction"] and application.correction_requested_on is None
+    can["close_uncorrected"] = can["close_uncorrected"] and application.correction_deadline is not None \
+        and today > application.correction_deadline
+    can["extend"] = can["extend"] and not application.extension_days
+    can["fee"] = can["fee"] and fee is None
+    can["close_unpaid"] = can["close_unpaid"] and fee is not None and today > fee.pay_by
+    can["submit"] = can["submit"] and current_reply is not None and current_reply.status == ReplyStatus.DRAFT
+    can["decide"] = waiting_signoff is not None
+    can["appeal"] = application.received_on is not None and APPEALS.can(Appeal(organ=application.organ), user, "record_appeal")
+    return can
+
+
 def _render_detail(request, application: Application, *, failed: dict | None = None, status: int = 200,
                    unmasked: dict | None = None):
     """The case page. ``failed`` (after a refused action): the action, the field at fault, the message and
@@ -394,10 +414,6 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
     personal_level = privacy.level(user, organ)
     failed = failed or {}
     kept = failed.get("data") if failed else None
-    verbs = services.allowed_verbs(application)
-    handler = has_role(user, organ, *services.HANDLER_ROLES)
-    router = has_role(user, organ, *services.ROUTER_ROLES)
-    office = has_role(user, organ, Role.DISCLOSURE_OFFICE)
     replies = list(application.replies.select_related("signoff", "created_by"))
     current_reply = replies[-1] if replies else None
     waiting_signoff = None
@@ -405,38 +421,10 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         signoff = current_reply.signoff
         if has_role(user, organ, signoff.current_role):
             waiting_signoff = signoff
-    can = {
-        "confirm": "confirm_receipt" in verbs and has_role(user, organ, Role.CLERK, Role.DISCLOSURE_OFFICE),
-        "spam": "mark_spam" in verbs and office,
-        "route": "route" in verbs and router,
-        "claim": "claim" in verbs and handler and application.assignee_id is None,
-        "assign": "assign" in verbs and router,
-        "note": handler or has_role(user, organ, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER),
-        "correction": "request_correction" in verbs and handler and application.correction_requested_on is None,
-        "corrected": "submit_correction" in verbs and handler,
-        "close_uncorrected": "close_uncorrected" in verbs and handler and application.correction_deadline is not None
-        and timezone.localdate() > application.correction_deadline,
-        "consult": "start_consultation" in verbs and handler,
-        "answer": "answer_consultation" in verbs and handler,
-        "extend": "extend" in verbs and office and not application.extension_days,
-        "fee": "charge_fee" in verbs and handler,
-        "payment": "record_payment" in verbs and handler,
-        "draft": "draft_reply" in verbs and handler,
-        "submit": "submit_reply" in verbs and handler and current_reply is not None and current_reply.status == ReplyStatus.DRAFT,
-        "decide": waiting_signoff is not None,
-        "deliver": "record_delivery" in verbs and handler,
-        "withdraw": "withdraw" in verbs and handler,
-        "merge": "merge" in verbs and handler,
-        "split": "split" in verbs and handler,
-        "flags": "set_flags" in verbs and handler,
-        "appeal": has_role(user, organ, Role.DISCLOSURE_OFFICE, Role.CLERK) and application.received_on is not None,
-    }
     from gongkai.applications.models import Fee
 
     fee = Fee.objects.filter(application=application).first()
-    if fee is not None:
-        can["fee"] = False
-    can["close_unpaid"] = "close_unpaid" in verbs and handler and fee is not None and timezone.localdate() > fee.pay_by
+    can = buttons(application, user, current_reply=current_reply, waiting_signoff=waiting_signoff, fee=fee)
     draft_initial = {}
     if current_reply is not None and current_reply.status in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
         draft_initial = {f: getattr(current_reply, f) for f in ("outcome", "legal_basis", "body", "documents_provided", "other_organ")}
@@ -499,7 +487,7 @@ def explanation_sources(explanation: dict) -> list[str]:
 def _handlers(application: Application):
     from gongkai.organs.models import Membership
 
-    ids = Membership.objects.active().filter(organ=application.organ, role__in=services.HANDLER_ROLES).values_list("user_id", flat=True)
+    ids = Membership.objects.active().filter(organ=application.organ, role__in=MOVES["claim"].roles).values_list("user_id", flat=True)
     from gongkai.accounts.models import User
 
     return User.objects.filter(pk__in=ids).order_by("full_name")
@@ -632,6 +620,15 @@ def _do(request, application: Application, action: str) -> str:
     raise Http404
 
 
+# The case page's actions and the move of the table each is (``decide`` is the sign-off chain's; ``unmask`` is no move).
+ACTION_VERBS = {
+    "confirm": "confirm_receipt", "spam": "mark_spam", "route": "route", "claim": "claim", "assign": "assign",
+    "note": "add_note", "correction": "request_correction", "corrected": "submit_correction",
+    "close_uncorrected": "close_uncorrected", "close_unpaid": "close_unpaid", "consult": "start_consultation",
+    "answer": "answer_consultation", "extend": "extend", "fee": "charge_fee", "payment": "record_payment",
+    "draft": "draft_reply", "submit": "submit_reply", "decide": "approve_reply", "deliver": "record_delivery",
+    "withdraw": "withdraw", "merge": "merge", "split": "split", "flags": "set_flags",
+}
 ACTIONS = {
     "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "close_uncorrected", "close_unpaid", "consult", "answer", "extend", "fee", "payment",
     "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide", "unmask",

@@ -18,6 +18,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.taxonomy import AppealKind, AppealResult, Outcome
 from gongkai.applications.tests.factories import person_data, received
+from gongkai.applications.workflow import MOVES
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.factories import DepartmentFactory, member
@@ -544,7 +545,7 @@ def test_flags_can_be_corrected_by_the_handler(running, clerk):
 
 
 def test_transition_table_leads_only_to_known_states():
-    assert all(target is None or target in Status.values for _sources, target in services.TRANSITIONS.values())
+    assert all(move.target is None or move.target in Status.values for move in MOVES.moves.values())
 
 
 CLOSED_MOVES = {
@@ -597,12 +598,12 @@ def test_moves_by_a_leader_without_a_handling_role_are_refused(running, organ, m
     assert Application.objects.get(pk=running.pk).status == Status.IN_PROGRESS
 
 
-@pytest.mark.parametrize("verb", sorted(services.TRANSITIONS))
+@pytest.mark.parametrize("verb", sorted(MOVES))
 def test_every_verb_is_refused_from_every_state_outside_its_table(verb):
-    sources, _target = services.TRANSITIONS[verb]
+    sources = MOVES[verb].sources
     for state in set(Status.values) - set(sources):
         with pytest.raises(InvalidTransition):
-            services._check_move(Application(status=state), verb)
+            MOVES.check_state(Application(status=state), verb)
 
 
 @pytest.mark.parametrize("move", sorted(OUTSIDER_MOVES))
