@@ -1,0 +1,33 @@
+"""What every move of an application does: lock the row, save the state and the deadline, write the audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from gongkai.applications import clock
+from gongkai.applications.models import (
+    Application,
+)
+from gongkai.core.audit import log_action
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("organ").get(pk=application.pk)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _move(application: Application, verb: str, *, by, reason: str = "", data: dict | None = None, target: str | None = None) -> None:
+    """Save the new state and deadline, and write the audit row."""
+    before = application.status
+    if target is not None:
+        application.status = target
+    clock.apply(application)
+    application.save()
+    payload = {"from": before, "to": application.status}
+    payload.update(data or {})
+    log_action(application, f"applications.{verb}", by=by, organ=application.organ, reason=reason, data=payload)
