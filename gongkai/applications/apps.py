@@ -9,3 +9,7 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.applications import receivers  # noqa: F401  (connects signal receivers)
+        from gongkai.applications.letter_texts import LETTERS
+        from gongkai.letters.defaults import register
+
+        register(LETTERS)

@@ -119,6 +119,16 @@ def intake(organ: Organ) -> Application:
     return Application(organ=organ, status=NEW)
 
 
+def people_who_may(organ: Organ, verb: str):
+    """The active people of ``organ`` holding a role the table asks for ``verb`` (e.g. the handlers one may
+    assign a case to), by name."""
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Membership
+
+    ids = Membership.objects.active().filter(organ=organ, role__in=MOVES[verb].roles).values_list("user_id", flat=True)
+    return User.objects.filter(pk__in=ids).order_by("full_name")
+
+
 def _appeal_state(appeal: Appeal) -> str:
     return NEW if appeal.pk is None else str(appeal.result)
 

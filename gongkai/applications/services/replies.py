@@ -8,6 +8,7 @@ import hashlib
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongkai.applications import letters
 from gongkai.applications.models import (
     Application,
     DeliveryMethod,
@@ -113,7 +114,7 @@ def decide_reply(reply: Reply, *, by, decision: str, comment: str = "") -> Reply
             reply.status = ReplyStatus.APPROVED
             reply.save()
             _move(application, "reply_approved", by=by, target=target, reason=comment, data={"reply": reply.pk, "outcome": reply.outcome})
-            outbox.make_letter(application, LetterKind.REPLY, by=by, extra={"reply": reply})
+            letters.make_letter(application, LetterKind.REPLY, by=by, extra={"reply": reply})
             outbox.reply_approved(application)
         elif signoff.status == SignoffStatus.RETURNED or decision == Decision.RETURN:
             target = MOVES.check_state(application, "return_reply").target

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongkai.applications import clock
+from gongkai.applications import clock, letters
 from gongkai.applications.models import (
     Application,
     AttachmentPurpose,
@@ -50,7 +50,7 @@ def request_correction(application: Application, *, by, text: str, respond_withi
         _move(application, "correction_requested", by=by, target=target, data={"deadline": application.correction_deadline.isoformat()})
         from gongkai.applications import outbox
 
-        outbox.make_letter(application, LetterKind.CORRECTION, by=by)
+        letters.make_letter(application, LetterKind.CORRECTION, by=by)
         outbox.correction_requested(application)
     return application
 
@@ -121,9 +121,8 @@ def start_consultation(application: Application, *, kind: str, party: str, quest
         )
         _move(application, "consultation_started", by=by, target=target, data={"consultation": consultation.pk, "party": party})
         if kind == ConsultationKind.THIRD_PARTY:
-            from gongkai.applications import outbox
 
-            outbox.make_letter(application, LetterKind.THIRD_PARTY, by=by, extra={"consultation": consultation}, for_applicant=False)
+            letters.make_letter(application, LetterKind.THIRD_PARTY, by=by, extra={"consultation": consultation}, for_applicant=False)
     return consultation
 
 
@@ -179,7 +178,7 @@ def extend(application: Application, *, days: int, reason: str, by) -> Applicati
         _move(application, "extended", by=by, reason=reason, data={"days": days})
         from gongkai.applications import outbox
 
-        outbox.make_letter(application, LetterKind.EXTENSION, by=by)
+        letters.make_letter(application, LetterKind.EXTENSION, by=by)
         outbox.extended(application)
     return application
 
@@ -218,7 +217,7 @@ def charge_fee(application: Application, *, scheme: str, by, pages: int | None =
         _move(application, "fee_charged", by=by, target=target, data={"amount": str(fee.amount), "scheme": scheme})
         from gongkai.applications import outbox
 
-        outbox.make_letter(application, LetterKind.FEE, by=by)
+        letters.make_letter(application, LetterKind.FEE, by=by)
         outbox.fee_charged(application, fee)
     return fee
 

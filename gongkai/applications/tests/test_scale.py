@@ -250,7 +250,7 @@ def test_form_page_shows_a_message_waiting_for_the_visitor(organ):
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.test import RequestFactory
 
-    from gongkai.applications.views_public import apply
+    from gongkai.applications.views.public import apply
 
     request = RequestFactory().get(reverse("applications_public:form", args=[organ.slug]))
     SessionMiddleware(lambda r: None).process_request(request)

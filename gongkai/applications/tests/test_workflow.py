@@ -13,7 +13,8 @@ from django.db import transaction
 from gongkai.applications import services
 from gongkai.applications.models import Application, Consultation, Reply, Status
 from gongkai.applications.tests.factories import received
-from gongkai.applications.views_workspace import ACTION_VERBS, buttons
+from gongkai.applications.views.actions import ACTION_VERBS
+from gongkai.applications.views.workspace import buttons
 from gongkai.applications.workflow import APPEALS, MOVES, NEW, SYSTEM, intake
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.factories import DepartmentFactory, member

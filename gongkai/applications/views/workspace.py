@@ -42,7 +42,6 @@ from gongkai.applications.models import (
     Appeal,
     Application,
     CaseLetter,
-    Consultation,
     ConsultationAnswer,
     DeliveryMethod,
     FeeScheme,
@@ -50,11 +49,13 @@ from gongkai.applications.models import (
     ReplyStatus,
     Status,
 )
-from gongkai.applications.views_public import _letter_response
-from gongkai.applications.workflow import APPEALS, MOVES
+from gongkai.applications.views.actions import ACTION_VERBS, ACTIONS
+from gongkai.applications.views.public import _letter_response
+from gongkai.applications.workflow import APPEALS, MOVES, people_who_may
 from gongkai.core import crypto, masking
 from gongkai.core.audit import log_action, trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.faces import form_error, refuse
 from gongkai.core.files import serve
 from gongkai.core.params import parse_int
 from gongkai.organs.models import Department
@@ -364,7 +365,7 @@ def register(request):
                 attachments=form.cleaned_data["attachments"], receipt_note=form.cleaned_data["receipt_note"],
             )
         except DomainError as error:
-            form.apply_error(error)
+            form_error(form, error)
         else:
             messages.success(request, _("Registered as %(number)s. Give the applicant this secret for the case page: %(secret)s") % {
                 "number": result.application.tracking_number, "secret": result.secret})
@@ -485,160 +486,13 @@ def explanation_sources(explanation: dict) -> list[str]:
 
 
 def _handlers(application: Application):
-    from gongkai.organs.models import Membership
-
-    ids = Membership.objects.active().filter(organ=application.organ, role__in=MOVES["claim"].roles).values_list("user_id", flat=True)
-    from gongkai.accounts.models import User
-
-    return User.objects.filter(pk__in=ids).order_by("full_name")
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Enter a valid date (YYYY-MM-DD)."), field=field) from None
-
-
-def _int(value: str, field: str, default: int | None = None) -> int | None:
-    if value in (None, ""):
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise DomainError(_("Enter a whole number."), field=field) from None
-
-
-def _do(request, application: Application, action: str) -> str:
-    """Run one action through its service; return the success message."""
-    p, user = request.POST, request.user
-    if action == "confirm":
-        services.confirm_receipt(application, by=user, received_on=_date(p.get("received_on", ""), "received_on"))
-        return _("Receipt confirmed; the clock runs from the date of receipt.")
-    if action == "spam":
-        services.mark_spam(application, by=user, reason=p.get("reason", ""))
-        return _("Marked as not an application.")
-    if action == "route":
-        department = Department.objects.filter(pk=_int(p.get("department"), "department") or 0, organ=application.organ).first()
-        if department is None:
-            raise DomainError(_("Choose a department."), field="department")
-        services.route(application, department=department, by=user)
-        return _("Routed to %(department)s.") % {"department": department.name}
-    if action == "claim":
-        services.claim(application, by=user)
-        return _("You handle this application now.")
-    if action == "assign":
-        person = _handlers(application).filter(pk=_int(p.get("assignee"), "assignee") or 0).first()
-        if person is None:
-            raise DomainError(_("Choose a handler."), field="assignee")
-        services.assign(application, to=person, by=user)
-        return _("Assigned.")
-    if action == "note":
-        services.add_note(application, text=p.get("text", ""), by=user)
-        return _("Note added.")
-    if action == "correction":
-        services.request_correction(application, by=user, text=p.get("text", ""),
-                                    respond_within_days=_int(p.get("respond_within_days"), "respond_within_days", 10))
-        return _("Correction notice generated; the applicant is told.")
-    if action == "corrected":
-        services.submit_correction(application, text=p.get("text", ""), attachments=request.FILES.getlist("attachments"),
-                                   by=user, on=_date(p.get("on", ""), "on"))
-        return _("Correction recorded; the 20 working days restart from the day it was received.")
-    if action == "close_uncorrected":
-        services.close_uncorrected(application, by=user)
-        return _("Closed: no correction in time (other handling 1); the applicant is told.")
-    if action == "close_unpaid":
-        services.close_unpaid(application, by=user)
-        return _("Closed: fee not paid in time (other handling 2); the applicant is told.")
-    if action == "consult":
-        form = ConsultationForm(p)
-        if not form.is_valid():
-            raise DomainError(_("Fill in the consultation: kind and party."), field="party")
-        services.start_consultation(application, kind=form.cleaned_data["kind"], party=form.cleaned_data["party"],
-                                    question=form.cleaned_data["question"], by=user)
-        return _("Consultation started; its time does not count toward the deadline.")
-    if action == "answer":
-        consultation = get_object_or_404(Consultation, pk=_int(p.get("consultation"), "consultation") or 0, application=application)
-        services.answer_consultation(consultation, answer=p.get("answer", ""), text=p.get("text", ""), by=user)
-        return _("Answer recorded.")
-    if action == "extend":
-        services.extend(application, days=_int(p.get("days"), "days", 0), reason=p.get("reason", ""), by=user)
-        return _("Extended; the extension notice is generated and the applicant told.")
-    if action == "fee":
-        services.charge_fee(application, scheme=p.get("scheme", ""), pages=_int(p.get("pages"), "pages"), by=user)
-        return _("Fee notice generated; the applicant is told.")
-    if action == "payment":
-        services.record_payment(application, by=user, paid_on=_date(p.get("paid_on", ""), "paid_on"), reference=p.get("reference", ""))
-        return _("Payment recorded.")
-    if action == "draft":
-        services.draft_reply(application, outcome=p.get("outcome", ""), legal_basis=p.get("legal_basis", ""), body=p.get("body", ""),
-                             documents_provided=p.get("documents_provided", ""), other_organ=p.get("other_organ", ""), by=user)
-        return _("Draft reply saved.")
-    if action == "submit":
-        reply = get_object_or_404(Reply, pk=_int(p.get("reply"), "reply") or 0, application=application)
-        services.submit_reply(reply, by=user, important=bool(p.get("important")))
-        return _("The reply is in sign-off.")
-    if action == "decide":
-        reply = get_object_or_404(Reply, pk=_int(p.get("reply"), "reply") or 0, application=application)
-        services.decide_reply(reply, by=user, decision=p.get("decision", ""), comment=p.get("comment", ""))
-        return _("Decision recorded.")
-    if action == "deliver":
-        services.record_delivery(application, via=p.get("via", ""), by=user,
-                                 delivered_on=_date(p.get("delivered_on", ""), "delivered_on"), reference=p.get("reference", ""))
-        return _("Delivery recorded; the application is closed.")
-    if action == "withdraw":
-        services.withdraw(application, by=user, reason=p.get("reason", ""))
-        return _("Withdrawal recorded.")
-    if action == "merge":
-        into = Application.objects.filter(tracking_number=p.get("into", "").strip()).first()
-        if into is None:
-            raise DomainError(_("No application has that tracking number."), field="into")
-        services.merge(application, into=into, by=user, reason=p.get("reason", ""))
-        return _("Merged.")
-    if action == "split":
-        parts = [{"subject": line} for line in p.get("parts", "").splitlines() if line.strip()]
-        created = services.split(application, parts=parts, by=user)
-        return _("Split into: %(numbers)s") % {"numbers": "、".join(c.tracking_number for c in created)}
-    if action == "flags":
-        services.set_flags(application, by=user, petition=bool(p.get("petition")), volume=bool(p.get("volume")))
-        return _("Flags saved.")
-    if action == "appeal":
-        form = AppealForm(p)
-        if not form.is_valid():
-            raise DomainError(_("Fill in the kind and the filing date."), field="filed_on")
-        services.record_appeal(organ=application.organ, application=application, by=user, **form.cleaned_data)
-        return _("Appeal recorded.")
-    if action == "appeal_decide":
-        appeal = get_object_or_404(Appeal, pk=_int(p.get("appeal"), "appeal") or 0, application=application)
-        form = AppealDecisionForm(p)
-        if not form.is_valid():
-            raise DomainError(_("Fill in the result and the decision date."), field="decided_on")
-        services.decide_appeal(appeal, by=user, **form.cleaned_data)
-        return _("Result recorded.")
-    raise Http404
-
-
-# The case page's actions and the move of the table each is (``decide`` is the sign-off chain's; ``unmask`` is no move).
-ACTION_VERBS = {
-    "confirm": "confirm_receipt", "spam": "mark_spam", "route": "route", "claim": "claim", "assign": "assign",
-    "note": "add_note", "correction": "request_correction", "corrected": "submit_correction",
-    "close_uncorrected": "close_uncorrected", "close_unpaid": "close_unpaid", "consult": "start_consultation",
-    "answer": "answer_consultation", "extend": "extend", "fee": "charge_fee", "payment": "record_payment",
-    "draft": "draft_reply", "submit": "submit_reply", "decide": "approve_reply", "deliver": "record_delivery",
-    "withdraw": "withdraw", "merge": "merge", "split": "split", "flags": "set_flags",
-}
-ACTIONS = {
-    "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "close_uncorrected", "close_unpaid", "consult", "answer", "extend", "fee", "payment",
-    "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide", "unmask",
-}
+    return people_who_may(application.organ, "claim")
 
 
 @login_required
 @require_POST
 def action(request, pk, action):
-    if action not in ACTIONS:
+    if action not in ACTIONS and action != "unmask":
         raise Http404
     application = _application(request, pk)
     try:
@@ -646,9 +500,14 @@ def action(request, pk, action):
             # shown once, in this response only (not stored, not cached); the service writes the audit row
             values = privacy.unmask(application, by=request.user, reason=request.POST.get("reason", ""))
             return _render_detail(request, application, unmasked=values)
-        message = _do(request, application, action)
+        spec = ACTIONS[action]
+        form = spec.form(request.POST, application=application)
+        if not form.is_valid():
+            raise form.domain_error()
+        message = spec.run(application, request.user, form.cleaned_data, request.FILES)
     except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
+        refuse(request, error)  # a refusal: 403
+        raise
     except DomainError as error:
         # Nothing was saved: show the page again with the form as typed and the message under it.
         failed = {"action": action, "field": error.field, "message": str(error.message), "data": request.POST}
