@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongkai.applications import clock
+from gongkai.applications import changes, clock
 from gongkai.applications.models import (
     Application,
     Note,
@@ -145,6 +145,7 @@ def split(application: Application, *, parts: list[dict], by) -> list[Applicatio
             clock.apply(child)
             child.save()
             log_action(child, "applications.split_off", by=by, data={"from": application.tracking_number})
+            changes.mark(None, child)
             created.append(child)
         _move(application, "split", by=by, data={"into": [c.tracking_number for c in created]})
     return created

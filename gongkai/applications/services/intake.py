@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.applications import clock
+from gongkai.applications import changes, clock
 from gongkai.applications.models import (
     CONFIRMED_CHANNELS,
     Application,
@@ -261,6 +261,7 @@ def submit_application(
             application.tracking_number = next_tracking_number(organ, (received_on or _today()).year)
             application.save()
             _store_files(application, checked, AttachmentPurpose.ID_COPY)
+            changes.mark(None, application)
             log_action(
                 application, "applications.submitted", by=by, organ=organ,
                 data={"channel": channel, "status": application.status, "received_on": str(application.received_on or "")},

@@ -15,6 +15,7 @@ from gongkai.applications.models import (
 from gongkai.applications.services._base import _lock
 from gongkai.applications.workflow import MOVES
 from gongkai.core.audit import log_action
+from gongkai.core.audit_bulk import Logged, log_actions
 from gongkai.organs.models import Organ
 
 
@@ -50,11 +51,7 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
     computed once and its changed rows are locked and rewritten with one
     UPDATE per chunk; the few with consultations or a fee are computed row by
     row. Every changed deadline gets its own audit row (bulk-inserted)."""
-    from django.contrib.contenttypes.models import ContentType
     from django.db.models import Exists, OuterRef, Q
-
-    from gongkai.core.audit import actor_of, record_many
-    from gongkai.core.models import AuditEvent
 
     queryset = Application.objects.running().filter(received_on__isnull=False)
     if dates:
@@ -99,9 +96,10 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
                     [row for row, _old in moved],
                     ["due_on", "internal_due_on", "correction_notice_due_on", "due_explanation", "updated_at"],
                 )
-                for row, old in moved:
-                    log_action(row, "applications.deadline_recomputed", by=by, organ=row.organ, reason=reason,
-                               data={"old_due_on": str(old or ""), "new_due_on": str(row.due_on or "")})
+                log_actions(Application, "applications.deadline_recomputed", [
+                    Logged(row.pk, str(row), row.organ_id, {"old_due_on": str(old or ""), "new_due_on": str(row.due_on or "")})
+                    for row, old in moved
+                ], by=by, reason=reason)
             changed += len(moved)
 
     # 2. Set-based: everything else, one computation per distinct set of facts.
@@ -121,8 +119,6 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
         if (due, internal, notice) != results[key][:3]:
             groups.setdefault(key, []).append(pk)
 
-    actor, actor_name = actor_of(by)
-    content_type = ContentType.objects.get_for_model(Application)
     for key, pks in groups.items():
         organ_id, received_on, clock_start, corrected_on, extension_days = key
         new_due, new_internal, new_notice, explanation = results[key]
@@ -143,12 +139,9 @@ def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> i
                 Application.objects.filter(pk__in=[r[0] for r in rows]).update(
                     due_on=new_due, internal_due_on=new_internal, correction_notice_due_on=new_notice,
                     due_explanation=explanation, updated_at=now)
-                record_many([
-                    AuditEvent(actor=actor, actor_name=actor_name, organ_id=organ_id,
-                               action="applications.deadline_recomputed", target_type=content_type,
-                               target_id=str(pk), target_repr=f"{number} {subject[:40]}"[:300], reason=reason,
-                               data={"old_due_on": str(old or ""), "new_due_on": str(new_due or "")})
+                log_actions(Application, "applications.deadline_recomputed", [
+                    Logged(pk, f"{number} {subject[:40]}", organ_id, {"old_due_on": str(old or ""), "new_due_on": str(new_due or "")})
                     for pk, number, subject, old in rows
-                ])
+                ], by=by, reason=reason)
                 changed += len(rows)
     return changed
