@@ -9,6 +9,9 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.applications import receivers
+        from gongkai.applications.letter_texts import LETTERS
+        from gongkai.letters.defaults import register
         from gongkai.workdays.signals import calendar_changed
 
         calendar_changed.connect(receivers.recompute_after_calendar_change, dispatch_uid="applications.recompute_deadlines")
+        register(LETTERS)

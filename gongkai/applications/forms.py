@@ -6,9 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.applications.models import Channel, ConsultationKind, DeliveryMethod, FormWanted, IdType
+from gongkai.applications.models import Application, Channel, ConsultationKind, DeliveryMethod, FormWanted, IdType
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
+from gongkai.applications.workflow import people_who_may
 from gongkai.core.errors import DomainError
+from gongkai.organs.models import Department
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -57,10 +59,6 @@ class ApplicationForm(forms.Form):
     delivery_method = forms.ChoiceField(label=_("Delivery wanted"), choices=DeliveryMethod.choices, widget=forms.RadioSelect)
     attachments = MultipleFileField(label=_("Attachments (copy of ID etc.)"), required=False,
                                     help_text=_("PDF, Word, Excel, OFD, PNG, JPEG or GIF; checked by content."))
-
-    def apply_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, str(error.message))
 
 
 class StaffRegisterForm(ApplicationForm):
@@ -122,3 +120,184 @@ class AppealDecisionForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=[c for c in AppealResult.choices if c[0] != AppealResult.PENDING])
     decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
 
+
+
+# --- the case page's actions: each parses its POST into the arguments of one service ---------------------
+
+
+class WholeNumber(forms.IntegerField):
+    """A whole number, or ``default`` when left empty."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, *, default: int | None = None, **kwargs) -> None:
+        self.default = default
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.default if value is None else value
+
+
+class Day(forms.DateField):
+    default_error_messages = {"invalid": _("Enter a valid date (YYYY-MM-DD).")}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, input_formats=["%Y-%m-%d"], **kwargs)
+
+
+def text() -> forms.CharField:
+    """Free text, passed to the service as typed (the service strips and checks it)."""
+    return forms.CharField(required=False, strip=False)
+
+
+class ActionForm(forms.Form):
+    """The input of one action on the case page. ``incomplete`` (message, field): what a form not filled in
+    says, for the fields ``incomplete_fields``; any other field at fault says its own message."""
+
+    incomplete: tuple[str, str] | None = None
+    incomplete_fields: tuple[str, ...] = ()
+
+    def __init__(self, data, *, application: Application) -> None:
+        super().__init__(data)
+        self.application = application
+
+    def domain_error(self) -> DomainError:
+        name = next(name for name in self.fields if name in self.errors) if set(self.errors) & set(self.fields) else None
+        if self.incomplete and name in self.incomplete_fields:
+            return DomainError(self.incomplete[0], field=self.incomplete[1])
+        message = self.errors[name][0] if name else self.non_field_errors()[0]
+        return DomainError(message, field=name)
+
+
+class NoInput(ActionForm):
+    pass
+
+
+class ConfirmForm(ActionForm):
+    received_on = Day()
+
+
+class ReasonForm(ActionForm):
+    reason = text()
+
+
+class RouteForm(ActionForm):
+    department = WholeNumber()
+
+    def clean_department(self) -> Department:
+        department = Department.objects.filter(pk=self.cleaned_data["department"] or 0, organ=self.application.organ).first()
+        if department is None:
+            raise forms.ValidationError(_("Choose a department."))
+        return department
+
+
+class AssignForm(ActionForm):
+    assignee = WholeNumber()
+
+    def clean_assignee(self):
+        person = people_who_may(self.application.organ, "claim").filter(pk=self.cleaned_data["assignee"] or 0).first()
+        if person is None:
+            raise forms.ValidationError(_("Choose a handler."))
+        return person
+
+
+class TextForm(ActionForm):
+    text = text()
+
+
+class CorrectionRequestForm(ActionForm):
+    text = text()
+    respond_within_days = WholeNumber(default=10)
+
+
+class CorrectedForm(ActionForm):
+    text = text()
+    on = Day()
+
+
+class ConsultActionForm(ConsultationForm, ActionForm):
+    incomplete = (_("Fill in the consultation: kind and party."), "party")
+    incomplete_fields = ("kind", "party", "question")
+
+
+class AnswerForm(ActionForm):
+    consultation = WholeNumber()
+    answer = text()
+    text = text()
+
+
+class ExtendForm(ActionForm):
+    days = WholeNumber(default=0)
+    reason = text()
+
+
+class FeeForm(ActionForm):
+    scheme = text()
+    pages = WholeNumber()
+
+
+class PaymentForm(ActionForm):
+    paid_on = Day()
+    reference = text()
+
+
+class DraftForm(ActionForm):
+    outcome = text()
+    legal_basis = text()
+    body = text()
+    documents_provided = text()
+    other_organ = text()
+
+
+class SubmitReplyForm(ActionForm):
+    reply = WholeNumber()
+    important = forms.BooleanField(required=False)
+
+
+class DecideForm(ActionForm):
+    reply = WholeNumber()
+    decision = text()
+    comment = text()
+
+
+class DeliverForm(ActionForm):
+    via = text()
+    delivered_on = Day()
+    reference = text()
+
+
+class MergeForm(ActionForm):
+    into = text()
+    reason = text()
+
+    def clean_into(self) -> Application:
+        into = Application.objects.filter(tracking_number=self.cleaned_data["into"].strip()).first()
+        if into is None:
+            raise forms.ValidationError(_("No application has that tracking number."))
+        return into
+
+
+class SplitForm(ActionForm):
+    parts = text()
+
+    def clean_parts(self) -> list[dict]:
+        return [{"subject": line} for line in self.cleaned_data["parts"].splitlines() if line.strip()]
+
+
+class FlagsForm(ActionForm):
+    petition = forms.BooleanField(required=False)
+    volume = forms.BooleanField(required=False)
+
+
+class AppealActionForm(AppealForm, ActionForm):
+    incomplete = (_("Fill in the kind and the filing date."), "filed_on")
+    incomplete_fields = ("kind", "filed_on", "case_number", "body")
+
+
+class AppealDecideActionForm(AppealDecisionForm, ActionForm):
+    appeal = WholeNumber()
+    incomplete = (_("Fill in the result and the decision date."), "decided_on")
+    incomplete_fields = ("result", "decided_on")
+
+    field_order = ("appeal", "result", "decided_on")

@@ -15,11 +15,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.applications import changes
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.core.fields import BlindIndexField, EncryptedTextField
 from gongkai.core.masking import mask
@@ -102,42 +101,6 @@ class TrackingCounter(models.Model):
 
 
 class ApplicationQuerySet(NoDeleteQuerySet):
-    # Writes that bypass save() tell the dashboard's month counts what they changed (changes.py).
-    def update(self, **kwargs):
-        with transaction.atomic(using=self.db, savepoint=False):
-            pairs = changes.updating(self, kwargs)
-            updated = super().update(**kwargs)
-            if pairs:
-                changes.tell(pairs, using=self.db)
-        return updated
-
-    update.alters_data = True
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        objs = list(objs)
-        with transaction.atomic(using=self.db, savepoint=False):
-            pairs = changes.bulk_updating(self.model, objs, fields)
-            token = changes._handled.set(True)
-            try:
-                updated = super().bulk_update(objs, fields, batch_size=batch_size)
-            finally:
-                changes._handled.reset(token)
-            if pairs:
-                changes.tell(pairs, using=self.db)
-        return updated
-
-    bulk_update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = super().bulk_create(objs, *args, **kwargs)
-        pairs = changes.created(objs)
-        if kwargs.get("update_conflicts"):  # rows that existed were changed too: every month of their organs
-            pairs |= {(obj.organ_id, None) for obj in objs}
-        changes.tell(pairs, using=self.db)
-        return objs
-
-    bulk_create.alters_data = True
-
     def reportable(self):
         """Applications the annual report counts: received (date of receipt
         known) and not merged into another, not spam, not still unconfirmed."""
@@ -342,15 +305,6 @@ class Application(NoDeleteModel):
     def __str__(self) -> str:
         return f"{self.tracking_number} {self.subject[:40]}"
 
-    def save(self, *args, **kwargs):
-        # The dashboard's month counts: the months this save moves the application out of and into.
-        update_fields = kwargs.get("update_fields")
-        old = changes.saving(self, update_fields)
-        super().save(*args, **kwargs)
-        changes.saved(self, old, update_fields, using=self._state.db)
-
-    save.alters_data = True
-
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATES
@@ -463,46 +417,6 @@ class ReplyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn with the application")
 
 
-class ReplyQuerySet(NoDeleteQuerySet):
-    # A draft reply counts for the internal target in the month its application was closed (changes.py).
-    def update(self, **kwargs):
-        with transaction.atomic(using=self.db, savepoint=False):
-            ids = changes.reply_updating(self, kwargs)
-            updated = super().update(**kwargs)
-            if ids and None in ids:
-                changes.tell([(None, None)], using=self.db)
-            elif ids:
-                changes.tell_replies(ids, using=self.db)
-        return updated
-
-    update.alters_data = True
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        objs = list(objs)
-        names = {changes.attname(f) for f in fields} & changes.REPLY_FIELDS
-        with transaction.atomic(using=self.db, savepoint=False):
-            ids = set()
-            if names:
-                ids = {obj.application_id for obj in objs} | set(
-                    self.model._base_manager.filter(pk__in=[o.pk for o in objs]).values_list("application_id", flat=True))
-            token = changes._handled.set(True)
-            try:
-                updated = super().bulk_update(objs, fields, batch_size=batch_size)
-            finally:
-                changes._handled.reset(token)
-            changes.tell_replies(ids, using=self.db)
-        return updated
-
-    bulk_update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = super().bulk_create(objs, *args, **kwargs)
-        changes.tell_replies({obj.application_id for obj in objs}, using=self.db)
-        return objs
-
-    bulk_create.alters_data = True
-
-
 class Reply(NoDeleteModel):
     """答复: one version of the decision on an application, signed off as a whole."""
 
@@ -519,7 +433,7 @@ class Reply(NoDeleteModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ReplyQuerySet.as_manager()
+    objects = NoDeleteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reply")
@@ -529,13 +443,6 @@ class Reply(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.application.tracking_number} " + _("v%(n)s") % {"n": self.version}
-
-    def save(self, *args, **kwargs):
-        before = changes.reply_saving(self, kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
-        changes.reply_saved(self, before, using=self._state.db)
-
-    save.alters_data = True
 
 
 class LetterKind(models.TextChoices):

@@ -1,68 +1,13 @@
-"""What leaves the case: letters (告知书) generated through ``gongkai.letters``
-and kept with the case, and notifications through ``gongkai.notify`` (sent in
-background jobs after the transaction commits). Services call these inside
+"""What leaves the case: notifications through ``gongkai.notify`` (sent in background jobs after the
+transaction commits); the letters (告知书) are made by ``applications.letters``. Services call these inside
 their transaction; nothing here changes the application's state."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.applications.models import Application, CaseLetter
+from gongkai.applications.models import Application
 from gongkai.organs.models import Membership, Role
-
-# Letter kinds of gongkai.letters: the procedural letters and ``reply.<outcome>``.
-PROCEDURAL_KINDS = {"receipt", "correction", "extension", "third_party", "fee"}
-
-
-def letter_kind(kind: str, outcome: str = "") -> str:
-    return f"reply.{outcome}" if kind == "reply" else kind
-
-
-def letter_context(application: Application, *, extra: dict | None = None) -> dict:
-    """The placeholder values (gongkai.letters.context) for this case and step."""
-    from gongkai.letters.context import context_for_application
-
-    extra = dict(extra or {})
-    fee = _fee(application)
-    payment = str(getattr(settings, "APPLICATIONS_PAYMENT_METHOD", "") or "")
-    if not payment:
-        payment = _("at the disclosure office: %(address)s") % {"address": application.organ.address or application.organ.name}
-    return context_for_application(
-        application, reply=extra.pop("reply", None), fee=fee, consultation=extra.pop("consultation", None),
-        payment_method=payment, **extra,
-    )
-
-
-def _fee(application: Application):
-    from gongkai.applications.models import Fee
-
-    return Fee.objects.filter(application=application).first() if application.pk else None
-
-
-def make_letter(application: Application, kind: str, *, by=None, extra: dict | None = None, for_applicant: bool = True) -> CaseLetter:
-    """Render the organ's letter for this step and keep it with the case."""
-    from gongkai.letters.rendering import render_letter
-
-    reply = (extra or {}).get("reply")
-    outcome = reply.outcome if reply is not None else (extra or {}).get("outcome", application.outcome)
-    context = letter_context(application, extra=extra)
-    template = letter_kind(kind, outcome)
-    docx, pdf, text = render_letter(template, organ=application.organ, context=context)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
-    base = f"{application.tracking_number}-{kind}-{stamp}"
-    letter = CaseLetter(
-        application=application, kind=kind, letter_kind=template, text=text, for_applicant=for_applicant, name=base,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    letter.docx.save(f"{base}.docx", ContentFile(docx), save=False)
-    if pdf:
-        letter.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
-    letter.save()
-    return letter
-
 
 # --- notifications (events of gongkai.notify.events) ------------------------------
 
@@ -232,6 +177,7 @@ def messages_about(application: Application):
 def closed_without_reply(application: Application) -> None:
     """No correction or no payment in time: the letter saying the application is no longer processed
     (其他处理 1 / 2) is kept with the case and the applicant is told."""
+    from gongkai.applications.letters import make_letter
     from gongkai.applications.models import LetterKind
 
     make_letter(application, LetterKind.REPLY, extra={"outcome": application.outcome})

@@ -5,8 +5,8 @@ after the commit of every write that may change what the register counts for an 
 (receipt, closing, outcome, channel, applicant type, deadlines, status, organ, a draft reply): the
 months are first days of months; ``months=None`` means every month of the organ, ``organ_id=None``
 every organ. The statistics dashboard recounts those months (reports.ApplicationMonth). Sent by
-``gongkai.applications.changes``, which the models' save(), update(), bulk_update() and bulk_create()
-call, so every face (services, API, admin, commands) is covered without a call of its own.
+``gongkai.applications.changes.mark``, which the services call beside the audit row of every move and
+for every application they create; every face (web, API, admin, commands) writes through them.
 """
 
 from django.dispatch import Signal

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.applications import views_public as views
+from gongkai.applications.views import public as views
 
 app_name = "applications_public"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.applications import views_workspace as views
+from gongkai.applications.views import workspace as views
 
 app_name = "applications_ws"
 

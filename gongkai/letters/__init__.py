@@ -1,6 +1,7 @@
-"""Notice letters (告知书). Public interface::
+"""Notice letters (告知书): a rendering service below the subject apps. Public interface::
 
-    from gongkai.letters.rendering import render_letter      # (docx, pdf, text)
-    from gongkai.letters.defaults import reply_kind, PROCEDURAL_KINDS, ALL_KINDS
-    from gongkai.letters.context import context_for_application
+    from gongkai.letters.defaults import DefaultLetter, register   # a subject's default letters
+    from gongkai.letters.rendering import render_letter            # (docx, pdf, text)
+
+Each subject builds its own placeholder values (e.g. ``gongkai.applications.letters``).
 """

@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from gongkai.applications.taxonomy import Outcome
 from gongkai.core.errors import DomainError
 from gongkai.letters import services
-from gongkai.letters.defaults import DEFAULTS, PROCEDURAL_KINDS, reply_kind
+from gongkai.letters.defaults import DEFAULTS, label
 from gongkai.letters.rendering import (
     PLACEHOLDERS,
     LetterSource,
@@ -31,23 +30,13 @@ from gongkai.letters.rendering import (
 from gongkai.organs.models import Organ, Role
 from gongkai.organs.permissions import organs_with_role, require_role
 
-PROCEDURAL_LABELS = {
-    "receipt": gettext_lazy("Acknowledgement of receipt"),  # 受理回执
-    "correction": gettext_lazy("Correction notice"),  # 补正告知书
-    "extension": gettext_lazy("Extension notice"),  # 延期答复告知书
-    "third_party": gettext_lazy("Third-party consultation letter"),  # 征求第三方意见书
-    "fee": gettext_lazy("Fee notice"),  # 收费通知书
-}
-
 
 def kind_label(kind: str) -> str:
-    if kind in PROCEDURAL_LABELS:
-        return str(PROCEDURAL_LABELS[kind])
-    return _("Reply: %(outcome)s") % {"outcome": Outcome(kind.removeprefix("reply.")).label}
+    return label(kind)
 
 
 def all_kinds() -> list[tuple[str, str]]:
-    return [(k, kind_label(k)) for k in PROCEDURAL_KINDS] + [(reply_kind(o), kind_label(reply_kind(o))) for o in Outcome]
+    return [(kind, label(kind)) for kind in DEFAULTS]
 
 
 class TemplateForm(forms.Form):

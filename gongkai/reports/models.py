@@ -272,10 +272,10 @@ class ApplicationMonth(models.Model):
     """Derived data, like ``ItemMonth``: whether the dashboard's counts of one organ's applications of one
     month are current. A month counts the applications *received* in it and those *closed* in it
     (``Application.objects.reportable()``). ``changes`` is raised after every commit that changes them
-    (``applications.signals.applications_changed``, sent by the applications' save(), update(),
-    bulk_update() and bulk_create() and those of replies); the counts in ``ApplicationMonthCount`` are
-    current while ``counted == changes``, else the next dashboard recounts the month from the register
-    (``stats.current_application_months``)."""
+    (``applications.signals.applications_changed``, sent by the applications' service moves); the counts in
+    ``ApplicationMonthCount`` are current while ``counted == changes``, else the next dashboard recounts the
+    month from the register (``stats.current_application_months``). The periodic recount
+    (``check_application_months``) verifies the months held current and reports drift."""
 
     organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+")
     month = models.DateField(help_text="First day of the month.")

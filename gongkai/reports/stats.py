@@ -202,7 +202,7 @@ def item_charts(organ_ids, year: int) -> list[Chart]:
 def applications_changed(organ_id: int | None, moments=None) -> None:
     """The application counts of these months (any day of each; every month when None) of an organ
     (of every organ when None) are no longer current. Writers that bypass the models (raw SQL, the
-    bench generators) call this themselves; the models' writes send ``applications_changed``."""
+    bench generators) call this themselves; the services' moves send ``applications_changed``."""
     from gongkai.reports.models import ApplicationMonth
 
     months = ApplicationMonth.objects.all()

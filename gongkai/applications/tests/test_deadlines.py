@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.deadlines import check_deadlines
 from gongkai.applications.models import Application, Status
 from gongkai.applications.taxonomy import Outcome
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_reminder_is_sent_once_however_often_the_job_runs(organ, clerk):
     application = services.claim(received(organ, on=dt.date(2026, 11, 2), by=clerk), by=clerk)
     day_before = application.due_on - dt.timedelta(days=1)
-    while not services.clock.current().is_working_day(day_before):
+    while not clock.current().is_working_day(day_before):
         day_before -= dt.timedelta(days=1)
     first = check_deadlines(today=day_before)
     second = check_deadlines(today=day_before)

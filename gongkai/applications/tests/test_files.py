@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from gongkai.applications import outbox, services
+from gongkai.applications import letters, outbox, services
 from gongkai.applications.models import LetterKind
 from gongkai.applications.tests.factories import person_data
 from gongkai.core.files import is_random_name
@@ -149,7 +149,7 @@ def test_the_reply_email_attaches_the_letter_under_its_own_name(case):
     from gongkai.notify.models import Notification
 
     a = case["application"]
-    letter = outbox.make_letter(a, LetterKind.REPLY, extra={"outcome": "disclosed"})
+    letter = letters.make_letter(a, LetterKind.REPLY, extra={"outcome": "disclosed"})
     outbox.reply_sent(a, via="email")
     sent = Notification.objects.filter(event="applicant.reply_email").get()
     assert sent.attachment == letter.pdf.name and sent.attachment_name == letter.download_name("pdf")

@@ -163,14 +163,14 @@ def test_spam_is_not_suggested_as_a_repeat(organ, office):
 def test_applicant_with_many_earlier_applications_is_counted_in_full_and_compared_with_the_newest(organ, settings, monkeypatch):
     """More earlier applications than one query fetches: the volume counts every one of the last 30 days."""
     settings.APPLICATIONS_VOLUME_THRESHOLD = 3
-    monkeypatch.setattr(services, "DUPLICATE_CANDIDATES", 2)
+    monkeypatch.setattr(services.intake, "DUPLICATE_CANDIDATES", 2)
     budget = {"subject": "2025年某市财政预算执行情况报告", "description": "预算执行的完整报告"}
     first = submit(organ, **budget)
     for n in range(3):
         submit(organ, subject=f"第{n}批道路建设项目清单", description=f"道路工程第{n}批")
     latest = submit(organ, **budget)
     assert latest.is_volume_flagged and latest.possible_duplicate_of is None  # only the 2 newest are compared
-    monkeypatch.setattr(services, "DUPLICATE_CANDIDATES", 50)
+    monkeypatch.setattr(services.intake, "DUPLICATE_CANDIDATES", 50)
     assert submit(organ, **budget).possible_duplicate_of in (first, latest)
 
 
@@ -250,7 +250,7 @@ def test_form_page_shows_a_message_waiting_for_the_visitor(organ):
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.test import RequestFactory
 
-    from gongkai.applications.views_public import apply
+    from gongkai.applications.views.public import apply
 
     request = RequestFactory().get(reverse("applications_public:form", args=[organ.slug]))
     SessionMiddleware(lambda r: None).process_request(request)

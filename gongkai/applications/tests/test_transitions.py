@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.models import (
     Application,
     ConsultationAnswer,
@@ -18,6 +18,7 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.taxonomy import AppealKind, AppealResult, Outcome
 from gongkai.applications.tests.factories import person_data, received
+from gongkai.applications.workflow import MOVES
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.factories import DepartmentFactory, member
@@ -132,7 +133,7 @@ def test_correction_restarts_the_clock_from_the_corrected_application(running, c
     services.request_correction(running, by=clerk, text="请明确所需信息的年份")
     application = services.submit_correction(running, text="2025年")
     assert (application.status, application.clock_start, application.corrected_on) == (Status.IN_PROGRESS, today, today)
-    assert application.due_on == services.clock.current().add_working_days(today, 20).due
+    assert application.due_on == clock.current().add_working_days(today, 20).due
     assert application.due_explanation["restarted_after_correction"] is True
 
 
@@ -194,7 +195,7 @@ def test_consultation_time_does_not_count(running, clerk):
     consultation = services.start_consultation(running, kind="third_party", party="某公司", by=clerk)
     running.refresh_from_db()
     assert running.status == Status.CONSULTING and running.due_on > before
-    assert consultation.answer_due_on == services.clock.consultation_due(consultation.sent_on).due
+    assert consultation.answer_due_on == clock.consultation_due(consultation.sent_on).due
     assert running.letters.filter(kind="third_party", for_applicant=False).exists()
 
 
@@ -227,7 +228,7 @@ def test_extension_needs_the_disclosure_office(running, clerk):
 def test_extension_adds_working_days_and_sends_a_notice(running, office):
     before = running.due_on
     application = services.extend(running, days=20, reason="需要调取档案", by=office)
-    assert services.clock.current().working_days_between(before, application.due_on) == 20
+    assert clock.current().working_days_between(before, application.due_on) == 20
     assert application.letters.filter(kind="extension").exists()
 
 
@@ -520,7 +521,7 @@ def test_calendar_change_recomputes_running_deadlines(organ, clerk, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         calendar_changed.send(sender=None, years=[2026], dates=[dt.date(2026, 11, 30)], by=None, reason="test")
     application.refresh_from_db()
-    assert application.due_on == services.clock.current().next_working_day(before)
+    assert application.due_on == clock.current().next_working_day(before)
     assert "applications.deadline_recomputed" in actions(application)
 
 
@@ -544,7 +545,7 @@ def test_flags_can_be_corrected_by_the_handler(running, clerk):
 
 
 def test_transition_table_leads_only_to_known_states():
-    assert all(target is None or target in Status.values for _sources, target in services.TRANSITIONS.values())
+    assert all(move.target is None or move.target in Status.values for move in MOVES.moves.values())
 
 
 CLOSED_MOVES = {
@@ -597,12 +598,12 @@ def test_moves_by_a_leader_without_a_handling_role_are_refused(running, organ, m
     assert Application.objects.get(pk=running.pk).status == Status.IN_PROGRESS
 
 
-@pytest.mark.parametrize("verb", sorted(services.TRANSITIONS))
+@pytest.mark.parametrize("verb", sorted(MOVES))
 def test_every_verb_is_refused_from_every_state_outside_its_table(verb):
-    sources, _target = services.TRANSITIONS[verb]
+    sources = MOVES[verb].sources
     for state in set(Status.values) - set(sources):
         with pytest.raises(InvalidTransition):
-            services._check_move(Application(status=state), verb)
+            MOVES.check_state(Application(status=state), verb)
 
 
 @pytest.mark.parametrize("move", sorted(OUTSIDER_MOVES))

@@ -68,7 +68,7 @@ def test_500_renders_without_database_or_context_processors(client, monkeypatch,
 
 
 def test_an_exception_in_a_view_gives_the_500_page(client, monkeypatch):
-    from gongkai.applications import views_public
+    from gongkai.applications.views import public as views_public
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

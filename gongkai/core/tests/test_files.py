@@ -103,7 +103,7 @@ def test_a_missing_file_is_not_found(settings):
 
 
 def test_the_command_renames_files_stored_under_telling_names_once_and_loses_nothing(django_capture_on_commit_callbacks):
-    from gongkai.applications import outbox
+    from gongkai.applications import letters
     from gongkai.applications.models import ApplicationAttachment, CaseLetter
     from gongkai.applications.services import register_application
     from gongkai.applications.tests.factories import person_data
@@ -119,7 +119,7 @@ def test_the_command_renames_files_stored_under_telling_names_once_and_loses_not
     # As stored before: the applicant's file under its own name, a letter under the tracking number.
     old_upload = default_storage.save(f"applications/{organ.pk}/{application.pk}/身份证.jpg", ContentFile(b"\xff\xd8\xff id"))
     upload = ApplicationAttachment.objects.create(application=application, file=old_upload, name="身份证.jpg", kind="jpeg", size=7)
-    letter = outbox.make_letter(application, "receipt")
+    letter = letters.make_letter(application, "receipt")
     old_pdf = default_storage.save(f"applications/{organ.pk}/{application.pk}/letters/{application.tracking_number}-receipt-1.pdf",
                                    ContentFile(b"%PDF-1.4 letter"))
     CaseLetter.objects.filter(pk=letter.pk).update(pdf=old_pdf, name="")

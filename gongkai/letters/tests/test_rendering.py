@@ -5,10 +5,11 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from gongkai.applications.letter_texts import ALL_KINDS, PROCEDURAL_KINDS, reply_kind
 from gongkai.applications.taxonomy import Outcome
 from gongkai.core.errors import DomainError
 from gongkai.factories import OrganFactory
-from gongkai.letters.defaults import ALL_KINDS, DEFAULTS, PROCEDURAL_KINDS, reply_kind
+from gongkai.letters.defaults import DEFAULTS
 from gongkai.letters.rendering import fill, render_letter, sample_context, template_for
 
 

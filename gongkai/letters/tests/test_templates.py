@@ -5,12 +5,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from gongkai.applications.letters import context_for_application
 from gongkai.applications.models import Application, Consultation, Fee, Reply
 from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError
 from gongkai.factories import OrganFactory, UserFactory, member
 from gongkai.letters import services
-from gongkai.letters.context import context_for_application
 from gongkai.letters.models import LetterTemplate
 from gongkai.letters.rendering import render_letter, sample_context, template_for
 from gongkai.organs.models import Role

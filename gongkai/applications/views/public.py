@@ -27,6 +27,7 @@ from gongkai.applications.forms import ApplicationForm, CaseLoginForm, Correctio
 from gongkai.applications.models import Application, CaseLetter, Status
 from gongkai.core import ratelimit
 from gongkai.core.errors import DomainError
+from gongkai.core.faces import form_error, refuse
 from gongkai.core.files import serve
 from gongkai.core.uploads import check_anonymous_quota, count_anonymous_uploads
 from gongkai.core.visitor import client_ip
@@ -73,7 +74,7 @@ def apply(request, slug):
                     form_token=token, user=request.user,
                 )
             except DomainError as error:
-                form.apply_error(error)
+                form_error(form, error)
             else:
                 response = redirect("applications_public:done", slug=organ.slug, token=token)
                 if result.created:
@@ -304,7 +305,7 @@ def withdraw(request, tracking_number):
     try:
         services.withdraw(application, reason=request.POST.get("reason", "")[:500])
     except DomainError as error:
-        messages.error(request, str(error.message))
+        refuse(request, error)
     else:
         messages.success(request, _("Your application was withdrawn."))
     return redirect(reverse("applications_public:case", kwargs={"tracking_number": application.tracking_number}))

@@ -42,7 +42,6 @@ from gongkai.applications.models import (
     Appeal,
     Application,
     CaseLetter,
-    Consultation,
     ConsultationAnswer,
     DeliveryMethod,
     FeeScheme,
@@ -50,13 +49,16 @@ from gongkai.applications.models import (
     ReplyStatus,
     Status,
 )
-from gongkai.applications.views_public import _letter_response
+from gongkai.applications.views.actions import ACTION_VERBS, ACTIONS
+from gongkai.applications.views.public import _letter_response
+from gongkai.applications.workflow import APPEALS, MOVES, people_who_may
 from gongkai.core import crypto, masking
 from gongkai.core.audit import log_action, trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
+from gongkai.core.faces import form_error, refuse
 from gongkai.core.files import serve
 from gongkai.core.params import parse_int
-from gongkai.organs.models import Department, Role
+from gongkai.organs.models import Department
 from gongkai.organs.permissions import (
     has_role,
     holds_any_role,
@@ -314,7 +316,7 @@ def queue(request):
         "organ_options": _options(((str(o.pk), o.name) for o in organs), chosen_organ) if len(organs) > 1 else "",
         "status_options": _options(Status.choices, chosen_status),
         "per_page": per_page, "page_sizes": QUEUE_PAGE_SIZES,
-        "can_register": holds_any_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE),
+        "can_register": holds_any_role(request.user, *MOVES["register"].roles),
         "query": query.urlencode(),
     })
 
@@ -350,7 +352,7 @@ def export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request):
-    organs = organs_with_role(request.user, Role.CLERK, Role.DISCLOSURE_OFFICE)
+    organs = organs_with_role(request.user, *MOVES["register"].roles)
     if not organs.exists():
         raise PermissionDenied(_("Registering applications needs the role clerk or disclosure office."))
     form = StaffRegisterForm(request.POST or None, request.FILES or None, organs=organs)
@@ -363,7 +365,7 @@ def register(request):
                 attachments=form.cleaned_data["attachments"], receipt_note=form.cleaned_data["receipt_note"],
             )
         except DomainError as error:
-            form.apply_error(error)
+            form_error(form, error)
         else:
             messages.success(request, _("Registered as %(number)s. Give the applicant this secret for the case page: %(secret)s") % {
                 "number": result.application.tracking_number, "secret": result.secret})
@@ -382,6 +384,25 @@ def detail(request, pk):
     return _render_detail(request, _application(request, pk))
 
 
+def buttons(application: Application, user, *, current_reply: Reply | None, waiting_signoff, fee) -> dict[str, bool]:
+    """The case page's actions ``user`` may take now: the moves the table allows (``MOVES.allowed``), and for some
+    the further condition their service checks too (no second correction, one fee, a deadline passed…)."""
+    verbs = set(MOVES.allowed(application, user))
+    today = timezone.localdate()
+    can = {action: verb in verbs for action, verb in ACTION_VERBS.items()}
+    can["claim"] = can["claim"] and application.assignee_id is None
+    can["correction"] = can["correction"] and application.correction_requested_on is None
+    can["close_uncorrected"] = can["close_uncorrected"] and application.correction_deadline is not None \
+        and today > application.correction_deadline
+    can["extend"] = can["extend"] and not application.extension_days
+    can["fee"] = can["fee"] and fee is None
+    can["close_unpaid"] = can["close_unpaid"] and fee is not None and today > fee.pay_by
+    can["submit"] = can["submit"] and current_reply is not None and current_reply.status == ReplyStatus.DRAFT
+    can["decide"] = waiting_signoff is not None
+    can["appeal"] = application.received_on is not None and APPEALS.can(Appeal(organ=application.organ), user, "record_appeal")
+    return can
+
+
 def _render_detail(request, application: Application, *, failed: dict | None = None, status: int = 200,
                    unmasked: dict | None = None):
     """The case page. ``failed`` (after a refused action): the action, the field at fault, the message and
@@ -394,10 +415,6 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
     personal_level = privacy.level(user, organ)
     failed = failed or {}
     kept = failed.get("data") if failed else None
-    verbs = services.allowed_verbs(application)
-    handler = has_role(user, organ, *services.HANDLER_ROLES)
-    router = has_role(user, organ, *services.ROUTER_ROLES)
-    office = has_role(user, organ, Role.DISCLOSURE_OFFICE)
     replies = list(application.replies.select_related("signoff", "created_by"))
     current_reply = replies[-1] if replies else None
     waiting_signoff = None
@@ -405,38 +422,10 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         signoff = current_reply.signoff
         if has_role(user, organ, signoff.current_role):
             waiting_signoff = signoff
-    can = {
-        "confirm": "confirm_receipt" in verbs and has_role(user, organ, Role.CLERK, Role.DISCLOSURE_OFFICE),
-        "spam": "mark_spam" in verbs and office,
-        "route": "route" in verbs and router,
-        "claim": "claim" in verbs and handler and application.assignee_id is None,
-        "assign": "assign" in verbs and router,
-        "note": handler or has_role(user, organ, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER),
-        "correction": "request_correction" in verbs and handler and application.correction_requested_on is None,
-        "corrected": "submit_correction" in verbs and handler,
-        "close_uncorrected": "close_uncorrected" in verbs and handler and application.correction_deadline is not None
-        and timezone.localdate() > application.correction_deadline,
-        "consult": "start_consultation" in verbs and handler,
-        "answer": "answer_consultation" in verbs and handler,
-        "extend": "extend" in verbs and office and not application.extension_days,
-        "fee": "charge_fee" in verbs and handler,
-        "payment": "record_payment" in verbs and handler,
-        "draft": "draft_reply" in verbs and handler,
-        "submit": "submit_reply" in verbs and handler and current_reply is not None and current_reply.status == ReplyStatus.DRAFT,
-        "decide": waiting_signoff is not None,
-        "deliver": "record_delivery" in verbs and handler,
-        "withdraw": "withdraw" in verbs and handler,
-        "merge": "merge" in verbs and handler,
-        "split": "split" in verbs and handler,
-        "flags": "set_flags" in verbs and handler,
-        "appeal": has_role(user, organ, Role.DISCLOSURE_OFFICE, Role.CLERK) and application.received_on is not None,
-    }
     from gongkai.applications.models import Fee
 
     fee = Fee.objects.filter(application=application).first()
-    if fee is not None:
-        can["fee"] = False
-    can["close_unpaid"] = "close_unpaid" in verbs and handler and fee is not None and timezone.localdate() > fee.pay_by
+    can = buttons(application, user, current_reply=current_reply, waiting_signoff=waiting_signoff, fee=fee)
     draft_initial = {}
     if current_reply is not None and current_reply.status in (ReplyStatus.DRAFT, ReplyStatus.RETURNED):
         draft_initial = {f: getattr(current_reply, f) for f in ("outcome", "legal_basis", "body", "documents_provided", "other_organ")}
@@ -497,151 +486,13 @@ def explanation_sources(explanation: dict) -> list[str]:
 
 
 def _handlers(application: Application):
-    from gongkai.organs.models import Membership
-
-    ids = Membership.objects.active().filter(organ=application.organ, role__in=services.HANDLER_ROLES).values_list("user_id", flat=True)
-    from gongkai.accounts.models import User
-
-    return User.objects.filter(pk__in=ids).order_by("full_name")
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Enter a valid date (YYYY-MM-DD)."), field=field) from None
-
-
-def _int(value: str, field: str, default: int | None = None) -> int | None:
-    if value in (None, ""):
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise DomainError(_("Enter a whole number."), field=field) from None
-
-
-def _do(request, application: Application, action: str) -> str:
-    """Run one action through its service; return the success message."""
-    p, user = request.POST, request.user
-    if action == "confirm":
-        services.confirm_receipt(application, by=user, received_on=_date(p.get("received_on", ""), "received_on"))
-        return _("Receipt confirmed; the clock runs from the date of receipt.")
-    if action == "spam":
-        services.mark_spam(application, by=user, reason=p.get("reason", ""))
-        return _("Marked as not an application.")
-    if action == "route":
-        department = Department.objects.filter(pk=_int(p.get("department"), "department") or 0, organ=application.organ).first()
-        if department is None:
-            raise DomainError(_("Choose a department."), field="department")
-        services.route(application, department=department, by=user)
-        return _("Routed to %(department)s.") % {"department": department.name}
-    if action == "claim":
-        services.claim(application, by=user)
-        return _("You handle this application now.")
-    if action == "assign":
-        person = _handlers(application).filter(pk=_int(p.get("assignee"), "assignee") or 0).first()
-        if person is None:
-            raise DomainError(_("Choose a handler."), field="assignee")
-        services.assign(application, to=person, by=user)
-        return _("Assigned.")
-    if action == "note":
-        services.add_note(application, text=p.get("text", ""), by=user)
-        return _("Note added.")
-    if action == "correction":
-        services.request_correction(application, by=user, text=p.get("text", ""),
-                                    respond_within_days=_int(p.get("respond_within_days"), "respond_within_days", 10))
-        return _("Correction notice generated; the applicant is told.")
-    if action == "corrected":
-        services.submit_correction(application, text=p.get("text", ""), attachments=request.FILES.getlist("attachments"),
-                                   by=user, on=_date(p.get("on", ""), "on"))
-        return _("Correction recorded; the 20 working days restart from the day it was received.")
-    if action == "close_uncorrected":
-        services.close_uncorrected(application, by=user)
-        return _("Closed: no correction in time (other handling 1); the applicant is told.")
-    if action == "close_unpaid":
-        services.close_unpaid(application, by=user)
-        return _("Closed: fee not paid in time (other handling 2); the applicant is told.")
-    if action == "consult":
-        form = ConsultationForm(p)
-        if not form.is_valid():
-            raise DomainError(_("Fill in the consultation: kind and party."), field="party")
-        services.start_consultation(application, kind=form.cleaned_data["kind"], party=form.cleaned_data["party"],
-                                    question=form.cleaned_data["question"], by=user)
-        return _("Consultation started; its time does not count toward the deadline.")
-    if action == "answer":
-        consultation = get_object_or_404(Consultation, pk=_int(p.get("consultation"), "consultation") or 0, application=application)
-        services.answer_consultation(consultation, answer=p.get("answer", ""), text=p.get("text", ""), by=user)
-        return _("Answer recorded.")
-    if action == "extend":
-        services.extend(application, days=_int(p.get("days"), "days", 0), reason=p.get("reason", ""), by=user)
-        return _("Extended; the extension notice is generated and the applicant told.")
-    if action == "fee":
-        services.charge_fee(application, scheme=p.get("scheme", ""), pages=_int(p.get("pages"), "pages"), by=user)
-        return _("Fee notice generated; the applicant is told.")
-    if action == "payment":
-        services.record_payment(application, by=user, paid_on=_date(p.get("paid_on", ""), "paid_on"), reference=p.get("reference", ""))
-        return _("Payment recorded.")
-    if action == "draft":
-        services.draft_reply(application, outcome=p.get("outcome", ""), legal_basis=p.get("legal_basis", ""), body=p.get("body", ""),
-                             documents_provided=p.get("documents_provided", ""), other_organ=p.get("other_organ", ""), by=user)
-        return _("Draft reply saved.")
-    if action == "submit":
-        reply = get_object_or_404(Reply, pk=_int(p.get("reply"), "reply") or 0, application=application)
-        services.submit_reply(reply, by=user, important=bool(p.get("important")))
-        return _("The reply is in sign-off.")
-    if action == "decide":
-        reply = get_object_or_404(Reply, pk=_int(p.get("reply"), "reply") or 0, application=application)
-        services.decide_reply(reply, by=user, decision=p.get("decision", ""), comment=p.get("comment", ""))
-        return _("Decision recorded.")
-    if action == "deliver":
-        services.record_delivery(application, via=p.get("via", ""), by=user,
-                                 delivered_on=_date(p.get("delivered_on", ""), "delivered_on"), reference=p.get("reference", ""))
-        return _("Delivery recorded; the application is closed.")
-    if action == "withdraw":
-        services.withdraw(application, by=user, reason=p.get("reason", ""))
-        return _("Withdrawal recorded.")
-    if action == "merge":
-        into = Application.objects.filter(tracking_number=p.get("into", "").strip()).first()
-        if into is None:
-            raise DomainError(_("No application has that tracking number."), field="into")
-        services.merge(application, into=into, by=user, reason=p.get("reason", ""))
-        return _("Merged.")
-    if action == "split":
-        parts = [{"subject": line} for line in p.get("parts", "").splitlines() if line.strip()]
-        created = services.split(application, parts=parts, by=user)
-        return _("Split into: %(numbers)s") % {"numbers": "、".join(c.tracking_number for c in created)}
-    if action == "flags":
-        services.set_flags(application, by=user, petition=bool(p.get("petition")), volume=bool(p.get("volume")))
-        return _("Flags saved.")
-    if action == "appeal":
-        form = AppealForm(p)
-        if not form.is_valid():
-            raise DomainError(_("Fill in the kind and the filing date."), field="filed_on")
-        services.record_appeal(organ=application.organ, application=application, by=user, **form.cleaned_data)
-        return _("Appeal recorded.")
-    if action == "appeal_decide":
-        appeal = get_object_or_404(Appeal, pk=_int(p.get("appeal"), "appeal") or 0, application=application)
-        form = AppealDecisionForm(p)
-        if not form.is_valid():
-            raise DomainError(_("Fill in the result and the decision date."), field="decided_on")
-        services.decide_appeal(appeal, by=user, **form.cleaned_data)
-        return _("Result recorded.")
-    raise Http404
-
-
-ACTIONS = {
-    "confirm", "spam", "route", "claim", "assign", "note", "correction", "corrected", "close_uncorrected", "close_unpaid", "consult", "answer", "extend", "fee", "payment",
-    "draft", "submit", "decide", "deliver", "withdraw", "merge", "split", "flags", "appeal", "appeal_decide", "unmask",
-}
+    return people_who_may(application.organ, "claim")
 
 
 @login_required
 @require_POST
 def action(request, pk, action):
-    if action not in ACTIONS:
+    if action not in ACTIONS and action != "unmask":
         raise Http404
     application = _application(request, pk)
     try:
@@ -649,9 +500,14 @@ def action(request, pk, action):
             # shown once, in this response only (not stored, not cached); the service writes the audit row
             values = privacy.unmask(application, by=request.user, reason=request.POST.get("reason", ""))
             return _render_detail(request, application, unmasked=values)
-        message = _do(request, application, action)
+        spec = ACTIONS[action]
+        form = spec.form(request.POST, application=application)
+        if not form.is_valid():
+            raise form.domain_error()
+        message = spec.run(application, request.user, form.cleaned_data, request.FILES)
     except NotAllowed as error:
-        raise PermissionDenied(str(error.message)) from None
+        refuse(request, error)  # a refusal: 403
+        raise
     except DomainError as error:
         # Nothing was saved: show the page again with the form as typed and the message under it.
         failed = {"action": action, "field": error.field, "message": str(error.message), "data": request.POST}

@@ -1,0 +1,111 @@
+"""The letters (告知书) of a case: their placeholder values from the register's records, rendered by
+``gongkai.letters`` and kept with the case (``CaseLetter``).
+
+``context_for_application(application, reply=..., fee=..., consultation=...)`` returns the dict
+``render_letter`` needs; extra keys (e.g. ``payment_method``) passed as keyword arguments win.
+``make_letter`` renders the organ's letter for a step and stores it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.applications.fees import compute
+from gongkai.applications.models import Application, CaseLetter
+from gongkai.letters.rendering import render_letter
+
+
+def _date(value):
+    return value if value is not None else ""
+
+
+def context_for_application(application, *, reply=None, fee=None, consultation=None, **extra) -> dict:
+    context = {
+        "applicant": application.applicant_name,
+        "tracking_number": application.tracking_number,
+        "received_on": _date(application.received_on),
+        "due_on": _date(application.due_on),
+        "subject": application.subject,
+        "correction_text": application.correction_text,
+        "correction_deadline": _date(application.correction_deadline),
+        "correction_requested_on": _date(application.correction_requested_on),
+        "extension_days": application.extension_days or "",
+        "extension_reason": application.extension_reason,
+        "decision": "",
+        "legal_basis": "",
+        "documents": "",
+        "other_organ": "",
+    }
+    if reply is not None:
+        context.update(
+            decision=reply.body,
+            legal_basis=reply.legal_basis,
+            documents=reply.documents_provided,
+            other_organ=(f"负责公开该政府信息的机关为：{reply.other_organ}。" if reply.other_organ else ""),
+        )
+    if fee is not None:
+        result = compute(fee.scheme, fee.quantity)
+        context.update(
+            fee_scheme=fee.get_scheme_display(),
+            fee_amount=fee.amount,
+            fee_explanation=result.explanation(),
+            pay_by=_date(fee.pay_by),
+        )
+    if consultation is not None:
+        context.update(
+            third_party=consultation.party,
+            consultation_question=consultation.question or application.subject,
+            answer_due_on=_date(consultation.answer_due_on),
+        )
+    context.update(extra)
+    return context
+
+
+# Letter kinds of gongkai.letters: the procedural letters and ``reply.<outcome>``.
+PROCEDURAL_KINDS = {"receipt", "correction", "extension", "third_party", "fee"}
+
+
+def letter_kind(kind: str, outcome: str = "") -> str:
+    return f"reply.{outcome}" if kind == "reply" else kind
+
+
+def letter_context(application: Application, *, extra: dict | None = None) -> dict:
+    """The placeholder values for this case and step."""
+    extra = dict(extra or {})
+    fee = _fee(application)
+    payment = str(getattr(settings, "APPLICATIONS_PAYMENT_METHOD", "") or "")
+    if not payment:
+        payment = _("at the disclosure office: %(address)s") % {"address": application.organ.address or application.organ.name}
+    return context_for_application(
+        application, reply=extra.pop("reply", None), fee=fee, consultation=extra.pop("consultation", None),
+        payment_method=payment, **extra,
+    )
+
+
+def _fee(application: Application):
+    from gongkai.applications.models import Fee
+
+    return Fee.objects.filter(application=application).first() if application.pk else None
+
+
+def make_letter(application: Application, kind: str, *, by=None, extra: dict | None = None, for_applicant: bool = True) -> CaseLetter:
+    """Render the organ's letter for this step and keep it with the case."""
+    reply = (extra or {}).get("reply")
+    outcome = reply.outcome if reply is not None else (extra or {}).get("outcome", application.outcome)
+    context = letter_context(application, extra=extra)
+    template = letter_kind(kind, outcome)
+    docx, pdf, text = render_letter(template, organ=application.organ, context=context)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    base = f"{application.tracking_number}-{kind}-{stamp}"
+    letter = CaseLetter(
+        application=application, kind=kind, letter_kind=template, text=text, for_applicant=for_applicant, name=base,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    letter.docx.save(f"{base}.docx", ContentFile(docx), save=False)
+    if pdf:
+        letter.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
+    letter.save()
+    return letter
