@@ -1,9 +1,8 @@
-"""Workspace face of the annual report: thin views over services and selectors.
-Every view checks permissions through gongkai.organs.permissions."""
+"""Workspace screens of the annual report: thin views over the services and selectors. Reading is checked
+through ``gongkai.organs.permissions``; every move is offered and refused by ``gongkai.reports.workflow.MOVES``;
+domain errors reach the person through ``gongkai.core.faces``."""
 
 from __future__ import annotations
-
-import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongkai.core import faces
 from gongkai.core.audit import trail_for
-from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.errors import DomainError
 from gongkai.core.params import parse_int
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.organs.permissions import can_read_organ, has_role, readable_organs, require_read, supervised_organs
@@ -41,20 +41,12 @@ def _year(request) -> int:
     return year
 
 
-def domain_errors(view):
-    """Turn refusals from services into a 403, other domain errors into a message."""
+def _home(request) -> str:
+    return reverse("reports_ws:home")
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error.message))
-        except DomainError as error:
-            messages.error(request, str(error.message))
-            return redirect(request.POST.get("next") or request.META.get("HTTP_REFERER") or reverse("reports_ws:home"))
 
-    return wrapper
+# A refused move goes back where the person came from, if that is a page of the workspace, else to the reports home.
+domain_errors = faces.domain_errors(_home, prefix="/workspace/")
 
 
 def _report(request, pk) -> AnnualReport:
@@ -436,10 +428,9 @@ def import_view(request):
                 data["organ"], data["year"], by=request.user, content=content,
                 filename=getattr(upload, "name", "pasted.html"), source=data.get("source", ""),
             )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error.message))
         except DomainError as error:
-            form.add_error("file" if upload else "html", str(error.message))
+            error.field = "file" if upload else "html"  # what could not be read is what was given
+            faces.form_error(form, error)
         else:
             if report.import_notes:
                 messages.warning(request, _("Imported, but some parts could not be read: see the list below."))
