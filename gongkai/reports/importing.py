@@ -474,9 +474,9 @@ def import_report(organ, year: int, *, by, content: bytes, filename: str = "", s
     """Import a published report as an imported copy for (organ, year), then run the checks.
     Only those who may prepare the organ's report may import one for it (reading
     an organ, as its supervising office does, is not enough)."""
-    from gongkai.reports.services import require_edit
+    from gongkai.reports.workflow import blank, check
 
-    require_edit(by, organ)
+    check(blank(organ, origin=ReportOrigin.IMPORTED), by, "import")
     kind, parsed = read(content, filename)
     cells = {key: parsed.cells.get(key) for key in structure.ALL_KEYS}
     with transaction.atomic():

@@ -39,14 +39,7 @@ class ReportOrigin(models.TextChoices):
     IMPORTED = "imported", _("Imported from a published report")
 
 
-# The explicit table of allowed moves (STYLE 4).
-TRANSITIONS: dict[str, set[str]] = {
-    "edit": {ReportStatus.DRAFT, ReportStatus.CHECKED, ReportStatus.RETURNED},
-    "submit": {ReportStatus.DRAFT, ReportStatus.CHECKED, ReportStatus.RETURNED},
-    "signoff": {ReportStatus.SUBMITTED},
-    "publish": {ReportStatus.APPROVED},
-    "return": {ReportStatus.DRAFT, ReportStatus.CHECKED, ReportStatus.SUBMITTED, ReportStatus.APPROVED},
-}
+# The table of allowed moves is ``gongkai.reports.workflow.MOVES``.
 
 
 # What each audit action of a report is called on its page (the trail stores the code).

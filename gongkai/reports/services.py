@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,10 +18,8 @@ from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.uploads import check_archive, is_zip
 from gongkai.organs.models import Organ, OrganKind, Role
-from gongkai.organs.permissions import has_role, supervised_organs
 from gongkai.reports import checks, counting, structure
 from gongkai.reports.models import (
-    TRANSITIONS,
     AnnualReport,
     FigureSource,
     ManualFigure,
@@ -28,39 +27,16 @@ from gongkai.reports.models import (
     ReportScope,
     ReportStatus,
 )
+from gongkai.reports.workflow import blank, check
 from gongkai.signoff import services as signoff_services
 from gongkai.signoff.models import Signoff, SignoffStatus, SubjectKind
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from gongkai.accounts.models import User
+
 log = logging.getLogger(__name__)
-
-EDIT_ROLES = (Role.DISCLOSURE_OFFICE, Role.CLERK)
-OVERRIDE_ROLES = (Role.PRINCIPAL_LEADER, Role.DEPUTY_LEADER)
-PUBLISH_ROLES = (Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
-
-
-# --- permissions -------------------------------------------------------------------
-
-
-def can_edit(user, organ: Organ) -> bool:
-    return has_role(user, organ, *EDIT_ROLES)
-
-
-def require_edit(user, organ: Organ) -> None:
-    if not can_edit(user, organ):
-        raise NotAllowed(_("Only the disclosure office or a clerk of %(organ)s may prepare its annual report.") % {"organ": organ.name})
-
-
-def can_supervise(user, organ: Organ) -> bool:
-    return supervised_organs(user).filter(pk=organ.pk).exists()
-
-
-def _require_state(report: AnnualReport, move: str) -> None:
-    if report.is_imported:
-        raise InvalidTransition(_("An imported report is a copy of a document published elsewhere: it is read and checked, not changed or published here."))
-    if report.status not in TRANSITIONS[move]:
-        raise InvalidTransition(
-            _("The report is %(status)s; this cannot be done now.") % {"status": ReportStatus(report.status).label}
-        )
 
 
 def _lock(report: AnnualReport) -> AnnualReport:
@@ -126,7 +102,7 @@ def official_report(organ: Organ, year: int, scope: str = ReportScope.ORGAN) -> 
     return AnnualReport.objects.official().filter(organ=organ, year=year, scope=scope).first()
 
 
-def _get_or_create_official(organ, year, scope, by) -> AnnualReport:
+def _get_or_create_official(organ: Organ, year: int, scope: str, by: User) -> AnnualReport:
     report, created = AnnualReport.objects.get_or_create(
         organ=organ, year=year, scope=scope, origin=ReportOrigin.GENERATED, defaults={"status": ReportStatus.NOT_STARTED}
     )
@@ -135,17 +111,16 @@ def _get_or_create_official(organ, year, scope, by) -> AnnualReport:
     return report
 
 
-def generate(organ: Organ, year: int, *, by) -> AnnualReport:
+def generate(organ: Organ, year: int, *, by: User) -> AnnualReport:
     """Fill (or refill) the organ's report for ``year`` from the platform's records
     and the figures entered by hand, start the text sections from a draft if they
     are empty, and run the checks."""
     from gongkai.reports import drafting
 
-    require_edit(by, organ)
+    check(blank(organ), by, "generate")  # the person, before any row is made
     with transaction.atomic():
         report = _lock(_get_or_create_official(organ, year, ReportScope.ORGAN, by))
-        if report.status != ReportStatus.NOT_STARTED:
-            _require_state(report, "edit")
+        check(report, by, "generate")
         cells = counting.count_tables([organ.pk], year)[organ.pk]
         _apply_manual_figures(report, cells)
         before = dict(report.cells)
@@ -160,15 +135,16 @@ def generate(organ: Organ, year: int, *, by) -> AnnualReport:
     return report
 
 
-def build_government_report(government: Organ, year: int, *, by) -> AnnualReport:
+def build_government_report(government: Organ, year: int, *, by: User) -> AnnualReport:
     """The government-wide report (本级政府年度报告): the tables of every organ
     below the government added up. Each organ's own report is used when it has
     one (it carries the figures entered by hand); organs without a report are
     counted from the platform's records. Blank + blank stays blank."""
     from gongkai.reports import drafting
 
-    if government.kind != OrganKind.GOVERNMENT or not has_role(by, government, Role.DISCLOSURE_OFFICE):
+    if government.kind != OrganKind.GOVERNMENT:
         raise NotAllowed(_("Only the disclosure office of a government builds the government-wide report."))
+    check(blank(government, ReportScope.GOVERNMENT), by, "aggregate")
     organs = list(Organ.objects.below(government).filter(is_active=True).order_by("path"))
     reports = {
         r.organ_id: r for r in AnnualReport.objects.official().filter(organ__in=organs, year=year, scope=ReportScope.ORGAN)
@@ -191,8 +167,7 @@ def build_government_report(government: Organ, year: int, *, by) -> AnnualReport
                 totals[key] = (totals.get(key) or 0) + value
     with transaction.atomic():
         report = _lock(_get_or_create_official(government, year, ReportScope.GOVERNMENT, by))
-        if report.status != ReportStatus.NOT_STARTED:
-            _require_state(report, "edit")
+        check(report, by, "aggregate")
         report.cells = _complete({k: structure.to_json(k, v) for k, v in totals.items()})
         report.sources = sources
         drafting.fill_empty_sections(report)
@@ -207,16 +182,16 @@ def build_government_report(government: Organ, year: int, *, by) -> AnnualReport
 # --- editing ------------------------------------------------------------------------------
 
 
-def set_manual_figure(report: AnnualReport, code: str, raw, *, by, source: str = FigureSource.ENTERED, source_file: str = "", note: str = "") -> AnnualReport:
+def set_manual_figure(report: AnnualReport, code: str, raw: object, *, by: User, source: str = FigureSource.ENTERED, source_file: str = "", note: str = "") -> AnnualReport:
     if code not in structure.MANUAL_FIGURES:
         raise DomainError(_("Unknown figure."), field="code")
-    require_edit(by, report.organ)
+    check(report, by, "edit")
     value = parse_figure(code, raw)
     if source == FigureSource.SPREADSHEET and not source_file:
         raise DomainError(_("Name the spreadsheet the figure comes from."), field="source_file")
     with transaction.atomic():
         report = _lock(report)
-        _require_state(report, "edit")
+        check(report, by, "edit")
         figure, _created = ManualFigure.objects.get_or_create(report=report, code=code)
         key = structure.MANUAL_KEYS[code]
         old = None if figure.value is None else structure.format_value(key, structure.to_value(key, figure.value))
@@ -242,12 +217,12 @@ MAX_FIGURE_ROWS = 1000  # the sheet of the four manual figures, gaps included
 MAX_FIGURE_CELLS = 50_000
 
 
-def import_manual_figures(report: AnnualReport, upload, *, by) -> AnnualReport:
+def import_manual_figures(report: AnnualReport, upload: UploadedFile, *, by: User) -> AnnualReport:
     """Read 行政许可/行政处罚/行政强制/行政事业性收费 from a spreadsheet: the first
     sheet, a label in one column and the figure in the next. All or nothing."""
     import openpyxl
 
-    require_edit(by, report.organ)
+    check(report, by, "edit")
     upload.seek(0)
     if not is_zip(upload.read(4)):
         raise DomainError(_("The file is not an Excel workbook (.xlsx)."), field="file")
@@ -285,15 +260,15 @@ def import_manual_figures(report: AnnualReport, upload, *, by) -> AnnualReport:
     return report
 
 
-def set_texts(report: AnnualReport, *, by, overview: str, problems: str, other_matters: str) -> AnnualReport:
-    require_edit(by, report.organ)
+def set_texts(report: AnnualReport, *, by: User, overview: str, problems: str, other_matters: str) -> AnnualReport:
+    check(report, by, "edit")
     limit = 50000
     for field, text in (("overview", overview), ("problems", problems), ("other_matters", other_matters)):
         if len(text) > limit:
             raise DomainError(_("This section is longer than %(limit)s characters.") % {"limit": limit}, field=field)
     with transaction.atomic():
         report = _lock(report)
-        _require_state(report, "edit")
+        check(report, by, "edit")
         report.overview, report.problems, report.other_matters = overview.strip(), problems.strip(), other_matters.strip()
         _after_content_change(report)
         report.save()
@@ -301,10 +276,11 @@ def set_texts(report: AnnualReport, *, by, overview: str, problems: str, other_m
     return report
 
 
-def run_checks(report: AnnualReport, *, by) -> AnnualReport:
-    require_edit(by, report.organ)
+def run_checks(report: AnnualReport, *, by: User) -> AnnualReport:
+    check(report, by, "check")
     with transaction.atomic():
         report = _lock(report)
+        check(report, by, "check")
         report.findings = checks.run(report)
         report.checked_at = timezone.now()
         if report.status in (ReportStatus.DRAFT, ReportStatus.CHECKED):
@@ -314,17 +290,15 @@ def run_checks(report: AnnualReport, *, by) -> AnnualReport:
     return report
 
 
-def override_checks(report: AnnualReport, *, by, reason: str) -> AnnualReport:
+def override_checks(report: AnnualReport, *, by: User, reason: str) -> AnnualReport:
     """A named leader accepts publication despite failing checks, in writing."""
-    if not has_role(by, report.organ, *OVERRIDE_ROLES):
-        raise NotAllowed(_("Only the principal or deputy leader of %(organ)s may override failing checks.") % {"organ": report.organ.name})
+    check(report, by, "override")
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise DomainError(_("Write the reason for overriding the checks (at least 10 characters)."), field="reason")
     with transaction.atomic():
         report = _lock(report)
-        if report.is_imported or report.status in (ReportStatus.PUBLISHED, ReportStatus.NOT_STARTED):
-            _require_state(report, "edit")
+        check(report, by, "override")
         report.findings = checks.run(report)
         if not report.failing:
             raise DomainError(_("Every check passes: there is nothing to override."))
@@ -372,11 +346,11 @@ def _require_texts_written(report: AnnualReport) -> None:
                 )
 
 
-def submit(report: AnnualReport, *, by) -> AnnualReport:
-    require_edit(by, report.organ)
+def submit(report: AnnualReport, *, by: User) -> AnnualReport:
+    check(report, by, "submit")
     with transaction.atomic():
         report = _lock(report)
-        _require_state(report, "submit")
+        check(report, by, "submit")
         _require_texts_written(report)
         _require_passing_or_overridden(report)
         signoff_services.open_signoff(
@@ -400,13 +374,14 @@ def pending_signoff(report: AnnualReport) -> Signoff | None:
     return Signoff.objects.for_subject(report).pending().first()
 
 
-def decide(report: AnnualReport, *, by, decision: str, comment: str = "") -> AnnualReport:
+def decide(report: AnnualReport, *, by: User, decision: str, comment: str = "") -> AnnualReport:
+    check(report, by, "signoff")
     signoff = pending_signoff(report)
     if signoff is None:
         raise InvalidTransition(_("The report is not waiting for sign-off."))
     with transaction.atomic():
         report = _lock(report)
-        _require_state(report, "signoff")
+        check(report, by, "signoff")
         signoff = signoff_services.decide(signoff, by=by, decision=decision, comment=comment, content_hash=report.content_hash())
         if signoff.status == SignoffStatus.APPROVED:
             report.status = ReportStatus.APPROVED
@@ -419,16 +394,15 @@ def decide(report: AnnualReport, *, by, decision: str, comment: str = "") -> Ann
     return report
 
 
-def publish(report: AnnualReport, *, by) -> AnnualReport:
+def publish(report: AnnualReport, *, by: User) -> AnnualReport:
     """Publish in the organ's disclosure column (annual-report section): the DOCX and
     PDF are rendered once, from the approved content, and kept."""
     from gongkai.reports import exports
 
-    if not has_role(by, report.organ, *PUBLISH_ROLES):
-        raise NotAllowed(_("Only the disclosure office or web administrator of %(organ)s may publish.") % {"organ": report.organ.name})
+    check(report, by, "publish")
     with transaction.atomic():
         report = _lock(report)
-        _require_state(report, "publish")
+        check(report, by, "publish")
         approved = Signoff.objects.for_subject(report).filter(status=SignoffStatus.APPROVED).order_by("-closed_at").first()
         if approved is None or approved.content_hash != report.content_hash():
             raise InvalidTransition(_("The report changed after it was signed off; it must be signed off again."))
@@ -447,16 +421,15 @@ def publish(report: AnnualReport, *, by) -> AnnualReport:
     return report
 
 
-def supervisor_return(report: AnnualReport, *, by, comment: str) -> AnnualReport:
+def supervisor_return(report: AnnualReport, *, by: User, comment: str) -> AnnualReport:
     """The supervising office returns an organ's report with comments."""
-    if not _supervises_from_above(by, report.organ):
-        raise NotAllowed(_("Only the supervising office above %(organ)s may return its report.") % {"organ": report.organ.name})
+    check(report, by, "return")
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Say what must change when returning it."), field="comment")
     with transaction.atomic():
         report = _lock(report)
-        _require_state(report, "return")
+        check(report, by, "return")
         signoff = pending_signoff(report)
         if signoff is not None:
             signoff_services.withdraw(signoff, by=by, reason=comment)
@@ -471,16 +444,6 @@ def supervisor_return(report: AnnualReport, *, by, comment: str) -> AnnualReport
         target=report,
     )
     return report
-
-
-def _supervises_from_above(user, organ: Organ) -> bool:
-    """A disclosure-office member of a government strictly above the organ."""
-    from gongkai.organs.permissions import _memberships
-
-    return any(
-        m.role == Role.DISCLOSURE_OFFICE and m.organ.kind == OrganKind.GOVERNMENT and organ.path.startswith(m.organ.path) and m.organ_id != organ.pk
-        for m in _memberships(user)
-    )
 
 
 # --- reminders and late publication ------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.reports import views_public as views
+from gongkai.reports.views import public as views
 
 app_name = "reports_public"
 

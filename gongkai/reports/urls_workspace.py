@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.reports import views_workspace as views
+from gongkai.reports.views import workspace as views
 
 app_name = "reports_ws"
 

@@ -1,9 +1,8 @@
-"""Workspace face of the annual report: thin views over services and selectors.
-Every view checks permissions through gongkai.organs.permissions."""
+"""Workspace screens of the annual report: thin views over the services and selectors. Reading is checked
+through ``gongkai.organs.permissions``; every move is offered and refused by ``gongkai.reports.workflow.MOVES``;
+domain errors reach the person through ``gongkai.core.faces``."""
 
 from __future__ import annotations
-
-import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gongkai.core import faces
 from gongkai.core.audit import trail_for
-from gongkai.core.errors import DomainError, NotAllowed
+from gongkai.core.errors import DomainError
 from gongkai.core.params import parse_int
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.organs.permissions import can_read_organ, has_role, readable_organs, require_read, supervised_organs
 from gongkai.reports import checks, comparison, counting, exports, forms, importing, services, stats, structure
 from gongkai.reports.models import ACTION_LABELS, AnnualReport, ReportOrigin, ReportScope, ReportStatus, publication_deadline
+from gongkai.reports.workflow import MOVES, blank, check, decision_waits_for
 from gongkai.signoff import services as signoff_services
 
 
@@ -40,20 +41,12 @@ def _year(request) -> int:
     return year
 
 
-def domain_errors(view):
-    """Turn refusals from services into a 403, other domain errors into a message."""
+def _home(request) -> str:
+    return reverse("reports_ws:home")
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error.message))
-        except DomainError as error:
-            messages.error(request, str(error.message))
-            return redirect(request.POST.get("next") or request.META.get("HTTP_REFERER") or reverse("reports_ws:home"))
 
-    return wrapper
+# A refused move goes back where the person came from, if that is a page of the workspace, else to the reports home.
+domain_errors = faces.domain_errors(_home, prefix="/workspace/")
 
 
 def _report(request, pk) -> AnnualReport:
@@ -75,7 +68,10 @@ def home(request):
         (r.organ_id, r.scope): r
         for r in AnnualReport.objects.official().filter(organ__in=organs, year=year).select_related("organ")
     }
-    rows = [{"organ": o, "report": reports.get((o.pk, ReportScope.ORGAN)), "can_edit": services.can_edit(request.user, o)} for o in organs]
+    rows = []
+    for organ in organs:
+        report = reports.get((organ.pk, ReportScope.ORGAN))
+        rows.append({"organ": organ, "report": report, "can_generate": MOVES.can(report or blank(organ), request.user, "generate")})
     governments = [o for o in organs if o.kind == OrganKind.GOVERNMENT and has_role(request.user, o, Role.DISCLOSURE_OFFICE)]
     imported = AnnualReport.objects.filter(organ__in=organs, origin=ReportOrigin.IMPORTED).select_related("organ")[:20]
     return render(request, "reports/ws_home.html", {
@@ -94,7 +90,7 @@ def organ_year(request, organ_id: int, year: int):
     report = services.official_report(organ, year)
     if report is None or report.status == ReportStatus.NOT_STARTED:
         return render(request, "reports/ws_not_started.html", {
-            "organ": organ, "year": year, "can_edit": services.can_edit(request.user, organ),
+            "organ": organ, "year": year, "can_generate": MOVES.can(report or blank(organ), request.user, "generate"),
         })
     return redirect("reports_ws:report", pk=report.pk)
 
@@ -160,6 +156,7 @@ def _detail_context(request, report, **extra):
     user = request.user
     organ = report.organ
     signoff = services.pending_signoff(report)
+    allowed = set(MOVES.allowed(report, user))
     context = {
         "report": report,
         **exports.report_context(report, link=_link_for(report), flagged=flagged),
@@ -169,12 +166,16 @@ def _detail_context(request, report, **extra):
         "manual": {f.code: f for f in report.manual_figures.select_related("entered_by")},
         "manual_codes": [(c, structure.T2_BY_CODE[c].label) for c in structure.MANUAL_FIGURES],
         "blank_manual": [structure.T2_BY_CODE[c].label for c, key in structure.MANUAL_KEYS.items() if report.value(key) is None],
-        "can_edit": services.can_edit(user, organ) and report.status in services.TRANSITIONS["edit"] and not report.is_imported,
-        "can_override": has_role(user, organ, *services.OVERRIDE_ROLES) and bool(failing) and report.status != ReportStatus.PUBLISHED,
-        "can_publish": has_role(user, organ, *services.PUBLISH_ROLES) and report.status == ReportStatus.APPROVED,
-        "can_return": services._supervises_from_above(user, organ) and report.status in services.TRANSITIONS["return"] and not report.is_imported,
+        "allowed": allowed,
+        "can_edit": "edit" in allowed,
+        "can_regenerate": ("aggregate" if report.scope == ReportScope.GOVERNMENT else "generate") in allowed,
+        "can_check": "check" in allowed,
+        "can_submit": "submit" in allowed,
+        "can_override": "override" in allowed and bool(failing),
+        "can_publish": "publish" in allowed,
+        "can_return": "return" in allowed,
         "signoff": signoff,
-        "can_decide": bool(signoff and has_role(user, organ, signoff.current_role)),
+        "can_decide": decision_waits_for(report, user, signoff),
         "history": signoff_services.history(report),
         "trail": _trail(report),
         "figures_form": forms.FiguresForm(initial={
@@ -204,7 +205,7 @@ def report_detail(request, pk: int):
 @domain_errors
 def figures(request, pk: int):
     report = _report(request, pk)
-    services.require_edit(request.user, report.organ)
+    check(report, request.user, "edit")
     form = forms.FiguresForm(request.POST)
     if not form.is_valid():
         return render(request, "reports/ws_report.html", _detail_context(request, report, figures_form=form), status=400)
@@ -223,7 +224,7 @@ def figures(request, pk: int):
 @domain_errors
 def figures_import(request, pk: int):
     report = _report(request, pk)
-    services.require_edit(request.user, report.organ)
+    check(report, request.user, "edit")
     form = forms.SpreadsheetForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "reports/ws_report.html", _detail_context(request, report, spreadsheet_form=form), status=400)
@@ -237,7 +238,7 @@ def figures_import(request, pk: int):
 @domain_errors
 def texts(request, pk: int):
     report = _report(request, pk)
-    services.require_edit(request.user, report.organ)
+    check(report, request.user, "edit")
     form = forms.TextsForm(request.POST)
     if not form.is_valid():
         return render(request, "reports/ws_report.html", _detail_context(request, report, texts_form=form), status=400)
@@ -274,8 +275,7 @@ def decide(request, pk: int):
     form = forms.DecideForm(request.POST)
     if not form.is_valid():
         return render(request, "reports/ws_report.html", _detail_context(request, report, decide_form=form), status=400)
-    signoff = services.pending_signoff(report)
-    if signoff is None or not has_role(request.user, report.organ, signoff.current_role):
+    if not decision_waits_for(report, request.user, services.pending_signoff(report)):
         raise PermissionDenied(_("This report is not waiting for your sign-off."))
     services.decide(report, by=request.user, **form.cleaned_data)
     messages.success(request, _("Your decision was recorded."))
@@ -288,7 +288,7 @@ def decide(request, pk: int):
 def override(request, pk: int):
     report = _report(request, pk)
     form = forms.OverrideForm(request.POST)
-    if not has_role(request.user, report.organ, *services.OVERRIDE_ROLES):
+    if not MOVES.role_allows(report, request.user, "override"):
         raise PermissionDenied(_("Only the principal or deputy leader may override failing checks."))
     if not form.is_valid():
         return render(request, "reports/ws_report.html", _detail_context(request, report, override_form=form), status=400)
@@ -312,7 +312,7 @@ def publish(request, pk: int):
 @domain_errors
 def return_report(request, pk: int):
     report = _report(request, pk)
-    if not services._supervises_from_above(request.user, report.organ):
+    if not MOVES.role_allows(report, request.user, "return"):
         raise PermissionDenied(_("Only the supervising office may return a report."))
     form = forms.ReturnForm(request.POST)
     if not form.is_valid():
@@ -389,7 +389,9 @@ def supervision(request, government_id: int):
     gov_report = services.official_report(government, year, ReportScope.GOVERNMENT)
     return render(request, "reports/ws_supervision.html", {
         "government": government, "year": year, "rows": rows, "counts": counts, "deadline": deadline,
-        "gov_report": gov_report, "gov_deadline": publication_deadline(year, ReportScope.GOVERNMENT),
+        "gov_report": gov_report,
+        "can_aggregate": MOVES.can(gov_report or blank(government, ReportScope.GOVERNMENT), request.user, "aggregate"),
+        "gov_deadline": publication_deadline(year, ReportScope.GOVERNMENT),
         "years": [y for y, _l in forms.year_choices()],
     })
 
@@ -411,7 +413,9 @@ def aggregate(request, government_id: int, year: int):
 def import_view(request):
     readable = readable_organs(request.user).filter(is_active=True).order_by("path")
     # Offered: the organs whose report this person may prepare, not those they only supervise.
-    organs = readable.filter(pk__in=[organ.pk for organ in readable if services.can_edit(request.user, organ)])
+    organs = readable.filter(
+        pk__in=[organ.pk for organ in readable if MOVES.can(blank(organ, origin=ReportOrigin.IMPORTED), request.user, "import")]
+    )
     if not organs.exists():
         raise PermissionDenied(_("Only the disclosure office or a clerk may import an annual report."))
     form = forms.ImportForm(request.POST, request.FILES, organs=organs) if request.method == "POST" else forms.ImportForm(organs=organs)
@@ -424,10 +428,9 @@ def import_view(request):
                 data["organ"], data["year"], by=request.user, content=content,
                 filename=getattr(upload, "name", "pasted.html"), source=data.get("source", ""),
             )
-        except NotAllowed as error:
-            raise PermissionDenied(str(error.message))
         except DomainError as error:
-            form.add_error("file" if upload else "html", str(error.message))
+            error.field = "file" if upload else "html"  # what could not be read is what was given
+            faces.form_error(form, error)
         else:
             if report.import_notes:
                 messages.warning(request, _("Imported, but some parts could not be read: see the list below."))

@@ -1,0 +1,1 @@
+"""The annual report's screens: ``public`` (the disclosure column's annual-report section) and ``workspace``."""
