@@ -171,3 +171,31 @@ def test_a_query_with_no_result_gets_a_suggestion():
 def test_no_suggestion_when_nothing_near_is_found():
     indexed(title="关于开展大气污染防治专项检查的通知")
     assert search("火星探测").suggestion == ""
+
+
+# --- the search page ---------------------------------------------------------------------------
+
+
+def test_the_page_says_a_word_was_split(client):
+    indexed(title="关于加强生态环境监测和自然保护地管理的通知")
+    html = client.get("/search/", {"q": "环境保护"}).content.decode()
+    assert "没有找到完整包含“环境保护”的信息，已拆分为“环境”、“保护”查找" in html
+
+
+def test_the_page_offers_did_you_mean_and_shows_its_results(client):
+    item = indexed(title="关于开展大气污染防治专项检查的通知")
+    html = client.get("/search/", {"q": "大气污然防治"}).content.decode()
+    assert "没有找到与“大气污然防治”相关的信息。您是不是要找“<a href=\"?q=" in html
+    assert f"/items/{item.pk}/" in html
+
+
+def test_the_page_finds_a_document_number_typed_with_other_brackets(client):
+    item = indexed(title="关于印发工作方案的通知", document_number="某政办发〔2020〕43号")
+    html = client.get("/search/", {"q": "某政办发[2020]43号"}).content.decode()
+    assert f"/items/{item.pk}/" in html
+
+
+def test_the_page_finds_a_traditional_query(client):
+    item = indexed(title="关于加强环境保护工作的意见")
+    html = client.get("/search/", {"q": "環境保護"}).content.decode()
+    assert f"/items/{item.pk}/" in html
