@@ -5,6 +5,7 @@ from gongkai.portal import cache as page_cache
 from gongkai.portal import views
 from gongkai.portal.feeds import ColumnAtomFeed, ColumnFeed
 from gongkai.portal.sitemaps import SITEMAPS
+from gongkai.search.views import public as search_views
 
 app_name = "portal"
 
@@ -29,7 +30,7 @@ rss, atom = ColumnFeed(), ColumnAtomFeed()
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("feed/rss/", _cached(rss), name="feed_rss"),
     path("feed/atom/", _cached(atom), name="feed_atom"),
     path(
@@ -47,7 +48,7 @@ urlpatterns = [
     path("<slug:organ_slug>/guide/", views.guide, name="guide"),
     path("<slug:organ_slug>/catalogue/", views.catalogue, name="catalogue"),
     path("<slug:organ_slug>/items/<int:pk>/", views.item_detail, name="item"),
-    path("<slug:organ_slug>/search/", views.search, name="organ_search"),
+    path("<slug:organ_slug>/search/", search_views.search, name="organ_search"),
     path("<slug:organ_slug>/feed/rss/", _cached(rss, _organ_names), name="organ_feed_rss"),
     path("<slug:organ_slug>/feed/atom/", _cached(atom, _organ_names), name="organ_feed_atom"),
 ]

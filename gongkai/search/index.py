@@ -25,16 +25,17 @@ import tantivy
 from django.conf import settings
 from django.utils import timezone
 
+from gongkai.search.normalise import identifiers
 from gongkai.search.segment import index_tokens
 
 log = logging.getLogger(__name__)
 
-TEXT_FIELDS = ("title", "body", "docno", "keywords", "attachments")
+TEXT_FIELDS = ("title", "body", "docno", "index_number", "keywords", "attachments")
 # Every text field is indexed into one field, ``text``, the title three times
 # and the 发文字号 and keywords twice: a query word is then a single term
 # query, which tantivy ranks top-k with block-max WAND (skipping blocks that
 # cannot enter the top k) instead of scoring every match of a common word.
-FIELD_WEIGHTS = {"title": 3, "docno": 2, "keywords": 2, "body": 1, "attachments": 1}
+FIELD_WEIGHTS = {"title": 3, "docno": 2, "index_number": 2, "keywords": 2, "body": 1, "attachments": 1}
 VALIDITY_CODES = {"in_force": 1, "repealed": 2, "expired": 3}
 # How often a reader checks whether a writer committed (seconds). A published
 # item is searchable within this delay plus the indexing time.
@@ -46,6 +47,8 @@ def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     builder.add_text_field("text", stored=False, tokenizer_name="whitespace", index_option="freq")
+    # The item's 索引号 and 文号, each one exact term in one written form (normalise.identifiers).
+    builder.add_text_field("ident", stored=False, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("organ", indexed=True, fast=True)
     # Every column (organ column, government portals above it) showing the item.
     builder.add_unsigned_field("columns", indexed=True)
@@ -230,9 +233,12 @@ def columns_of(organ_id: int, organ_path: str, government_ids: set[int], on_port
     return columns
 
 
-def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int | None]) -> dict:
+def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int | None], synonym_pattern=None) -> dict:
     """The raw values of one item, before segmentation (picklable: the
-    rebuild command segments them in worker processes)."""
+    rebuild command segments them in worker processes). ``synonym_pattern``
+    finds the words of the synonym list in the text: each one found is added
+    as a token, so an abbreviation the segmenter does not cut out (工信 in
+    市工信局, cut 市工 / 信局) is found as typed."""
     topics = []
     topic_id = item.topic_id
     while topic_id is not None and topic_id not in topics:
@@ -244,6 +250,8 @@ def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int 
         "title": item.title,
         "body": item.body_text,
         "docno": item.document_number,
+        "index_number": item.index_number,
+        "ident": identifiers(index_number=item.index_number or "", document_number=item.document_number or ""),
         "keywords": item.keywords.replace(",", " ").replace("，", " ").replace("；", " ").replace(";", " "),
         "attachments": item.attachments_text,
         "organ": item.organ_id,
@@ -254,7 +262,18 @@ def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int 
         "validity": VALIDITY_CODES.get(item.validity, 0),
         "published": int(published.timestamp()) if published else 0,
         "stamp": stamp_of(item.updated_at),
+        "synonym_words": sorted(_found_words(synonym_pattern, item)),
     }
+
+
+def _found_words(pattern, item) -> set[str]:
+    if pattern is None:
+        return set()
+    found = set()
+    for text in (item.title, item.document_number, item.keywords, item.body_text, item.attachments_text):
+        if text:
+            found.update(pattern.findall(text))
+    return found
 
 
 def stamp_of(updated_at) -> int:
@@ -276,7 +295,10 @@ def make_document(segmented: dict) -> tantivy.Document:
     for name in TEXT_FIELDS:
         if segmented[name]:
             parts.extend([segmented[name]] * FIELD_WEIGHTS[name])
+    parts.extend(segmented.get("synonym_words", []))
     doc.add_text("text", " ".join(parts))
+    for key in segmented.get("ident", []):
+        doc.add_text("ident", key)
     doc.add_unsigned("organ", segmented["organ"])
     for column in segmented["columns"]:
         doc.add_unsigned("columns", column)
@@ -295,10 +317,12 @@ def context_for_indexing() -> dict:
     governments (for portal columns) and the topic tree."""
     from gongkai.catalogue.models import Topic
     from gongkai.organs.models import Organ, OrganKind
+    from gongkai.search import synonyms
 
     return {
         "government_ids": set(Organ.objects.filter(kind=OrganKind.GOVERNMENT).values_list("pk", flat=True)),
         "topic_parents": dict(Topic.objects.values_list("pk", "parent_id")),
+        "synonym_pattern": synonyms.table().pattern,
     }
 
 

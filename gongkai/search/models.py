@@ -40,3 +40,48 @@ class PendingIndex(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"item {self.item_id}"
+
+
+_WORD_SEPARATORS = str.maketrans({c: " " for c in ",，、;；|/\n\r\t"})
+
+
+class SynonymGroup(NoDeleteModel):
+    """Words a searcher may type for one another (同义词、简称): an abbreviation and
+    its full form (环保 环境保护), or two names of one thing. A query holding one
+    of them also finds the items holding any other. Edited by administrators;
+    a group is switched off rather than deleted. Changes apply at once."""
+
+    words = models.CharField(
+        _("words"), max_length=500,
+        help_text=_("Two or more words that mean the same, separated by spaces or commas, e.g. 环保 环境保护."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return " ↔ ".join(self.word_list())
+
+    def word_list(self) -> list[str]:
+        from gongkai.search.normalise import query_text
+
+        return list(dict.fromkeys(w for w in query_text(self.words.translate(_WORD_SEPARATORS)).split() if w))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if len(self.word_list()) < 2:
+            raise ValidationError({"words": _("Give at least two words.")})
+
+    def save(self, *args, **kwargs):
+        from django.db import transaction
+
+        from gongkai.search import synonyms
+
+        super().save(*args, **kwargs)
+        transaction.on_commit(synonyms.changed)

@@ -245,13 +245,19 @@ def test_a_word_is_found_wherever_it_occurs_as_a_string():
 
 
 def test_the_words_pieces_far_apart_do_not_match_the_phrase():
-    indexed(title="关于生态农业发展的通知", body="<p>加强农村人居环境整治。</p>")
-    assert search("生态环境").ids == []
+    # Only the fallback to the parts finds it, and the results say so; the phrase ranks above.
+    apart = indexed(title="关于生态农业发展的通知", body="<p>加强农村人居环境整治。</p>")
+    results = search("生态环境")
+    assert results.ids == [apart.pk] and results.split == {"生态环境": ["生态", "环境"]}
+    phrase = indexed(title="生态环境监测通知", body="<p>通知。</p>")
+    results = search("生态环境")
+    assert results.ids == [phrase.pk] and results.split == {}
 
 
 def test_a_phrase_does_not_span_punctuation():
-    indexed(title="发展生态，环境整治", body="<p>通知。</p>")
-    assert search("生态环境").ids == []
+    item = indexed(title="发展生态，环境整治", body="<p>通知。</p>")
+    results = search("生态环境")
+    assert results.ids == [item.pk] and results.split == {"生态环境": ["生态", "环境"]}
 
 
 def test_a_new_word_of_the_hmm_is_found_too():

@@ -48,6 +48,7 @@ class Command(BaseCommand):
                     "title",
                     "body_text",
                     "document_number",
+                    "index_number",
                     "keywords",
                     "attachments_text",
                     "organ_id",

@@ -1,0 +1,1 @@
+"""The search's screens (face convention: ``public`` for the portal)."""
