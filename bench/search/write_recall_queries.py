@@ -239,6 +239,12 @@ def main() -> None:
     q("营商环境 政策文件", "topic", t("优化营商环境", cat=("GFXWJ", "QTWJ")))
     q("疫情防控", "topic", t("传染病防控"))
     q("学生资助名单", "topic", t("学生资助名单"))
+    q("低保怎么申请", "topic", t("最低生活保障"))
+    q("垃圾怎么分类", "topic", t("垃圾分类"))
+    q("卫健委 规范性文件", "topic", t(organ=WJ, cat="GFXWJ"))
+    q("2026年 名单公告", "topic", t("2026年", "名单"))
+    q("教育局 部门预算", "organ", t("部门预算", organ=JY))
+    q("征求意见 最低生活保障", "topic", t("最低生活保障", "征求意见稿"))
 
     with open(HERE / "recall_queries.tsv", "w", encoding="utf-8", newline="\n") as out:
         out.write("query\tkind\texpected\n")
