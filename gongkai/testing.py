@@ -13,10 +13,29 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 PASSWORD = "pass-for-tests-1"  # gongkai.factories.UserFactory's password
 
 
+class Confirmations:
+    """The questions a page asks before a step that cannot be undone (data-confirm, static/js/confirm.js), in order,
+    answered OK (as the person would) unless ``ok`` is set to False."""
+
+    def __init__(self, page, *, ok: bool = True):
+        self.asked: list[str] = []
+        self.ok = ok
+        page.on("dialog", self._answer)
+
+    def _answer(self, dialog) -> None:
+        self.asked.append(dialog.message)
+        if self.ok:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+
 def login(browser, live_server, user, *, timeout_ms: int = 20_000):
-    """A new browser context signed in as ``user``; returns its page, on the workspace home."""
+    """A new browser context signed in as ``user``; returns its page, on the workspace home. The page answers OK to
+    every confirmation question; ``page.confirmations`` (Confirmations) records them."""
     page = browser.new_context(locale="zh-CN").new_page()
     page.set_default_timeout(timeout_ms)
+    page.confirmations = Confirmations(page)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
