@@ -49,6 +49,20 @@ PACKAGE_HOLIDAYS = frozenset(chinese_calendar.constants.holidays)
 PACKAGE_WORKDAYS = frozenset(chinese_calendar.constants.workdays)
 
 
+# 全国年节及纪念日放假办法: the public holidays that fall on the same date every year (元旦, 劳动节, 国庆节 1–3 Oct).
+# The movable ones (春节, 清明, 端午, 中秋) and the State Council's make-up days need the year's schedule.
+FIXED_DATE_HOLIDAYS = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
+
+
+def source_label(source: str) -> str:
+    """A calendar source as the reader is told it (a loaded year's source is what the administrator typed)."""
+    labels = {
+        "chinesecalendar": _("the State Council holiday schedule built into the platform"),
+        "provisional": _("Monday to Friday less 元旦, 劳动节 and 国庆节 (provisional: the year's schedule is not loaded)"),
+    }
+    return str(labels.get(source, source))
+
+
 def package_is_workday(day: dt.date) -> bool:
     """chinese_calendar.is_workday for a day of PACKAGE_YEARS."""
     return day in PACKAGE_WORKDAYS or (day.weekday() < 5 and day not in PACKAGE_HOLIDAYS)
@@ -92,7 +106,7 @@ class Deadline:
                 gettext("Not counted: %(start)s to %(end)s (%(reason)s), %(days)s working days.")
                 % {"start": period.start.isoformat(), "end": period.end.isoformat(), "reason": period.reason or "—", "days": skipped}
             )
-        lines.append(gettext("Calendar used: %(sources)s.") % {"sources": ", ".join(self.sources)})
+        lines.append(gettext("Calendar used: %(sources)s.") % {"sources": "、".join(source_label(s) for s in self.sources)})
         if self.provisional:
             lines.append(str(PROVISIONAL_WARNING) + " " + gettext("Years: %(years)s.") % {
                 "years": ", ".join(str(y) for y in self.provisional_years)
@@ -135,6 +149,9 @@ class WorkCalendar:
             return self.overrides[day]
         if day.year in PACKAGE_YEARS and day.year not in self.loaded_years:
             return package_is_workday(day)
+        if day.year not in self.loaded_years:
+            # A year nobody has loaded: weekdays, less the holidays fixed by law to a date (still provisional).
+            return day.weekday() < 5 and (day.month, day.day) not in FIXED_DATE_HOLIDAYS
         return day.weekday() < 5
 
     def next_working_day(self, day: dt.date) -> dt.date:

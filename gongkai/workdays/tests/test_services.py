@@ -27,6 +27,9 @@ YEAR_2030 = {
         {"name": "春节", "date": "2030-02-07", "isOffDay": True},
         {"name": "春节", "date": "2030-02-08", "isOffDay": True},
         {"name": "春节", "date": "2030-02-09", "isOffDay": False},
+        # The holidays fixed to a date, which an unloaded year already keeps: loading them changes nothing.
+        {"name": "劳动节", "date": "2030-05-01", "isOffDay": True},
+        *({"name": "国庆节", "date": f"2030-10-0{d}", "isOffDay": True} for d in (1, 2, 3)),
     ],
 }
 
@@ -83,7 +86,7 @@ def test_loading_is_audited_with_the_changed_days(admin):
     assert event.actor == admin
     assert event.reason == "State Council notice"
     assert {c["date"] for c in event.data["changes"]} == {
-        "2030-01-01", "2030-02-02", "2030-02-04", "2030-02-05", "2030-02-06", "2030-02-07", "2030-02-08", "2030-02-09"
+        "2030-02-02", "2030-02-04", "2030-02-05", "2030-02-06", "2030-02-07", "2030-02-08", "2030-02-09"
     }
 
 
@@ -112,8 +115,8 @@ def test_the_calendar_answers_with_the_new_schedule_inside_the_signal(admin):
 def test_preview_writes_nothing(admin):
     plan = services.preview_holiday_cn(YEAR_2030)
 
-    assert len(plan.changes) == 8
-    assert plan.holidays == 6 and plan.makeup_days == 2
+    assert len(plan.changes) == 7  # 元旦, 劳动节 and 国庆节 were holidays already
+    assert plan.holidays == 10 and plan.makeup_days == 2
     assert not CalendarYear.objects.exists()
     assert not DayOverride.objects.exists()
 
@@ -241,3 +244,20 @@ def test_the_messages_are_in_chinese_by_default(admin):
         services.load_holiday_cn({"year": 2030, "days": []}, by=admin, reason="x")
 
     assert error.value.message == "“days”为空：年度安排至少应列出法定节假日。"
+
+
+def test_an_unloaded_year_keeps_the_holidays_fixed_to_a_date_and_stays_provisional(db):
+    # 2030-09-30 is a Monday; 1–3 October 2030 (Tue–Thu) are 国庆节 whatever the schedule says about make-up days.
+    deadline = calendar.add_working_days(D(2030, 9, 30), 3)
+    assert deadline.due == D(2030, 10, 8) and deadline.provisional  # counted: Fri 4, Mon 7, Tue 8
+    assert not calendar.is_working_day(D(2030, 1, 1)) and not calendar.is_working_day(D(2030, 5, 1))
+    assert calendar.is_working_day(D(2030, 10, 4))  # a Friday: only the schedule can give it as a holiday
+    assert any("国庆节" in line or "provisional" in line.lower() for line in deadline.describe())
+
+
+def test_the_deadline_names_its_calendar_in_words(db):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        lines = " ".join(calendar.add_working_days(D(2025, 3, 3), 20).describe())
+    assert "chinesecalendar" not in lines and "国务院" in lines
