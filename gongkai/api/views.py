@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView
@@ -117,11 +118,11 @@ def _organ(value: str) -> Organ:
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("organ", str, description="机关（slug），含其下级机关"),
-    OpenApiParameter("topic", str, description="主题分类代码或 id（含下级主题）"),
-    OpenApiParameter("category", str, description="信息类别代码或 id"),
+    OpenApiParameter("organ", str, description=gettext_lazy("The organ (its `slug`), with the organs below it")),
+    OpenApiParameter("topic", str, description=gettext_lazy("Topic code or `id` (with the topics below it)")),
+    OpenApiParameter("category", str, description=gettext_lazy("Category code or `id`")),
     OpenApiParameter("year", int, description="发布年份"),
-    OpenApiParameter("validity", str, enum=Validity.values, description="有效性"),
+    OpenApiParameter("validity", str, enum=Validity.values, description=gettext_lazy("Validity")),
 ]
 
 
@@ -366,6 +367,28 @@ class PushedItem(APIView):
 # --- Schema and its browser ---------------------------------------------------------------
 
 
+# The schema's words for types and parameter places, as the documentation page says them.
+TYPE_NAMES = {
+    "string": gettext_lazy("text"), "integer": gettext_lazy("whole number"), "number": gettext_lazy("number"),
+    "boolean": gettext_lazy("yes or no"), "array": gettext_lazy("list"), "object": gettext_lazy("object"),
+    "file": gettext_lazy("file"),
+}
+PLACE_NAMES = {"path": gettext_lazy("in the path"), "query": gettext_lazy("in the query"), "header": gettext_lazy("header")}
+
+
+def _type_name(spec: dict) -> str:
+    if spec.get("type") in TYPE_NAMES:
+        return str(TYPE_NAMES[spec["type"]])
+    reference = spec.get("$ref", "") or next((s.get("$ref", "") for s in spec.get("allOf", []) + spec.get("oneOf", [])), "")
+    return str(gettext_lazy("one of the listed values")) if reference.endswith("Enum") else reference.rsplit("/", 1)[-1]
+
+
+def _say(text: str) -> str:
+    """A summary or description the schema took from the code (a docstring, a help text), in the reader's
+    language when it has been translated."""
+    return _(text) if text else ""
+
+
 def _endpoints(schema: dict) -> list[dict]:
     rows = []
     for path, operations in schema.get("paths", {}).items():
@@ -377,13 +400,16 @@ def _endpoints(schema: dict) -> list[dict]:
                 {
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
+                    "summary": _say(operation.get("summary", "")),
+                    "description": _say(operation.get("description", "")),
                     "tags": operation.get("tags", []),
                     "secured": any("ApiClientToken" in s for s in operation.get("security", [])),
-                    "parameters": operation.get("parameters", []),
+                    "parameters": [
+                        {**p, "place": str(PLACE_NAMES.get(p.get("in"), p.get("in", ""))), "description": _say(p.get("description", ""))}
+                        for p in operation.get("parameters", [])
+                    ],
                     "body": [
-                        {"name": name, "type": spec.get("type") or spec.get("$ref", "").rsplit("/", 1)[-1], "description": spec.get("description", ""), "required": name in body_schema.get("required", [])}
+                        {"name": name, "type": _type_name(spec), "description": _say(spec.get("description", "")), "required": name in body_schema.get("required", [])}
                         for name, spec in body_schema.get("properties", {}).items()
                         if not spec.get("readOnly")
                     ],
