@@ -10,7 +10,7 @@ from html import escape  # the standard library's: no lazy-string check per call
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -204,8 +204,8 @@ def catalogue(request, organ_slug):
         number = page_param(request)
         try:
             page = paginator.page(number)
-        except EmptyPage:
-            raise Http404(_("There is no such page."))
+        except EmptyPage:  # a page past the end (an old link, a shorter list): the last page
+            return redirect(last_page_address(request, paginator.num_pages))
         context = base_context(request, organ, "catalogue")
         context.update(
             page=page,
@@ -263,6 +263,13 @@ def _catalogue_rows(rows) -> list[str]:
             f"<td>{_time_element(published)}</td></tr>"
         )
     return out
+
+
+def last_page_address(request, last: int) -> str:
+    """This list's address on its last page, every other parameter kept."""
+    from urllib.parse import urlencode
+
+    return f"{request.path}?{urlencode({**request.GET.dict(), 'page': last})}"
 
 
 def _query_without_page(request, values: dict) -> str:

@@ -191,6 +191,14 @@ def test_catalogue_is_paginated(client, city):
     assert first.count("分页测试") == 20 and second.count("分页测试") == 5
 
 
+def test_a_page_past_the_end_of_the_catalogue_leads_to_the_last_page(client, city):
+    for n in range(25):
+        ItemFactory(organ=city["bureau"], title=f"分页测试{n:02d}")
+    response = client.get("/eco/catalogue/?page=9&year=")
+    assert response.status_code == 302 and response["Location"] == "/eco/catalogue/?page=2&year="
+    assert client.get(response["Location"]).content.decode().count("分页测试") == 5
+
+
 def test_repeal_notice_shows_its_explanation(client, city):
     item = ItemFactory(
         organ=city["bureau"],

@@ -199,3 +199,10 @@ def test_the_page_finds_a_traditional_query(client):
     item = indexed(title="关于加强环境保护工作的意见")
     html = client.get("/search/", {"q": "環境保護"}).content.decode()
     assert f"/items/{item.pk}/" in html
+
+
+def test_a_page_past_the_end_of_the_results_leads_to_the_last_page(client):
+    item = indexed(title="关于开展大气污染防治专项检查的通知")
+    response = client.get("/search/", {"q": "大气污染", "page": "7"})
+    assert response.status_code == 302 and response["Location"] == "/search/?q=%E5%A4%A7%E6%B0%94%E6%B1%A1%E6%9F%93&page=1"
+    assert f"/items/{item.pk}/" in client.get(response["Location"]).content.decode()

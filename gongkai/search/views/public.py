@@ -11,8 +11,7 @@ from __future__ import annotations
 from html import escape  # the standard library's: no lazy-string check per call
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -35,6 +34,7 @@ from gongkai.portal.views import (
     choice_param,
     int_param,
     item_path,
+    last_page_address,
     organ_or_404,
     page_param,
     site_meta,
@@ -152,8 +152,8 @@ def _search_page(request, organ_slug):
         # Nothing found: show what a near query finds, and say so.
         correct=True,
     )
-    if results.total and page > results.pages:
-        raise Http404(_("There is no such page."))
+    if results.total and page > results.pages:  # a page past the end: the last page
+        return redirect(last_page_address(request, results.pages))
     hits = _hit_rows(results)
     params = {
         "q": query,
