@@ -1,9 +1,9 @@
-"""What search does when something happens elsewhere (connected in SearchConfig.ready)."""
+"""What the search index does when the catalogue says something happened (connected in ``SearchConfig.ready``)."""
 
 from __future__ import annotations
 
 
-def reindex_on_change(sender, item_id, organ_id=None, **kwargs):
+def reindex_on_change(sender, item_id, organ_id=None, **kwargs) -> None:
     """What the public sees of an item changed: queue the item durably, then
     try to index it at once (the queue row is the retry if that fails)."""
     from gongkai.core.tasks import enqueue

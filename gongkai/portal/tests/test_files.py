@@ -153,7 +153,8 @@ def test_path_tricks_reach_nothing(client, path):
 
     AttachmentFactory()  # a published item's attachment exists
     response = client.get(path)
-    assert response.status_code in (400, 404)
+    # A NUL byte makes the address a bad request; every other trick finds nothing.
+    assert response.status_code == (400 if "%00" in path else 404)
     assert b"SECRET_KEY" not in response.content and b"root:" not in response.content
 
 
