@@ -153,13 +153,13 @@ def test_anonymous_reads_are_throttled(api, settings):
 @pytest.mark.parametrize("path", ["/api/items/", "/api/organs/", "/api/topics/", "/api/categories/", "/api/search/?q=公开"])
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_anonymous_may_not_write_to_read_endpoints(api, path, method):
-    assert getattr(api, method)(path, {}).status_code in (401, 403, 405)
+    assert getattr(api, method)(path, {}).status_code == 405  # read-only endpoints: the method does not exist
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_an_item_cannot_be_changed_through_the_read_api(api, office, method):
     item = office.published()
-    assert getattr(api, method)(f"/api/items/{item.pk}/", {"title": "改"}).status_code in (401, 403, 405)
+    assert getattr(api, method)(f"/api/items/{item.pk}/", {"title": "改"}).status_code == 405
     item.refresh_from_db()
     assert item.title != "改"
 

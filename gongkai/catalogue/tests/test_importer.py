@@ -293,10 +293,8 @@ def test_the_bad_row_list_refuses_a_forged_token(client, organ):
 def test_a_clerk_may_not_import(client, organ):
     client.force_login(member(organ, Role.CLERK))
     response = upload(client, organ, csv_file(GOOD).getvalue())
-    assert response.status_code in (200, 403)
+    assert response.status_code == 403
     assert not Item.objects.exists()
-    if response.status_code == 200:
-        assert response.context["form"].errors
 
 
 def test_a_web_admin_of_another_organ_may_not_confirm(client, organ):
@@ -305,7 +303,7 @@ def test_a_web_admin_of_another_organ_may_not_confirm(client, organ):
     token = upload(client, organ, csv_file(GOOD).getvalue()).context["token"]
     client.force_login(member(other, Role.WEB_ADMIN))
     response = client.post(reverse("workspace:catalogue_import:confirm"), {"token": token})
-    assert response.status_code in (400, 403)
+    assert response.status_code == 403
     assert not Item.objects.exists()
 
 

@@ -145,7 +145,7 @@ def test_the_command_renames_files_stored_under_telling_names_once_and_loses_not
 
 def test_the_command_leaves_rows_whose_file_is_missing_as_they_are():
     from gongkai.catalogue.models import Attachment
-    from gongkai.portal.tests.factories import AttachmentFactory
+    from gongkai.catalogue.tests.factories import AttachmentFactory
 
     attachment = AttachmentFactory()
     Attachment.objects.filter(pk=attachment.pk).update(file="attachments/1/ab/abcdef/丢失.pdf")

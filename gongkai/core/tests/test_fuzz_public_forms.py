@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from gongkai.applications import services as applications
 from gongkai.applications.tests.factories import VALID_ID, person_data
+from gongkai.catalogue.tests.factories import ItemFactory
 from gongkai.factories import OrganFactory
-from gongkai.portal.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -109,7 +109,7 @@ def test_bodies_stored_before_the_rule_are_shown_without_outside_images(client):
     from django.urls import reverse
 
     from gongkai.catalogue.models import Item
-    from gongkai.portal.tests.factories import ItemFactory
+    from gongkai.catalogue.tests.factories import ItemFactory
 
     item = ItemFactory()
     # Stored before outside images were removed on saving.

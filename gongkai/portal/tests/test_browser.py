@@ -6,8 +6,8 @@ import os
 
 import pytest
 
+from gongkai.catalogue.tests.factories import ItemFactory
 from gongkai.factories import GovernmentFactory, OrganFactory
-from gongkai.portal.tests.factories import ItemFactory
 from gongkai.search.services import reindex_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -9,9 +9,9 @@ from django.core.cache import cache
 
 from gongkai.catalogue.models import Item
 from gongkai.catalogue.signals import item_public_changed
+from gongkai.catalogue.tests.factories import ItemFactory
 from gongkai.factories import OrganFactory
 from gongkai.portal import cache as page_cache
-from gongkai.portal.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
 

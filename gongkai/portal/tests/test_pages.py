@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from gongkai.catalogue.models import Disclosure, Item, ItemState, Validity
 from gongkai.catalogue.signals import item_public_changed
+from gongkai.catalogue.tests.factories import AttachmentFactory, CategoryFactory, DraftFactory, ItemFactory, TopicFactory
 from gongkai.factories import GovernmentFactory, OrganFactory, UserFactory
-from gongkai.portal.tests.factories import AttachmentFactory, CategoryFactory, DraftFactory, ItemFactory, TopicFactory
 from gongkai.search.services import reindex_item
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from gongkai.catalogue import services as catalogue
 from gongkai.catalogue.models import Item, ItemState
-from gongkai.catalogue.tests.factories import Office
-from gongkai.portal.tests.factories import ItemFactory
+from gongkai.catalogue.tests.factories import ItemFactory, Office
 from gongkai.search import index as ix
 from gongkai.search.models import PendingIndex
 from gongkai.search.services import find_drift, index_pending, reconcile, reindex_item, search

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from gongkai.catalogue.models import Disclosure, Item, ItemState, Validity
 from gongkai.catalogue.signals import item_public_changed
+from gongkai.catalogue.tests.factories import CategoryFactory, DraftFactory, ItemFactory, TopicFactory
 from gongkai.factories import GovernmentFactory, OrganFactory
-from gongkai.portal.tests.factories import CategoryFactory, DraftFactory, ItemFactory, TopicFactory
 from gongkai.search import index as ix
 from gongkai.search.highlight import snippet
 from gongkai.search.segment import _cut_for_search as cut_for_search
