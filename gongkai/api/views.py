@@ -12,7 +12,6 @@ import binascii
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -45,7 +44,6 @@ from gongkai.api.throttling import AddressThrottle
 from gongkai.applications.api import ChannelKeyAuthentication
 from gongkai.catalogue import services
 from gongkai.catalogue.models import Category, Item, Topic, Validity
-from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
 from gongkai.organs.models import Organ
 
@@ -332,17 +330,12 @@ class Push(APIView):
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         try:
-            with transaction.atomic():
-                item = services.create_draft(organ=organ, by=client.user, data=content, files=files)
-                if validated["submit"]:
-                    services.submit(item, by=client.user, note=validated["note"])
-                log_action(
-                    item, "api.pushed", by=client.user, organ=organ,
-                    data={"client": client.pk, "client_name": client.name, "submit": validated["submit"], "files": len(files)},
-                )
+            item = services.push(
+                organ=organ, by=client.user, data=content, files=files, submit=validated["submit"], note=validated["note"],
+                client_id=client.pk, client_name=client.name,
+            )
         except DomainError as error:
             return _domain_error_response(error)
-        item.refresh_from_db()
         result = PushResultSerializer(item, context={"request": request}).data
         return Response(result, status=status.HTTP_201_CREATED)
 

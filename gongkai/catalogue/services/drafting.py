@@ -26,6 +26,7 @@ from gongkai.catalogue.services.content import (
     normalize,
     working_data,
 )
+from gongkai.catalogue.services.review import submit as submit_item
 from gongkai.catalogue.services.rules import _refuse_if_invalid
 from gongkai.catalogue.workflow import (
     DRAFTING_ROLES,
@@ -78,3 +79,22 @@ def link_interpretation(item: Item, *, by, policies: Iterable[Item], kind: str, 
     return update_draft(
         item, by=by, data={"interprets": list(policies), "interpretation_kind": kind, "video_url": video_url}
     )
+
+
+def push(
+    *, organ: Organ, by, data: dict[str, Any], files: Iterable = (), submit: bool = False, note: str = "",
+    client_id: int, client_name: str,
+) -> Item:
+    """A document pushed by an OA system (its key stands for ``by`` in ``organ``): a new draft, straight into
+    the sign-off chain when ``submit``; all or nothing, recorded as ``api.pushed`` with the key that sent it."""
+    files = list(files)
+    with transaction.atomic():
+        item = create_draft(organ=organ, by=by, data=data, files=files)
+        if submit:
+            submit_item(item, by=by, note=note)
+        log_action(
+            item, "api.pushed", by=by, organ=organ,
+            data={"client": client_id, "client_name": client_name, "submit": submit, "files": len(files)},
+        )
+    item.refresh_from_db()
+    return item
