@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue.models import (
     Item,
     ItemState,
@@ -35,7 +36,7 @@ from gongkai.core.audit import log_action
 from gongkai.organs.models import Organ
 
 
-def create_draft(*, organ: Organ, by, data: dict[str, Any], files: Iterable = ()) -> Item:
+def create_draft(*, organ: Organ, by: User, data: dict[str, Any], files: Iterable = ()) -> Item:
     """A new item in draft, with its attachments; all or nothing."""
     _require(by, organ, DRAFTING_ROLES)
     content = {**DEFAULTS, **normalize(data)}
@@ -53,7 +54,7 @@ def create_draft(*, organ: Organ, by, data: dict[str, Any], files: Iterable = ()
     return item
 
 
-def update_draft(item: Item, *, by, data: dict[str, Any]) -> Item:
+def update_draft(item: Item, *, by: User, data: dict[str, Any]) -> Item:
     """Change the working content (a draft, a returned item or a revision)."""
     with transaction.atomic():
         item = _lock(item)
@@ -74,7 +75,7 @@ def update_draft(item: Item, *, by, data: dict[str, Any]) -> Item:
     return item
 
 
-def link_interpretation(item: Item, *, by, policies: Iterable[Item], kind: str, video_url: str = "") -> Item:
+def link_interpretation(item: Item, *, by: User, policies: Iterable[Item], kind: str, video_url: str = "") -> Item:
     """Make ``item`` (of an interpretation category) interpret ``policies``; shown both ways once published."""
     return update_draft(
         item, by=by, data={"interprets": list(policies), "interpretation_kind": kind, "video_url": video_url}
@@ -82,7 +83,7 @@ def link_interpretation(item: Item, *, by, policies: Iterable[Item], kind: str, 
 
 
 def push(
-    *, organ: Organ, by, data: dict[str, Any], files: Iterable = (), submit: bool = False, note: str = "",
+    *, organ: Organ, by: User, data: dict[str, Any], files: Iterable = (), submit: bool = False, note: str = "",
     client_id: int, client_name: str,
 ) -> Item:
     """A document pushed by an OA system (its key stands for ``by`` in ``organ``): a new draft, straight into

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue import index_numbers
 from gongkai.catalogue.models import (
     Disclosure,
@@ -63,7 +64,7 @@ def next_index_number(item: Item, *, when: dt.datetime) -> tuple[str, int, int]:
     return number, year, counter.last_serial
 
 
-def publish(item: Item, *, by) -> Item:
+def publish(item: Item, *, by: User) -> Item:
     """Publish an approved item (or an approved revision) to the organ's column."""
     with transaction.atomic():
         item = _lock(item)
@@ -110,7 +111,7 @@ def _approved(item: Item, version: ItemVersion) -> bool:
     ).exists()
 
 
-def start_revision(item: Item, *, by, note: str = "") -> ItemVersion:
+def start_revision(item: Item, *, by: User, note: str = "") -> ItemVersion:
     """Open a new version of a published item for editing; the public keeps the published one."""
     with transaction.atomic():
         item = _lock(item)
@@ -126,7 +127,7 @@ def start_revision(item: Item, *, by, note: str = "") -> ItemVersion:
     return version
 
 
-def change_validity(item: Item, *, by, validity: str, on: dt.date, explanation: str) -> Item:
+def change_validity(item: Item, *, by: User, validity: str, on: dt.date, explanation: str) -> Item:
     """Mark a published item repealed or expired (废止/失效), or in force again; the public sees the explanation."""
     if validity not in Validity.values:
         raise DomainError(_("Choose a valid option."), field="validity")
@@ -151,7 +152,7 @@ def change_validity(item: Item, *, by, validity: str, on: dt.date, explanation: 
     return item
 
 
-def withdraw(item: Item, *, by, reason: str) -> Item:
+def withdraw(item: Item, *, by: User, reason: str) -> Item:
     """Take an item out of the catalogue (published: off the portal; draft: abandoned). Nothing is deleted."""
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for withdrawing it."), field="reason")
@@ -171,7 +172,7 @@ def withdraw(item: Item, *, by, reason: str) -> Item:
     return item
 
 
-def allowed_actions(item: Item, user) -> set[str]:
+def allowed_actions(item: Item, user: User) -> set[str]:
     """The moves ``user`` may make on ``item`` now (``workflow.allowed_actions``); faces offer only these."""
     signoff = pending_signoff(item)
     open_findings = (
