@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from gongkai.catalogue.importing.rows import SERIAL_SPAN, format_index_number
 from gongkai.catalogue.models import Disclosure, IndexCounter, Item, ItemState
+from gongkai.organs import serials
 from gongkai.organs.models import Organ
 
 BATCH = 5000
@@ -87,20 +90,20 @@ class _Writer:
             .only("pk", "published_at", "category__code")
         )
         tz = timezone.get_current_timezone()
-        counters: dict[int, IndexCounter] = {}
+        # One block of serials per year, taken at once (serials.take), then handed out in publication order.
+        per_year = missing.order_by().annotate(year=ExtractYear("published_at", tzinfo=tz)).values("year").annotate(n=Count("pk"))
+        given = {row["year"]: serials.take(IndexCounter, self.organ.pk, row["year"], row["n"]) - row["n"] for row in per_year}
         batch: list[Item] = []
         for item in missing.iterator(chunk_size=2000):
             local = timezone.localtime(item.published_at, tz)
             year = local.year
-            counter = counters.get(year)
-            if counter is None:
-                counter, _created = IndexCounter.objects.select_for_update().get_or_create(organ=self.organ, year=year)
-                counters[year] = counter
-            counter.last_serial += 1
+            if year not in given:  # the database placed it in another year than Python does: take one more
+                given[year] = serials.take(IndexCounter, self.organ.pk, year) - 1
+            given[year] += 1
             item.index_year = year
-            item.index_serial = counter.last_serial
+            item.index_serial = given[year]
             item.index_number = format_index_number(
-                self.organ, year=year, month=local.month, category_code=item.category.code, serial=counter.last_serial
+                self.organ, year=year, month=local.month, category_code=item.category.code, serial=given[year]
             )
             batch.append(item)
             if len(batch) >= 2000:
@@ -108,8 +111,6 @@ class _Writer:
                 batch = []
         if batch:
             Item.objects.bulk_update(batch, ["index_year", "index_serial", "index_number"])
-        for counter in counters.values():
-            counter.save(update_fields=["last_serial"])
 
     def flush(self) -> None:
         if not self.pending:
@@ -165,7 +166,4 @@ def _numbers_in_use(numbers: dict[str, int], *, up_to_pk: int) -> set[str]:
 def _raise_counters(organ: Organ, max_serial: dict[int, int]) -> None:
     """Numbers published later continue after the imported ones."""
     for year, serial in max_serial.items():
-        counter, _created = IndexCounter.objects.select_for_update().get_or_create(organ=organ, year=year)
-        if counter.last_serial < serial:
-            counter.last_serial = serial
-            counter.save(update_fields=["last_serial"])
+        serials.raise_to(IndexCounter, organ.pk, year, serial)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from gongkai.catalogue.workflow import (
 from gongkai.catalogue.workflow import allowed_actions as _allowed_actions
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition
+from gongkai.organs import serials
 from gongkai.organs.permissions import has_role
 from gongkai.sensitive import services as sensitive
 from gongkai.signoff import services as signoff_services
@@ -48,20 +49,13 @@ from gongkai.signoff.models import Signoff, SignoffStatus
 def next_index_number(item: Item, *, when: dt.datetime) -> tuple[str, int, int]:
     """Take the next serial of the item's organ for ``when``'s year (locked: gap-free) and render the 索引号."""
     year = timezone.localtime(when).year
-    try:
-        with transaction.atomic():
-            IndexCounter.objects.get_or_create(organ_id=item.organ_id, year=year)
-    except IntegrityError:  # created by a concurrent publisher
-        pass
-    counter = IndexCounter.objects.select_for_update().get(organ_id=item.organ_id, year=year)
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
+    serial = serials.take(IndexCounter, item.organ_id, year)
     organ = item.organ
     number = index_numbers.render(
         organ.index_template, organ_code=organ.code, year=year, month=timezone.localtime(when).month,
-        category=item.category.code, serial=counter.last_serial,
+        category=item.category.code, serial=serial,
     )
-    return number, year, counter.last_serial
+    return number, year, serial
 
 
 def publish(item: Item, *, by: User) -> Item:
