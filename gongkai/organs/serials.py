@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, models, transaction
 def _create(counter_model: type[models.Model], organ_id: int, year: int) -> None:
     try:
         with transaction.atomic():
-            counter_model.objects.create(organ_id=organ_id, year=year)  # the organ's first number of the year
+            counter_model._default_manager.create(organ_id=organ_id, year=year)  # the organ's first number of the year
     except IntegrityError:
         pass  # another transaction created it first
 
