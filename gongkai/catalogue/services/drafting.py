@@ -54,8 +54,8 @@ def create_draft(*, organ: Organ, by: User, data: dict[str, Any], files: Iterabl
     return item
 
 
-def update_draft(item: Item, *, by: User, data: dict[str, Any]) -> Item:
-    """Change the working content (a draft, a returned item or a revision)."""
+def update_draft(item: Item, *, by: User, data: dict[str, Any], files: Iterable = ()) -> Item:
+    """Change the working content (a draft, a returned item or a revision) and attach ``files``; all or nothing."""
     with transaction.atomic():
         item = _lock(item)
         _check(item, by, "edit", _("This item cannot be edited now: it is %(state)s.") % {"state": _state_label(item)})
@@ -72,6 +72,8 @@ def update_draft(item: Item, *, by: User, data: dict[str, Any]) -> Item:
         else:
             _apply(item, changes)
         log_action(item, "catalogue.edited", by=by, data={"fields": changed})
+        for uploaded in files:
+            _store_attachment(item, by=by, uploaded=uploaded)
     return item
 
 

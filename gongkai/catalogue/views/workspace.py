@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,11 +99,6 @@ def item_list(request):
     })
 
 
-def _save_files(item: Item, by, files) -> None:
-    for uploaded in files:
-        services.add_attachment(item, by=by, uploaded=uploaded)
-
-
 @login_required
 def item_new(request):
     organs = organs_with_role(request.user, *DRAFTING_ROLES).order_by("path")
@@ -156,9 +150,9 @@ def item_edit(request, pk: int):
     form = ItemForm(request.POST or None, request.FILES or None, organ=item.organ, item=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.update_draft(item, by=request.user, data=form.content())
-                _save_files(item, request.user, form.cleaned_data["attachments"])
+            services.update_draft(
+                item, by=request.user, data=form.content(), files=form.cleaned_data["attachments"]
+            )
         except DomainError as error:
             form_error(form, error)
         else:
