@@ -23,13 +23,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.catalogue.importing import COLUMN_LABELS, ImportFileError, run_import
+from gongkai.catalogue.workflow import IMPORTING_ROLES
 from gongkai.core.errors import DomainError
 from gongkai.core.spreadsheets import csv_row
 from gongkai.core.uploads import CATALOGUE_IMPORT, check_size
-from gongkai.organs.models import Organ, Role
+from gongkai.organs.models import Organ
 from gongkai.organs.permissions import organs_with_role, require_role
 
-IMPORT_ROLES = (Role.WEB_ADMIN, Role.DISCLOSURE_OFFICE)
 TOKEN_SALT = "gongkai.catalogue.import"
 ERRORS_SALT = "gongkai.catalogue.import.errors"
 TOKEN_MAX_AGE = 24 * 3600
@@ -45,14 +45,14 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        organs = organs_with_role(user, *IMPORT_ROLES).filter(is_active=True)
+        organs = organs_with_role(user, *IMPORTING_ROLES).filter(is_active=True)
         self.fields["organ"].queryset = organs
         if len(organs) == 1:
             self.fields["organ"].initial = organs[0].pk
 
 
 def _allowed(user):
-    if not organs_with_role(user, *IMPORT_ROLES).exists():
+    if not organs_with_role(user, *IMPORTING_ROLES).exists():
         raise PermissionDenied(_("Importing a catalogue needs the role web administrator or disclosure office."))
 
 
@@ -64,7 +64,7 @@ def upload(request):
         form = ImportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             organ = form.cleaned_data["organ"]
-            require_role(request.user, organ, *IMPORT_ROLES)
+            require_role(request.user, organ, *IMPORTING_ROLES)
             uploaded = form.cleaned_data["file"]
             name = uploaded.name.rsplit("/", 1)[-1][:100]
             try:
@@ -122,7 +122,7 @@ def confirm(request):
     if data is None:
         return HttpResponseBadRequest(_("This import has expired or is invalid; upload the file again."))
     organ = Organ.objects.get(pk=data["organ"])
-    require_role(request.user, organ, *IMPORT_ROLES)
+    require_role(request.user, organ, *IMPORTING_ROLES)
     try:
         with default_storage.open(data["path"], "rb") as stream:
             report = run_import(stream, organ=organ, by=request.user, name=data["name"], dry_run=False)

@@ -25,6 +25,8 @@ from gongkai.organs.workflow import Move, Workflow
 DRAFTING_ROLES = (Role.CLERK, Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
 PUBLISHING_ROLES = (Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
 RESOLVING_ROLES = (Role.CONFIDENTIALITY_REVIEWER,)
+# Importing an existing catalogue writes published items at once: the publishers' right.
+IMPORTING_ROLES = (Role.WEB_ADMIN, Role.DISCLOSURE_OFFICE)
 # Any role may be a step of an organ's sign-off chain; the service checks the current step's.
 REVIEWING_ROLES = tuple(Role)
 

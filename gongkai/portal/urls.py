@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from gongkai.catalogue.views import public as catalogue
 from gongkai.portal import cache as page_cache
 from gongkai.portal import views
 from gongkai.portal.feeds import ColumnAtomFeed, ColumnFeed
@@ -43,11 +44,11 @@ urlpatterns = [
         _cached(lambda request, section: sitemap_views.sitemap(request, SITEMAPS, section=section)),
         name="sitemap_section",
     ),
-    path("files/attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("files/attachments/<int:pk>/", catalogue.attachment, name="attachment"),
     path("<slug:organ_slug>/", views.column_home, name="column"),
     path("<slug:organ_slug>/guide/", views.guide, name="guide"),
-    path("<slug:organ_slug>/catalogue/", views.catalogue, name="catalogue"),
-    path("<slug:organ_slug>/items/<int:pk>/", views.item_detail, name="item"),
+    path("<slug:organ_slug>/catalogue/", catalogue.catalogue, name="catalogue"),
+    path("<slug:organ_slug>/items/<int:pk>/", catalogue.item_detail, name="item"),
     path("<slug:organ_slug>/search/", search_views.search, name="organ_search"),
     path("<slug:organ_slug>/feed/rss/", _cached(rss, _organ_names), name="organ_feed_rss"),
     path("<slug:organ_slug>/feed/atom/", _cached(atom, _organ_names), name="organ_feed_atom"),

@@ -8,21 +8,17 @@ from __future__ import annotations
 from html import escape  # the standard library's: no lazy-string check per call
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from gongkai.catalogue.models import Attachment, Item, Topic, Validity
-from gongkai.core.files import serve
+from gongkai.catalogue.models import Topic, Validity
 from gongkai.core.params import MAX_ID, parse_int
 from gongkai.organs.models import Organ, OrganKind
 from gongkai.portal import cache as page_cache
 from gongkai.portal import selectors
-from gongkai.portal.facets import catalogue_facets
 
 PER_PAGE = 20
 MIN_YEAR, MAX_YEAR = 1949, 2200
@@ -101,6 +97,7 @@ def site_meta(request, organ: Organ | None, column_name: str, **extra) -> dict:
 
 
 def request_site_name() -> str:
+
     return settings.SITE_NAME
 
 
@@ -177,61 +174,6 @@ def guide(request, organ_slug):
     return page_cache.cached_page(request, slug_names(organ_slug), render_page)
 
 
-def catalogue(request, organ_slug):
-    """政府信息公开目录, browsable by topic, category and year."""
-
-    def render_page():
-        organ = organ_or_404(organ_slug)
-        all_topics = selectors.topics()
-        all_categories = selectors.categories()
-        topic_id = int_param(request, "topic")
-        topic = next((t for t in all_topics if t.pk == topic_id), None)
-        category_id = int_param(request, "category")
-        category = next((c for c in all_categories if c.pk == category_id), None)
-        year = int_param(request, "year", MIN_YEAR, MAX_YEAR)
-
-        qs = selectors.column_items(organ)
-        if topic:
-            qs = qs.filter(topic_id__in=selectors.topic_with_descendants(topic.pk))
-        if category:
-            qs = qs.filter(category=category)
-        if year:
-            qs = qs.filter(published_at__year=year)
-        label = f"catalogue:{organ.pk}:{topic and topic.pk}:{category and category.pk}:{year}"
-        total = selectors.cached_count(qs, organ, label)
-        paginator = Paginator(selectors.list_rows(qs), PER_PAGE)
-        paginator.count = total  # cached: no COUNT(*) on every page view
-        number = page_param(request)
-        try:
-            page = paginator.page(number)
-        except EmptyPage:  # a page past the end (an old link, a shorter list): the last page
-            return redirect(last_page_address(request, paginator.num_pages))
-        context = base_context(request, organ, "catalogue")
-        context.update(
-            page=page,
-            rows_html=mark_safe("".join(_catalogue_rows(page.object_list))),
-            total=total,
-            facets=catalogue_facets(
-                topics=all_topics,
-                categories=all_categories,
-                years=selectors.column_years(organ),
-                topic=topic,
-                category=category,
-                year=year,
-            ),
-            topic=topic,
-            category=category,
-            year=year,
-            query_base=_query_without_page(
-                request, {"topic": topic and topic.pk, "category": category and category.pk, "year": year}
-            ),
-            meta=site_meta(request, organ, _("Government information disclosure catalogue")),
-        )
-        return render(request, "portal/catalogue.html", context)
-
-    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
-
-
 def _validity_badge(validity: str) -> str:
     """`` <span class="badge bad">废止</span>`` for an item no longer in force, else nothing."""
     if validity == Validity.IN_FORCE:
@@ -247,24 +189,6 @@ def _time_element(published) -> str:
     return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d}</time>'
 
 
-def _catalogue_rows(rows) -> list[str]:
-    """Each catalogue row's ``<tr>``, built here from plain values (as the search hits are):
-    20 rows of eight values each, node by node, were a third of a list page's first view."""
-    organs = selectors.organ_labels()
-    categories = {c.pk: c.name for c in selectors.all_categories()}
-    out = []
-    for pk, title, validity, index_number, number, published, organ_id, category_id in rows:
-        slug, _name, organ_name = organs.get(organ_id, ("", "", ""))
-        out.append(
-            f'<tr><td><a href="{escape(item_path(slug, pk))}">{escape(title)}</a>{_validity_badge(validity)}'
-            f'<div class="small muted">{escape(index_number or "")} · {escape(organ_name)} · '
-            f"{escape(categories.get(category_id, ''))}</div></td>"
-            f"<td>{escape(number) if number else '—'}</td>"
-            f"<td>{_time_element(published)}</td></tr>"
-        )
-    return out
-
-
 def last_page_address(request, last: int) -> str:
     """This list's address on its last page, every other parameter kept."""
     from urllib.parse import urlencode
@@ -276,45 +200,3 @@ def _query_without_page(request, values: dict) -> str:
     from urllib.parse import urlencode
 
     return urlencode({k: v for k, v in values.items() if v not in (None, "")})
-
-
-def item_detail(request, organ_slug, pk):
-    def render_page():
-        organ = organ_or_404(organ_slug)
-        item = get_object_or_404(
-            Item.objects.published().select_related("organ", "topic", "topic__parent", "category", "department"),
-            pk=pk,
-            organ=organ,
-        )
-        interpretations, interprets = selectors.interpretation_partners(item)
-        context = base_context(request, organ, "catalogue")
-        context.update(
-            item=item,
-            attachments=list(item.attachments.filter(is_current=True)),
-            interpretations=interpretations,
-            interprets=interprets,
-            meta=site_meta(
-                request,
-                organ,
-                item.category.name,
-                ArticleTitle=item.title,
-                PubDate=timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M") if item.published_at else "",
-                ContentSource=item.organ.name,
-                Keywords=item.keywords,
-                Description=(item.summary or item.body_text[:120]).strip(),
-            ),
-        )
-        return render(request, "portal/item.html", context)
-
-    # Keyed on the item (and its interpretation partners, bumped with it) and
-    # ``conf``, not on the organ: a publish elsewhere in the organ leaves it warm.
-    return page_cache.cached_page(request, [page_cache.item_key(int(pk))], render_page, page_cache.ITEM_PAGE_SECONDS)
-
-
-def attachment(request, pk):
-    """An attachment of a published item, to anyone, decided on every request (never from the page
-    cache): the moment the item is withdrawn, or the attachment taken off it, the file is gone here."""
-    found = Attachment.objects.select_related("item").filter(pk=pk).first() if int(pk) <= MAX_ID else None
-    if found is None or not found.is_public or not found.is_clean:
-        raise Http404
-    return serve(request, found.file, filename=found.name, private=False, inline=True)

@@ -72,7 +72,7 @@ def test_a_method_the_endpoint_does_not_take_is_a_json_405():
 
 
 def test_a_server_error_under_api_is_json(client, monkeypatch, settings):
-    from gongkai.api import views
+    from gongkai.catalogue.views import api as views
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -91,7 +91,6 @@ class ImportReport:
     numbered: int = 0  # rows that had no 索引号 and were given one
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for docs/performance.md
-    row_checks: bool = True  # False when PostgreSQL's per-row foreign-key checks were replaced by row locks
 
     @property
     def ok(self) -> bool:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.catalogue.importing.columns import ImportFileError, ImportReport, RowError
-from gongkai.catalogue.importing.postgres import INTEGRITY_ERRORS
+from gongkai.catalogue.importing.postgres import INTEGRITY_ERRORS, CopyWriter
 from gongkai.catalogue.importing.reading import open_rows
 from gongkai.catalogue.importing.rows import _cell, _Validator
 from gongkai.catalogue.importing.writing import _numbers_in_use, _raise_counters, _serials_in_use, _Writer
@@ -109,7 +109,7 @@ def run_import(
         try:
             with transaction.atomic():
                 before = Item.objects.aggregate(last=Max("pk"))["last"] or 0
-                writer = _Writer(organ, by, validator.lookups)
+                writer = CopyWriter(organ, by) if connection.vendor == "postgresql" else _Writer(organ, by)
                 try:
                     check_rows(writer)
                 except BaseException as error:
@@ -117,7 +117,6 @@ def run_import(
                     if not isinstance(error, INTEGRITY_ERRORS):
                         raise
                     raise _Conflict from None
-                report.row_checks = writer.row_checks
                 lap("rows")
                 if report.errors:
                     # Writing stopped at the first bad row; the report still names every row

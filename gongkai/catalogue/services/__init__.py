@@ -56,6 +56,7 @@ from gongkai.catalogue.services.content import (  # noqa: F401
 from gongkai.catalogue.services.drafting import (  # noqa: F401
     create_draft,
     link_interpretation,
+    push,
     update_draft,
 )
 from gongkai.catalogue.services.publishing import (  # noqa: F401

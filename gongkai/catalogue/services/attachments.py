@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue.models import (
     Attachment,
     Item,
@@ -33,7 +34,7 @@ from gongkai.core.uploads import CATALOGUE_ATTACHMENT, check_upload, read_text
 from gongkai.sensitive import services as sensitive
 
 
-def _store_attachment(item: Item, *, by, uploaded) -> Attachment:
+def _store_attachment(item: Item, *, by: User, uploaded) -> Attachment:
     """Store a file in quarantine; a background job scans it and reads its text (``check_attachment``)."""
     kind = check_upload(uploaded, purpose=CATALOGUE_ATTACHMENT)
     uploaded.seek(0)
@@ -68,7 +69,7 @@ def _store_attachment(item: Item, *, by, uploaded) -> Attachment:
     return attachment
 
 
-def add_attachment(item: Item, *, by, uploaded) -> Attachment:
+def add_attachment(item: Item, *, by: User, uploaded) -> Attachment:
     """Attach a file (checked by content, text extracted) to the working content."""
     with transaction.atomic():
         item = _lock(item)
@@ -76,7 +77,7 @@ def add_attachment(item: Item, *, by, uploaded) -> Attachment:
         return _store_attachment(item, by=by, uploaded=uploaded)
 
 
-def remove_attachment(item: Item, *, by, attachment: Attachment) -> None:
+def remove_attachment(item: Item, *, by: User, attachment: Attachment) -> None:
     """Take an attachment off the working content; the file is kept for earlier versions."""
     with transaction.atomic():
         item = _lock(item)

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue.models import (
     Category,
     Disclosure,
@@ -142,14 +143,14 @@ def is_editable(item: Item) -> bool:
     return MOVES.state_allows(item, "edit")
 
 
-def _require(user, organ: Organ, roles: Iterable[str]) -> None:
+def _require(user: User, organ: Organ, roles: Iterable[str]) -> None:
     roles = tuple(roles)
     if not has_role(user, organ, *roles):
         names = "、".join(str(Role(r).label) for r in roles)
         raise NotAllowed(_("You need the role %(roles)s in %(organ)s.") % {"roles": names, "organ": organ.name})
 
 
-def _check(item: Item, by, verb: str, refusal: str | None = None, field: str | None = None) -> Move:
+def _check(item: Item, by: User, verb: str, refusal: str | None = None, field: str | None = None) -> Move:
     """``MOVES.check``, saying ``refusal`` (about ``field``) when the state does not allow the move."""
     try:
         return MOVES.check(item, by, verb)
@@ -199,7 +200,7 @@ def _refresh_attachments_text(item: Item) -> None:
         item.save(update_fields=["attachments_text"])
 
 
-def _revision_version(item: Item, *, by) -> ItemVersion:
+def _revision_version(item: Item, *, by: User) -> ItemVersion:
     """The unsubmitted version of a revision; after a return, a fresh copy of the returned one."""
     version = working_version(item)
     if version is None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue.models import (
     Item,
     ItemState,
@@ -26,6 +27,7 @@ from gongkai.catalogue.services.content import (
     normalize,
     working_data,
 )
+from gongkai.catalogue.services.review import submit as submit_item
 from gongkai.catalogue.services.rules import _refuse_if_invalid
 from gongkai.catalogue.workflow import (
     DRAFTING_ROLES,
@@ -34,7 +36,7 @@ from gongkai.core.audit import log_action
 from gongkai.organs.models import Organ
 
 
-def create_draft(*, organ: Organ, by, data: dict[str, Any], files: Iterable = ()) -> Item:
+def create_draft(*, organ: Organ, by: User, data: dict[str, Any], files: Iterable = ()) -> Item:
     """A new item in draft, with its attachments; all or nothing."""
     _require(by, organ, DRAFTING_ROLES)
     content = {**DEFAULTS, **normalize(data)}
@@ -52,8 +54,8 @@ def create_draft(*, organ: Organ, by, data: dict[str, Any], files: Iterable = ()
     return item
 
 
-def update_draft(item: Item, *, by, data: dict[str, Any]) -> Item:
-    """Change the working content (a draft, a returned item or a revision)."""
+def update_draft(item: Item, *, by: User, data: dict[str, Any], files: Iterable = ()) -> Item:
+    """Change the working content (a draft, a returned item or a revision) and attach ``files``; all or nothing."""
     with transaction.atomic():
         item = _lock(item)
         _check(item, by, "edit", _("This item cannot be edited now: it is %(state)s.") % {"state": _state_label(item)})
@@ -70,11 +72,32 @@ def update_draft(item: Item, *, by, data: dict[str, Any]) -> Item:
         else:
             _apply(item, changes)
         log_action(item, "catalogue.edited", by=by, data={"fields": changed})
+        for uploaded in files:
+            _store_attachment(item, by=by, uploaded=uploaded)
     return item
 
 
-def link_interpretation(item: Item, *, by, policies: Iterable[Item], kind: str, video_url: str = "") -> Item:
+def link_interpretation(item: Item, *, by: User, policies: Iterable[Item], kind: str, video_url: str = "") -> Item:
     """Make ``item`` (of an interpretation category) interpret ``policies``; shown both ways once published."""
     return update_draft(
         item, by=by, data={"interprets": list(policies), "interpretation_kind": kind, "video_url": video_url}
     )
+
+
+def push(
+    *, organ: Organ, by: User, data: dict[str, Any], files: Iterable = (), submit: bool = False, note: str = "",
+    client_id: int, client_name: str,
+) -> Item:
+    """A document pushed by an OA system (its key stands for ``by`` in ``organ``): a new draft, straight into
+    the sign-off chain when ``submit``; all or nothing, recorded as ``api.pushed`` with the key that sent it."""
+    files = list(files)
+    with transaction.atomic():
+        item = create_draft(organ=organ, by=by, data=data, files=files)
+        if submit:
+            submit_item(item, by=by, note=note)
+        log_action(
+            item, "api.pushed", by=by, organ=organ,
+            data={"client": client_id, "client_name": client_name, "submit": submit, "files": len(files)},
+        )
+    item.refresh_from_db()
+    return item

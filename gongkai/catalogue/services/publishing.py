@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue import index_numbers
 from gongkai.catalogue.models import (
     Disclosure,
@@ -38,6 +39,7 @@ from gongkai.catalogue.workflow import (
 from gongkai.catalogue.workflow import allowed_actions as _allowed_actions
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition
+from gongkai.organs import serials
 from gongkai.organs.permissions import has_role
 from gongkai.sensitive import services as sensitive
 from gongkai.signoff import services as signoff_services
@@ -47,23 +49,16 @@ from gongkai.signoff.models import Signoff, SignoffStatus
 def next_index_number(item: Item, *, when: dt.datetime) -> tuple[str, int, int]:
     """Take the next serial of the item's organ for ``when``'s year (locked: gap-free) and render the 索引号."""
     year = timezone.localtime(when).year
-    try:
-        with transaction.atomic():
-            IndexCounter.objects.get_or_create(organ_id=item.organ_id, year=year)
-    except IntegrityError:  # created by a concurrent publisher
-        pass
-    counter = IndexCounter.objects.select_for_update().get(organ_id=item.organ_id, year=year)
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
+    serial = serials.take(IndexCounter, item.organ_id, year)
     organ = item.organ
     number = index_numbers.render(
         organ.index_template, organ_code=organ.code, year=year, month=timezone.localtime(when).month,
-        category=item.category.code, serial=counter.last_serial,
+        category=item.category.code, serial=serial,
     )
-    return number, year, counter.last_serial
+    return number, year, serial
 
 
-def publish(item: Item, *, by) -> Item:
+def publish(item: Item, *, by: User) -> Item:
     """Publish an approved item (or an approved revision) to the organ's column."""
     with transaction.atomic():
         item = _lock(item)
@@ -110,7 +105,7 @@ def _approved(item: Item, version: ItemVersion) -> bool:
     ).exists()
 
 
-def start_revision(item: Item, *, by, note: str = "") -> ItemVersion:
+def start_revision(item: Item, *, by: User, note: str = "") -> ItemVersion:
     """Open a new version of a published item for editing; the public keeps the published one."""
     with transaction.atomic():
         item = _lock(item)
@@ -126,7 +121,7 @@ def start_revision(item: Item, *, by, note: str = "") -> ItemVersion:
     return version
 
 
-def change_validity(item: Item, *, by, validity: str, on: dt.date, explanation: str) -> Item:
+def change_validity(item: Item, *, by: User, validity: str, on: dt.date, explanation: str) -> Item:
     """Mark a published item repealed or expired (废止/失效), or in force again; the public sees the explanation."""
     if validity not in Validity.values:
         raise DomainError(_("Choose a valid option."), field="validity")
@@ -151,7 +146,7 @@ def change_validity(item: Item, *, by, validity: str, on: dt.date, explanation: 
     return item
 
 
-def withdraw(item: Item, *, by, reason: str) -> Item:
+def withdraw(item: Item, *, by: User, reason: str) -> Item:
     """Take an item out of the catalogue (published: off the portal; draft: abandoned). Nothing is deleted."""
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for withdrawing it."), field="reason")
@@ -171,7 +166,7 @@ def withdraw(item: Item, *, by, reason: str) -> Item:
     return item
 
 
-def allowed_actions(item: Item, user) -> set[str]:
+def allowed_actions(item: Item, user: User) -> set[str]:
     """The moves ``user`` may make on ``item`` now (``workflow.allowed_actions``); faces offer only these."""
     signoff = pending_signoff(item)
     open_findings = (

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue.models import (
     Item,
     ItemVersion,
@@ -43,7 +44,7 @@ from gongkai.signoff import services as signoff_services
 from gongkai.signoff.models import Decision, Signoff, SignoffStatus, SubjectKind
 
 
-def submit(item: Item, *, by, note: str = "") -> ItemVersion:
+def submit(item: Item, *, by: User, note: str = "") -> ItemVersion:
     """Freeze the working content as a new version, scan it, and open the sign-off chain."""
     with transaction.atomic():
         item = _lock(item)
@@ -94,7 +95,7 @@ def _supersede_findings(item: Item, *, before: int) -> None:
     findings_of(item).filter(status=FindingStatus.OPEN, version__lt=before).update(status=FindingStatus.SUPERSEDED)
 
 
-def review(item: Item, *, by, decision: str, comment: str = "", content_hash: str | None = None) -> Signoff:
+def review(item: Item, *, by: User, decision: str, comment: str = "", content_hash: str | None = None) -> Signoff:
     """Decide the current step of the item's sign-off. ``content_hash`` is the
     version the reviewer looked at; a different one is refused."""
     with transaction.atomic():
@@ -124,7 +125,7 @@ def review(item: Item, *, by, decision: str, comment: str = "", content_hash: st
     return signoff
 
 
-def resolve_finding(finding: Finding, *, by, resolution: str, note: str) -> Finding:
+def resolve_finding(finding: Finding, *, by: User, resolution: str, note: str) -> Finding:
     """The confidentiality reviewer's answer to one finding: a false positive
     (with the reason) or a return to the author for redaction."""
     item = finding.subject
@@ -158,7 +159,7 @@ def resolve_finding(finding: Finding, *, by, resolution: str, note: str) -> Find
     return finding
 
 
-def recall(item: Item, *, by, reason: str = "") -> Item:
+def recall(item: Item, *, by: User, reason: str = "") -> Item:
     """The author takes a submission back before the chain has finished (to fix
     something noticed too late); the running sign-off is withdrawn, its decisions kept."""
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.accounts.models import User
 from gongkai.catalogue.models import (
     Disclosure,
     InterpretationKind,
@@ -128,7 +129,7 @@ def interpretable_policies(organ: Organ):
     )
 
 
-def organs_to_interpret(user, policy: Item) -> list[Organ]:
+def organs_to_interpret(user: User, policy: Item) -> list[Organ]:
     """The organs in which ``user`` may draft an interpretation of ``policy``."""
     return [o for o in organs_with_role(user, *DRAFTING_ROLES).filter(is_active=True).order_by("path") if may_interpret(o, policy)]
 

@@ -76,18 +76,26 @@ def test_a_failed_import_tells_nobody(organ, user, django_capture_on_commit_call
 
 
 @pytest.mark.postgres
-def test_on_postgres_the_referenced_rows_are_locked_once_instead_of_checked_per_row(organ, user):
-    # The test database role is a superuser, which may set session_replication_role.
+def test_on_postgres_the_import_keeps_every_trigger_and_constraint_of_the_table_on(organ, user):
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute("CREATE TEMPORARY TABLE rows_seen (id bigint)")
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.seen() RETURNS trigger AS $$ BEGIN INSERT INTO rows_seen VALUES (NEW.id); "
+            "RETURN NULL; END $$ LANGUAGE plpgsql"
+        )
+        cursor.execute("CREATE TRIGGER seen AFTER INSERT ON catalogue_item FOR EACH ROW EXECUTE FUNCTION pg_temp.seen()")
     report = run_import(csv_file(numbered(1), numbered(2)), organ=organ, by=user, dry_run=False, index=False)
     assert report.imported == 2
-    assert report.row_checks is False
     with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM rows_seen")
+        assert cursor.fetchone()[0] == 2  # a replica-mode session would have skipped the trigger
         cursor.execute("SHOW session_replication_role")
-        assert cursor.fetchone()[0] == "origin"  # back to normal for everything after the COPY
+        assert cursor.fetchone()[0] == "origin"
+        cursor.execute("DROP TRIGGER seen ON catalogue_item")
 
 
 @pytest.mark.postgres
-def test_on_postgres_a_role_that_may_not_skip_the_checks_imports_with_them(organ, user):
+def test_on_postgres_a_role_that_is_not_a_superuser_imports_the_same_way(organ, user):
     with connection.cursor() as cursor:  # CREATE ROLE and SET LOCAL ROLE are undone with the test's transaction
         cursor.execute("CREATE ROLE gongkai_import_test NOSUPERUSER")
         cursor.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO gongkai_import_test")
@@ -95,7 +103,6 @@ def test_on_postgres_a_role_that_may_not_skip_the_checks_imports_with_them(organ
         cursor.execute("SET LOCAL ROLE gongkai_import_test")
     report = run_import(csv_file(numbered(1), numbered(2)), organ=organ, by=user, dry_run=False, index=False)
     assert report.imported == 2
-    assert report.row_checks is True
     assert Item.objects.filter(organ=organ).count() == 2
 
 

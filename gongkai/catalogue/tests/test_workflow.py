@@ -9,6 +9,7 @@ from gongkai.catalogue import services
 from gongkai.catalogue.models import Validity
 from gongkai.catalogue.tests.factories import Office
 from gongkai.catalogue.workflow import BUTTONS, MOVES, STATES, state_key
+from gongkai.core.audit import trail_for
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.factories import UserFactory
 from gongkai.organs.permissions import has_role
@@ -120,6 +121,51 @@ def test_every_state_verb_and_role_agrees_between_table_service_and_workspace(cl
             response = client.get(reverse("workspace:item", args=[item.pk]))
             assert response.status_code == 200
             assert response.context["actions"] - {"resolve"} == done, (state, name)
+
+
+VIEW_POSTS = {
+    "submit": ("workspace:item_submit", lambda item: {}),
+    "recall": ("workspace:item_recall", lambda item: {}),
+    "review": ("workspace:item_review", lambda item: {
+        "decision": Decision.APPROVE, "content_hash": getattr(services.pending_signoff(item), "content_hash", "x"),
+    }),
+    "publish": ("workspace:item_publish", lambda item: {}),
+    "revise": ("workspace:item_revise", lambda item: {}),
+    "validity": ("workspace:item_validity", lambda item: {
+        "validity": Validity.REPEALED, "on": timezone.localdate().isoformat(), "explanation": "已废止",
+    }),
+    "withdraw": ("workspace:item_withdraw", lambda item: {"reason": "不再需要"}),
+}
+
+
+def _view_moves(client, item, data_for, url_name) -> bool:
+    """Whether posting to the workspace's screen makes the move (rolled back afterwards): a new audit row."""
+    before = trail_for(item).count()
+    try:
+        with transaction.atomic():
+            client.post(reverse(url_name, args=[item.pk]), data_for(item))
+            moved = trail_for(item).count() > before
+            raise Undo
+    except Undo:
+        return moved
+
+
+def test_every_state_verb_and_role_agrees_between_the_table_and_the_workspace_screens(client):
+    office = Office()
+    items = _items(office)
+    people = {
+        "clerk": office.clerk, "department head": office.head, "confidentiality reviewer": office.secrecy,
+        "disclosure office": office.office, "web administrator": office.webadmin,
+    }
+    for state, item in items.items():
+        for name, person in people.items():
+            client.force_login(person)
+            for button, (url_name, data_for) in VIEW_POSTS.items():
+                verbs = [v for v in MOVES if BUTTONS.get(v, v) == button]
+                in_table = any(MOVES.can(item, person, v) for v in verbs)
+                if button == "review" and in_table:
+                    in_table = has_role(person, item.organ, services.pending_signoff(item).current_role)
+                assert _view_moves(client, item, data_for, url_name) == in_table, (state, button, name)
 
 
 def test_every_verb_of_the_table_leads_to_a_known_state():
