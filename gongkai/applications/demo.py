@@ -157,12 +157,10 @@ class Demo:
         self.appeals(last_year)
 
     def intake(self):
-        from gongkai.core.samples import demo_png
-
         # 待确认收到: an online application nobody has confirmed yet.
         self.online("gxj", ZHAO, request("2026年度中小企业数字化转型专项资金拟支持项目名单",
                                          "包括企业名称、项目名称和拟支持金额。", "了解本公司所在行业的扶持情况"), confirm=False,
-                    attachments=[demo_png("身份证.png")])
+                    attachments=[self.city.sample_png("身份证.png")])
         self.online("sthjj", HUANG, request("某河道2026年第三季度水质监测数据",
                                             "某河流经马登镇段各断面的月度监测数据。"), confirm=False)
         # 新收到、未认领: confirmed online, an API channel, a fax and a letter.

@@ -3,8 +3,9 @@
 An ``Application`` carries the facts the statutory clock depends on (the Art. 31
 date of receipt, correction, consultations, extension, fee periods) and the
 deadline computed from them (``due_on`` + ``due_explanation``), recomputable at
-any time. Its ``status`` moves only through ``services`` (an explicit table of
-allowed moves, a row lock and an audit row per move).
+any time. Its ``status`` (``states.Status``) moves only through ``services``,
+which ask the table of moves (``workflow.MOVES``), lock the row and write an
+audit row per move.
 
 The annual report counts from these names: ``received_on``,
 ``closed_on``, ``outcome``, ``applicant_type`` and ``Application.objects.reportable()``.
@@ -19,7 +20,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.applications.states import CLOCK_STATES, FINAL_STATES, RUNNING_STATES, Status  # noqa: F401 (named from here too)
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
+from gongkai.applications.workflow import MOVES
 from gongkai.core.fields import BlindIndexField, EncryptedTextField
 from gongkai.core.masking import mask
 from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
@@ -57,35 +60,6 @@ class DeliveryMethod(models.TextChoices):
     EMAIL = "email", _("By e-mail")  # 电子邮件
     IN_PERSON = "in_person", _("Collected in person")  # 当面领取
     ONLINE = "online", _("Online download")  # 网上获取
-
-
-class Status(models.TextChoices):
-    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation of receipt")  # 待确认收到
-    RECEIVED = "received", _("Received")  # 已收到
-    IN_PROGRESS = "in_progress", _("Being handled")  # 办理中
-    CORRECTION_REQUESTED = "correction_requested", _("Waiting for correction")  # 待补正
-    CONSULTING = "consulting", _("Consulting a third party or agency")  # 征求意见中
-    AWAITING_FEE = "awaiting_fee", _("Waiting for fee payment")  # 待缴费
-    IN_SIGNOFF = "in_signoff", _("Reply in sign-off")  # 答复审核中
-    APPROVED = "approved", _("Reply approved, to be sent")  # 答复已审定
-    CLOSED = "closed", _("Closed")  # 已办结
-    WITHDRAWN = "withdrawn", _("Withdrawn")  # 已撤回
-    MERGED = "merged", _("Merged into another application")  # 已合并
-    SPAM = "spam", _("Not an application (spam)")  # 无效
-
-
-RUNNING_STATES = (
-    Status.RECEIVED,
-    Status.IN_PROGRESS,
-    Status.CORRECTION_REQUESTED,
-    Status.CONSULTING,
-    Status.AWAITING_FEE,
-    Status.IN_SIGNOFF,
-    Status.APPROVED,
-)
-FINAL_STATES = (Status.CLOSED, Status.WITHDRAWN, Status.MERGED, Status.SPAM)
-# States in which the reply clock is running (not paused by a restart-type wait).
-CLOCK_STATES = (Status.RECEIVED, Status.IN_PROGRESS, Status.CONSULTING, Status.AWAITING_FEE, Status.IN_SIGNOFF, Status.APPROVED)
 
 
 class TrackingCounter(models.Model):
@@ -136,13 +110,16 @@ class ApplicationQuerySet(NoDeleteQuerySet):
             return self.none()
         condition = Q(assignee=user, status__in=RUNNING_STATES)
         whole, departments, confirming = set(), set(), set()  # one term per scope, however many roles give it
+        handlers = set(MOVES["claim"].roles)  # unclaimed work waits for whoever may claim it
+        # an unconfirmed application waits for whoever may settle it either way (confirm it, or mark it spam)
+        settlers = set(MOVES["confirm_receipt"].roles) & set(MOVES["mark_spam"].roles)
         for m in memberships(user):
-            if m.role in (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE):
+            if m.role in handlers:
                 if m.department_id and m.role != Role.DISCLOSURE_OFFICE:
                     departments.add((m.organ_id, m.department_id))
                 else:
                     whole.add(m.organ_id)
-            if m.role == Role.DISCLOSURE_OFFICE:
+            if m.role in settlers:
                 confirming.add(m.organ_id)
         if whole:
             condition |= Q(organ_id__in=sorted(whole), assignee__isnull=True, status__in=RUNNING_STATES)
@@ -150,7 +127,7 @@ class ApplicationQuerySet(NoDeleteQuerySet):
             if organ_id not in whole:
                 condition |= Q(organ_id=organ_id, department_id=department_id, assignee__isnull=True, status__in=RUNNING_STATES)
         if confirming:
-            condition |= Q(organ_id__in=sorted(confirming), status=Status.AWAITING_CONFIRMATION)
+            condition |= Q(organ_id__in=sorted(confirming), status__in=sorted(MOVES["confirm_receipt"].sources))
         signoff_ids = Signoff.objects.waiting_for(user).filter(kind="reply").values_list("subject_id", flat=True)
         reply_ids = [int(i) for i in signoff_ids]
         if reply_ids:

@@ -16,14 +16,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gongkai.applications.models import RUNNING_STATES, Appeal, Application, Status
+from gongkai.applications.states import RUNNING_STATES, Status
 from gongkai.applications.taxonomy import AppealResult
 from gongkai.core.errors import InvalidTransition
 from gongkai.organs.models import Organ, Role
 from gongkai.organs.workflow import Move, Workflow
 
 S = Status
-# An application not yet in the register: staff registering a letter, fax, in-person or oral application.
+# The state of an application not yet in the register (staff registering a letter, fax, in-person or oral
+# application) and of an appeal not yet recorded.
 NEW = ""
 HANDLERS = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE)
 ROUTERS = (Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
@@ -69,7 +70,7 @@ class Table(Workflow):
         return self.moves[verb].target or self.state_of(obj)
 
 
-def _explain_application(application: Application) -> str:
+def _explain_application(application: Any) -> str:
     return _("This cannot be done while the application is “%(status)s”.") % {"status": application.get_status_display()}
 
 
@@ -114,11 +115,6 @@ MOVES = Table({
 APPLICANT_OR_STAFF = frozenset({"submit_correction", "withdraw", "close_uncorrected", "close_unpaid"})
 
 
-def intake(organ: Organ) -> Application:
-    """The not-yet-registered application whose ``register`` move is asked (the organ is all there is)."""
-    return Application(organ=organ, status=NEW)
-
-
 def people_who_may(organ: Organ, verb: str):
     """The active people of ``organ`` holding a role the table asks for ``verb`` (e.g. the handlers one may
     assign a case to), by name."""
@@ -129,7 +125,7 @@ def people_who_may(organ: Organ, verb: str):
     return User.objects.filter(pk__in=ids).order_by("full_name")
 
 
-def _appeal_state(appeal: Appeal) -> str:
+def _appeal_state(appeal: Any) -> str:
     return NEW if appeal.pk is None else str(appeal.result)
 
 

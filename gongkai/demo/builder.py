@@ -148,6 +148,10 @@ class City:
     def person(self, slug: str, role: str) -> User:
         return self.people[f"{slug}_{ROLE_SUFFIX[role][0]}"]
 
+    def sample_png(self, name: str):
+        """A small PNG to attach (handed to the subject apps' demo hooks, which import no face)."""
+        return demo_png(name)
+
 
 class Builder:
     def __init__(self, *, items: int = 300, seed: int = 2026, log=print):

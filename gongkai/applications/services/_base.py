@@ -4,6 +4,7 @@ row and, beside it, mark the dashboard's months the move changed (``applications
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -12,6 +13,9 @@ from gongkai.applications.models import (
     Application,
 )
 from gongkai.core.audit import log_action
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 
 def _lock(application: Application) -> Application:
@@ -25,7 +29,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _move(application: Application, verb: str, *, by, reason: str = "", data: dict | None = None, target: str | None = None) -> None:
+def _move(application: Application, verb: str, *, by: User | str | None, reason: str = "", data: dict | None = None, target: str | None = None) -> None:
     """Save the new state and deadline, and write the audit row."""
     before = application.status
     if target is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,9 +19,12 @@ from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
 from gongkai.organs.models import Organ
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 def record_appeal(
-    *, organ: Organ, kind: str, filed_on: dt.date, by, application: Application | None = None,
+    *, organ: Organ, kind: str, filed_on: dt.date, by: User, application: Application | None = None,
     case_number: str = "", body: str = "", note: str = "",
 ) -> Appeal:
     if kind not in AppealKind.values:
@@ -40,7 +44,7 @@ def record_appeal(
     return appeal
 
 
-def decide_appeal(appeal: Appeal, *, result: str, decided_on: dt.date, by) -> Appeal:
+def decide_appeal(appeal: Appeal, *, result: str, decided_on: dt.date, by: User) -> Appeal:
     if result not in (AppealResult.UPHELD, AppealResult.CORRECTED, AppealResult.OTHER):
         raise DomainError(_("Choose upheld, corrected or other."), field="result")
     with transaction.atomic():

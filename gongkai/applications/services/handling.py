@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,8 +24,11 @@ from gongkai.core.errors import DomainError, InvalidTransition
 from gongkai.organs.models import Department
 from gongkai.organs.permissions import has_role
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
-def route(application: Application, *, department: Department, by) -> Application:
+
+def route(application: Application, *, department: Department, by: User) -> Application:
     with transaction.atomic():
         application = _lock(application)
         MOVES.check(application, by, "route")
@@ -43,7 +47,7 @@ def route(application: Application, *, department: Department, by) -> Applicatio
     return application
 
 
-def claim(application: Application, *, by) -> Application:
+def claim(application: Application, *, by: User) -> Application:
     with transaction.atomic():
         application = _lock(application)
         MOVES.check(application, by, "claim")
@@ -57,7 +61,7 @@ def claim(application: Application, *, by) -> Application:
     return application
 
 
-def assign(application: Application, *, to, by) -> Application:
+def assign(application: Application, *, to: User, by: User) -> Application:
     with transaction.atomic():
         application = _lock(application)
         MOVES.check(application, by, "assign")
@@ -74,7 +78,7 @@ def assign(application: Application, *, to, by) -> Application:
     return application
 
 
-def add_note(application: Application, *, text: str, by) -> Note:
+def add_note(application: Application, *, text: str, by: User) -> Note:
     if not text.strip():
         raise DomainError(_("The note is empty."), field="text")
     with transaction.atomic():
@@ -85,7 +89,7 @@ def add_note(application: Application, *, text: str, by) -> Note:
     return note
 
 
-def set_flags(application: Application, *, by, petition: bool, volume: bool) -> Application:
+def set_flags(application: Application, *, by: User, petition: bool, volume: bool) -> Application:
     with transaction.atomic():
         application = _lock(application)
         MOVES.check(application, by, "set_flags")
@@ -94,7 +98,7 @@ def set_flags(application: Application, *, by, petition: bool, volume: bool) -> 
     return application
 
 
-def merge(application: Application, *, into: Application, by, reason: str = "") -> Application:
+def merge(application: Application, *, into: Application, by: User, reason: str = "") -> Application:
     """Merge a second filing of the same request into the first; only the first is counted."""
     if application.pk == into.pk:
         raise DomainError(_("An application cannot be merged into itself."), field="into")
@@ -115,7 +119,7 @@ def merge(application: Application, *, into: Application, by, reason: str = "") 
     return application
 
 
-def split(application: Application, *, parts: list[dict], by) -> list[Application]:
+def split(application: Application, *, parts: list[dict], by: User) -> list[Application]:
     """一事一申请: make a new application (same applicant, same receipt and clock) for each extra part."""
     parts = [p for p in parts if str(p.get("subject") or "").strip()]
     if not parts:
@@ -152,7 +156,7 @@ def split(application: Application, *, parts: list[dict], by) -> list[Applicatio
 
 
 
-def withdraw(application: Application, *, by=None, reason: str = "", on: dt.date | None = None) -> Application:
+def withdraw(application: Application, *, by: User | None = None, reason: str = "", on: dt.date | None = None) -> Application:
     """The applicant withdraws (撤回申请); counted as 其他处理 3 when it had been received."""
     with transaction.atomic():
         application = _lock(application)
@@ -167,7 +171,7 @@ def withdraw(application: Application, *, by=None, reason: str = "", on: dt.date
     return application
 
 
-def _close_open_replies(application: Application, *, by, reason: str) -> None:
+def _close_open_replies(application: Application, *, by: User | str, reason: str) -> None:
     """A reply still in sign-off or waiting to be sent stops there: its sign-off is withdrawn, so it no longer
     waits in a leader's tasks."""
     from gongkai.signoff.models import SignoffStatus

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -30,7 +31,7 @@ from gongkai.applications.models import (
 from gongkai.applications.services._base import _lock, _move, _today
 from gongkai.applications.taxonomy import ApplicantType
 from gongkai.applications.validators import validate_credit_code, validate_resident_id
-from gongkai.applications.workflow import MOVES, intake
+from gongkai.applications.workflow import MOVES, NEW
 from gongkai.core import crypto, virus_scan
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
@@ -38,6 +39,9 @@ from gongkai.core.models import FileCheck
 from gongkai.core.tasks import enqueue
 from gongkai.core.uploads import APPLICATION_ATTACHMENT, check_upload, max_bytes_for
 from gongkai.organs.models import Organ
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 PETITION_WORDS = ("信访", "举报", "投诉", "上访", "控告", "检举", "申诉")
 DUPLICATE_SIMILARITY = 0.6
@@ -217,7 +221,7 @@ def submit_application(
     form_token: str | None = None,
     received_on: dt.date | None = None,
     receipt_note: str = "",
-    by=None,
+    by: User | None = None,
     api_channel=None,
     user=None,
 ) -> Submitted:
@@ -281,10 +285,10 @@ def submit_application(
 
 
 def register_application(
-    *, organ: Organ, channel: str, data: dict, received_on: dt.date | None, by, attachments=(), receipt_note: str = ""
+    *, organ: Organ, channel: str, data: dict, received_on: dt.date | None, by: User, attachments=(), receipt_note: str = ""
 ) -> Submitted:
     """Staff register a letter, fax, in-person, oral or e-mail application (Art. 31 date of receipt per channel)."""
-    MOVES.check(intake(organ), by, "register")
+    MOVES.check(Application(organ=organ, status=NEW), by, "register")
     if channel == Channel.WEB:
         raise DomainError(_("Online applications are filed by the applicant on the web form."), field="channel")
     if channel in (Channel.LETTER, Channel.IN_PERSON, Channel.ORAL) and received_on is None:
@@ -370,7 +374,7 @@ def _most_similar(application: Application, candidates) -> Application | None:
     return best
 
 
-def confirm_receipt(application: Application, *, by, received_on: dt.date | None = None) -> Application:
+def confirm_receipt(application: Application, *, by: User, received_on: dt.date | None = None) -> Application:
     """The organ confirms it received an online/fax/e-mail application; that day is the date of receipt (Art. 31)."""
     with transaction.atomic():
         application = _lock(application)
@@ -390,7 +394,7 @@ def confirm_receipt(application: Application, *, by, received_on: dt.date | None
     return application
 
 
-def mark_spam(application: Application, *, by, reason: str) -> Application:
+def mark_spam(application: Application, *, by: User, reason: str) -> Application:
     if not reason.strip():
         raise DomainError(_("Say why this is not an application."), field="reason")
     with transaction.atomic():

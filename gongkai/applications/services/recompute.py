@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +22,11 @@ from gongkai.core.audit import log_action
 from gongkai.core.audit_bulk import Logged, log_actions
 from gongkai.organs.models import Organ
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
-def recompute_deadline(application: Application, *, by=None, reason: str = "") -> bool:
+
+def recompute_deadline(application: Application, *, by: User | None = None, reason: str = "") -> bool:
     """Recompute one running application's deadlines; audited only when they change."""
     with transaction.atomic():
         application = _lock(application)
@@ -37,7 +44,7 @@ def recompute_deadline(application: Application, *, by=None, reason: str = "") -
 RECOMPUTE_CHUNK = 500
 
 
-def recompute_running(*, years=None, dates=None, by=None, reason: str = "") -> int:
+def recompute_running(*, years: Iterable[int] | None = None, dates: Iterable[dt.date] | None = None, by: User | None = None, reason: str = "") -> int:
     """Recompute running deadlines a calendar change can affect. Idempotent.
 
     A day whose status changed moves a deadline only when it lies after the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ from gongkai.applications.workflow import MOVES
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 # 其他处理 1 and 2: set by closing a case whose correction or fee did not arrive in time, never drafted.
 CLOSING_OUTCOMES = frozenset({Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID_FEE})
 
@@ -36,7 +40,7 @@ def _reply_hash(reply_fields: dict) -> str:
 
 
 def draft_reply(
-    application: Application, *, outcome: str, legal_basis: str, body: str, by, documents_provided: str = "", other_organ: str = ""
+    application: Application, *, outcome: str, legal_basis: str, body: str, by: User, documents_provided: str = "", other_organ: str = ""
 ) -> Reply:
     """The handler's draft decision: an outcome from the annual-report taxonomy with its legal basis."""
     if outcome not in Outcome.values:
@@ -68,7 +72,7 @@ def draft_reply(
     return reply
 
 
-def submit_reply(reply: Reply, *, by, important: bool = False) -> Reply:
+def submit_reply(reply: Reply, *, by: User, important: bool = False) -> Reply:
     from gongkai.signoff.models import SubjectKind
     from gongkai.signoff.services import open_signoff
 
@@ -95,7 +99,7 @@ def submit_reply(reply: Reply, *, by, important: bool = False) -> Reply:
     return reply
 
 
-def decide_reply(reply: Reply, *, by, decision: str, comment: str = "") -> Reply:
+def decide_reply(reply: Reply, *, by: User, decision: str, comment: str = "") -> Reply:
     """One step of the organ's sign-off chain. The last approval makes the
     reply final: the outcome is fixed and the reply letter generated."""
     from gongkai.signoff.models import Decision, SignoffStatus
@@ -128,7 +132,7 @@ def decide_reply(reply: Reply, *, by, decision: str, comment: str = "") -> Reply
     return reply
 
 
-def record_delivery(application: Application, *, via: str, by, delivered_on: dt.date | None = None, reference: str = "") -> Application:
+def record_delivery(application: Application, *, via: str, by: User, delivered_on: dt.date | None = None, reference: str = "") -> Application:
     """Send the approved reply and close the case (送达、办结)."""
     if via not in DeliveryMethod.values:
         raise DomainError(_("Choose how the reply was delivered."), field="via")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,8 +27,11 @@ from gongkai.applications.taxonomy import Outcome
 from gongkai.applications.workflow import MOVES
 from gongkai.core.errors import DomainError, InvalidTransition
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
-def request_correction(application: Application, *, by, text: str, respond_within_days: int = 10) -> Application:
+
+def request_correction(application: Application, *, by: User, text: str, respond_within_days: int = 10) -> Application:
     if not text.strip():
         raise DomainError(_("Say what the applicant must correct."), field="text")
     if not 1 <= respond_within_days <= 30:
@@ -55,7 +59,7 @@ def request_correction(application: Application, *, by, text: str, respond_withi
     return application
 
 
-def submit_correction(application: Application, *, text: str, attachments=(), by=None, on: dt.date | None = None) -> Application:
+def submit_correction(application: Application, *, text: str, attachments=(), by: User | None = None, on: dt.date | None = None) -> Application:
     """The applicant's correction; the 20 working days restart from the day it is received."""
     if not text.strip() and not attachments:
         raise DomainError(_("Write the correction or attach a file."), field="text")
@@ -82,7 +86,7 @@ def submit_correction(application: Application, *, text: str, attachments=(), by
     return application
 
 
-def close_uncorrected(application: Application, *, by=None, today: dt.date | None = None) -> Application:
+def close_uncorrected(application: Application, *, by: User | None = None, today: dt.date | None = None) -> Application:
     """No correction in time: the application is given up (其他处理 1)."""
     with transaction.atomic():
         application = _lock(application)
@@ -103,7 +107,7 @@ def close_uncorrected(application: Application, *, by=None, today: dt.date | Non
 # --- consultation (Art. 32, 34) ---------------------------------------------------------
 
 
-def start_consultation(application: Application, *, kind: str, party: str, question: str = "", by, sent_on: dt.date | None = None) -> Consultation:
+def start_consultation(application: Application, *, kind: str, party: str, question: str = "", by: User, sent_on: dt.date | None = None) -> Consultation:
     if kind not in ConsultationKind.values:
         raise DomainError(_("Choose third party or other agency."), field="kind")
     if not party.strip():
@@ -126,7 +130,7 @@ def start_consultation(application: Application, *, kind: str, party: str, quest
     return consultation
 
 
-def answer_consultation(consultation: Consultation, *, answer: str, text: str = "", by, answered_on: dt.date | None = None) -> Consultation:
+def answer_consultation(consultation: Consultation, *, answer: str, text: str = "", by: User, answered_on: dt.date | None = None) -> Consultation:
     """Record the answer (or the silence after 15 working days: decide anyway)."""
     if answer not in (ConsultationAnswer.AGREES, ConsultationAnswer.OBJECTS, ConsultationAnswer.SILENT):
         raise DomainError(_("Choose the answer."), field="answer")
@@ -158,7 +162,7 @@ def answer_consultation(consultation: Consultation, *, answer: str, text: str = 
 # --- extension (Art. 33) -----------------------------------------------------------------
 
 
-def extend(application: Application, *, days: int, reason: str, by) -> Application:
+def extend(application: Application, *, days: int, reason: str, by: User) -> Application:
     """Extend by at most 20 working days, approved by the head of the disclosure office, with a notice."""
     if not reason.strip():
         raise DomainError(_("Give the reason for the extension; the applicant is told."), field="reason")
@@ -186,7 +190,7 @@ def extend(application: Application, *, days: int, reason: str, by) -> Applicati
 # --- fees (信息处理费) ---------------------------------------------------------------------
 
 
-def charge_fee(application: Application, *, scheme: str, by, pages: int | None = None) -> Fee:
+def charge_fee(application: Application, *, scheme: str, by: User, pages: int | None = None) -> Fee:
     from gongkai.applications import fees
 
     with transaction.atomic():
@@ -234,7 +238,7 @@ def month_position(application: Application) -> int:
     return earlier + 1
 
 
-def record_payment(application: Application, *, by, paid_on: dt.date | None = None, reference: str = "") -> Fee:
+def record_payment(application: Application, *, by: User, paid_on: dt.date | None = None, reference: str = "") -> Fee:
     with transaction.atomic():
         application = _lock(application)
         MOVES.check(application, by, "record_payment")
@@ -251,7 +255,7 @@ def record_payment(application: Application, *, by, paid_on: dt.date | None = No
     return fee
 
 
-def close_unpaid(application: Application, *, by=None, today: dt.date | None = None) -> Application:
+def close_unpaid(application: Application, *, by: User | None = None, today: dt.date | None = None) -> Application:
     """Fee not paid in time: the application is given up (其他处理 2)."""
     with transaction.atomic():
         application = _lock(application)

@@ -15,7 +15,7 @@ from gongkai.applications.models import Application, Consultation, Reply, Status
 from gongkai.applications.tests.factories import received
 from gongkai.applications.views.actions import ACTION_VERBS
 from gongkai.applications.views.workspace import buttons
-from gongkai.applications.workflow import APPEALS, MOVES, NEW, SYSTEM, intake
+from gongkai.applications.workflow import APPEALS, MOVES, NEW, SYSTEM
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.factories import DepartmentFactory, member
 from gongkai.organs.models import Role
@@ -115,7 +115,7 @@ def test_services_and_buttons_agree_with_the_table(world, state):
 @pytest.mark.parametrize("role", ROLES)
 def test_registering_needs_the_tables_role(organ, role):
     user = member(organ, role) if role else member(DepartmentFactory().organ, Role.CLERK)
-    allowed = MOVES.can(intake(organ), user, "register")
+    allowed = MOVES.can(Application(organ=organ, status=NEW), user, "register")
     try:
         services.register_application(organ=organ, channel="letter", data={}, received_on=None, by=user)
     except NotAllowed:
@@ -140,3 +140,38 @@ def test_appeals_need_the_tables_role(organ, clerk, recent_workday, role):
         with pytest.raises(NotAllowed):
             services.record_appeal(organ=organ, application=application, kind="reconsideration",
                                    filed_on=recent_workday, by=user)
+
+
+def _bodies(world, today) -> dict:
+    """A body per case-page action that its form accepts, so the table decides."""
+    return {
+        "confirm": {"received_on": today}, "spam": {"reason": "广告"}, "route": {"department": world["department"].pk},
+        "claim": {}, "assign": {"assignee": world["clerk"].pk}, "note": {"text": "备注"},
+        "correction": {"text": "请补正", "respond_within_days": "10"}, "corrected": {"text": "已补正"},
+        "close_uncorrected": {}, "close_unpaid": {}, "consult": {"kind": "third_party", "party": "某公司"},
+        "answer": {"consultation": world["consultation"].pk, "answer": "agrees"}, "extend": {"days": "5", "reason": "复杂"},
+        "fee": {"scheme": "per_page", "pages": "50"}, "payment": {}, "draft": {"outcome": "disclosed", "legal_basis": "第二十七条",
+                                                                             "body": "答复", "documents_provided": "文件"},
+        "submit": {"reply": world["reply"].pk}, "deliver": {"via": "online"}, "withdraw": {"reason": "撤回"},
+        "merge": {"into": world["other"].tracking_number}, "split": {"parts": "另一事项"}, "flags": {"petition": "1"},
+    }
+
+
+@pytest.mark.parametrize("state", [Status.WITHDRAWN, Status.AWAITING_CONFIRMATION, Status.APPROVED])
+def test_the_case_page_refuses_what_the_table_refuses(client, world, state, today):
+    """Through the view: the wrong role gets 403, the wrong state 409, and nothing changes."""
+    from django.urls import reverse
+
+    Application.objects.filter(pk=world["application"].pk).update(status=state)
+    application = Application.objects.select_related("organ").get(pk=world["application"].pk)
+    for role in (Role.DISCLOSURE_OFFICE, Role.DEPUTY_LEADER):
+        user = world["users"][role]
+        client.force_login(user)
+        for action, body in _bodies(world, today).items():
+            verb = ACTION_VERBS[action]
+            expected = _expected(application, user, verb)
+            if expected is None:
+                continue
+            response = client.post(reverse("applications_ws:action", args=[application.pk, action]), body)
+            assert response.status_code == (403 if expected is NotAllowed else 409), (state, role, action)
+            assert Application.objects.get(pk=application.pk).status == state

@@ -98,7 +98,7 @@ def _queue(request):
     elif view == "mine":
         queryset = queryset.waiting_for(request.user)
     elif view == "confirm":
-        queryset = queryset.filter(status=Status.AWAITING_CONFIRMATION)
+        queryset = queryset.filter(status__in=sorted(MOVES["confirm_receipt"].sources))  # what waits for its receipt to be confirmed
     elif view == "all":
         pass
     else:

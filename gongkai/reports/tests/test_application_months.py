@@ -392,3 +392,20 @@ def test_after_any_sequence_of_direct_writes_the_recount_makes_the_months_equal_
     recount_current_months(organ_ids=ids)
     for year in (2024, 2025, 2026):
         assert from_months(ids, year) == direct(ids, year)
+
+
+def test_the_nightly_recount_command_reports_the_months_that_drifted(organ, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    case = application(organ, received_on=dt.date(2025, 3, 3))
+    charts([organ.pk], 2025)
+    Application.objects.filter(pk=case.pk).update(received_on=dt.date(2025, 6, 3))
+    with pytest.raises(CommandError):
+        call_command("check_application_months", "--year", "2025", "--fail-on-drift", stdout=StringIO())
+    out = StringIO()
+    call_command("check_application_months", "--year", "2025", stdout=out)  # the first run corrected them
+    assert out.getvalue().strip().endswith("0 month(s) had drifted.")
+    assert charts([organ.pk], 2025)["apps_channel"].values == [1]
+    assert from_months([organ.pk], 2025) == direct([organ.pk], 2025)

@@ -40,7 +40,7 @@ OFFICE, SECRECY, WEBADMIN = Role.DISCLOSURE_OFFICE, Role.CONFIDENTIALITY_REVIEWE
 ANY_ROLE = tuple(Role.values)
 DRAFTING = (CLERK, OFFICE, WEBADMIN)  # catalogue.workflow.DRAFTING_ROLES
 PUBLISHING = (OFFICE, WEBADMIN)  # catalogue.workflow.PUBLISHING_ROLES
-HANDLERS = (CLERK, HEAD, OFFICE)  # applications.services.HANDLER_ROLES
+HANDLERS = (CLERK, HEAD, OFFICE)  # applications.workflow.HANDLERS
 REPORT_EDIT = (OFFICE, CLERK)  # reports.services.EDIT_ROLES
 
 
@@ -176,7 +176,7 @@ def admin_public() -> Policy:
     return Policy(lambda actor: ALLOW)
 
 
-# Application actions: the roles applications.services requires for each (one line per action).
+# Application actions: the roles applications.workflow.MOVES gives each (one line per action).
 ACTIONS = {
     "confirm": (CLERK, OFFICE),
     "spam": (OFFICE,),
