@@ -110,7 +110,7 @@ def parts(word: str) -> list[str]:
     maximal = [w for w in found if not any(w != o and w in o for o in found)]
     if not maximal:
         return []
-    covered = set()
+    covered: set[int] = set()
     for w in maximal:
         start = word.find(w)
         while start != -1:
