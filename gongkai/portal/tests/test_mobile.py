@@ -70,7 +70,7 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, tmp_path, se
         "/search/?q=通知", f"/{organ.slug}/search/?q=工作", "/search/?q=无此词语的检索",
         "/annual-reports/", f"/annual-reports/{report.organ.slug}/{report.year}/", "/annual-reports/check/",
         "/apply/", "/apply/case/", "/accounts/login/",
-        "/no-such-page/", f"/{organ.slug}/items/999999/",
+        "/no-such-page/", f"/{organ.slug}/items/999999/", "/search/?q=%00",  # error pages: 404, 404, 400
     ]:
         _check(page, base + path, problems)
 
