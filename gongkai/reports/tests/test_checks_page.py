@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.reports import services
+from gongkai.reports import checks, services
 from gongkai.reports.tests.factories import application
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_failures_come_first_and_the_passed_checks_are_folded(client, office, fa
 def test_warnings_are_shown_not_folded(client, office):
     report = services.generate(office.organ, 2025, by=office.office)
     report.cells = {**report.cells, "t3.received.commercial": None}  # blank beside numbers: a warning
-    report.findings = __import__("gongkai.reports.checks", fromlist=["run"]).run(report)
+    report.findings = checks.run(report)
     report.save()
     client.force_login(office.office)
     section = checks_section(client.get(reverse("reports_ws:report", args=[report.pk])).content.decode())
