@@ -336,6 +336,7 @@ def create_draft(*, organ: Organ, by, data: dict[str, Any], files: Iterable = ()
         _apply(item, content)
         for uploaded in files:
             _store_attachment(item, by=by, uploaded=uploaded)
+        sensitive.check_draft(item, texts=_texts_to_scan({**content, "attachments": []}))
         log_action(item, "catalogue.drafted", by=by, data={"title": item.title})
     return item
 
@@ -359,6 +360,7 @@ def update_draft(item: Item, *, by, data: dict[str, Any]) -> Item:
             version.save(update_fields=["data", "content_hash"])
         else:
             _apply(item, changes)
+        sensitive.check_draft(item, texts=_texts_to_scan({**content, "attachments": []}))
         log_action(item, "catalogue.edited", by=by, data={"fields": changed})
     return item
 
