@@ -83,3 +83,14 @@ def test_before_the_deadline_nothing_is_marked_overdue(client, office, monkeypat
     client.force_login(office.office)
     html = client.get(reverse("reports_ws:home") + "?year=2025").content.decode()
     assert "overdue" not in html
+
+
+def test_the_home_lists_signed_off_reports_for_the_person_who_publishes(client, office):
+    from gongkai.reports.models import ReportStatus
+
+    report = services.generate(office.organ, 2025, by=office.office)
+    type(report).objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED)
+    for person, listed in ((office.webadmin, True), (office.clerk, False)):
+        client.force_login(person)
+        html = client.get(reverse("reports_ws:home") + "?year=2025").content.decode()
+        assert ('id="to-publish"' in html and reverse("reports_ws:report", args=[report.pk]) in html) == listed

@@ -229,3 +229,14 @@ def test_the_report_page_offers_exactly_the_moves_of_the_table(client, state):
             expected = expected_error(report, person, verb) is None
             assert offered == expected, (state, name, verb)
         client.logout()
+
+
+def test_the_queues_hold_exactly_the_reports_the_table_lets_each_person_move():
+    world = World()
+    reports = [world.report("override", state) for state in EXISTING if state != IMPORTED]
+    official = AnnualReport.objects.official()
+    for verb in ("edit", "check", "override", "submit", "publish", "return"):
+        for name, person in world.people.items():
+            queued = set(MOVES.waiting_for(person, official, verb).values_list("pk", flat=True))
+            expected = {r.pk for r in reports if MOVES.can(r, person, verb)}
+            assert queued == expected, (verb, name)

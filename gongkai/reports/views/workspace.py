@@ -84,6 +84,7 @@ def home(request):
     imported = AnnualReport.objects.filter(organ__in=organs, origin=ReportOrigin.IMPORTED).select_related("organ")[:20]
     return render(request, "reports/ws_home.html", {
         "year": year, "years": [y for y, _label in forms.year_choices()], "rows": rows, "governments": governments,
+        "to_publish": MOVES.waiting_for(request.user, AnnualReport.objects.official(), "publish").select_related("organ"),
         "deadline": deadline, "overdue_count": sum(1 for row in rows if row["late"] and not row["published_late"]),
         "imported": imported,
     })
