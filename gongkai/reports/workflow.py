@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.core.errors import InvalidTransition, NotAllowed
 from gongkai.organs.models import Organ, OrganKind, Role
-from gongkai.organs.permissions import memberships
+from gongkai.organs.permissions import has_role, memberships
 from gongkai.organs.workflow import Move, Workflow
 from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
 
@@ -148,5 +148,5 @@ def decision_waits_for(report: AnnualReport, user: Any, signoff: Any) -> bool:
     return bool(
         signoff is not None
         and MOVES.can(report, user, "signoff")
-        and signoff.current_role in {m.role for m in memberships(user) if m.organ_id == report.organ_id}
+        and has_role(user, report.organ, signoff.current_role)
     )
