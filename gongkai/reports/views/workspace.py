@@ -187,6 +187,7 @@ def _detail_context(request, report, **extra):
         "can_regenerate": ("aggregate" if report.scope == ReportScope.GOVERNMENT else "generate") in allowed,
         "can_check": "check" in allowed,
         "can_submit": "submit" in allowed,
+        "can_withdraw": "withdraw" in allowed,
         "can_override": "override" in allowed and bool(failing),
         "can_publish": "publish" in allowed,
         "can_return": "return" in allowed,
@@ -280,6 +281,16 @@ def submit(request, pk: int):
     report = _report(request, pk)
     services.submit(report, by=request.user)
     messages.success(request, _("The report was submitted for sign-off."))
+    return redirect("reports_ws:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def withdraw(request, pk: int):
+    report = _report(request, pk)
+    services.withdraw(report, by=request.user)
+    messages.success(request, _("The report was taken back from sign-off; it can be changed and submitted again."))
     return redirect("reports_ws:report", pk=report.pk)
 
 
