@@ -150,22 +150,26 @@ def where_label(finding: dict) -> str:
     return T3_COLUMN_LABELS[where]
 
 
-def describe(finding: dict) -> str:
-    """One translated sentence saying, in words, what was checked, where, and the result (the rule's code
-    follows as a reference)."""
+def explain(finding: dict) -> str:
+    """One translated sentence saying, in words only, what was checked, where, and the result (what pages show)."""
     where = where_label(finding)
-    params = {"rule": finding["rule"], "name": RULE_NAMES[finding["rule"]], "where": where, "equation": RULES[finding["rule"]]}
+    params = {"name": RULE_NAMES[finding["rule"]], "where": where, "equation": RULES[finding["rule"]]}
     status = finding["status"]
     if status == SKIPPED:
-        return _("%(name)s (%(where)s): there is no report for last year to compare with (check %(rule)s).") % params
+        return _("%(name)s (%(where)s): there is no report for last year to compare with.") % params
     if status == BLANK:
-        return _("%(name)s (%(where)s): every cell is blank (check %(rule)s).") % params
+        return _("%(name)s (%(where)s): every cell is blank.") % params
     params.update(left=finding["left_sum"], right=finding["right_sum"])
     if status == FAILED:
-        return _("%(name)s: not so in %(where)s, %(equation)s gives %(left)s ≠ %(right)s (check %(rule)s).") % params
+        return _("%(name)s: not so in %(where)s, %(equation)s gives %(left)s ≠ %(right)s.") % params
     if status == WARNING:
-        return _("%(name)s: in %(where)s only if the blank cells are read as 0 (check %(rule)s).") % params
-    return _("%(name)s: so in %(where)s, %(left)s = %(right)s (check %(rule)s).") % params
+        return _("%(name)s: in %(where)s only if the blank cells are read as 0.") % params
+    return _("%(name)s: so in %(where)s, %(left)s = %(right)s.") % params
+
+
+def describe(finding: dict) -> str:
+    """``explain`` followed by the rule's code, for plain-text records that are searched by it."""
+    return _("%(text)s (check %(rule)s)") % {"text": explain(finding), "rule": finding["rule"]}
 
 
 def suspect_records(report, finding: dict):

@@ -129,7 +129,7 @@ def _findings_view(report) -> dict[str, list[dict]]:
     view: dict[str, list[dict]] = {"failed": [], "warnings": [], "settled": []}
     for finding in report.findings:
         if finding["status"] not in (checks.FAILED, checks.WARNING):
-            view["settled"].append({**finding, "text": checks.describe(finding)})
+            view["settled"].append({**finding, "text": checks.explain(finding)})
             continue
         cells = [{"key": k, "label": structure.cell_label(k), "value": structure.format_value(k, report.value(k))} for k in finding["left"]]
         if finding["rule"] == "R5":
@@ -140,7 +140,7 @@ def _findings_view(report) -> dict[str, list[dict]]:
         shown = [c for c in cells if c.get("other") or c["key"] in finding["left"] or c["value"] not in ("0",)]
         suspects = checks.suspect_records(report, finding)
         view["failed" if finding["status"] == checks.FAILED else "warnings"].append({
-            **finding, "text": checks.describe(finding), "cells": shown, "zero_count": len(cells) - len(shown),
+            **finding, "text": checks.explain(finding), "cells": shown, "zero_count": len(cells) - len(shown),
             "blank_labels": [structure.cell_label(k) for k in finding["blank_cells"]],
             "suspects": list(suspects[1][:20]) if suspects else [], "suspect_kind": suspects[0] if suspects else "",
         })
