@@ -32,11 +32,14 @@ system-deps:
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages -v 0 --ignore=.venv
 
+# Serves the demo as users see it: DEBUG off (Chinese error pages, static files through WhiteNoise).
+# A developer who wants Django's debug pages runs `DEBUG=1 make run`.
+DEBUG ?= 0
 run: setup
 	mkdir -p var
-	DEBUG=1 $(PY) manage.py migrate --noinput -v 0
-	DEBUG=1 $(PY) manage.py load_demo --if-empty
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_demo --if-empty
+	DEBUG=$(DEBUG) $(PY) manage.py runserver --nostatic 127.0.0.1:$(PORT)
 
 test: setup
 	$(VENV)/bin/ruff check -q gongkai

@@ -240,6 +240,10 @@ USE_TZ = True
 
 # --- Files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
+# WhiteNoise serves static files in every mode. Production serves the collected, hashed files of STATIC_ROOT;
+# elsewhere (make run, tests) it finds them where they live, so DEBUG can stay off without a collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from gongkai.ops import health, metrics
+
+# The admin speaks of this platform, not of the framework it is built with.
+admin.site.site_header = _("Government information disclosure platform: set-up")
+admin.site.site_title = _("Set-up")
+admin.site.index_title = _("Set-up")
 
 urlpatterns = [
     # Operations: liveness, readiness (anonymous), Prometheus metrics (allowed addresses or bearer token).

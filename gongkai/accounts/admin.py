@@ -121,7 +121,42 @@ class AccessFailureLogAdmin(SignInRecordAdmin, BaseAccessFailureLogAdmin):
 
 
 class DeviceResetMixin:
-    """Deleting a person's device makes them enrol again at the next sign-in (lost phone); audited."""
+    """Deleting a person's device makes them enrol again at the next sign-in (lost phone); audited. The list and
+    the page show who, which device and when — never the device's secret — under Chinese headings (the
+    devices' own fields carry no translatable names)."""
+
+    shown = ("person", "device_name", "created", "last_used", "is_confirmed")
+    list_filter = ()
+    search_help_text = _("Search by the person's username, name or e-mail address")
+
+    def get_list_display(self, request):
+        return self.shown
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.shown})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.shown
+
+    @admin.display(description=_("person"), ordering="user__username")
+    def person(self, obj):
+        return obj.user
+
+    @admin.display(description=_("device name"))
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("added at"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at
+
+    @admin.display(description=_("confirmed"), boolean=True)
+    def is_confirmed(self, obj):
+        return obj.confirmed
 
     def has_add_permission(self, request):
         return False

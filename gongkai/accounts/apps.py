@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "gongkai.accounts"
     label = "accounts"
+    verbose_name = _("People and accounts")
 
     def ready(self):
         from gongkai.accounts import signals  # noqa: F401

@@ -528,7 +528,7 @@ class Reply(NoDeleteModel):
         constraints = [models.UniqueConstraint(fields=["application", "version"], name="reply_unique_version")]
 
     def __str__(self) -> str:
-        return f"{self.application.tracking_number} v{self.version}"
+        return f"{self.application.tracking_number} " + _("v%(n)s") % {"n": self.version}
 
     def save(self, *args, **kwargs):
         before = changes.reply_saving(self, kwargs.get("update_fields"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets as pysecrets
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -200,7 +201,7 @@ def _remember(request, application: Application) -> None:
 
 @require_http_methods(["GET", "POST"])
 def case_login(request):
-    form = CaseLoginForm(request.POST or None)
+    form = CaseLoginForm(request.POST or None, initial={"tracking_number": request.GET.get("number", "")[:60]})
     limited = None
     if request.method == "POST":
         # only failed pairs count: an applicant who types the right secret is never held back
@@ -238,7 +239,14 @@ def _case_or_404(request, tracking_number) -> Application:
 
 
 def case(request, tracking_number):
-    return _render_case(request, _case_or_404(request, tracking_number))
+    try:
+        application = _case_or_404(request, tracking_number)
+    except Http404:
+        # A bookmarked or shared address opened without the session that filed or looked up the case: the lookup
+        # form with the number filled in — the same answer whether or not such a case exists.
+        query = urlencode({"number": tracking_number[:60]})
+        return redirect(f"{reverse('applications_public:case_login')}?{query}")
+    return _render_case(request, application)
 
 
 def _render_case(request, application: Application, *, correction_form=None, status: int = 200):

@@ -65,7 +65,7 @@ def display(key: str, value: Any) -> str:
     if key == "interprets":
         return "；".join(Item.objects.filter(pk__in=value).values_list("title", flat=True))
     if key == "attachments":
-        return "；".join(f"{a['name']} (sha256 {a['sha256'][:12]}…)" for a in value)
+        return "；".join(f"{a['name']}（{_('checksum')} {a['sha256'][:12]}…）" for a in value)
     if key == "body":
         return html_to_text(value)
     return str(value)

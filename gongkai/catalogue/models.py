@@ -318,7 +318,7 @@ class ItemVersion(NoDeleteModel):
         constraints = [models.UniqueConstraint(fields=["item", "number"], name="itemversion_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.item} v{self.number}"
+        return f"{self.item} " + _("v%(n)s") % {"n": self.number}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.models import AuditEvent
 
@@ -12,10 +13,18 @@ class NoDeleteAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(NoDeleteAdmin):
-    list_display = ("at", "actor_name", "organ", "action", "target_repr", "reason")
+    list_display = ("at", "actor", "organ", "what", "target_repr", "reason")
     list_filter = ("action",)
     search_fields = ("target_repr", "actor_name", "reason")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    @admin.display(description=_("actor"), ordering="actor_name")
+    def actor(self, event):
+        return event.actor_label
+
+    @admin.display(description=_("action"), ordering="action")
+    def what(self, event):
+        return event.action_label
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import setting_changed
+from django.utils.translation import gettext_lazy as _
 
 KEY_SETTINGS = {"FIELD_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEY_ID", "FIELD_ENCRYPTION_CIPHER", "BLIND_INDEX_KEY", "SECRET_KEY"}
 
@@ -14,6 +15,7 @@ def _keys_changed(*, setting, **kwargs):
 class CoreConfig(AppConfig):
     name = "gongkai.core"
     label = "core"
+    verbose_name = _("Audit trail")
 
     def ready(self):
         from gongkai.core import crypto

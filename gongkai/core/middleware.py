@@ -3,7 +3,9 @@
 Django's LocaleMiddleware follows the browser's Accept-Language header, so a
 clerk whose browser happens to be set to English would get an English
 workspace. Here only an explicit choice counts: the language cookie set by the
-switcher at the foot of every page (``/i18n/setlang/``)."""
+switcher at the foot of every page (``/i18n/setlang/``). The API is the
+exception: its clients are programs, which say their language in the
+Accept-Language header, and its answers and errors follow it."""
 
 import re
 
@@ -18,12 +20,11 @@ class ChosenLanguageMiddleware:
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = _chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if _is_api(request) else ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
 
@@ -104,6 +105,16 @@ class BadInputError(Exception):
         self.place = place
 
 
+def _is_api(request) -> bool:
+    return (getattr(request, "path_info", "") or "").startswith("/api/")
+
+
 def _chosen_language(request) -> str:
+    """The switcher's cookie; for the API, whose clients are programs without cookies, the Accept-Language header
+    too; otherwise Chinese."""
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+    if chosen in {code for code, _name in settings.LANGUAGES}:
+        return chosen
+    if _is_api(request):
+        return translation.get_language_from_request(request)
+    return settings.LANGUAGE_CODE

@@ -62,6 +62,14 @@ class AuditQuerySet(NoDeleteQuerySet):
         return plain.bulk_update(objs, ["seq", "prev_hash", "hash", "hash_alg"], batch_size=500)
 
 
+# The names the trail records for actions no signed-in person took (``core.audit.actor_of``).
+AUTOMATIC_ACTORS = {
+    "system": _("the system (scheduled job)"),
+    "applicant": _("the applicant"),
+    "anonymous": _("an anonymous visitor"),
+}
+
+
 class AuditEvent(models.Model):
     """One row per state change: who did what to which record, when and why.
     This is the proof of 谁审核谁负责. Written only by gongkai.core.audit.log_action
@@ -99,6 +107,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it, in the reader's language: a person's name, or what the system recorded for itself
+        (a scheduled job, the applicant on the public site, an anonymous visitor)."""
+        if self.actor_id is None and self.actor_name in AUTOMATIC_ACTORS:
+            return str(AUTOMATIC_ACTORS[self.actor_name])
+        return self.actor_name
 
     @property
     def action_label(self) -> str:

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "gongkai.reports"
     label = "reports"
+    verbose_name = _("Annual reports")
 
     def ready(self):
         # Celery beat runs the reminders every morning; without Celery, run

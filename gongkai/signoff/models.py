@@ -110,7 +110,7 @@ class Signoff(NoDeleteModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_title} v{self.version}"
+        return f"{self.subject_title} " + _("v%(n)s") % {"n": self.version}
 
 
 class SignoffStepState(NoDeleteModel):

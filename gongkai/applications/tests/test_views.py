@@ -167,9 +167,17 @@ def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(client, or
     assert other.status_code == 302
 
 
-def test_case_page_without_the_secret_is_not_found(client, organ):
+def test_case_page_without_the_secret_shows_the_lookup_form_with_the_number_filled_in(client, organ):
     result = services.submit_application(organ=organ, channel="web", data=person_data())
-    assert client.get(reverse("applications_public:case", args=[result.application.tracking_number])).status_code == 404
+    number = result.application.tracking_number
+    response = client.get(reverse("applications_public:case", args=[number]))
+    assert response.status_code == 302 and response["Location"] == reverse("applications_public:case_login") + f"?number={number}"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and f'value="{number}"' in page.content.decode()
+    assert result.application.subject not in page.content.decode()
+    # a number that does not exist gets the very same answer
+    missing = client.get(reverse("applications_public:case", args=["NO-SUCH-1"]))
+    assert missing.status_code == 302 and missing["Location"].endswith("?number=NO-SUCH-1")
 
 
 def test_applicant_corrects_on_the_case_page(client, organ, clerk, recent_workday):
@@ -567,7 +575,8 @@ def test_the_filing_browser_opens_the_case_page_and_another_needs_the_secret(cli
     post_form(client, organ)
     url = reverse("applications_public:case", args=[Application.objects.get().tracking_number])
     assert client.get(url).status_code == 200
-    assert Client().get(url).status_code == 404
+    other = Client().get(url)
+    assert other.status_code == 302 and other["Location"].startswith(reverse("applications_public:case_login") + "?number=")
 
 
 def test_a_receipt_older_than_its_lifetime_opens_nothing(client, organ, settings, monkeypatch):
@@ -580,7 +589,8 @@ def test_a_receipt_older_than_its_lifetime_opens_nothing(client, organ, settings
     later = time.time() + 3601
     monkeypatch.setattr(views_public.time, "time", lambda: later)
     assert client.get(response["Location"]).status_code == 404
-    assert client.get(reverse("applications_public:case", args=[Application.objects.get().tracking_number])).status_code == 404
+    expired = client.get(reverse("applications_public:case", args=[Application.objects.get().tracking_number]))
+    assert expired.status_code == 302 and expired["Location"].startswith(reverse("applications_public:case_login"))
 
 
 def test_a_browser_keeps_the_receipts_of_its_last_five_applications(client, organ):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -22,10 +21,10 @@ from gongkai.catalogue.models import Item
 from gongkai.demo.builder import PASSWORD
 from gongkai.organs.models import Membership, Organ, Role
 from gongkai.reports.models import AnnualReport
+from gongkai.testing import crawl_pages
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-SKIP = re.compile(r"logout|/media/|/static/|/i18n/|/feed/|sitemap|\.(pdf|docx|xlsx|csv|xml|zip|json)$|/download|format=|/letters/\d+/")
 PAGES_PER_ROLE = 30
 
 
@@ -75,25 +74,7 @@ def assert_protected(url: str, response) -> None:
 
 
 def crawl(client: Client, starts: list[str], prefixes: tuple[str, ...], limit: int) -> list[str]:
-    """GETs pages breadth-first from ``starts``, following links under ``prefixes``; checks each HTML page."""
-    seen, queue, checked = set(starts), list(starts), []
-    while queue and len(checked) < limit:
-        url = queue.pop(0)
-        response = client.get(url)
-        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
-            continue
-        assert_protected(url, response)
-        checked.append(url)
-        for href in re.findall(r'href="([^"#]+)"', response.content.decode("utf-8", "replace")):
-            target = urljoin(url, href.replace("&amp;", "&"))
-            parts = urlsplit(target)
-            if parts.netloc not in ("", "testserver") or SKIP.search(target):
-                continue
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            if path.startswith(prefixes) and path not in seen:
-                seen.add(path)
-                queue.append(path)
-    return checked
+    return crawl_pages(client, starts, prefixes, limit, check=assert_protected)
 
 
 @pytest.fixture(scope="module")

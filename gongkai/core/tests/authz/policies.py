@@ -33,6 +33,7 @@ ALLOW = "allow"
 LOGIN = "login"  # 302 to the staff login page
 ADMIN_LOGIN = "admin_login"  # 302 to the admin login page
 SECOND_FACTOR = "second_factor"  # 302 to the second-factor page (accounts.middleware)
+CASE_LOOKUP = "case_lookup"  # 302 to the case lookup form, the number filled in (never a hint that the case exists)
 
 CLERK, HEAD, DEPUTY, PRINCIPAL = Role.CLERK, Role.DEPARTMENT_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER
 OFFICE, SECRECY, WEBADMIN = Role.DISCLOSURE_OFFICE, Role.CONFIDENTIALITY_REVIEWER, Role.WEB_ADMIN
@@ -52,6 +53,7 @@ class Policy:
     methods: tuple = GET
     data: str | None = None  # key of world.data: the POST body
     hidden: str | None = None  # key of world.kwargs: an object nobody may see here (404 for every actor)
+    refused: object = 404  # what a refused actor gets for the probed and the hidden object (applicant pages)
     note: str = ""
     actions: dict = field(default_factory=dict)  # applications_ws:action only: action -> allowed roles
     post: Policy | None = None  # a different rule for POST (a page anyone may open, but not everyone may submit)
@@ -117,10 +119,10 @@ def only(obj, *actor_keys, methods=GET, data=None, refused=403, note="") -> Poli
     return Policy(rule, obj=obj, methods=methods, data=data, note=note)
 
 
-def applicant(obj, *, methods=GET, data=None, hidden=None) -> Policy:
-    """Only the applicant holding the case session; 404 for everyone else, staff included."""
-    return Policy(lambda actor: ALLOW if actor.relation == "applicant" else 404, obj=obj, methods=methods, data=data,
-                  hidden=hidden)
+def applicant(obj, *, methods=GET, data=None, hidden=None, refused=404) -> Policy:
+    """Only the applicant holding the case session; 404 (or ``refused``) for everyone else, staff included."""
+    return Policy(lambda actor: ALLOW if actor.relation == "applicant" else refused, obj=obj, methods=methods,
+                  data=data, hidden=hidden, refused=refused)
 
 
 def api_client(obj=None, *, methods=GET, data=None) -> Policy:
@@ -272,7 +274,7 @@ POLICIES: dict[str, Policy] = {
     "applications_public:case_login": public(methods=BOTH, data="case_login"),
     "applications_public:form": public("apply.organ"),
     "applications_public:done": applicant("case.done"),
-    "applications_public:case": applicant("case", hidden="case.other"),
+    "applications_public:case": applicant("case", hidden="case.other", refused=CASE_LOOKUP),
     "applications_public:correct": applicant("case", methods=POST, data="case.correct"),
     "applications_public:withdraw": applicant("case", methods=POST, data="case.withdraw"),
     "applications_public:letter": applicant("case.letter"),

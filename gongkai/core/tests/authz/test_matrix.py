@@ -19,7 +19,7 @@ from django.test import override_settings
 
 from . import policies
 from . import world as world_module
-from .policies import ADMIN_LOGIN, ALLOW, LOGIN, SECOND_FACTOR
+from .policies import ADMIN_LOGIN, ALLOW, CASE_LOOKUP, LOGIN, SECOND_FACTOR
 from .urlconf import all_patterns
 
 # The second factor is enforced, as in production: the superuser and the administrators confirmed theirs.
@@ -162,13 +162,16 @@ def _refusal_matches(response, expected) -> bool:
         return response.status_code == 302 and location.startswith("/admin/login/")
     if expected == SECOND_FACTOR:
         return response.status_code == 302 and location.startswith("/accounts/second-factor/?next=")
+    if expected == CASE_LOOKUP:
+        return response.status_code == 302 and location.startswith("/apply/case/?number=")
     return response.status_code == expected
 
 
 def _looks_refused(response) -> bool:
     location = response.get("Location", "")
     return response.status_code in (401, 403, 404) or (
-        response.status_code == 302 and location.startswith(("/accounts/login/", "/admin/login/", "/accounts/second-factor/?"))
+        response.status_code == 302
+        and location.startswith(("/accounts/login/", "/admin/login/", "/accounts/second-factor/?", "/apply/case/?number="))
     )
 
 
@@ -191,7 +194,7 @@ def _probes(pattern, policy, world):
         kwargs = world.kwargs[policy.obj] if policy.obj else {}
         yield (policy.obj or ""), _path(pattern.route, kwargs), body, None
     if policy.hidden is not None:
-        yield f"hidden {policy.hidden}", _path(pattern.route, world.kwargs[policy.hidden]), body, lambda actor: 404
+        yield f"hidden {policy.hidden}", _path(pattern.route, world.kwargs[policy.hidden]), body, lambda actor: policy.refused
 
 
 def run_pattern(pattern, policy, world) -> tuple[int, list[str]]:
