@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.reports import structure
 from gongkai.reports.structure import T3_COLUMN_LABELS, T4_KIND_LABELS, t3_key, t4_key
@@ -31,6 +32,15 @@ RULES = {
     "R3": "总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他",
     "R4": "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
     "R5": "本年 二、上年结转 = 上年 四、结转下年度继续办理",
+}
+
+# What each rule checks, in words: the page names a rule by what it checks, the code is only a reference.
+RULE_NAMES = {
+    "R1": gettext_lazy("Applications received and carried over equal those answered and carried forward"),
+    "R2": gettext_lazy("The total of outcomes equals the sum of the outcomes"),
+    "R3": gettext_lazy("Each row's total equals the sum of the six kinds of applicant"),
+    "R4": gettext_lazy("Each total of appeals and lawsuits equals upheld + corrected + other + not yet concluded"),
+    "R5": gettext_lazy("This year's carried-over applications equal last year's carried forward"),
 }
 
 
@@ -140,21 +150,26 @@ def where_label(finding: dict) -> str:
     return T3_COLUMN_LABELS[where]
 
 
-def describe(finding: dict) -> str:
-    """One translated sentence saying what was checked, where, and the result."""
+def explain(finding: dict) -> str:
+    """One translated sentence saying, in words only, what was checked, where, and the result (what pages show)."""
     where = where_label(finding)
-    params = {"rule": finding["rule"], "where": where, "equation": RULES[finding["rule"]]}
+    params = {"name": RULE_NAMES[finding["rule"]], "where": where, "equation": RULES[finding["rule"]]}
     status = finding["status"]
     if status == SKIPPED:
-        return _("%(rule)s (%(where)s): there is no report for last year to compare with.") % params
+        return _("%(name)s (%(where)s): there is no report for last year to compare with.") % params
     if status == BLANK:
-        return _("%(rule)s (%(where)s): every cell is blank.") % params
+        return _("%(name)s (%(where)s): every cell is blank.") % params
     params.update(left=finding["left_sum"], right=finding["right_sum"])
     if status == FAILED:
-        return _("%(rule)s fails in %(where)s: %(equation)s gives %(left)s ≠ %(right)s.") % params
+        return _("%(name)s: not so in %(where)s, %(equation)s gives %(left)s ≠ %(right)s.") % params
     if status == WARNING:
-        return _("%(rule)s holds in %(where)s only if the blank cells are read as 0.") % params
-    return _("%(rule)s holds in %(where)s: %(left)s = %(right)s.") % params
+        return _("%(name)s: in %(where)s only if the blank cells are read as 0.") % params
+    return _("%(name)s: so in %(where)s, %(left)s = %(right)s.") % params
+
+
+def describe(finding: dict) -> str:
+    """``explain`` followed by the rule's code, for plain-text records that are searched by it."""
+    return _("%(text)s (check %(rule)s)") % {"text": explain(finding), "rule": finding["rule"]}
 
 
 def suspect_records(report, finding: dict):

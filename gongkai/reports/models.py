@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "reports.checked": _("Checks run"),
     "reports.checks_overridden": _("Failing checks overridden"),
     "reports.submitted": _("Submitted for sign-off"),
+    "reports.withdrawn": _("Withdrawn from sign-off"),
     "reports.signed_off": _("Signed off"),
     "reports.returned_in_signoff": _("Returned in sign-off"),
     "reports.returned_by_supervisor": _("Returned by the supervising office"),

@@ -370,6 +370,21 @@ def submit(report: AnnualReport, *, by: User) -> AnnualReport:
     return report
 
 
+def withdraw(report: AnnualReport, *, by: User, reason: str = "") -> AnnualReport:
+    """Take a submitted report back from its sign-off, so that it can be changed and submitted again."""
+    check(report, by, "withdraw")
+    with transaction.atomic():
+        report = _lock(report)
+        check(report, by, "withdraw")
+        signoff = pending_signoff(report)
+        if signoff is not None:
+            signoff_services.withdraw(signoff, by=by, reason=reason)
+        report.status = ReportStatus.CHECKED if not report.failing else ReportStatus.DRAFT
+        report.save()
+        log_action(report, "reports.withdrawn", by=by, reason=reason, data={"version": report.version})
+    return report
+
+
 def pending_signoff(report: AnnualReport) -> Signoff | None:
     return Signoff.objects.for_subject(report).pending().first()
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("r/<int:pk>/texts/", views.texts, name="texts"),
     path("r/<int:pk>/check/", views.run_checks, name="check"),
     path("r/<int:pk>/submit/", views.submit, name="submit"),
+    path("r/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("r/<int:pk>/decide/", views.decide, name="decide"),
     path("r/<int:pk>/override/", views.override, name="override"),
     path("r/<int:pk>/publish/", views.publish, name="publish"),

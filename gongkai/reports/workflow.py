@@ -12,8 +12,8 @@ States beyond ``ReportStatus``:
 - ``IMPORTED``: a copy of a report published elsewhere. It is read and checked, never changed or published
   here, whatever its status column says.
 
-Moves that change the content (``generate``, ``aggregate``, ``edit``) leave the report ``draft`` or
-``checked`` as its checks decide, and ``signoff`` leaves it ``approved`` after the last step or ``returned``
+Moves that change the content (``generate``, ``aggregate``, ``edit``) and ``withdraw`` leave the report
+``draft`` or ``checked`` as its checks decide, and ``signoff`` leaves it ``approved`` after the last step or ``returned``
 when a step returns it, so their target is ``None`` (decided by the service, not by the table).
 
 Two moves are not decided by a role held in the report's own organ:
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.core.errors import InvalidTransition, NotAllowed
 from gongkai.organs.models import Organ, OrganKind, Role
-from gongkai.organs.permissions import memberships
+from gongkai.organs.permissions import has_role, memberships
 from gongkai.organs.workflow import Move, Workflow
 from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
 
@@ -103,6 +103,8 @@ MOVES = ReportWorkflow(
         # A named leader accepts failing checks in writing.
         "override": Move({DRAFT, CHECKED, SUBMITTED, APPROVED, RETURNED}, None, LEADERS),
         "submit": Move(EDITABLE, SUBMITTED, PREPARE),
+        # Take a submitted report back from its sign-off to change it (the checks decide draft or checked).
+        "withdraw": Move({SUBMITTED}, None, PREPARE),
         "signoff": Move({SUBMITTED}, None, ANY_MEMBER),
         "publish": Move({APPROVED}, PUBLISHED, (Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)),
         "return": Move({DRAFT, CHECKED, SUBMITTED, APPROVED}, RETURNED, (Role.DISCLOSURE_OFFICE,)),
@@ -148,5 +150,5 @@ def decision_waits_for(report: AnnualReport, user: Any, signoff: Any) -> bool:
     return bool(
         signoff is not None
         and MOVES.can(report, user, "signoff")
-        and signoff.current_role in {m.role for m in memberships(user) if m.organ_id == report.organ_id}
+        and has_role(user, report.organ, signoff.current_role)
     )

@@ -62,3 +62,32 @@ class Finding(NoDeleteModel):
         verbose_name_plural = _("sensitive-content findings")
         ordering = ["subject_type", "subject_id", "version", "id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "version"])]
+
+
+class Scan(NoDeleteModel):
+    """That a text was scanned, when, and what was found: the page can then tell "nothing found" from "not
+    checked yet". ``version`` 0 is the working draft, scanned on every save (its ``hits`` are shown, not
+    recorded as findings); a submitted version is scanned when submitted and what it found is its ``Finding``
+    rows to resolve."""
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(_("version"))
+    scanned_at = models.DateTimeField(_("scanned at"))
+    hits = models.JSONField(_("what was found"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("sensitive-content scan")
+        verbose_name_plural = _("sensitive-content scans")
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id", "version"], name="sensitive_scan_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type_id}:{self.subject_id} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.version == 0
+
+    def hit_list(self) -> list[dict]:
+        """The draft's hits with the name of their kind."""
+        return [{**hit, "label": FindingKind(hit["kind"]).label} for hit in self.hits]

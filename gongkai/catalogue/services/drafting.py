@@ -27,6 +27,7 @@ from gongkai.catalogue.services.content import (
     normalize,
     working_data,
 )
+from gongkai.catalogue.services.review import _texts_to_scan
 from gongkai.catalogue.services.review import submit as submit_item
 from gongkai.catalogue.services.rules import _refuse_if_invalid
 from gongkai.catalogue.workflow import (
@@ -34,6 +35,7 @@ from gongkai.catalogue.workflow import (
 )
 from gongkai.core.audit import log_action
 from gongkai.organs.models import Organ
+from gongkai.sensitive import services as sensitive
 
 
 def create_draft(*, organ: Organ, by: User, data: dict[str, Any], files: Iterable = ()) -> Item:
@@ -50,6 +52,7 @@ def create_draft(*, organ: Organ, by: User, data: dict[str, Any], files: Iterabl
         _apply(item, content)
         for uploaded in files:
             _store_attachment(item, by=by, uploaded=uploaded)
+        sensitive.check_draft(item, texts=_texts_to_scan({**content, "attachments": []}))
         log_action(item, "catalogue.drafted", by=by, data={"title": item.title})
     return item
 
@@ -71,6 +74,7 @@ def update_draft(item: Item, *, by: User, data: dict[str, Any], files: Iterable 
             version.save(update_fields=["data", "content_hash"])
         else:
             _apply(item, changes)
+        sensitive.check_draft(item, texts=_texts_to_scan({**content, "attachments": []}))
         log_action(item, "catalogue.edited", by=by, data={"fields": changed})
         for uploaded in files:
             _store_attachment(item, by=by, uploaded=uploaded)

@@ -45,3 +45,12 @@ def test_a_next_in_the_workspace_is_followed(client, refused, office):
 def test_the_referer_of_this_site_is_followed(client, refused):
     page = refused.replace("submit/", "")
     assert client.post(refused, HTTP_REFERER=f"http://testserver{page}")["Location"] == page
+
+
+def test_a_message_after_a_move_is_shown_once(client, office):
+    report = services.generate(office.organ, 2025, by=office.office)
+    client.force_login(office.office)
+    response = client.post(reverse("reports_ws:check", args=[report.pk]), follow=True)
+    html = response.content.decode()
+    [message] = [str(m) for m in response.context["messages"]]
+    assert html.count(message) == 1

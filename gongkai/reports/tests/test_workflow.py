@@ -285,3 +285,22 @@ def test_the_reminders_run_every_morning_on_celery_beat():
     entry = app.conf.beat_schedule["reports-annual-report-reminders"]
     assert entry["task"] == send_annual_report_reminders.name == "gongkai.reports.tasks.send_annual_report_reminders"
     assert set(send_annual_report_reminders.apply().get()) == {"reminded", "flagged"}
+
+
+def test_a_submitted_report_is_taken_back_from_sign_off_and_can_be_changed_again(office):
+    report = services.submit(written(services.generate(office.organ, 2025, by=office.office), office), by=office.office)
+    signoff = services.pending_signoff(report)
+    report = services.withdraw(report, by=office.clerk, reason="第五部分还要补充。")
+    assert report.status == ReportStatus.CHECKED
+    assert services.pending_signoff(report) is None
+    signoff.refresh_from_db()
+    assert signoff.status == "withdrawn"
+    assert trail_for(report).first().action == "reports.withdrawn"
+    report = services.set_texts(report, by=office.office, **TEXTS)
+    assert services.submit(report, by=office.office).status == ReportStatus.SUBMITTED
+
+
+def test_a_leader_cannot_take_a_report_back_from_sign_off(office):
+    report = services.submit(written(services.generate(office.organ, 2025, by=office.office), office), by=office.office)
+    with pytest.raises(NotAllowed):
+        services.withdraw(report, by=office.principal)

@@ -123,6 +123,7 @@ def do(report, person, verb):
         "check": lambda: services.run_checks(report, by=person),
         "override": lambda: services.override_checks(report, by=person, reason=REASON),
         "submit": lambda: services.submit(report, by=person),
+        "withdraw": lambda: services.withdraw(report, by=person),
         "signoff": lambda: services.decide(report, by=person, decision="approve"),
         "publish": lambda: services.publish(report, by=person),
         "return": lambda: services.supervisor_return(report, by=person, comment=COMMENT),
@@ -209,6 +210,7 @@ BUTTONS = {
     "check": lambda r: reverse("reports_ws:check", args=[r.pk]),
     "override": lambda r: reverse("reports_ws:override", args=[r.pk]),
     "submit": lambda r: reverse("reports_ws:submit", args=[r.pk]),
+    "withdraw": lambda r: reverse("reports_ws:withdraw", args=[r.pk]),
     "signoff": lambda r: reverse("reports_ws:decide", args=[r.pk]),
     "publish": lambda r: reverse("reports_ws:publish", args=[r.pk]),
     "return": lambda r: reverse("reports_ws:return", args=[r.pk]),
@@ -229,3 +231,14 @@ def test_the_report_page_offers_exactly_the_moves_of_the_table(client, state):
             expected = expected_error(report, person, verb) is None
             assert offered == expected, (state, name, verb)
         client.logout()
+
+
+def test_the_queues_hold_exactly_the_reports_the_table_lets_each_person_move():
+    world = World()
+    reports = [world.report("override", state) for state in EXISTING if state != IMPORTED]
+    official = AnnualReport.objects.official()
+    for verb in ("edit", "check", "override", "submit", "publish", "return"):
+        for name, person in world.people.items():
+            queued = set(MOVES.waiting_for(person, official, verb).values_list("pk", flat=True))
+            expected = {r.pk for r in reports if MOVES.can(r, person, verb)}
+            assert queued == expected, (verb, name)

@@ -68,14 +68,24 @@ def home(request):
         (r.organ_id, r.scope): r
         for r in AnnualReport.objects.official().filter(organ__in=organs, year=year).select_related("organ")
     }
+    deadline = publication_deadline(year)
+    overdue = timezone.localdate() > deadline
     rows = []
     for organ in organs:
         report = reports.get((organ.pk, ReportScope.ORGAN))
-        rows.append({"organ": organ, "report": report, "can_generate": MOVES.can(report or blank(organ), request.user, "generate")})
+        published = report is not None and report.status == ReportStatus.PUBLISHED
+        rows.append({
+            "organ": organ, "report": report, "can_generate": MOVES.can(report or blank(organ), request.user, "generate"),
+            # Not published by the deadline, or published after it.
+            "late": report.is_late if published else overdue,
+            "published_late": published and report.is_late,
+        })
     governments = [o for o in organs if o.kind == OrganKind.GOVERNMENT and has_role(request.user, o, Role.DISCLOSURE_OFFICE)]
     imported = AnnualReport.objects.filter(organ__in=organs, origin=ReportOrigin.IMPORTED).select_related("organ")[:20]
     return render(request, "reports/ws_home.html", {
         "year": year, "years": [y for y, _label in forms.year_choices()], "rows": rows, "governments": governments,
+        "to_publish": MOVES.waiting_for(request.user, AnnualReport.objects.official(), "publish").select_related("organ"),
+        "deadline": deadline, "overdue_count": sum(1 for row in rows if row["late"] and not row["published_late"]),
         "imported": imported,
     })
 
@@ -113,9 +123,14 @@ def _link_for(report):
     return link
 
 
-def _findings_view(report):
-    view = []
+def _findings_view(report) -> dict[str, list[dict]]:
+    """The findings for the page: failures and warnings in full, with their cells and the records behind a
+    failure; the other checks (passed, blank, not run) as one sentence each, to be folded away."""
+    view: dict[str, list[dict]] = {"failed": [], "warnings": [], "settled": []}
     for finding in report.findings:
+        if finding["status"] not in (checks.FAILED, checks.WARNING):
+            view["settled"].append({**finding, "text": checks.explain(finding)})
+            continue
         cells = [{"key": k, "label": structure.cell_label(k), "value": structure.format_value(k, report.value(k))} for k in finding["left"]]
         if finding["rule"] == "R5":
             cells += [{"key": k, "label": _("Last year: ") + structure.cell_label(k), "value": None, "other": True} for k in finding["right"]]
@@ -124,8 +139,8 @@ def _findings_view(report):
         # Cells at 0 add nothing to a sum: name them by count, list the others.
         shown = [c for c in cells if c.get("other") or c["key"] in finding["left"] or c["value"] not in ("0",)]
         suspects = checks.suspect_records(report, finding)
-        view.append({
-            **finding, "text": checks.describe(finding), "cells": shown, "zero_count": len(cells) - len(shown),
+        view["failed" if finding["status"] == checks.FAILED else "warnings"].append({
+            **finding, "text": checks.explain(finding), "cells": shown, "zero_count": len(cells) - len(shown),
             "blank_labels": [structure.cell_label(k) for k in finding["blank_cells"]],
             "suspects": list(suspects[1][:20]) if suspects else [], "suspect_kind": suspects[0] if suspects else "",
         })
@@ -157,12 +172,13 @@ def _detail_context(request, report, **extra):
     organ = report.organ
     signoff = services.pending_signoff(report)
     allowed = set(MOVES.allowed(report, user))
+    findings = _findings_view(report)
     context = {
         "report": report,
         **exports.report_context(report, link=_link_for(report), flagged=flagged),
-        "findings": _findings_view(report),
-        "failing_count": len(failing),
-        "warning_count": len([f for f in report.findings if f["status"] == checks.WARNING]),
+        **findings,
+        "failing_count": len(findings["failed"]),
+        "warning_count": len(findings["warnings"]),
         "manual": {f.code: f for f in report.manual_figures.select_related("entered_by")},
         "manual_codes": [(c, structure.T2_BY_CODE[c].label) for c in structure.MANUAL_FIGURES],
         "blank_manual": [structure.T2_BY_CODE[c].label for c, key in structure.MANUAL_KEYS.items() if report.value(key) is None],
@@ -171,6 +187,7 @@ def _detail_context(request, report, **extra):
         "can_regenerate": ("aggregate" if report.scope == ReportScope.GOVERNMENT else "generate") in allowed,
         "can_check": "check" in allowed,
         "can_submit": "submit" in allowed,
+        "can_withdraw": "withdraw" in allowed,
         "can_override": "override" in allowed and bool(failing),
         "can_publish": "publish" in allowed,
         "can_return": "return" in allowed,
@@ -264,6 +281,16 @@ def submit(request, pk: int):
     report = _report(request, pk)
     services.submit(report, by=request.user)
     messages.success(request, _("The report was submitted for sign-off."))
+    return redirect("reports_ws:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def withdraw(request, pk: int):
+    report = _report(request, pk)
+    services.withdraw(report, by=request.user)
+    messages.success(request, _("The report was taken back from sign-off; it can be changed and submitted again."))
     return redirect("reports_ws:report", pk=report.pk)
 
 
