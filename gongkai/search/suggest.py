@@ -34,6 +34,7 @@ class Vocabulary:
     frequency: Counter = field(default_factory=Counter)
     blanked: dict[str, list[str]] = field(default_factory=dict)  # 环?保护 → [环境保护]
     shortened: dict[str, list[str]] = field(default_factory=dict)  # 环保护 → [环境保护]
+    synonyms: set[str] = field(default_factory=set)  # the synonym list's words: never "corrected"
 
     def add(self, word: str, count: int = 1) -> None:
         if len(word) < 2 or not _RUN.fullmatch(word):
@@ -80,6 +81,7 @@ def _build() -> Vocabulary:
     names += list(Category.objects.values_list("name", flat=True))
     for group in SynonymGroup.objects.filter(is_active=True):
         names += group.word_list()
+        vocabulary.synonyms.update(group.word_list())
     for name in names:
         for run in _RUN.findall(query_text(name)):
             vocabulary.add(run, 2)
@@ -109,6 +111,10 @@ def corrections(query: str, known) -> list[str]:
     words = vocabulary()
     out: list[str] = []
 
+    def correct(word: str) -> bool:
+        # A word the index holds, or one of the synonym list (低保, 技改), is what was meant, not a slip.
+        return not (known(word) or word in words.synonyms)
+
     def offer(start: int, end: int, typed: str) -> None:
         for candidate in words.candidates(typed)[:MAX_CANDIDATES]:
             corrected = text[:start] + candidate + text[end:]
@@ -117,14 +123,15 @@ def corrections(query: str, known) -> list[str]:
 
     for match in _RUN.finditer(text):
         run = match.group()
-        offer(match.start(), match.end(), run)
+        if len(run) > 2 and correct(run):
+            offer(match.start(), match.end(), run)
         tokens = []
         position = match.start()
         for token in _cut(run):
             tokens.append((position, position + len(token), token))
             position += len(token)
         for i, (a, b, token) in enumerate(tokens):
-            if known(token):
+            if not correct(token):
                 continue
             offer(a, b, token)
             if i > 0:
