@@ -308,16 +308,14 @@ def search(
 
 
 def _suggestion(query: str, filters: dict, remember: bool) -> str:
-    """The corrected query that finds the most items (none: "")."""
-    from gongkai.search.suggest import corrections
+    """The first corrected query, most likely first (suggest.corrections), that finds something; none: ""."""
+    from gongkai.search.suggest import MAX_TRIED, corrections
 
     current = ix.searcher()
-    best, best_total = "", 0
-    for candidate in corrections(query[:MAX_QUERY_CHARS], lambda w: current.doc_freq("text", w) > 0):
-        total = _search(candidate, filters=filters, order="relevance", page=1, per_page=1, remember=remember).total
-        if total > best_total:
-            best, best_total = candidate, total
-    return best
+    for candidate in corrections(query[:MAX_QUERY_CHARS], lambda w: current.doc_freq("text", w) > 0)[:MAX_TRIED]:
+        if _search(candidate, filters=filters, order="relevance", page=1, per_page=1, remember=remember).total:
+            return candidate
+    return ""
 
 
 def _search(query: str, *, filters: dict, order: str, page: int, per_page: int, remember: bool) -> Results:

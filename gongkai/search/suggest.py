@@ -7,8 +7,11 @@ categories' names and the synonym list. Each process keeps that vocabulary
 (rebuilt at most every ``REBUILD_SECONDS``, from the ``TITLES`` latest titles)
 with, for every word, its forms with one character blanked out and with one
 character left out, so the candidates of a typed word are a few dictionary
-look-ups. The candidate kept is the one whose corrected query finds the most
-items; it is only looked for when a query finds nothing.
+look-ups. Candidates are ordered: the whole typed run first (森林防伙 →
+森林防火), then each unknown word, the more frequent vocabulary word first; the
+first corrected query that finds something is offered. Only looked for when a
+query finds nothing; the vocabulary is built on the first such query of a
+process (~0.3 s for 20,000 titles).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from gongkai.search.segment import _cut, _cut_all
 REBUILD_SECONDS = 600
 TITLES = 20_000
 MAX_CANDIDATES = 8
+MAX_TRIED = 8  # corrected queries run, at most, before giving up
 _RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
