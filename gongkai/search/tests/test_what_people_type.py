@@ -199,3 +199,13 @@ def test_the_page_finds_a_traditional_query(client):
     item = indexed(title="关于加强环境保护工作的意见")
     html = client.get("/search/", {"q": "環境保護"}).content.decode()
     assert f"/items/{item.pk}/" in html
+
+
+def test_a_synonym_edit_shows_at_once_on_the_cached_search_page(client, django_capture_on_commit_callbacks):
+    item = indexed(title="某市交通运输局关于公交线路调整的通告")
+    before = client.get("/search/", {"q": "交运"}).content.decode()
+    assert "没有找到与“交运”相关的信息" in before  # found, if at all, only through a correction
+    with django_capture_on_commit_callbacks(execute=True):
+        SynonymGroup.objects.create(words="交运 交通运输")
+    after = client.get("/search/", {"q": "交运"}).content.decode()
+    assert f"/items/{item.pk}/" in after and "没有找到" not in after
