@@ -184,7 +184,18 @@ def main() -> None:
                     extra = f" → {row['corrected_to']}" if row["corrected_to"] else ""
                     print(f"  [{kind}] {row['query']}{extra}: {len(missing)}/{len(row['expected'])} missing")
     if args.json:
-        args.json.write_text(json.dumps({"page": page, "as_typed": typed}, ensure_ascii=False, indent=1))
+        def compact(run):
+            return {
+                "cpu_ms_per_query": run["cpu_ms_per_query"],
+                "kinds": {kind: summary(rows) for kind, rows in run["kinds"].items()},
+                "queries": [
+                    {"kind": kind, **{k: row[k] for k in ("query", "recall", "all", "first", "corrected_to", "split")},
+                     "missing": [e for e in row["expected"] if e not in row["found"]]}
+                    for kind, rows in run["kinds"].items() for row in rows
+                ],
+            }
+
+        args.json.write_text(json.dumps({"page": compact(page), "as_typed": compact(typed)}, ensure_ascii=False, indent=1))
     if scratch is not None:
         scratch.cleanup()
 
