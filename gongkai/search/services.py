@@ -308,14 +308,27 @@ def search(
 
 
 def _suggestion(query: str, filters: dict, remember: bool) -> str:
-    """The first corrected query, most likely first (suggest.corrections), that finds something; none: ""."""
+    """The first corrected query, most likely first (suggest.corrections), that finds something; none: "".
+    Kept in the cache like an answer (``remember``): a popular misspelling is corrected once per commit."""
     from gongkai.search.suggest import MAX_TRIED, corrections
 
+    key = "search:suggestion:" + hashlib.sha1(
+        repr((ix.index_dir(), ix.generation(), synonyms.table().version, normalise.query_text(query[:MAX_QUERY_CHARS]),
+              sorted(filters["organs"] or []), [filters[n] for n in ("column", "topic", "category", "year", "validity")])
+             ).encode()
+    ).hexdigest()
+    cached = cache.get(key) if remember else None
+    if cached is not None:
+        return cached
     current = ix.searcher()
+    found = ""
     for candidate in corrections(query[:MAX_QUERY_CHARS], lambda w: current.doc_freq("text", w) > 0)[:MAX_TRIED]:
         if _search(candidate, filters=filters, order="relevance", page=1, per_page=1, remember=remember).total:
-            return candidate
-    return ""
+            found = candidate
+            break
+    if remember:
+        cache.set(key, found, RESULT_CACHE_SECONDS)
+    return found
 
 
 def _search(query: str, *, filters: dict, order: str, page: int, per_page: int, remember: bool) -> Results:

@@ -252,3 +252,16 @@ def test_the_recall_runner_reads_the_query_file_and_sums_up(tmp_path):
     assert recall.read_queries(queries) == [("环保", "abbreviation", ["A/2026-00001", "A/2026-00002"])]
     rows = [{"recall": 0.5, "all": False, "any": True, "first": True}, {"recall": 1.0, "all": True, "any": True, "first": False}]
     assert recall.summary(rows) == {"n": 2, "recall": 0.75, "all": 0.5, "any": 1.0, "first": 0.5}
+
+
+def test_a_repeated_misspelling_is_corrected_from_the_cache(monkeypatch):
+    from gongkai.search import suggest
+
+    indexed(title="关于开展大气污染防治专项检查的通知")
+    assert search("大气污然防治").suggestion == "大气污染防治"
+
+    def no_second_look(*args, **kwargs):
+        raise AssertionError("the correction was looked for again")
+
+    monkeypatch.setattr(suggest, "corrections", no_second_look)
+    assert search("大气污然防治").suggestion == "大气污染防治"
