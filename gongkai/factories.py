@@ -73,3 +73,11 @@ def reseed_if_flushed():
         from django.apps import apps
 
         importlib.import_module("gongkai.catalogue.migrations.0003_seed_topics_categories_reasons").seed(apps, None)
+    from gongkai.search.models import SynonymGroup
+
+    if not SynonymGroup.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("gongkai.search.migrations.0003_starting_synonyms").add(apps, None)

@@ -30,12 +30,12 @@ from gongkai.search.segment import index_tokens
 
 log = logging.getLogger(__name__)
 
-TEXT_FIELDS = ("title", "body", "docno", "index_number", "keywords", "attachments")
+TEXT_FIELDS = ("title", "body", "docno", "index_number", "keywords", "attachments", "meta")
 # Every text field is indexed into one field, ``text``, the title three times
 # and the 发文字号 and keywords twice: a query word is then a single term
 # query, which tantivy ranks top-k with block-max WAND (skipping blocks that
 # cannot enter the top k) instead of scoring every match of a common word.
-FIELD_WEIGHTS = {"title": 3, "docno": 2, "index_number": 2, "keywords": 2, "body": 1, "attachments": 1}
+FIELD_WEIGHTS = {"title": 3, "docno": 2, "index_number": 2, "keywords": 2, "body": 1, "attachments": 1, "meta": 1}
 VALIDITY_CODES = {"in_force": 1, "repealed": 2, "expired": 3}
 # How often a reader checks whether a writer committed (seconds). A published
 # item is searchable within this delay plus the indexing time.
@@ -233,7 +233,9 @@ def columns_of(organ_id: int, organ_path: str, government_ids: set[int], on_port
     return columns
 
 
-def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int | None], synonym_pattern=None) -> dict:
+def item_fields(
+    item, *, government_ids: set[int], topic_parents: dict[int, int | None], synonym_pattern=None, names=None
+) -> dict:
     """The raw values of one item, before segmentation (picklable: the
     rebuild command segments them in worker processes). ``synonym_pattern``
     finds the words of the synonym list in the text: each one found is added
@@ -263,7 +265,16 @@ def item_fields(item, *, government_ids: set[int], topic_parents: dict[int, int 
         "published": int(published.timestamp()) if published else 0,
         "stamp": stamp_of(item.updated_at),
         "synonym_words": sorted(_found_words(synonym_pattern, item)),
+        "meta": _meta_text(names, item),
     }
+
+
+def _meta_text(names, item) -> str:
+    if not names:
+        return ""
+    return " ".join(
+        filter(None, (names["organ"].get(item.organ_id), names["category"].get(item.category_id), names["topic"].get(item.topic_id)))
+    )
 
 
 def _found_words(pattern, item) -> set[str]:
@@ -315,7 +326,7 @@ def make_document(segmented: dict) -> tantivy.Document:
 def context_for_indexing() -> dict:
     """What every document needs from outside the item: which organs are
     governments (for portal columns) and the topic tree."""
-    from gongkai.catalogue.models import Topic
+    from gongkai.catalogue.models import Category, Topic
     from gongkai.organs.models import Organ, OrganKind
     from gongkai.search import synonyms
 
@@ -323,6 +334,11 @@ def context_for_indexing() -> dict:
         "government_ids": set(Organ.objects.filter(kind=OrganKind.GOVERNMENT).values_list("pk", flat=True)),
         "topic_parents": dict(Topic.objects.values_list("pk", "parent_id")),
         "synonym_pattern": synonyms.table().pattern,
+        "names": {
+            "organ": {pk: f"{name} {short}".strip() for pk, name, short in Organ.objects.values_list("pk", "name", "short_name")},
+            "category": dict(Category.objects.values_list("pk", "name")),
+            "topic": dict(Topic.objects.values_list("pk", "name")),
+        },
     }
 
 

@@ -10,8 +10,8 @@
    whole query finds nothing, any word that has parts) may fall back to its
    parts (环境保护 → 环境 + 保护, all required) — ranked lower than the exact
    word (``PART_BOOST``); the caller is told which words it split.
-4. A query that *is* a 索引号 or 文号 also looks up the exact identifier, boosted
-   so the item is the first hit.
+4. A query that *is* a 索引号 or 文号 the index holds (however it was bracketed
+   or dashed) is answered by the exact identifier alone: that item is the hit.
 
 Nothing the user types is given to tantivy's query parser.
 """
@@ -27,8 +27,12 @@ from gongkai.search.normalise import query_identifiers, query_text
 from gongkai.search.segment import _cut, _cut_all, _cut_for_search, _normalise, in_dictionary
 from gongkai.search.synonyms import Table
 
+# Question words and particles people type around what they look for (低保怎么申请): left out of
+# the query when other words remain.
+STOP_WORDS = frozenset(
+    "怎么 怎样 怎么样 怎么办 如何 什么 哪些 哪里 哪儿 哪个 是否 有没有 多少 吗 呢 吧 啊 的 了 请问 一下 我 我们 想 想要 要".split()
+)
 PART_BOOST = 0.3  # a word's parts score below the word itself
-IDENTIFIER_BOOST = 1000.0  # an exact 索引号 / 文号 outranks any text match
 
 
 @dataclass
@@ -96,29 +100,28 @@ def plan(query: str, table: Table, *, max_units: int = 12) -> list[Unit]:
         for word in _normalise([token]):
             add(Unit(text=word, words=[word]))
         i += 1
-    return units[:max_units]
+    kept = [unit for unit in units if unit.text not in STOP_WORDS]
+    return (kept or units)[:max_units]
 
 
 def parts(word: str) -> list[str]:
-    """The parts a word falls back to: the longest dictionary words inside it (环境保护 → 环境, 保护;
-    工业和信息化 → 工业, 信息化), only when together they cover all of it but at most one character
-    (a typo such as 环竟保护 has no parts: "did you mean" answers it)."""
+    """The parts a word falls back to: dictionary words inside it, read left to right, the longest at
+    each place and not overlapping (环境保护 → 环境, 保护; 工业和信息化 → 工业, 信息化; 财政资金 → 财政,
+    资金, not the 政资 between them), only when together they cover all of it but at most one
+    character (a typo such as 环竟保护 has no parts: "did you mean" answers it)."""
     if len(word) < 3 and in_dictionary(word):
         return []
-    found = {w for w in _cut_all(word) + _cut_for_search(word) if len(w) > 1 and w != word}
-    found = {w.lower() for w in found if w.strip() and in_dictionary(w)}
-    maximal = [w for w in found if not any(w != o and w in o for o in found)]
-    if not maximal:
-        return []
-    covered: set[int] = set()
-    for w in maximal:
-        start = word.find(w)
-        while start != -1:
-            covered.update(range(start, start + len(w)))
-            start = word.find(w, start + 1)
-    if len(covered) < len(word) - 1:
-        return []
-    return sorted(maximal, key=word.find)
+    found = {w.lower() for w in _cut_all(word) + _cut_for_search(word) if 1 < len(w) < len(word) and in_dictionary(w)}
+    chosen, position, uncovered = [], 0, 0
+    while position < len(word):
+        here = sorted((w for w in found if word.startswith(w, position)), key=len, reverse=True)
+        if here:
+            chosen.append(here[0])
+            position += len(here[0])
+        else:
+            uncovered += 1
+            position += 1
+    return list(dict.fromkeys(chosen)) if chosen and uncovered <= 1 else []
 
 
 def _term(word: str) -> tantivy.Query:
@@ -145,7 +148,7 @@ def _all_terms(words: list[str]) -> tantivy.Query:
 
 
 def unit_query(unit: Unit, split: dict[str, list[str]]) -> tantivy.Query:
-    forms = [_all(unit.words, split)] + [_all_terms(alt) for alt in unit.alternatives]
+    forms = [_all(form, split) for form in [unit.words, *unit.alternatives]]
     if unit.alternatives and [unit.text] != unit.words:
         # A word of the synonym list is indexed as it is written wherever it occurs (index.item_fields).
         forms.append(_term(unit.text))
@@ -155,17 +158,23 @@ def unit_query(unit: Unit, split: dict[str, list[str]]) -> tantivy.Query:
 
 
 def splittable(units: list[Unit], searcher: tantivy.Searcher, *, all_words: bool) -> dict[str, list[str]]:
-    """The words to fall back to their parts: those that match nothing on their own (and whose unit has
-    no synonym form that matches), or, ``all_words``, every word that has parts."""
+    """The words to fall back to their parts: in a unit none of whose forms (the words as typed, a
+    synonym form) matches, each word that matches nothing on its own; or, ``all_words``, every word
+    that has parts."""
     split = {}
     for unit in units:
-        if not all_words and any(all(searcher.doc_freq("text", w) for w in alt) for alt in unit.alternatives):
-            continue
-        for word in unit.words:
-            if all_words or searcher.doc_freq("text", word) == 0:
-                found = parts(word)
-                if found:
-                    split[word] = found
+        forms = [unit.words, *unit.alternatives]
+        if not all_words:
+            if any(all(searcher.doc_freq("text", w) for w in form) for form in forms):
+                continue
+            if unit.alternatives and searcher.doc_freq("text", unit.text):
+                continue
+        for form in forms:
+            for word in form:
+                if word not in split and (all_words or searcher.doc_freq("text", word) == 0):
+                    found = parts(word)
+                    if found:
+                        split[word] = found
     return split
 
 
@@ -179,5 +188,4 @@ def identifier_query(query: str, searcher: tantivy.Searcher) -> tantivy.Query | 
     keys = [k for k in query_identifiers(query) if searcher.doc_freq("ident", k)]
     if not keys:
         return None
-    exact = tantivy.Query.term_set_query(ix.SCHEMA, "ident", keys)
-    return tantivy.Query.boost_query(exact, IDENTIFIER_BOOST)
+    return tantivy.Query.term_set_query(ix.SCHEMA, "ident", keys)

@@ -84,13 +84,3 @@ def query_words(text: str) -> list[str]:
     for token in _normalise(_cut(text or "")):
         seen.setdefault(token, None)
     return list(seen)
-
-
-def sub_words(word: str) -> list[str]:
-    """The shorter dictionary words inside a long query word that is not a
-    dictionary word itself, used as a fallback when the whole word is not in
-    the index as such. A dictionary word is indexed wherever it occurs (full
-    mode), so for it no fallback is needed: its absence is the answer."""
-    if len(word) < 3 or in_dictionary(word):
-        return []
-    return [t for t in _normalise(_cut_for_search(word)) if t != word]

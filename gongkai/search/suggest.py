@@ -7,8 +7,11 @@ categories' names and the synonym list. Each process keeps that vocabulary
 (rebuilt at most every ``REBUILD_SECONDS``, from the ``TITLES`` latest titles)
 with, for every word, its forms with one character blanked out and with one
 character left out, so the candidates of a typed word are a few dictionary
-look-ups. The candidate kept is the one whose corrected query finds the most
-items; it is only looked for when a query finds nothing.
+look-ups. Candidates are ordered: the whole typed run first (森林防伙 →
+森林防火), then each unknown word, the more frequent vocabulary word first; the
+first corrected query that finds something is offered. Only looked for when a
+query finds nothing; the vocabulary is built on the first such query of a
+process (~0.3 s for 20,000 titles).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from gongkai.search.segment import _cut, _cut_all
 REBUILD_SECONDS = 600
 TITLES = 20_000
 MAX_CANDIDATES = 8
+MAX_TRIED = 8  # corrected queries run, at most, before giving up
 _RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
@@ -34,6 +38,7 @@ class Vocabulary:
     frequency: Counter = field(default_factory=Counter)
     blanked: dict[str, list[str]] = field(default_factory=dict)  # 环?保护 → [环境保护]
     shortened: dict[str, list[str]] = field(default_factory=dict)  # 环保护 → [环境保护]
+    synonyms: set[str] = field(default_factory=set)  # the synonym list's words: never "corrected"
 
     def add(self, word: str, count: int = 1) -> None:
         if len(word) < 2 or not _RUN.fullmatch(word):
@@ -80,6 +85,7 @@ def _build() -> Vocabulary:
     names += list(Category.objects.values_list("name", flat=True))
     for group in SynonymGroup.objects.filter(is_active=True):
         names += group.word_list()
+        vocabulary.synonyms.update(group.word_list())
     for name in names:
         for run in _RUN.findall(query_text(name)):
             vocabulary.add(run, 2)
@@ -109,6 +115,10 @@ def corrections(query: str, known) -> list[str]:
     words = vocabulary()
     out: list[str] = []
 
+    def correct(word: str) -> bool:
+        # A word the index holds, or one of the synonym list (低保, 技改), is what was meant, not a slip.
+        return not (known(word) or word in words.synonyms)
+
     def offer(start: int, end: int, typed: str) -> None:
         for candidate in words.candidates(typed)[:MAX_CANDIDATES]:
             corrected = text[:start] + candidate + text[end:]
@@ -117,14 +127,15 @@ def corrections(query: str, known) -> list[str]:
 
     for match in _RUN.finditer(text):
         run = match.group()
-        offer(match.start(), match.end(), run)
+        if len(run) > 2 and correct(run):
+            offer(match.start(), match.end(), run)
         tokens = []
         position = match.start()
         for token in _cut(run):
             tokens.append((position, position + len(token), token))
             position += len(token)
         for i, (a, b, token) in enumerate(tokens):
-            if known(token):
+            if not correct(token):
                 continue
             offer(a, b, token)
             if i > 0:

@@ -21,5 +21,5 @@ def test_the_page_shell_shows_each_message_once():
 @pytest.mark.django_db
 def test_every_page_names_the_sites_icon_and_the_file_is_shipped(client):
     html = client.get("/").content.decode()
-    assert 'rel="icon"' in html and "img/favicon.svg" in html and "img/favicon-32.png" in html
-    assert finders.find("img/favicon.svg") and finders.find("img/favicon-32.png")
+    assert 'rel="icon"' in html and "img/favicon.svg" in html and "root/favicon.ico" in html
+    assert finders.find("img/favicon.svg") and finders.find("root/favicon.ico")

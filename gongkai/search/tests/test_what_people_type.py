@@ -201,6 +201,72 @@ def test_the_page_finds_a_traditional_query(client):
     assert f"/items/{item.pk}/" in html
 
 
+def test_a_synonym_edit_shows_at_once_on_the_cached_search_page(client, django_capture_on_commit_callbacks):
+    item = indexed(title="某市交通运输局关于公交线路调整的通告")
+    before = client.get("/search/", {"q": "交运"}).content.decode()
+    assert "没有找到与“交运”相关的信息" in before  # found, if at all, only through a correction
+    with django_capture_on_commit_callbacks(execute=True):
+        SynonymGroup.objects.create(words="交运 交通运输")
+    after = client.get("/search/", {"q": "交运"}).content.decode()
+    assert f"/items/{item.pk}/" in after and "没有找到" not in after
+
+
+# --- question words, organ and category names ------------------------------------------------------
+
+
+def test_question_words_are_left_out():
+    item = indexed(title="最低生活保障申请办理指南")
+    assert search("低保怎么申请").ids == [item.pk]
+    assert [u.text for u in qp.plan("如何申请", synonyms.table())] == ["申请"]
+
+
+def test_an_item_is_found_by_its_organs_name_and_short_name():
+    bureau = OrganFactory(name="某市教育局", short_name="市教育局")
+    item = indexed(organ=bureau, title="关于做好2026年招生工作的通知")
+    indexed(title="关于做好2026年招生工作的通知（另一机关）")
+    assert search("某市教育局 招生").ids == [item.pk]
+    assert search("市教育局 招生").ids == [item.pk]
+
+
+def test_an_item_is_found_by_its_category_name():
+    from gongkai.catalogue.models import Category
+
+    item = indexed(title="关于养老服务补贴的说明", category=Category.objects.get(name="政策解读"))
+    indexed(title="关于养老服务补贴的通知")
+    assert search("养老服务 政策解读").ids == [item.pk]
+
+
+# --- the recall runner -------------------------------------------------------------------------------
+
+
+def test_the_recall_runner_reads_the_query_file_and_sums_up(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "bench" / "search" / "recall.py"
+    spec = importlib.util.spec_from_file_location("recall", path)
+    recall = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recall)
+    queries = tmp_path / "q.tsv"
+    queries.write_text("query\tkind\texpected\n环保\tabbreviation\tA/2026-00001|A/2026-00002\n", encoding="utf-8")
+    assert recall.read_queries(queries) == [("环保", "abbreviation", ["A/2026-00001", "A/2026-00002"])]
+    rows = [{"recall": 0.5, "all": False, "any": True, "first": True}, {"recall": 1.0, "all": True, "any": True, "first": False}]
+    assert recall.summary(rows) == {"n": 2, "recall": 0.75, "all": 0.5, "any": 1.0, "first": 0.5}
+
+
+def test_a_repeated_misspelling_is_corrected_from_the_cache(monkeypatch):
+    from gongkai.search import suggest
+
+    indexed(title="关于开展大气污染防治专项检查的通知")
+    assert search("大气污然防治").suggestion == "大气污染防治"
+
+    def no_second_look(*args, **kwargs):
+        raise AssertionError("the correction was looked for again")
+
+    monkeypatch.setattr(suggest, "corrections", no_second_look)
+    assert search("大气污然防治").suggestion == "大气污染防治"
+
+
 def test_a_page_past_the_end_of_the_results_leads_to_the_last_page(client):
     item = indexed(title="关于开展大气污染防治专项检查的通知")
     response = client.get("/search/", {"q": "大气污染", "page": "7"})
