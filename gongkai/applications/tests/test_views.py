@@ -284,7 +284,7 @@ def test_case_detail_explains_the_deadline(client, organ, clerk, recent_workday)
     application = received(organ, on=recent_workday, by=clerk)
     client.force_login(clerk)
     page = client.get(reverse("applications_ws:detail", args=[application.pk])).content.decode()
-    assert application.due_on.isoformat() in page and "chinesecalendar" in page
+    assert application.due_on.isoformat() in page and "国务院节假日安排" in page and "chinesecalendar" not in page
 
 
 def test_action_by_the_wrong_role_is_refused(client, organ, clerk, recent_workday):
