@@ -34,7 +34,7 @@ class User(AbstractUser):
     )
     password_changed_at = models.DateTimeField(_("password last changed"), null=True, blank=True, editable=False)
     # The session of the latest sign-in; with SESSION_SINGLE_PER_ACCOUNT an older session ends.
-    current_session_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    current_session_key = models.CharField(max_length=64, blank=True, default="", editable=False, verbose_name=_("current session"))
 
     class Meta:
         verbose_name = _("user")

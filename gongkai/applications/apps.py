@@ -15,3 +15,8 @@ class ApplicationsConfig(AppConfig):
 
         calendar_changed.connect(receivers.recompute_after_calendar_change, dispatch_uid="applications.recompute_deadlines")
         register(LETTERS)
+
+        from gongkai.applications.history import ACTION_LABELS
+        from gongkai.core.audit import register_action_labels
+
+        register_action_labels(ACTION_LABELS)

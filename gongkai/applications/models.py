@@ -154,7 +154,7 @@ class Application(NoDeleteModel):
         db_index=False,
     )
     external_reference = models.CharField(_("reference in the channel"), max_length=100, blank=True)
-    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False, verbose_name=_("form token"))
 
     # Applicant (申请人) — Art. 29 (一)
     applicant_type = models.CharField(_("applicant type"), max_length=20, choices=ApplicantType.choices)
@@ -162,10 +162,10 @@ class Application(NoDeleteModel):
     id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
     # Personal data: encrypted at rest (gongkai.core.crypto); the blind indexes answer "same ID number / phone?".
     id_number = EncryptedTextField(_("document number"))
-    id_number_bidx = BlindIndexField(source="id_number", purpose="id_number")
+    id_number_bidx = BlindIndexField(source="id_number", purpose="id_number", verbose_name=_("ID number index"))
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
-    phone_bidx = BlindIndexField(source="phone", purpose="phone")
+    phone_bidx = BlindIndexField(source="phone", purpose="phone", verbose_name=_("phone index"))
     email = EncryptedTextField(_("e-mail"), blank=True)
     address = EncryptedTextField(_("postal address"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
@@ -242,7 +242,7 @@ class Application(NoDeleteModel):
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     delivery_reference = models.CharField(_("postal tracking number or signature"), max_length=100, blank=True)
 
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -511,8 +511,8 @@ class Appeal(NoDeleteModel):
     case_number = models.CharField(_("case number"), max_length=100, blank=True)
     body = models.CharField(_("reviewing body or court"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("registered at"))
 
     class Meta:
         verbose_name = _("appeal")
@@ -529,12 +529,12 @@ class ApiChannel(NoDeleteModel):
     applications through the API with its own key (stored hashed)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    key_prefix = models.CharField(max_length=12, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, editable=False)
+    key_prefix = models.CharField(max_length=12, unique=True, editable=False, verbose_name=_("key starts with"))
+    key_hash = models.CharField(max_length=64, editable=False, verbose_name=_("key digest"))
     organs = models.ManyToManyField("organs.Organ", verbose_name=_("organs it may file to"), blank=True, related_name="+")
     all_organs = models.BooleanField(_("may file to every organ"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("API channel")

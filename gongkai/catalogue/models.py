@@ -75,7 +75,7 @@ class WithholdingReason(NoDeleteModel):
     applies_to = models.CharField(_("applies to"), max_length=20, choices=[(Disclosure.ON_REQUEST, Disclosure.ON_REQUEST.label), (Disclosure.WITHHELD, Disclosure.WITHHELD.label)])
     text = models.CharField(_("reason"), max_length=200)
     article = models.CharField(_("legal basis"), max_length=100)
-    sort = models.PositiveIntegerField(default=0)
+    sort = models.PositiveIntegerField(default=0, verbose_name=_("sort order"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -191,7 +191,7 @@ class Item(NoDeleteModel):
     )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("body"), blank=True, help_text=_("Cleaned HTML."))
-    body_text = models.TextField(editable=False, blank=True)
+    body_text = models.TextField(editable=False, blank=True, verbose_name=_("body as plain text"))
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="items")
     # Indexed by Meta.indexes (item_category_organ), which also serves the annual report's table 二.
@@ -227,13 +227,13 @@ class Item(NoDeleteModel):
     # Unique through Meta.constraints, not unique=True: on PostgreSQL unique=True also builds a
     # varchar_pattern_ops ("_like") index that no query uses (searching index numbers is icontains).
     index_number = models.CharField(_("index number"), max_length=80, null=True, blank=True)  # 索引号
-    index_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    index_serial = models.PositiveIntegerField(null=True, blank=True)
+    index_year = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("index number year"))
+    index_serial = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("index number serial"))
     published_at = models.DateTimeField(_("date published"), null=True, blank=True)  # 发布日期
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("published by")
     )
-    attachments_text = models.TextField(editable=False, blank=True)
+    attachments_text = models.TextField(editable=False, blank=True, verbose_name=_("attachments' text"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -367,9 +367,9 @@ class IndexCounter(models.Model):
     """The last serial given per organ and year; locked while publishing so
     numbers are unique and gap-free."""
 
-    organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_serial = models.PositiveIntegerField(default=0)
+    organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+", verbose_name=_("organ"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last_serial = models.PositiveIntegerField(default=0, verbose_name=_("last serial"))
 
     class Meta:
         verbose_name = _("index number counter")

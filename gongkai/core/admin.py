@@ -11,10 +11,25 @@ class NoDeleteAdmin(admin.ModelAdmin):
         return False
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions the apps name in words (``core.audit.register_action_labels``), by those words."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        from gongkai.core.audit import labelled_actions
+
+        return sorted(labelled_actions().items(), key=lambda pair: str(pair[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(NoDeleteAdmin):
     list_display = ("at", "actor", "organ", "what", "target_repr", "reason")
-    list_filter = ("action",)
+    list_filter = (ActionFilter,)
     search_fields = ("target_repr", "actor_name", "reason")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 

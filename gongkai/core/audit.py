@@ -66,6 +66,11 @@ def register_action_labels(labels: dict[str, Any]) -> None:
     _ACTION_LABELS.update(labels)
 
 
+def labelled_actions() -> dict[str, Any]:
+    """Every action code an app has named, with its words."""
+    return dict(_ACTION_LABELS)
+
+
 def action_label(action: str) -> str:
     """The action in the reader's language."""
     if action in _ACTION_LABELS:

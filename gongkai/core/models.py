@@ -88,8 +88,8 @@ class AuditEvent(models.Model):
         "organs.Organ", verbose_name=_("organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
-    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    target_id = models.CharField(max_length=64)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("target type"))
+    target_id = models.CharField(max_length=64, verbose_name=_("target id"))
     target = GenericForeignKey("target_type", "target_id")
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
     reason = models.TextField(_("reason"), blank=True)

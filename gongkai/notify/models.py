@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongkai.core.fields import EncryptedTextField
@@ -85,7 +86,7 @@ class Notification(NoDeleteModel):
     attempts = models.PositiveSmallIntegerField(pgettext_lazy("notification", "attempts"), default=0)
     last_error = models.TextField(pgettext_lazy("notification", "last error"), blank=True)
     next_attempt_at = models.DateTimeField(pgettext_lazy("notification", "next attempt at"), null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
     sent_at = models.DateTimeField(pgettext_lazy("notification", "sent at"), null=True, blank=True)
     read_at = models.DateTimeField(pgettext_lazy("notification", "read at"), null=True, blank=True)
     created_at = models.DateTimeField(pgettext_lazy("notification", "created at"), auto_now_add=True)
@@ -102,7 +103,7 @@ class Notification(NoDeleteModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient_name or self.masked_address}: {self.subject}"
+        return f"{self.get_channel_display()} → {self.recipient_name or self.masked_address}：{self.subject}"
 
     @property
     def masked_address(self) -> str:

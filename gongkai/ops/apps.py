@@ -9,6 +9,12 @@ THIRD_PARTY_NAMES = {
 }
 
 
+THIRD_PARTY_MODELS = [
+    ("otp_static", "StaticDevice", _("recovery code list"), _("recovery code lists")),
+    ("otp_totp", "TOTPDevice", _("authenticator app"), _("authenticator apps")),
+]
+
+
 class OpsConfig(AppConfig):
     name = "gongkai.ops"
     label = "ops"
@@ -38,7 +44,8 @@ class OpsConfig(AppConfig):
         for label, name in THIRD_PARTY_NAMES.items():
             if label in apps.app_configs:
                 apps.get_app_config(label).verbose_name = name
-        if "otp_static" in apps.app_configs:  # its model has no translatable name either
-            model = apps.get_model("otp_static", "StaticDevice")
-            model._meta.verbose_name = _("recovery code list")
-            model._meta.verbose_name_plural = _("recovery code lists")
+        # Their models have no translatable names either.
+        for label, model_name, singular, plural in THIRD_PARTY_MODELS:
+            if label in apps.app_configs:
+                model = apps.get_model(label, model_name)
+                model._meta.verbose_name, model._meta.verbose_name_plural = singular, plural

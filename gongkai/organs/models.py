@@ -45,7 +45,7 @@ class Organ(NoDeleteModel):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name=_("tree path"))
     kind = models.CharField(_("kind"), max_length=20, choices=OrganKind.choices, default=OrganKind.DEPARTMENT)
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)

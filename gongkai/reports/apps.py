@@ -15,3 +15,8 @@ class ReportsConfig(AppConfig):
         item_public_changed.connect(receivers.on_item_public_changed, dispatch_uid="reports.item_months")
         items_imported.connect(receivers.on_items_imported, dispatch_uid="reports.item_months_imported")
         applications_changed.connect(receivers.on_applications_changed, dispatch_uid="reports.application_months")
+
+        from gongkai.core.audit import register_action_labels
+        from gongkai.reports.models import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

@@ -43,8 +43,8 @@ class FindingStatus(models.TextChoices):
 
 
 class Finding(NoDeleteModel):
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    subject_id = models.CharField(max_length=64)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("subject type"))
+    subject_id = models.CharField(max_length=64, verbose_name=_("subject id"))
     subject = GenericForeignKey("subject_type", "subject_id")
     version = models.PositiveIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
@@ -52,10 +52,10 @@ class Finding(NoDeleteModel):
     match = models.CharField(_("match"), max_length=100)
     context = models.CharField(_("context"), max_length=300)
     status = models.CharField(_("status"), max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("resolved by"))
+    resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
     resolution_note = models.TextField(_("reason"), blank=True)
-    found_at = models.DateTimeField(auto_now_add=True)
+    found_at = models.DateTimeField(auto_now_add=True, verbose_name=_("found at"))
 
     class Meta:
         verbose_name = _("sensitive-content finding")

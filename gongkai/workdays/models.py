@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongkai.core.models import NoDeleteModel
@@ -19,7 +20,7 @@ class CalendarYear(NoDeleteModel):
     source = models.CharField(pgettext_lazy("calendar", "source"), max_length=20, choices=CalendarSource.choices)
     note = models.CharField(pgettext_lazy("calendar", "note"), max_length=200, blank=True)
     loaded_at = models.DateTimeField(pgettext_lazy("calendar", "loaded at"), auto_now=True)
-    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("loaded by"))
     raw = models.JSONField(pgettext_lazy("calendar", "file as loaded"), default=dict, blank=True)
 
     class Meta:
@@ -39,8 +40,8 @@ class DayOverride(NoDeleteModel):
     is_working = models.BooleanField(pgettext_lazy("calendar", "working day"))
     name = models.CharField(pgettext_lazy("calendar", "name"), max_length=60, blank=True)
     source = models.CharField(pgettext_lazy("calendar", "source"), max_length=20, choices=CalendarSource.choices)
-    changed_at = models.DateTimeField(auto_now=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True, verbose_name=_("changed at"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by"))
 
     class Meta:
         verbose_name = pgettext_lazy("calendar", "calendar day")

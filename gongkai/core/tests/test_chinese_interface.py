@@ -34,7 +34,8 @@ FORMATS = {"PDF", "DOCX", "DOC", "XLSX", "XLS", "CSV", "ZIP", "OFD", "TXT", "ODT
 DIGEST = re.compile(r"(?=.*\d)[0-9a-f]{8,}|(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9]{5,}")  # hashes, salts, keys: data
 WORD = re.compile(r"(?<![A-Za-z0-9@._/\-#=&?%+:])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9@_/\-#=&?%+])")
 HAN = "\u4e00-\u9fff"
-ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|\S+@\S+")  # web and mail addresses are data, not words
+# Web and mail addresses, and the {placeholders} of a number template (what the administrator types), are data.
+ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|\S+@\S+|\{[a-z_]+(?::[0-9a-z]+)?\}")
 HALF_WIDTH = re.compile(rf"[{HAN}]:(?!//)|[{HAN}]\.(?=\s|$)")
 PAGES_PER_PERSON = 25
 
@@ -106,11 +107,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def data_words() -> frozenset[str]:
     """Values people typed into the demo (user names, category codes) that pages show as they are."""
+    from axes.models import AccessLog
+
     from gongkai.accounts.models import User
     from gongkai.catalogue.models import Category
 
+    agents = {w for agent in AccessLog.objects.values_list("user_agent", flat=True) for w in re.findall(r"[A-Za-z]+", agent)}
     return frozenset(User.objects.values_list("username", flat=True)) | frozenset(
-        Category.objects.values_list("code", flat=True))
+        Category.objects.values_list("code", flat=True)) | frozenset(agents)
 
 
 def walk(client, starts, prefixes, limit) -> dict[str, set[str]]:
