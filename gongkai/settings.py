@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
     "reports-annual-report-reminders": {
         "task": "gongkai.reports.tasks.send_annual_report_reminders", "schedule": crontab(hour=8, minute=0),
     },
+    # The dashboard's application months recounted from the register; drift is logged and repaired
+    # (`manage.py check_application_months`).
+    "reports-check-application-months": {
+        "task": "gongkai.reports.tasks.check_application_months", "schedule": crontab(hour=2, minute=30),
+    },
     # 网页防篡改: public files compared with their fingerprints (`manage.py fingerprints verify`).
     "ops-check-fingerprints": {
         "task": "gongkai.ops.tasks.check_fingerprints",

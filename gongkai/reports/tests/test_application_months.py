@@ -409,3 +409,17 @@ def test_the_nightly_recount_command_reports_the_months_that_drifted(organ, djan
     assert out.getvalue().strip().endswith("0 month(s) had drifted.")
     assert charts([organ.pk], 2025)["apps_channel"].values == [1]
     assert from_months([organ.pk], 2025) == direct([organ.pk], 2025)
+
+
+def test_the_nightly_recount_runs_on_celery_beat_and_repairs_drift(organ, django_capture_on_commit_callbacks):
+    from gongkai.celery import app
+    from gongkai.reports.tasks import check_application_months
+
+    assert app.conf.beat_schedule["reports-check-application-months"]["task"] == check_application_months.name
+    case = application(organ, received_on=dt.date(2025, 3, 30))
+    assert charts([organ.pk], 2025)["apps_channel"].values == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        Application.objects.filter(pk=case.pk).update(received_on=dt.date(2025, 4, 2), channel="letter")
+    assert check_application_months.apply().get() == 2
+    assert from_months([organ.pk], 2025) == direct([organ.pk], 2025)
+    assert check_application_months.apply().get() == 0
