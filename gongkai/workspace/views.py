@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.catalogue import services
@@ -30,7 +32,7 @@ from gongkai.organs.permissions import (
     readable_organs,
 )
 from gongkai.sensitive.models import Finding, FindingStatus
-from gongkai.signoff.models import Signoff
+from gongkai.signoff.models import Signoff, SubjectKind
 from gongkai.workdays import calendar
 
 
@@ -54,7 +56,9 @@ def home(request):
     finding_items = items.filter(pk__in={int(f) for f in pending_findings.values_list("subject_id", flat=True)})
     context = {
         "signoffs": signoffs,
-        "other_signoffs": other_signoffs,
+        "other_signoffs": _linked_signoffs(other_signoffs),
+        "applications_due": _applications_due(user),
+        "today": timezone.localdate(),
         "finding_items": finding_items,
         "to_publish": waiting_for_publication(user, items)[:50],
         "returned": MOVES.waiting_for(user, items.filter(state_q(RETURNED, REVISION_RETURNED)), "edit").filter(
@@ -67,9 +71,44 @@ def home(request):
         "missing_calendar_years": calendar.missing_years() if user.is_superuser else [],
     }
     context["nothing_to_do"] = not any(
-        context[k] for k in ("signoffs", "finding_items", "to_publish", "returned", "drafts", "overdue", "near")
+        context[k] for k in ("signoffs", "other_signoffs", "applications_due", "finding_items", "to_publish", "returned",
+                             "drafts", "overdue", "near")
     )
     return render(request, "workspace/home.html", context)
+
+
+# Applications shown on my tasks: those overdue or due within this many working days.
+DUE_SOON_WORKING_DAYS = 5
+
+
+def _applications_due(user) -> list:
+    """The running applications waiting for ``user`` that are overdue or due soon, soonest first."""
+    from gongkai.applications.models import Application
+
+    today = timezone.localdate()
+    limit = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS).due
+    return list(
+        Application.objects.waiting_for(user).filter(due_on__lte=limit).select_related("organ").order_by("due_on", "pk")[:50]
+    )
+
+
+def _linked_signoffs(signoffs) -> list[tuple]:
+    """Sign-offs of replies and annual reports waiting for the user, each with the page where it is decided."""
+    from gongkai.applications.models import Reply
+
+    signoffs = list(signoffs)
+    replies = dict(Reply.objects.filter(pk__in=[int(s.subject_id) for s in signoffs if s.kind == SubjectKind.REPLY])
+                   .values_list("pk", "application_id"))
+    linked = []
+    for signoff in signoffs:
+        if signoff.kind == SubjectKind.REPLY and int(signoff.subject_id) in replies:
+            url = reverse("applications_ws:detail", args=[replies[int(signoff.subject_id)]])
+        elif signoff.kind == SubjectKind.REPORT:
+            url = reverse("reports_ws:report", args=[int(signoff.subject_id)])
+        else:
+            continue
+        linked.append((signoff, url))
+    return linked
 
 
 @login_required

@@ -519,3 +519,15 @@ def test_the_item_page_does_not_warn_when_the_steps_role_is_held(client, office)
     item = office.draft()
     services.submit(item, by=office.clerk)
     assert "没有人担任" not in as_user(client, office.clerk).get(reverse("workspace:item", args=[item.pk])).content.decode()
+
+
+def test_my_tasks_lists_the_applications_overdue_or_due_soon_for_their_handlers(client, office):
+    import datetime as dt
+
+    from gongkai.applications.tests.factories import received
+
+    late = received(office.organ, on=timezone.localdate() - dt.timedelta(days=60), by=office.clerk)
+    page = as_user(client, office.clerk).get(reverse("workspace:home")).content.decode()
+    assert reverse("applications_ws:detail", args=[late.pk]) in page and late.tracking_number in page
+    assert "已逾期" in page and "即将到期的申请" in page
+    assert late.tracking_number not in as_user(client, office.deputy).get(reverse("workspace:home")).content.decode()
