@@ -51,8 +51,9 @@ def test_no_mask_reveals_more_than_its_ends(value):
 def test_an_email_keeps_only_its_first_letter_and_domain(value):
     shown = masking.mask_email(value)
     local, _at, domain = value.rpartition("@")
-    assert shown.endswith("@" + domain)
-    assert local not in shown or len(local) <= 1
+    # Exactly the mailbox's first character (none for a one-character mailbox), three asterisks, the domain: a
+    # mailbox such as "0*" must not look "shown" merely because the mask writes asterisks too.
+    assert shown == (local[:1] if len(local) > 1 else "") + "***@" + domain
 
 
 @given(text)

@@ -448,12 +448,16 @@ def test_bad_parameters_give_a_normal_page(client, city, path):
     assert {q: code for q, code in statuses.items() if code != 200} == {"q=%00": 400}
 
 
-def test_a_page_beyond_the_last_is_not_found(client, city):
-    assert client.get("/eco/catalogue/?page=50").status_code == 404
+def test_a_page_beyond_the_last_leads_to_the_last_page(client, city):
+    response = client.get("/eco/catalogue/?page=50")
+    assert response.status_code == 302 and response["Location"] == "/eco/catalogue/?page=1"
+    assert client.get(response["Location"]).status_code == 200
 
 
-def test_a_search_page_beyond_the_last_is_not_found(client, city):
-    assert client.get("/eco/search/?q=饮用水源&page=50").status_code == 404
+def test_a_search_page_beyond_the_last_leads_to_the_last_page(client, city):
+    response = client.get("/eco/search/?q=饮用水源&page=50")
+    assert response.status_code == 302 and response["Location"].endswith("&page=1")
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_an_unknown_sitemap_section_is_not_found(client, city):

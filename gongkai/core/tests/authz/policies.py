@@ -345,6 +345,7 @@ POLICIES: dict[str, Policy] = {
     "reports_ws:texts": role_in_organ("report", *REPORT_EDIT, data="report.texts"),
     "reports_ws:check": role_in_organ("report", *REPORT_EDIT),
     "reports_ws:submit": role_in_organ("report", *REPORT_EDIT),
+    "reports_ws:withdraw": role_in_organ("report", *REPORT_EDIT),
     "reports_ws:decide": role_in_organ("report", data="report.decide", note="the report probed is not in sign-off: nobody decides"),
     "reports_ws:override": role_in_organ("report", PRINCIPAL, DEPUTY, data="report.override"),
     "reports_ws:publish": role_in_organ("report", OFFICE, WEBADMIN),
