@@ -133,7 +133,7 @@ def main() -> None:
         if options.lychee:
             figures["lychee"] = run_external(
                 [options.lychee, "--no-progress", "--max-concurrency", str(options.concurrency), "--max-retries", "1",
-                 "--timeout", "10", "--format", "compact", "--cache-exclude-status", "100..", listing.name],
+                 "--host-concurrency", str(options.per_host), "--timeout", "10", "--format", "compact", listing.name],
                 timeout=1800,
             )
             figures["wall_ratio_to_lychee"] = round(wall / figures["lychee"]["wall_s"], 2)
