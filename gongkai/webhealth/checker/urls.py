@@ -8,6 +8,7 @@ not allowed in a URL encoded as UTF-8. The fragment is split off: it names a pla
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -71,7 +72,19 @@ def _remove_dot_segments(path: str) -> str:
 def normalise(href: str, base: str = "") -> Target | None:
     """Resolve ``href`` against ``base`` and normalise it; None for links that are not http(s)
     (``mailto:``, ``javascript:``, ``tel:``, ``data:``); MalformedURL when it cannot be read."""
-    href = href.strip().replace("\t", "").replace("\n", "").replace("\r", "")
+    href = href.strip()
+    # A site links to the same addresses from page after page: an absolute address, or one from the root of the
+    # site, does not depend on the rest of the page's address, so those are normalised once.
+    if "://" in href[:12]:
+        base = ""
+    elif href.startswith("/") and not href.startswith("//") and base:
+        base = "/".join(base.split("/", 3)[:3]) + "/"
+    return _normalise(href, base)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _normalise(href: str, base: str) -> Target | None:
+    href = href.replace("\t", "").replace("\n", "").replace("\r", "")
     try:
         absolute = urljoin(base, href) if base else href
         parts = urlsplit(absolute)
