@@ -83,3 +83,18 @@ def test_soft_404_looks_at_the_title_and_short_pages(title, text, soft):
 
 def test_a_tiny_page_is_a_soft_404():
     assert is_soft_404(parse("<html></html>"), 13)
+
+
+def test_tags_without_links_or_anchors_are_dropped_before_parsing_without_changing_the_result():
+    from gongkai.webhealth.checker.html import _Extractor
+
+    markup = (
+        '<html><head><title>标题</title><style>p{}</style></head><body class="x"><div id="d1"><p data-x="a>b">正文'
+        '<br/>续</p><ul><li><a href="/a" class=\'k\'>链接 <span>一</span></a></li></ul><abbr title="缩写">z</abbr>'
+        '<section name="n"><img src="/i.png" alt="图"></section><a name="old"></a><script>var s="<div>";</script>'
+        "</div></body></html>"
+    )
+    plain = _Extractor()
+    plain.feed(markup)
+    plain.close()
+    assert parse(markup) == plain.result()
