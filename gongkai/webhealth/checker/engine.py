@@ -58,6 +58,7 @@ class Crawl:
         self.allowed = _host_keys(config.allowed_hosts, config.start_urls)
         self.anchors: dict[str, set[str]] = {}
         self.parsed: set[str] = set()
+        self.page_facts: dict[str, tuple[set[str], str]] = {}  # final address -> anchors, soft-404 reason
         self.fragment_links: dict[tuple[str, str], list[Referrer]] = defaultdict(list)
         self.robots: dict[str, asyncio.Future[RobotFileParser | None]] = {}
         self.per_prefix: dict[str, int] = defaultdict(int)
@@ -197,6 +198,14 @@ class Crawl:
             self._read_page(result, answer, depth, final_allowed=self.is_allowed(key))
 
     def _read_page(self, result: Result, answer: Answer, depth: int, *, final_allowed: bool) -> None:
+        known = self.page_facts.get(result.final_url)
+        if known is not None:  # the page a redirect lands on, already read: its links are already followed
+            anchors, reason = known
+            if reason:
+                result.error, result.detail = ErrorKind.SOFT_404, reason
+            elif final_allowed:
+                self.anchors[result.url] = anchors
+            return
         body = answer.body or b""
         try:
             markup = body.decode(answer.encoding, errors="replace")
@@ -204,6 +213,7 @@ class Crawl:
             markup = body.decode("utf-8", errors="replace")
         page = html.parse(markup) if body else None
         reason = is_soft_404(page, len(body))
+        self.page_facts[result.final_url] = (page.anchors if page else set(), reason)
         if reason:
             result.error, result.detail = ErrorKind.SOFT_404, reason
             return

@@ -57,7 +57,7 @@ class Result:
 
 @dataclass(slots=True)
 class Report:
-    results: dict[str, Result] = field(default_factory=dict)
+    results: dict[str, Result] = field(default_factory=dict, repr=False)  # asyncio reprs a finished task's result
     pages_crawled: int = 0
     links_found: int = 0  # every link on every crawled page, before de-duplication
     requests: int = 0
