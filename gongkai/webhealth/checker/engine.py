@@ -56,6 +56,7 @@ class Crawl:
         self.fetcher = fetcher
         self.report = Report()
         self.allowed = _host_keys(config.allowed_hosts, config.start_urls)
+        self.allowed_cache: dict[str, bool] = {}
         self.anchors: dict[str, set[str]] = {}
         self.parsed: set[str] = set()
         self.page_facts: dict[str, tuple[set[str], str]] = {}  # final address -> anchors, soft-404 reason
@@ -68,7 +69,10 @@ class Crawl:
         self.tasks: set[asyncio.Task[None]] = set()
 
     def is_allowed(self, key: str) -> bool:
-        return key in self.allowed or f"{key.rpartition(':')[0]}:*" in self.allowed
+        allowed = self.allowed_cache.get(key)
+        if allowed is None:
+            allowed = self.allowed_cache[key] = key in self.allowed or f"{key.rpartition(':')[0]}:*" in self.allowed
+        return allowed
 
     # -- discovering -------------------------------------------------------------------------------------------
     def add(self, href: str, *, base: str, depth: int, referrer: Referrer | None, tag: str = "a") -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class ErrorKind(enum.StrEnum):
@@ -29,8 +30,10 @@ class SkipReason(enum.StrEnum):
     URL_TOO_LONG = "url-too-long"
 
 
-@dataclass(frozen=True, slots=True)
-class Referrer:
+class Referrer(NamedTuple):
+    """A page that links to an address, with the link's text (or alt text) and its tag.
+    A tuple: a run makes one for every link on every page."""
+
     page: str
     text: str
     tag: str
