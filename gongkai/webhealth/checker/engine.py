@@ -215,7 +215,7 @@ class Crawl:
             markup = body.decode(answer.encoding, errors="replace")
         except LookupError:
             markup = body.decode("utf-8", errors="replace")
-        page = html.parse(markup) if body else None
+        page = html.parse(markup, links=final_allowed) if body else None
         reason = is_soft_404(page, len(body))
         self.page_facts[result.final_url] = (page.anchors if page else set(), reason)
         if reason:

@@ -140,8 +140,19 @@ _UNUSED_TAG = re.compile(
 )
 
 
-def parse(markup: str) -> Page:
+# For a page only looked at (another site's page: is it a soft 404?), every tag but the title and the invisible ones.
+_INVISIBLE_OR_TITLE = r"(?:title|script|style|template|noscript)"
+_NOT_TEXT_TAG = re.compile(
+    rf"</(?!{_INVISIBLE_OR_TITLE}\s*>)[a-z][a-z0-9]*\s*>"
+    rf"|<(?!{_INVISIBLE_OR_TITLE}[\s/>])[a-z][a-z0-9]*"
+    r"""(?:\s+[^\s>=/"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']*))?)*\s*/?>""",
+    re.IGNORECASE,
+)
+
+
+def parse(markup: str, *, links: bool = True) -> Page:
+    """The page's links, anchors, title and visible text; with ``links=False`` only its title and text."""
     extractor = _Extractor()
-    extractor.feed(_UNUSED_TAG.sub("", markup))
+    extractor.feed((_UNUSED_TAG if links else _NOT_TEXT_TAG).sub("", markup))
     extractor.close()
     return extractor.result()

@@ -98,3 +98,13 @@ def test_tags_without_links_or_anchors_are_dropped_before_parsing_without_changi
     plain.feed(markup)
     plain.close()
     assert parse(markup) == plain.result()
+
+
+def test_a_page_only_looked_at_gives_the_same_title_and_text():
+    markup = (
+        '<html><head><title>页面不存在</title><script>var a="<p>";</script></head><body><div class="x"><p>您访问的'
+        '<a href="/x">页面</a>不存在</p><img src="/i.png"></div></body></html>'
+    )
+    whole, looked_at = parse(markup), parse(markup, links=False)
+    assert (looked_at.title, looked_at.text) == (whole.title, whole.text) == ("页面不存在", "您访问的页面不存在")
+    assert looked_at.links == []
