@@ -29,6 +29,7 @@ class Config:
     user_agent: str = "gongkai-linkcheck/1.0 (+website health check)"
     obey_robots: bool = True
     max_body_bytes: int = 2_000_000  # read and parsed from a page; the rest is not downloaded
+    parse_workers: int = 0  # processes that parse pages beside the event loop; 0 parses in the loop's own
     check_fragments: bool = True  # "#anchor" links into pages of the allowed hosts
     # Crawl-trap limits: an endless calendar or a query that multiplies pages stops here and is reported.
     max_url_length: int = 2_000

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import time
 from collections import defaultdict
+from concurrent.futures import Executor, ProcessPoolExecutor
 from urllib.parse import parse_qsl, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -50,9 +52,14 @@ def _host_keys(hosts: list[str], start_urls: list[str]) -> set[str]:
     return keys
 
 
+def _parse(markup: str, links: bool) -> html.Page:
+    return html.parse(markup, links=links)
+
+
 class Crawl:
-    def __init__(self, config: Config, fetcher: Fetcher) -> None:
+    def __init__(self, config: Config, fetcher: Fetcher, parsers: Executor | None = None) -> None:
         self.config = config
+        self.parsers = parsers
         self.fetcher = fetcher
         self.report = Report()
         self.allowed = _host_keys(config.allowed_hosts, config.start_urls)
@@ -199,9 +206,9 @@ class Crawl:
         elif status >= 500:
             result.error = ErrorKind.HTTP_5XX
         elif status == 200 and answer.body is not None:
-            self._read_page(result, answer, depth, final_allowed=self.is_allowed(key))
+            await self._read_page(result, answer, depth, final_allowed=self.is_allowed(key))
 
-    def _read_page(self, result: Result, answer: Answer, depth: int, *, final_allowed: bool) -> None:
+    async def _read_page(self, result: Result, answer: Answer, depth: int, *, final_allowed: bool) -> None:
         known = self.page_facts.get(result.final_url)
         if known is not None:  # the page a redirect lands on, already read: its links are already followed
             anchors, reason = known
@@ -215,7 +222,12 @@ class Crawl:
             markup = body.decode(answer.encoding, errors="replace")
         except LookupError:
             markup = body.decode("utf-8", errors="replace")
-        page = html.parse(markup, links=final_allowed) if body else None
+        if not body:
+            page = None
+        elif self.parsers is not None:
+            page = await asyncio.get_running_loop().run_in_executor(self.parsers, _parse, markup, final_allowed)
+        else:
+            page = html.parse(markup, links=final_allowed)
         reason = is_soft_404(page, len(body))
         self.page_facts[result.final_url] = (page.anchors if page else set(), reason)
         if reason:
@@ -280,14 +292,24 @@ async def crawl(config: Config) -> Report:
         ttl_dns_cache=300,
         resolver=StaticResolver(config.extra_hosts) if config.extra_hosts else None,
     )
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as session:
-        fetcher = Fetcher(config, session)
-        run = Crawl(config, fetcher)
-        for url in config.start_urls:
-            run.add(url, base="", depth=0, referrer=None)
-        if run.pending:
-            await run.idle.wait()
-        run.check_fragments()
+    # Parsing is the largest share of the CPU a crawl needs; worker processes take it off the event loop's core.
+    parsers = (
+        ProcessPoolExecutor(config.parse_workers, mp_context=multiprocessing.get_context("spawn"))
+        if config.parse_workers
+        else None
+    )
+    try:
+        async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as session:
+            fetcher = Fetcher(config, session)
+            run = Crawl(config, fetcher, parsers)
+            for url in config.start_urls:
+                run.add(url, base="", depth=0, referrer=None)
+            if run.pending:
+                await run.idle.wait()
+            run.check_fragments()
+    finally:
+        if parsers is not None:
+            parsers.shutdown(wait=True)
     run.report.requests = fetcher.requests
     run.report.elapsed = time.monotonic() - started
     return run.report

@@ -109,3 +109,10 @@ def test_page_limit_stops_the_crawl_but_not_the_checks():
     assert report.pages_crawled == 1
     assert report.results[sites.root + "/missing"].error == ErrorKind.HTTP_4XX
     assert sites.root + "/missing-frame" not in report.results
+
+
+def test_pages_parsed_in_worker_processes_give_the_same_report():
+    _, in_loop = check_site()
+    sites, in_workers = check_site(parse_workers=1)
+    assert {r.url: str(r.error) for r in in_workers.broken} == sites.expected
+    assert in_workers.pages_crawled == in_loop.pages_crawled
