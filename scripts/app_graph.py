@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("catalogue",),
     ("search",),
     ("applications",),
+    ("webhealth",),
     ("reports",),
     ("portal", "workspace", "api", "demo", "ops"),
 ]
