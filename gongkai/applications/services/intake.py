@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.models import FileCheck
 from gongkai.core.tasks import enqueue
 from gongkai.core.uploads import APPLICATION_ATTACHMENT, check_upload, max_bytes_for
+from gongkai.organs import serials
 from gongkai.organs.models import Organ
 
 if TYPE_CHECKING:
@@ -62,24 +63,10 @@ def secret_matches(application: Application | None, secret: str) -> bool:
 
 
 def next_tracking_number(organ: Organ, year: int) -> str:
-    """Take the next serial of the organ's year. Call it inside the transaction that saves the application, as late
-    as possible: the UPDATE locks the counter row until that transaction ends, so numbers are unique and consecutive
-    (a rolled-back submission gives its number back) and every other submission to the organ waits meanwhile."""
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(TrackingCounter._meta.db_table)} SET {quote('last_serial')} = {quote('last_serial')} + 1 "
-           f"WHERE {quote('organ_id')} = %s AND {quote('year')} = %s RETURNING {quote('last_serial')}")
-    for _attempt in range(2):
-        with connection.cursor() as cursor:  # one statement: increment, lock and read (PostgreSQL, SQLite ≥ 3.35)
-            cursor.execute(sql, [organ.pk, year])
-            row = cursor.fetchone()
-        if row is not None:
-            return f"{organ.code}-{year}-{row[0]:06d}"
-        try:
-            with transaction.atomic():
-                TrackingCounter.objects.create(organ=organ, year=year)  # the organ's first application of the year
-        except IntegrityError:
-            pass  # another request created it first
-    raise RuntimeError(f"no tracking counter for organ {organ.pk}, year {year}")
+    """Take the next serial of the organ's year (``organs.serials``, the one counter mechanism). Call it inside the
+    transaction that saves the application, as late as possible: the counter row stays locked until that transaction
+    ends, so numbers are unique and consecutive (a rolled-back submission gives its number back)."""
+    return f"{organ.code}-{year}-{serials.take(TrackingCounter, organ.pk, year):06d}"
 
 
 # --- intake ----------------------------------------------------------------------
