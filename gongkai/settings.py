@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.notify",
     "gongkai.applications",
+    "gongkai.interaction",  # 政民互动: the message box (咨询、投诉、建议、求助)
     "gongkai.reports",
     "gongkai.portal",
     "gongkai.workspace",
@@ -464,6 +465,8 @@ if PRODUCTION:
 RATE_LIMITS = {
     "apply": "10/h",  # application form submissions
     "correct": "10/h",  # corrections sent on the case page
+    "message": "10/h",  # messages sent to an organ's message box (政民互动)
+    "message_lookup": "10/15min",  # failed message number + query code pairs
     "case_login": "10/15min",  # failed tracking-number + secret pairs
     "report_check": "20/h",  # annual-report checks (each parses an upload)
     "search": "60/min",  # portal search pages

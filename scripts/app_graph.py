@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("catalogue",),
     ("search",),
     ("applications",),
+    ("interaction",),
     ("reports",),
     ("portal", "workspace", "api", "demo", "ops"),
 ]
