@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gongkai.interaction.views import workspace as views
+
+app_name = "interaction_ws"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<str:verb>/", views.action, name="action"),
+]
