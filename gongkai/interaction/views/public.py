@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import re
 import secrets as pysecrets
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -140,9 +138,10 @@ def message(request, number):
     try:
         found = _message_or_404(request, number)
     except Http404:
-        # an address opened without the session that looked it up: the lookup form, the number filled in —
-        # the same answer whether or not such a message exists.
-        return redirect(f"{reverse('interaction_public:lookup')}?{urlencode({'number': number[:40]})}")
+        # opened without the session that looked it up: the lookup form with the number filled in, answered as
+        # "not found" — the same answer whether or not such a message exists.
+        form = LookupForm(initial={"number": number[:40]})
+        return render(request, "interaction/public/lookup.html", {"form": form, "section": SECTION}, status=404)
     return _render_message(request, found)
 
 

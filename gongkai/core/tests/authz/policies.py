@@ -328,6 +328,17 @@ POLICIES: dict[str, Policy] = {
     "workspace:catalogue_import:confirm": role_anywhere(*PUBLISHING, methods=POST, data="import.confirm"),
     "workspace:catalogue_import:errors": role_anywhere(*PUBLISHING, data="import.errors"),
     # --- the staff workspace: applications ---------------------------------------------------------------------
+    "interaction_public:organs": public(),
+    "interaction_public:lookup": public(methods=BOTH, data="message_lookup"),
+    "interaction_public:form": public("apply.organ"),
+    "interaction_public:answers": public("apply.organ"),
+    # Open only to the browser that sent the message or typed its query code: nobody of the world holds one.
+    "interaction_public:done": Policy(lambda actor: 404, obj="message.done"),
+    "interaction_public:message": Policy(lambda actor: 404, obj="message"),
+    "interaction_public:rate": Policy(lambda actor: 404, obj="message", methods=POST, data="message.rate"),
+    "interaction_ws:queue": any_staff(),
+    "interaction_ws:detail": read("message"),
+    "interaction_ws:action": role_in_organ("message.accept", CLERK, HEAD, OFFICE),
     "applications_ws:queue": any_staff(),
     "applications_ws:export": any_staff(),
     "applications_ws:register": role_anywhere(CLERK, OFFICE, methods=BOTH),
