@@ -466,6 +466,7 @@ RATE_LIMITS = {
     "apply": "10/h",  # application form submissions
     "correct": "10/h",  # corrections sent on the case page
     "message": "10/h",  # messages sent to an organ's message box (政民互动)
+    "message_phone": "5/h",  # messages giving the same phone number, from any address
     "message_lookup": "10/15min",  # failed message number + query code pairs
     "case_login": "10/15min",  # failed tracking-number + secret pairs
     "report_check": "20/h",  # annual-report checks (each parses an upload)

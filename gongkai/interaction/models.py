@@ -87,6 +87,17 @@ class MessageQuerySet(NoDeleteQuerySet):
         limit = current().add_working_days(today, days).due if days > 0 else today
         return self.filter(status__in=OPEN_STATES, due_on__gte=today, due_on__lte=limit)
 
+    def waiting_for(self, user):
+        """Open messages on which ``user`` must act: assigned to them, or a reply waiting at a sign-off step they hold."""
+        from gongkai.interaction.services import SIGNOFF_KIND
+        from gongkai.signoff.models import Signoff
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        signoffs = Signoff.objects.waiting_for(user).filter(kind=SIGNOFF_KIND).values_list("pk", flat=True)
+        return self.filter(models.Q(assignee=user, status__in=OPEN_STATES)
+                           | models.Q(signoff__in=list(signoffs), status=Status.IN_SIGNOFF))
+
     def published(self):
         """Answered messages shown on the portal with their reply (公开的问答)."""
         return self.filter(status=Status.ANSWERED, published=True)

@@ -84,6 +84,14 @@ def test_a_flood_gets_429_and_keeps_what_was_typed(client, organ, settings):
     assert Message.objects.count() == 1
 
 
+def test_many_messages_with_one_phone_number_are_limited_from_any_address(client, organ, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "message_phone": "1/h"}
+    assert _post(client, organ).status_code == 302
+    response = client.post(reverse("interaction_public:form", args=[organ.slug]),
+                           {**DATA, "form_token": "v" * 32}, REMOTE_ADDR="10.9.8.7")
+    assert response.status_code == 429 and Message.objects.count() == 1
+
+
 def test_the_follow_page_opens_with_the_query_code(client, submitted):
     response = _open(client, submitted.message, submitted.code)
     assert response.status_code == 302

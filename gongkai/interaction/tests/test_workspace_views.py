@@ -113,3 +113,18 @@ def test_an_unknown_verb_is_not_found(client, office, message):
 def test_a_get_on_a_move_is_refused(client, office, message):
     client.force_login(office)
     assert client.get(reverse("interaction_ws:action", args=[message.pk, "accept"])).status_code == 405
+
+
+def test_waiting_for_me_lists_my_messages_and_my_sign_off_steps(client, clerk, head, office, message, organ):
+    from gongkai.interaction import services
+    from gongkai.interaction.tests.conftest import DATA
+
+    other = services.submit_message(organ=organ, data=dict(DATA)).message
+    services.assign(message, by=office, assignee=clerk)
+    client.force_login(clerk)
+    page = client.get(reverse("interaction_ws:queue"), {"view": "mine"}).content.decode()
+    assert message.number in page and other.number not in page
+    services.submit_reply(services.draft_reply(services.accept(message, by=clerk), by=clerk, text="答复"), by=clerk)
+    client.force_login(head)
+    page = client.get(reverse("interaction_ws:queue"), {"view": "mine"}).content.decode()
+    assert message.number in page and other.number not in page

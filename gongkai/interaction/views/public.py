@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core import ratelimit
+from gongkai.core.crypto import blind_index
 from gongkai.core.errors import DomainError
 from gongkai.core.faces import form_error
 from gongkai.interaction import services
@@ -64,6 +65,13 @@ def write(request, slug):
     if form.cleaned_data["website"]:
         form.add_error(None, _("The message could not be sent. Please leave the last field empty."))
         return _form_page(request, organ, form, token, status=400)
+    phone = form.cleaned_data["phone"].strip()
+    if phone:
+        # the same phone number from many addresses: counted by its blind index, never by the number itself
+        limited = ratelimit.hit(request, "message_phone", key=blind_index(phone, purpose="phone"))
+        if limited is not None:
+            form.add_error(None, ratelimit.form_message(limited))
+            return ratelimit.mark(_form_page(request, organ, form, token), limited)
     try:
         result = services.submit_message(organ=organ, data=form.cleaned_data, form_token=token)
     except DomainError as error:

@@ -60,6 +60,9 @@ def queue(request):
     form = QueueFilterForm(request.GET)
     form.is_valid()
     status, due = form.cleaned_data.get("status", ""), form.cleaned_data.get("due", "")
+    mine = request.GET.get("view") == "mine"
+    if mine:
+        queryset = queryset.waiting_for(request.user)
     if status in Status.values:
         queryset = queryset.filter(status=status)
     elif not status:
@@ -71,7 +74,7 @@ def queue(request):
         queryset = queryset.due_within(DUE_SOON_DAYS, today)
     page = Paginator(queryset.order_by("due_on", "pk"), 50).get_page(request.GET.get("page"))
     return render(request, "interaction/workspace/queue.html", {
-        "page": page, "statuses": Status.choices, "status": status, "due": due, "today": today,
+        "page": page, "statuses": Status.choices, "status": status, "due": due, "today": today, "mine": mine,
     })
 
 
