@@ -21,7 +21,7 @@ from gongkai.core.audit import action_label, trail_for
 from gongkai.core.errors import DomainError
 from gongkai.core.faces import domain_errors
 from gongkai.core.masking import mask_email, mask_phone
-from gongkai.interaction import services
+from gongkai.interaction import figures, services
 from gongkai.interaction.forms import (
     AssignForm,
     DecideForm,
@@ -75,6 +75,21 @@ def queue(request):
     page = Paginator(queryset.order_by("due_on", "pk"), 50).get_page(request.GET.get("page"))
     return render(request, "interaction/workspace/queue.html", {
         "page": page, "statuses": Status.choices, "status": status, "due": due, "today": today, "mine": mine,
+    })
+
+
+@login_required
+def statistics(request):
+    """The figures per organ, type and month of the organs the person reads, and the veto watch."""
+    _staff_only(request)
+    organs = readable_organ_list(request.user)
+    messages_qs = Message.objects.filter(organ__in=organs)
+    chosen = request.GET.get("organ", "")
+    if chosen.isdigit() and any(str(o.pk) == chosen for o in organs):
+        messages_qs = messages_qs.filter(organ_id=int(chosen))
+    return render(request, "interaction/workspace/statistics.html", {
+        "rows": figures.rows(messages_qs), "watch": figures.veto_watch(messages_qs, timezone.localdate()),
+        "organs": organs, "chosen": chosen,
     })
 
 
