@@ -12,6 +12,7 @@ class InteractionConfig(AppConfig):
 
         register_action_labels({
             "interaction.submitted": _("Message received"),
+            "interaction.register": _("Message registered by staff"),
             "interaction.accept": _("Message accepted"),
             "interaction.refuse": _("Message not accepted"),
             "interaction.transfer": _("Message transferred to another organ"),

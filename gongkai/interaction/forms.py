@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.interaction.models import MessageType, Rating, RefusalReason
+from gongkai.interaction.models import Channel, MessageType, Rating, RefusalReason
 from gongkai.interaction.services import LIMITS, MAX_EXTENSION_DAYS
 
 
@@ -22,6 +22,21 @@ class MessageForm(forms.Form):
     # A field people never see: a robot filling in every field fills this one too.
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+
+class RegisterForm(MessageForm):
+    """A message that came by the hotline, by letter or by a visit, registered by staff."""
+
+    organ = forms.ModelChoiceField(label=_("Organ"), queryset=None)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB])
+    received_on = forms.DateField(label=_("Date of receipt"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["organ", "channel", "received_on"]
+
+    def __init__(self, *args, organs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        self.fields["organ"].queryset = organs
 
 
 class LookupForm(forms.Form):

@@ -28,6 +28,13 @@ class MessageType(models.TextChoices):
     HELP = "help", _("Request for help")  # 求助
 
 
+class Channel(models.TextChoices):
+    WEB = "web", _("Online form")  # 网上留言
+    HOTLINE = "hotline", _("Hotline")  # 热线电话（12345、政风行风热线）
+    LETTER = "letter", _("Letter")  # 来信
+    VISIT = "visit", _("Visit")  # 来访
+
+
 class Status(models.TextChoices):
     RECEIVED = "received", _("Waiting to be accepted")  # 待受理
     ACCEPTED = "accepted", _("Being handled")  # 办理中
@@ -114,6 +121,7 @@ class Message(NoDeleteModel):
     )
     form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     type = models.CharField(_("type"), max_length=20, choices=MessageType.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
     subject = models.CharField(_("subject"), max_length=100)
     content = models.TextField(_("content"))
     # Personal data: encrypted at rest (gongkai.core.crypto); the blind index answers "same phone?".

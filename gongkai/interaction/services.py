@@ -27,6 +27,7 @@ from gongkai.core.errors import DomainError, InvalidTransition
 from gongkai.core.masking import mask, mask_email, mask_id_number, mask_phone
 from gongkai.interaction.models import (
     DEFAULT_REPLY_DAYS,
+    Channel,
     Message,
     MessageBoxSettings,
     MessageType,
@@ -180,6 +181,28 @@ def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, r
         if existing is None:
             raise
         return Submitted(existing, "", created=False)
+    return Submitted(message, code)
+
+
+def register_message(*, organ: Organ, by: User, channel: str, received_on: dt.date, data: dict) -> Submitted:
+    """Staff register a message that came by the hotline (12345 / 政风行风热线), by letter or by a visit, with the
+    day it came; its clock runs from that day. The query code is given to the citizen by the same channel."""
+    from gongkai.interaction.workflow import intake
+
+    MOVES.check(intake(organ), by, "register")
+    if channel not in Channel.values or channel == Channel.WEB:
+        raise DomainError(_("Choose how the message came: hotline, letter or visit."), field="channel")
+    if received_on is None or received_on > _today():
+        raise DomainError(_("The day the message came cannot be in the future."), field="received_on")
+    clean = clean_message_data(data, organ=organ)
+    code = _new_code()
+    message = Message(organ=organ, secret=hash_secret(code), channel=channel, received_on=received_on,
+                      reply_days=settings_for(organ).reply_days, number=_new_number(organ, received_on), **clean)
+    _apply_clock(message)
+    with transaction.atomic():
+        message.save()
+        log_action(message, "interaction.register", by=by, organ=organ,
+                   data={"channel": channel, "received_on": received_on.isoformat(), "due_on": message.due_on.isoformat()})
     return Submitted(message, code)
 
 

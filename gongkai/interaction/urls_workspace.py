@@ -7,6 +7,7 @@ app_name = "interaction_ws"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("statistics/", views.statistics, name="statistics"),
+    path("register/", views.register, name="register"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<str:verb>/", views.action, name="action"),
 ]

@@ -18,6 +18,9 @@ from gongkai.organs.models import Role
 from gongkai.organs.workflow import Move, Workflow
 
 S = Status
+# A message not yet in the register: staff registering a hotline call, a letter or a visit.
+NEW = ""
+INTAKE = (Role.CLERK, Role.DISCLOSURE_OFFICE)
 HANDLERS = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE)
 ROUTERS = (Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
 OFFICE = (Role.DISCLOSURE_OFFICE,)
@@ -48,7 +51,8 @@ class Table(Workflow):
 
 
 MOVES = Table({
-    # intake (受理)
+    # intake (登记、受理)
+    "register": Move({NEW}, None, INTAKE),
     "accept": Move({S.RECEIVED}, S.ACCEPTED, HANDLERS),
     "refuse": Move({S.RECEIVED, S.ACCEPTED}, S.REFUSED, ROUTERS),
     "transfer": Move({S.RECEIVED, S.ACCEPTED}, S.TRANSFERRED, OFFICE),
@@ -67,8 +71,14 @@ MOVES = Table({
     "reopen": Move({S.ANSWERED}, S.ACCEPTED, SYSTEM),
 })
 
-# Verbs a member of staff may choose on the message page (the others are the chain's or the citizen's).
-STAFF_VERBS = tuple(verb for verb, move in MOVES.items() if move.roles)
+# Verbs a member of staff may choose on the message page (the others are the chain's or the citizen's, and
+# registering makes a new message).
+STAFF_VERBS = tuple(verb for verb, move in MOVES.items() if move.roles and verb != "register")
+
+
+def intake(organ) -> Message:
+    """The not-yet-registered message whose ``register`` move is asked (the organ is all there is)."""
+    return Message(organ=organ, status=NEW)
 
 
 def people_who_may(organ, verb: str):

@@ -222,3 +222,29 @@ def test_overdue_and_due_soon_queues(message):
 def test_messages_are_never_deleted(message):
     with pytest.raises(RuntimeError):
         message.delete()
+
+
+def test_staff_register_a_hotline_message_with_its_day(organ, clerk):
+    import datetime as dt
+
+    day = dt.date.today() - dt.timedelta(days=3)
+    result = services.register_message(organ=organ, by=clerk, channel="hotline", received_on=day, data=dict(DATA))
+    message = result.message
+    assert (message.channel, message.received_on, message.status) == ("hotline", day, Status.RECEIVED)
+    assert message.due_on == add_working_days(day, 5).due and services.secret_matches(message, result.code)
+    assert "interaction.register" in _actions(message)
+
+
+def test_registering_is_refused_to_other_organs_and_for_a_future_day(organ, outsider, clerk):
+    import datetime as dt
+
+    with pytest.raises(NotAllowed):
+        services.register_message(organ=organ, by=outsider, channel="letter", received_on=dt.date.today(), data=dict(DATA))
+    with pytest.raises(DomainError) as error:
+        services.register_message(organ=organ, by=clerk, channel="letter",
+                                  received_on=dt.date.today() + dt.timedelta(days=1), data=dict(DATA))
+    assert error.value.field == "received_on"
+    with pytest.raises(DomainError) as error:
+        services.register_message(organ=organ, by=clerk, channel="web", received_on=dt.date.today(), data=dict(DATA))
+    assert error.value.field == "channel"
+    assert not Message.objects.exists()

@@ -10,8 +10,9 @@ from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.factories import member
 from gongkai.interaction import services
 from gongkai.interaction.models import Message, Status
+from gongkai.interaction.tests.conftest import DATA
 from gongkai.interaction.views.workspace import buttons
-from gongkai.interaction.workflow import MOVES, STAFF_VERBS
+from gongkai.interaction.workflow import MOVES, STAFF_VERBS, intake
 from gongkai.organs.models import Role
 
 ROLES = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE, Role.DEPUTY_LEADER, None)
@@ -59,8 +60,6 @@ def _(text):
 
 
 def _messages_in_every_state(organ, clerk, head, deputy):
-    from gongkai.interaction.tests.conftest import DATA
-
     def new():
         return services.submit_message(organ=organ, data=dict(DATA)).message
 
@@ -91,6 +90,10 @@ def test_services_and_buttons_agree_with_the_table(organ, other_organ, departmen
     for state, message in messages.items():
         for role, user in people.items():
             shown = set(buttons(message, user))
+            expected = NotAllowed if not MOVES.role_allows(intake(organ), user, "register") else None
+            assert _outcome(lambda m, u: services.register_message(
+                organ=m.organ, by=u, channel="letter", received_on=m.received_on, data={**DATA}), message, user) == expected
+            assert "register" not in shown
             for verb in STAFF_VERBS:
                 expected = (NotAllowed if not MOVES.role_allows(message, user, verb)
                             else None if MOVES.state_allows(message, verb) else InvalidTransition)

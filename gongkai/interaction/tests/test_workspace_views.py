@@ -128,3 +128,34 @@ def test_waiting_for_me_lists_my_messages_and_my_sign_off_steps(client, clerk, h
     client.force_login(head)
     page = client.get(reverse("interaction_ws:queue"), {"view": "mine"}).content.decode()
     assert message.number in page and other.number not in page
+
+
+def test_staff_register_a_letter_and_see_the_query_code_once(client, clerk, organ):
+    import datetime as dt
+
+    client.force_login(clerk)
+    assert client.get(reverse("interaction_ws:register")).status_code == 200
+    data = {"organ": organ.pk, "channel": "letter", "received_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+            "type": "complaint", "subject": "来信反映噪声", "content": "夜间施工噪声。", "phone": "13812345678"}
+    response = client.post(reverse("interaction_ws:register"), data)
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert message.channel == "letter"
+    page = client.get(response["Location"]).content.decode()
+    assert message.number in page and "查询码" in page
+
+
+def test_registering_with_a_future_day_names_the_field(client, clerk, organ):
+    import datetime as dt
+
+    client.force_login(clerk)
+    data = {"organ": organ.pk, "channel": "visit", "received_on": (dt.date.today() + dt.timedelta(days=2)).isoformat(),
+            "type": "help", "subject": "来访求助", "content": "求助内容。"}
+    response = client.post(reverse("interaction_ws:register"), data)
+    assert response.status_code == 400 and "received_on" in response.context["form"].errors
+    assert not Message.objects.exists()
+
+
+def test_registering_is_refused_without_the_role(client, head, deputy):
+    client.force_login(deputy)
+    assert client.get(reverse("interaction_ws:register")).status_code == 403

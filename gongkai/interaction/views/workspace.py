@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core.audit import action_label, trail_for
 from gongkai.core.errors import DomainError
-from gongkai.core.faces import domain_errors
+from gongkai.core.faces import domain_errors, form_error
 from gongkai.core.masking import mask_email, mask_phone
 from gongkai.interaction import figures, services
 from gongkai.interaction.forms import (
@@ -28,13 +28,14 @@ from gongkai.interaction.forms import (
     ExtendForm,
     QueueFilterForm,
     RefuseForm,
+    RegisterForm,
     ReplyForm,
     TransferForm,
 )
 from gongkai.interaction.models import Message, Status
 from gongkai.interaction.workflow import MOVES, STAFF_VERBS, people_who_may
 from gongkai.organs.models import Department, Organ
-from gongkai.organs.permissions import is_staff_member, readable_organ_list, readable_organs
+from gongkai.organs.permissions import is_staff_member, organs_with_role, readable_organ_list, readable_organs
 
 DUE_SOON_DAYS = 2
 
@@ -91,6 +92,29 @@ def statistics(request):
         "rows": figures.rows(messages_qs), "watch": figures.veto_watch(messages_qs, timezone.localdate()),
         "organs": organs, "chosen": chosen,
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """登记: a message that came by the hotline, by letter or by a visit, in an organ where the person registers."""
+    _staff_only(request)
+    organs = organs_with_role(request.user, *MOVES["register"].roles).filter(is_active=True).order_by("path")
+    if not organs.exists():
+        raise PermissionDenied(_("Registering messages needs the role of clerk or disclosure office."))
+    form = RegisterForm(request.POST or None, organs=organs, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.register_message(organ=data["organ"], by=request.user, channel=data["channel"],
+                                               received_on=data["received_on"], data=data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Registered as %(number)s. Tell the citizen the query code %(code)s: it is "
+                                        "shown only now.") % {"number": result.message.number, "code": result.code})
+            return redirect(reverse("interaction_ws:detail", kwargs={"pk": result.message.pk}))
+    return render(request, "interaction/workspace/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def buttons(message: Message, user) -> list[str]:

@@ -338,6 +338,7 @@ POLICIES: dict[str, Policy] = {
     "interaction_public:rate": Policy(lambda actor: 404, obj="message", methods=POST, data="message.rate"),
     "interaction_ws:queue": any_staff(),
     "interaction_ws:statistics": any_staff(),
+    "interaction_ws:register": role_anywhere(CLERK, OFFICE, methods=BOTH),
     "interaction_ws:detail": read("message"),
     "interaction_ws:action": role_in_organ("message.accept", CLERK, HEAD, OFFICE),
     "applications_ws:queue": any_staff(),
