@@ -76,6 +76,7 @@ def queue(request):
     page = Paginator(queryset.order_by("due_on", "pk"), 50).get_page(request.GET.get("page"))
     return render(request, "interaction/workspace/queue.html", {
         "page": page, "statuses": Status.choices, "status": status, "due": due, "today": today, "mine": mine,
+        "can_register": organs_with_role(request.user, *MOVES["register"].roles).exists(),
     })
 
 
