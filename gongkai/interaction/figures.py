@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from gongkai.interaction.models import OPEN_STATES, Message, MessageType, Rating, Status
 from gongkai.workdays.calendar import current
@@ -82,7 +83,7 @@ def rows(messages: QuerySet[Message]) -> list[Row]:
         "organ__name", "type", "month", "received_on", "reopened_on", "replied_at", "due_on")
     for organ, kind, month, received_on, reopened_on, replied_at, due_on in done:
         row = found[(organ, kind, month)]
-        replied_on = replied_at.date()
+        replied_on = timezone.localtime(replied_at).date()
         row.on_time += int(due_on is None or replied_on <= due_on)
         row.working_days.append(calendar.working_days_between(reopened_on or received_on, replied_on))
     return list(found.values())
@@ -109,7 +110,8 @@ def veto_watch(messages: QuerySet[Message], today: dt.date) -> Watch:
     """Open messages received more than two (flag) or three (veto) months before ``today``."""
     old = messages.filter(status__in=OPEN_STATES, received_on__lt=_months_before(today, FLAG_MONTHS)).select_related("organ")
     limit = _months_before(today, VETO_MONTHS)
-    flagged, vetoes = [], []
+    flagged: list[Message] = []
+    vetoes: list[Message] = []
     for message in old.order_by("received_on")[:200]:
         (vetoes if message.received_on < limit else flagged).append(message)
     return Watch(flagged, vetoes)

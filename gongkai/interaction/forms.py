@@ -27,7 +27,7 @@ class MessageForm(forms.Form):
 class RegisterForm(MessageForm):
     """A message that came by the hotline, by letter or by a visit, registered by staff."""
 
-    organ = forms.ModelChoiceField(label=_("Organ"), queryset=None)
+    organ: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Organ"), queryset=None)
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB])
     received_on = forms.DateField(label=_("Date of receipt"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -57,7 +57,7 @@ class RefuseForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("Transfer to"), queryset=None)
+    to: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Transfer to"), queryset=None)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
     def __init__(self, *args, organs=None, **kwargs):
@@ -66,8 +66,8 @@ class TransferForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
-    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
+    department: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
 
     def __init__(self, *args, departments=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)

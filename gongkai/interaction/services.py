@@ -12,7 +12,9 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -122,17 +124,17 @@ class Submitted:
 
 def clean_message_data(data: dict, *, organ: Organ) -> dict:
     """Validate what the citizen typed; DomainError names the first field at fault."""
-    clean = {k: str(data.get(k) or "").strip() for k in ("type", "subject", "content", "name", "phone", "email")}
+    clean: dict[str, Any] = {k: str(data.get(k) or "").strip() for k in ("type", "subject", "content", "name", "phone", "email")}
     clean["publish_consent"] = bool(data.get("publish_consent"))
     if clean["type"] not in MessageType.values:
         raise DomainError(_("Choose the type of message from the list."), field="type")
     labels = {"subject": gettext_lazy("subject"), "content": gettext_lazy("content")}
-    for key, label in labels.items():
+    for key, name in labels.items():
         if not clean[key]:
-            raise DomainError(_("Please fill in: %(field)s.") % {"field": label}, field=key)
+            raise DomainError(_("Please fill in: %(field)s.") % {"field": name}, field=key)
     for key, limit in LIMITS.items():
         if len(clean[key]) > limit:
-            label = Message._meta.get_field(key).verbose_name
+            label = getattr(Message._meta.get_field(key), "verbose_name", key)
             raise DomainError(_("%(field)s is too long (at most %(limit)d characters).") % {"field": label, "limit": limit},
                               field=key)
     if clean["phone"] and not PHONE_RE.match(clean["phone"]):
@@ -175,7 +177,7 @@ def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, r
                     break
             message.save()
             log_action(message, "interaction.submitted", by=None, organ=organ,
-                       data={"type": message.type, "due_on": message.due_on.isoformat()})
+                       data={"type": message.type, "due_on": str(message.due_on)})
     except IntegrityError:
         existing = Message.objects.filter(form_token=form_token).first() if form_token else None
         if existing is None:
@@ -202,7 +204,7 @@ def register_message(*, organ: Organ, by: User, channel: str, received_on: dt.da
     with transaction.atomic():
         message.save()
         log_action(message, "interaction.register", by=by, organ=organ,
-                   data={"channel": channel, "received_on": received_on.isoformat(), "due_on": message.due_on.isoformat()})
+                   data={"channel": channel, "received_on": received_on.isoformat(), "due_on": str(message.due_on)})
     return Submitted(message, code)
 
 
@@ -361,7 +363,7 @@ def decide_reply(message: Message, *, by: User, decision: str, comment: str = ""
 
     with transaction.atomic():
         message = _lock(message)
-        if message.signoff_id is None:
+        if message.signoff is None:
             raise InvalidTransition(_("This reply is not waiting for sign-off."))
         MOVES.check_state(message, "approve_reply")
         signoff = decide(message.signoff, by=by, decision=decision, comment=comment, content_hash=message.reply_hash)
@@ -396,14 +398,14 @@ def public_text(message: Message, text: str) -> str:
                         (message.name, mask(message.name, keep_start=1, keep_end=0))):
         if own and len(own) > 1:
             text = text.replace(own, masked)
-    masking = {
+    masking: dict[str, Callable[[str], str]] = {
         FindingKind.ID_NUMBER: mask_id_number,
         FindingKind.MOBILE: mask_phone,
         FindingKind.BANK_CARD: lambda value: mask(value, keep_start=4, keep_end=4),
     }
     for hit in reversed(scan(text)):
         if hit.kind in masking:
-            text = text[: hit.start] + masking[hit.kind](hit.text) + text[hit.end:]
+            text = text[: hit.start] + masking[hit.kind](hit.match) + text[hit.end:]
     return text
 
 

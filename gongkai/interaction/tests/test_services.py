@@ -248,3 +248,15 @@ def test_registering_is_refused_to_other_organs_and_for_a_future_day(organ, outs
         services.register_message(organ=organ, by=clerk, channel="web", received_on=dt.date.today(), data=dict(DATA))
     assert error.value.field == "channel"
     assert not Message.objects.exists()
+
+
+def test_publishing_masks_id_numbers_and_other_mobiles_the_scanner_finds(answered, office):
+    from gongkai.sensitive.scanner import id_check_character
+
+    first17 = "11010519491231002"
+    id_number = first17 + id_check_character(first17)
+    Message.objects.filter(pk=answered.pk).update(
+        reply_text=f"经核实，身份证号{id_number}的申请人已办结，经办人电话13900001111。")
+    message = services.publish(Message.objects.get(pk=answered.pk), by=office)
+    assert id_number not in message.public_reply and "1101" in message.public_reply
+    assert "13900001111" not in message.public_reply and "139****1111" in message.public_reply
