@@ -196,3 +196,12 @@ class Message(NoDeleteModel):
     @property
     def was_reopened(self) -> bool:
         return self.reopened_on is not None
+
+    @property
+    def awaits_rating(self) -> bool:
+        """The citizen may rate the reply: answered and not rated yet — or answered again after a second handling."""
+        if self.status != Status.ANSWERED:
+            return False
+        if not self.rating:
+            return True
+        return bool(self.was_reopened and self.rated_at and self.replied_at and self.replied_at > self.rated_at)

@@ -439,8 +439,7 @@ def rate(message: Message, *, rating: str, comment: str = "") -> Message:
     with transaction.atomic():
         message = _lock(message)
         MOVES.check_state(message, "rate")
-        if message.rating and not (message.was_reopened and message.rated_at and message.replied_at
-                                   and message.replied_at > message.rated_at):
+        if not message.awaits_rating:
             raise InvalidTransition(_("This reply has already been rated."), field="rating")
         message.rating, message.rating_comment, message.rated_at = rating, comment.strip(), timezone.now()
         _move(message, "rate", by=None, reason=comment.strip(), data={"rating": rating})

@@ -159,3 +159,28 @@ def test_registering_with_a_future_day_names_the_field(client, clerk, organ):
 def test_registering_is_refused_without_the_role(client, head, deputy):
     client.force_login(deputy)
     assert client.get(reverse("interaction_ws:register")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["register", "statistics"])
+def test_staff_pages_send_anonymous_visitors_to_sign_in(client, db, name):
+    response = client.get(reverse(f"interaction_ws:{name}"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_move_by_an_anonymous_visitor_changes_nothing(client, message):
+    response = _act(client, message, "accept")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Message.objects.get(pk=message.pk).status == Status.RECEIVED
+
+
+def test_the_supervising_office_reads_but_cannot_move(client, organ, message):
+    from gongkai.factories import GovernmentFactory, member
+    from gongkai.organs.models import Role
+
+    government = GovernmentFactory()
+    organ.parent = government
+    organ.save()
+    client.force_login(member(government, Role.DISCLOSURE_OFFICE))
+    assert client.get(reverse("interaction_ws:detail", args=[message.pk])).status_code == 200
+    assert _act(client, message, "accept").status_code == 403
+    assert Message.objects.get(pk=message.pk).status == Status.RECEIVED

@@ -23,7 +23,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.faces import form_error
 from gongkai.interaction import services
 from gongkai.interaction.forms import LookupForm, MessageForm, RatingForm
-from gongkai.interaction.models import Message, Status
+from gongkai.interaction.models import Message
 from gongkai.organs.models import Organ
 
 SESSION_MESSAGES = "interaction_message_ids"
@@ -132,12 +132,9 @@ def _message_or_404(request, number) -> Message:
 
 
 def _render_message(request, found: Message, *, rating_form=None, status=200):
-    can_rate = found.status == Status.ANSWERED and (
-        not found.rating or (found.was_reopened and found.rated_at and found.replied_at and found.replied_at > found.rated_at)
-    )
     return render(request, "interaction/public/message.html", {
         "message": found, "organ": found.organ, "section": SECTION,
-        "rating_form": (rating_form or RatingForm()) if can_rate else None,
+        "rating_form": (rating_form or RatingForm()) if found.awaits_rating else None,
     }, status=status)
 
 
