@@ -28,4 +28,5 @@ class InteractionConfig(AppConfig):
             "interaction.publish": _("Question and reply published"),
             "interaction.rate": _("Reply rated by the citizen"),
             "interaction.reopen": _("Message reopened for a second handling"),
+            "interaction.attachment_infected": _("Attachment refused: malicious code found"),
         })

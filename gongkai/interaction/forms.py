@@ -9,6 +9,19 @@ from gongkai.interaction.models import Channel, MessageType, Rating, RefusalReas
 from gongkai.interaction.services import LIMITS, MAX_EXTENSION_DAYS
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
 class MessageForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=MessageType.choices)
     subject = forms.CharField(label=_("Subject"), max_length=LIMITS["subject"])
@@ -19,6 +32,7 @@ class MessageForm(forms.Form):
     publish_consent = forms.BooleanField(
         label=_("The message and its reply may be published (personal data is masked)"), required=False
     )
+    attachments = MultipleFileField(label=_("Attachments (PDF, Word, Excel, OFD or images; at most 5)"), required=False)
     # A field people never see: a robot filling in every field fills this one too.
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
@@ -36,6 +50,7 @@ class RegisterForm(MessageForm):
     def __init__(self, *args, organs=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["website"]
+        del self.fields["attachments"]
         self.fields["organ"].queryset = organs
 
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.fields import BlindIndexField, EncryptedTextField
-from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
+from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
 
 DEFAULT_REPLY_DAYS = 5
 
@@ -205,3 +205,37 @@ class Message(NoDeleteModel):
         if not self.rating:
             return True
         return bool(self.was_reopened and self.rated_at and self.replied_at and self.replied_at > self.rated_at)
+
+
+def attachment_path(instance, filename):
+    """A random name in a folder per organ and year; the original name is ``MessageAttachment.name``."""
+    from gongkai.core.files import random_name
+
+    return random_name("interaction", instance.message.organ_id, filename)
+
+
+class MessageAttachment(NoDeleteModel):
+    """A file the citizen sent with a message (the upload rules of the platform: checked by content and size,
+    quarantined until its virus scan when a scanner is configured)."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    check_state = models.CharField(_("check"), max_length=10, choices=FileCheck.choices, default=FileCheck.PENDING)
+    check_note = models.CharField(_("check result"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_clean(self) -> bool:
+        """Only a checked file may be served."""
+        return self.check_state == FileCheck.CLEAN

@@ -153,7 +153,68 @@ def clean_message_data(data: dict, *, organ: Organ) -> dict:
     return clean
 
 
-def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, received_on: dt.date | None = None) -> Submitted:
+MAX_ATTACHMENTS = 5
+
+
+def check_files(files) -> list:
+    """Every file judged by its content and size (the platform's upload rules); at most 5, together at most twice
+    the per-file limit. Returns (file, kind) pairs; raises DomainError naming ``attachments``."""
+    from django.template.defaultfilters import filesizeformat
+
+    from gongkai.core.uploads import APPLICATION_ATTACHMENT, check_upload, max_bytes_for
+
+    files = list(files or [])
+    if len(files) > MAX_ATTACHMENTS:
+        raise DomainError(_("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}, field="attachments")
+    total_limit = 2 * max_bytes_for(APPLICATION_ATTACHMENT)
+    if sum(f.size for f in files) > total_limit:
+        raise DomainError(_("The attachments together exceed %(limit)s.") % {"limit": filesizeformat(total_limit)},
+                          field="attachments")
+    return [(uploaded, check_upload(uploaded, purpose=APPLICATION_ATTACHMENT)) for uploaded in files]
+
+
+def _store_files(message: Message, checked: list) -> None:
+    """Store the files; with a virus scanner configured they stay in quarantine until ``check_attachment`` ran."""
+    from gongkai.core import virus_scan
+    from gongkai.core.models import FileCheck
+    from gongkai.core.tasks import enqueue
+    from gongkai.interaction.models import MessageAttachment
+
+    scanning = virus_scan.is_configured()
+    for uploaded, kind in checked:
+        uploaded.seek(0)
+        attachment = MessageAttachment.objects.create(
+            message=message, file=uploaded, name=uploaded.name[:200], kind=kind.code, size=uploaded.size,
+            check_state=FileCheck.PENDING if scanning else FileCheck.CLEAN,
+        )
+        if scanning:
+            from gongkai.interaction.tasks import check_attachment_job
+
+            enqueue(check_attachment_job, attachment.pk)
+
+
+def check_attachment(attachment_id: int) -> str:
+    """Scan a quarantined attachment (outside any transaction) and record the verdict; an infected file stays
+    stored but is never served, and the refusal is audited on the message."""
+    from gongkai.core import virus_scan
+    from gongkai.core.models import FileCheck
+    from gongkai.interaction.models import MessageAttachment
+
+    attachment = MessageAttachment.objects.select_related("message").get(pk=attachment_id)
+    if attachment.check_state != FileCheck.PENDING:
+        return attachment.check_state
+    verdict = virus_scan.scan_stored(attachment.file)
+    with transaction.atomic():
+        updated = MessageAttachment.objects.filter(pk=attachment_id, check_state=FileCheck.PENDING).update(
+            check_state=FileCheck.CLEAN if verdict.clean else FileCheck.INFECTED, check_note=verdict.signature[:200])
+        if updated and not verdict.clean:
+            log_action(attachment.message, "interaction.attachment_infected", by=None,
+                       data={"attachment": attachment.pk, "name": attachment.name, "signature": verdict.signature})
+    return FileCheck.CLEAN if verdict.clean else FileCheck.INFECTED
+
+
+def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, received_on: dt.date | None = None,
+                   attachments=()) -> Submitted:
     """A message from the public form. The same form token sent twice gives the first message back (no copy)."""
     if not organ.is_active:
         raise DomainError(_("This organ no longer receives messages."))
@@ -162,6 +223,7 @@ def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, r
         existing = Message.objects.filter(form_token=form_token).first()
         if existing is not None:
             return Submitted(existing, "", created=False)
+    checked = check_files(attachments)
     code = _new_code()
     day = received_on or _today()
     message = Message(
@@ -176,8 +238,9 @@ def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, r
                 if not Message.objects.filter(number=message.number).exists():
                     break
             message.save()
+            _store_files(message, checked)
             log_action(message, "interaction.submitted", by=None, organ=organ,
-                       data={"type": message.type, "due_on": str(message.due_on)})
+                       data={"type": message.type, "due_on": str(message.due_on), "attachments": len(checked)})
     except IntegrityError:
         existing = Message.objects.filter(form_token=form_token).first() if form_token else None
         if existing is None:

@@ -21,6 +21,7 @@ from gongkai.core import ratelimit
 from gongkai.core.crypto import blind_index
 from gongkai.core.errors import DomainError
 from gongkai.core.faces import form_error
+from gongkai.core.uploads import check_anonymous_quota, count_anonymous_uploads
 from gongkai.interaction import services
 from gongkai.interaction.forms import LookupForm, MessageForm, RatingForm
 from gongkai.interaction.models import Message
@@ -47,7 +48,7 @@ def write(request, slug):
     organ = get_object_or_404(Organ, slug=slug, is_active=True)
     if request.method != "POST":
         return _form_page(request, organ, MessageForm(), pysecrets.token_urlsafe(24))
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     token = request.POST.get("form_token", "")
     limited = ratelimit.hit(request, "message")
     if limited is not None:
@@ -72,12 +73,18 @@ def write(request, slug):
         if limited is not None:
             form.add_error(None, ratelimit.form_message(limited))
             return ratelimit.mark(_form_page(request, organ, form, token), limited)
+    files = form.cleaned_data["attachments"]
+    client = ratelimit.client_ip(request)
     try:
-        result = services.submit_message(organ=organ, data=form.cleaned_data, form_token=token)
+        if not request.user.is_authenticated:
+            check_anonymous_quota(client, files)
+        result = services.submit_message(organ=organ, data=form.cleaned_data, form_token=token, attachments=files)
     except DomainError as error:
         form_error(form, error)
         return _form_page(request, organ, form, token, status=400)
     if result.created:
+        if not request.user.is_authenticated:
+            count_anonymous_uploads(client, files)
         request.session[SESSION_RECEIPT] = [result.message.pk, token, result.code]
         _remember(request, result.message)
     return redirect("interaction_public:done", slug=organ.slug, token=token)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.core.audit import action_label, trail_for
 from gongkai.core.errors import DomainError
 from gongkai.core.faces import domain_errors, form_error
+from gongkai.core.files import serve
 from gongkai.core.masking import mask_email, mask_phone
 from gongkai.interaction import figures, services
 from gongkai.interaction.forms import (
@@ -152,8 +153,19 @@ def detail(request, pk):
         "m": message, "verbs": verbs, "forms": {verb: form for verb, form in forms.items() if verb in verbs},
         "phone": message.phone if handler else mask_phone(message.phone),
         "email": message.email if handler else mask_email(message.email),
+        "attachments": list(message.attachments.all()),
         "trail": [(event, action_label(event.action)) for event in trail_for(message)], "deadline": services.deadline(message) if message.is_open else None,
     })
+
+
+@login_required
+def attachment(request, pk, attachment_id):
+    """A file the citizen sent, to whoever may read the message; never one still in quarantine or refused."""
+    message = _message(request, pk)
+    item = get_object_or_404(message.attachments, pk=attachment_id)
+    if not item.is_clean:
+        raise Http404
+    return serve(request, item.file, filename=item.name, private=True)
 
 
 def _back(request) -> str:

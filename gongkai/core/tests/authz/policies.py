@@ -340,6 +340,7 @@ POLICIES: dict[str, Policy] = {
     "interaction_ws:statistics": any_staff(),
     "interaction_ws:register": role_anywhere(CLERK, OFFICE, methods=BOTH),
     "interaction_ws:detail": read("message"),
+    "interaction_ws:attachment": read("message.attachment"),
     "interaction_ws:action": role_in_organ("message.accept", CLERK, HEAD, OFFICE),
     "applications_ws:queue": any_staff(),
     "applications_ws:export": any_staff(),

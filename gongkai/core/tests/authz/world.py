@@ -243,8 +243,10 @@ def build() -> World:
     from gongkai.interaction import services as interaction
 
     sent = interaction.submit_message(organ=gxj, form_token="authz-message-token", data={
-        "type": "consultation", "subject": "办事时间咨询", "content": "请问周末办公吗？", "publish_consent": True})
+        "type": "consultation", "subject": "办事时间咨询", "content": "请问周末办公吗？", "publish_consent": True},
+        attachments=[docx_upload(name="现场说明.docx")])
     k["message"] = {"pk": sent.message.pk, "number": sent.message.number}
+    k["message.attachment"] = {"pk": sent.message.pk, "attachment_id": sent.message.attachments.get().pk}
     k["message.accept"] = {"pk": sent.message.pk, "verb": "accept"}
     k["message.done"] = {"slug": gxj.slug, "token": "authz-message-token"}
     world.data["message.rate"] = {"rating": "satisfied"}

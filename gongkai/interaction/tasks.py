@@ -1,0 +1,14 @@
+"""Background jobs of the message box: they take primary keys and call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def check_attachment_job(self, attachment_id: int) -> str:
+    """Virus scan of one quarantined attachment (core.virus_scan.run_check: retried while clamd is down)."""
+    from gongkai.core.virus_scan import run_check
+    from gongkai.interaction.services import check_attachment
+
+    return run_check(self, check_attachment, attachment_id)
