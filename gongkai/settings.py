@@ -191,6 +191,9 @@ CELERY_BEAT_SCHEDULE = {
     "applications-check-pending-attachments": {
         "task": "gongkai.applications.tasks.check_pending_attachments", "schedule": 600.0,
     },
+    "interaction-check-pending-attachments": {
+        "task": "gongkai.interaction.tasks.check_pending_attachments", "schedule": 600.0,
+    },
     # Annual report reminders, every morning (`manage.py annual_report_reminders`).
     "reports-annual-report-reminders": {
         "task": "gongkai.reports.tasks.send_annual_report_reminders", "schedule": crontab(hour=8, minute=0),

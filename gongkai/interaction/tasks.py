@@ -12,3 +12,12 @@ def check_attachment_job(self, attachment_id: int) -> str:
     from gongkai.interaction.services import check_attachment
 
     return run_check(self, check_attachment, attachment_id)
+
+
+@shared_task(acks_late=True)
+def check_pending_attachments() -> int:
+    """Periodic: queue the check of every attachment still in quarantine (e.g. clamd was down)."""
+    from gongkai.core.virus_scan import queue_pending
+    from gongkai.interaction.models import MessageAttachment
+
+    return queue_pending(MessageAttachment, check_attachment_job)

@@ -65,3 +65,20 @@ def test_a_quarantined_file_is_not_served(client, organ, clerk):
     MessageAttachment.objects.filter(pk=stored.pk).update(check_state="pending")
     client.force_login(clerk)
     assert client.get(reverse("interaction_ws:attachment", args=[message.pk, stored.pk])).status_code == 404
+
+
+def test_with_a_scanner_a_file_waits_in_quarantine_and_an_infected_one_is_refused(organ, settings, monkeypatch):
+    from gongkai.core import virus_scan
+
+    settings.CLAMD_HOST = "clamd.invalid"
+    queued = []
+    monkeypatch.setattr("gongkai.core.tasks.enqueue", lambda job, *args: queued.append(args))
+    message = services.submit_message(organ=organ, data=dict(DATA), attachments=[_png()]).message
+    stored = message.attachments.get()
+    assert stored.check_state == "pending" and queued == [(stored.pk,)]
+    monkeypatch.setattr(virus_scan, "scan_stored", lambda field: virus_scan.ScanResult(clean=False, signature="Eicar"))
+    assert services.check_attachment(stored.pk) == "infected"
+    assert not MessageAttachment.objects.get(pk=stored.pk).is_clean
+    from gongkai.core.audit import trail_for
+
+    assert "interaction.attachment_infected" in [e.action for e in trail_for(message)]
