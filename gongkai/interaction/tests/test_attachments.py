@@ -82,3 +82,13 @@ def test_with_a_scanner_a_file_waits_in_quarantine_and_an_infected_one_is_refuse
     from gongkai.core.audit import trail_for
 
     assert "interaction.attachment_infected" in [e.action for e in trail_for(message)]
+
+
+def test_the_citizen_downloads_their_own_file_others_get_404(client, organ):
+    result = services.submit_message(organ=organ, data=dict(DATA), attachments=[_png()])
+    message = result.message
+    url = reverse("interaction_public:attachment", args=[message.number, message.attachments.get().pk])
+    assert client.get(url).status_code == 404
+    client.post(reverse("interaction_public:lookup"), {"number": message.number, "code": result.code})
+    assert client.get(url).status_code == 200
+    assert "现场照片.png" in client.get(reverse("interaction_public:message", args=[message.number])).content.decode()

@@ -21,6 +21,7 @@ from gongkai.core import ratelimit
 from gongkai.core.crypto import blind_index
 from gongkai.core.errors import DomainError
 from gongkai.core.faces import form_error
+from gongkai.core.files import serve
 from gongkai.core.uploads import check_anonymous_quota, count_anonymous_uploads
 from gongkai.interaction import services
 from gongkai.interaction.forms import LookupForm, MessageForm, RatingForm
@@ -170,6 +171,15 @@ def rate(request, number):
         return _render_message(request, found, rating_form=form, status=400)
     messages.success(request, _("Thank you for your rating."))
     return redirect("interaction_public:message", number=found.number)
+
+
+def attachment(request, number, attachment_id):
+    """A file the citizen sent, back to the browser that holds the message's session."""
+    found = _message_or_404(request, number)
+    item = get_object_or_404(found.attachments, pk=attachment_id)
+    if not item.is_clean:  # quarantined: waiting for its virus scan, or refused
+        raise Http404
+    return serve(request, item.file, filename=item.name, private=True)
 
 
 def answers(request, slug):

@@ -336,6 +336,7 @@ POLICIES: dict[str, Policy] = {
     "interaction_public:done": Policy(lambda actor: 404, obj="message.done"),
     "interaction_public:message": Policy(lambda actor: 404, obj="message"),
     "interaction_public:rate": Policy(lambda actor: 404, obj="message", methods=POST, data="message.rate"),
+    "interaction_public:attachment": Policy(lambda actor: 404, obj="message.own_attachment"),
     "interaction_ws:queue": any_staff(),
     "interaction_ws:statistics": any_staff(),
     "interaction_ws:register": role_anywhere(CLERK, OFFICE, methods=BOTH),

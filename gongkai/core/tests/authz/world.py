@@ -247,6 +247,7 @@ def build() -> World:
         attachments=[docx_upload(name="现场说明.docx")])
     k["message"] = {"pk": sent.message.pk, "number": sent.message.number}
     k["message.attachment"] = {"pk": sent.message.pk, "attachment_id": sent.message.attachments.get().pk}
+    k["message.own_attachment"] = {"number": sent.message.number, "attachment_id": sent.message.attachments.get().pk}
     k["message.accept"] = {"pk": sent.message.pk, "verb": "accept"}
     k["message.done"] = {"slug": gxj.slug, "token": "authz-message-token"}
     world.data["message.rate"] = {"rating": "satisfied"}
