@@ -26,3 +26,14 @@ def test_the_staff_pages_speak_chinese(client, office, message):
              reverse("interaction_ws:register")]
     found = {page: leaks(client.get(page).content.decode()) for page in pages}
     assert {page: words for page, words in found.items() if words} == {}
+
+
+def test_the_message_page_speaks_chinese_in_every_state(client, office, clerk, head, message, other_organ):
+    client.force_login(office)
+    url = reverse("interaction_ws:detail", args=[message.pk])
+    message = services.assign(services.accept(message, by=clerk), by=office, assignee=clerk)
+    services.extend(message, by=office, days=2, reason="需要核实")
+    services.submit_reply(services.draft_reply(message, by=clerk, text="答复内容"), by=clerk)
+    assert leaks(client.get(url).content.decode()) == set()
+    client.force_login(head)
+    assert leaks(client.get(url).content.decode()) == set()
