@@ -191,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
     "applications-check-pending-attachments": {
         "task": "gongkai.applications.tasks.check_pending_attachments", "schedule": 600.0,
     },
+    # Message box: reminders, overdue escalation, the veto watch (`interaction.deadlines`).
+    "interaction-check-deadlines": {"task": "gongkai.interaction.tasks.check_deadlines", "schedule": crontab(hour=8, minute=5)},
     "interaction-check-pending-attachments": {
         "task": "gongkai.interaction.tasks.check_pending_attachments", "schedule": 600.0,
     },

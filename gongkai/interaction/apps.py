@@ -28,5 +28,7 @@ class InteractionConfig(AppConfig):
             "interaction.publish": _("Question and reply published"),
             "interaction.rate": _("Reply rated by the citizen"),
             "interaction.reopen": _("Message reopened for a second handling"),
+            "interaction.escalated": _("Overdue message escalated to the disclosure office"),
+            "interaction.veto_flagged": _("Message unanswered for two months flagged to the disclosure office"),
             "interaction.attachment_infected": _("Attachment refused: malicious code found"),
         })

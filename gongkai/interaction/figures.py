@@ -95,7 +95,7 @@ class Watch:
     vetoes: list[Message]  # valid, unanswered, older than three months
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
+def months_before(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.month - 1 - months, 12)
     target_month, target_year = month + 1, day.year + year
     for last in (31, 30, 29, 28):
@@ -108,8 +108,8 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 def veto_watch(messages: QuerySet[Message], today: dt.date) -> Watch:
     """Open messages received more than two (flag) or three (veto) months before ``today``."""
-    old = messages.filter(status__in=OPEN_STATES, received_on__lt=_months_before(today, FLAG_MONTHS)).select_related("organ")
-    limit = _months_before(today, VETO_MONTHS)
+    old = messages.filter(status__in=OPEN_STATES, received_on__lt=months_before(today, FLAG_MONTHS)).select_related("organ")
+    limit = months_before(today, VETO_MONTHS)
     flagged: list[Message] = []
     vetoes: list[Message] = []
     for message in old.order_by("received_on")[:200]:

@@ -154,6 +154,10 @@ class Message(NoDeleteModel):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     reopened_on = models.DateField(_("reopened on"), null=True, blank=True)
     due_on = models.DateField(_("reply due on"), null=True, blank=True)
+    # Claimed by the daily job (a conditional UPDATE), so a rerun or a second worker sends nothing twice.
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True, editable=False)
+    escalated_on = models.DateField(_("escalated to the office on"), null=True, blank=True, editable=False)
+    flagged_on = models.DateField(_("flagged as long unanswered on"), null=True, blank=True, editable=False)
 
     reply_text = models.TextField(_("reply"), blank=True)
     reply_version = models.PositiveIntegerField(default=0, editable=False)

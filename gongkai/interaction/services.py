@@ -357,6 +357,7 @@ def extend(message: Message, *, by: User, days: int, reason: str) -> Message:
         if message.extension_days:
             raise InvalidTransition(_("The reply deadline of this message was already extended once."), field="days")
         message.extension_days, message.extension_reason = days, reason.strip()
+        message.reminded_on = message.escalated_on = None  # a new deadline: its own reminder and escalation
         _move(message, "extend", by=by, reason=reason.strip(), data={"days": days})
     return message
 
@@ -509,6 +510,7 @@ def rate(message: Message, *, rating: str, comment: str = "") -> Message:
         if rating == Rating.UNSATISFIED and not message.was_reopened:
             MOVES.check_state(message, "reopen")
             message.reopened_on, message.extension_days, message.extension_reason = _today(), 0, ""
+            message.reminded_on = message.escalated_on = None
             message.published = False
             _move(message, "reopen", by=None, reason=comment.strip())
     return message

@@ -21,3 +21,11 @@ def check_pending_attachments() -> int:
     from gongkai.interaction.models import MessageAttachment
 
     return queue_pending(MessageAttachment, check_attachment_job)
+
+
+@shared_task(acks_late=True)
+def check_deadlines() -> dict:
+    """Daily: reminders before the due day, escalation of overdue messages, the veto watch."""
+    from gongkai.interaction.deadlines import check_deadlines as check
+
+    return check()

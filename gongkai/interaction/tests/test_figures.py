@@ -31,8 +31,8 @@ def test_the_veto_watch_flags_two_months_and_vetoes_three(organ):
 
 
 def test_the_months_before_a_day_at_the_end_of_a_month():
-    assert figures._months_before(dt.date(2026, 5, 31), 3) == dt.date(2026, 2, 28)
-    assert figures._months_before(dt.date(2026, 1, 15), 2) == dt.date(2025, 11, 15)
+    assert figures.months_before(dt.date(2026, 5, 31), 3) == dt.date(2026, 2, 28)
+    assert figures.months_before(dt.date(2026, 1, 15), 2) == dt.date(2025, 11, 15)
 
 
 def test_the_statistics_page_shows_the_own_organ_only(client, clerk, message, other_organ):
