@@ -449,7 +449,24 @@ def send(message: Message, *, by: User) -> Message:
         MOVES.check(message, by, "send")
         message.replied_at = timezone.now()
         _move(message, "send", by=by, data={"version": message.reply_version})
+        if message.email or message.phone:
+            transaction.on_commit(lambda: _tell_citizen(message))
     return message
+
+
+def _tell_citizen(message: Message) -> None:
+    """The citizen who gave an e-mail address or a phone number is told the reply is on the follow page (the reply
+    itself is not sent: the follow page shows it to whoever holds the query code)."""
+    from gongkai.notify.services import Recipient, notify
+
+    notify(
+        Recipient(name=message.name, email=message.email, phone=message.phone), "message",
+        {"title": _("Your message %(number)s was answered") % {"number": message.number},
+         "text": _("%(organ)s answered your message “%(subject)s”. Open it with the message number %(number)s and your "
+                   "query code on the message page of the portal.")
+         % {"organ": message.organ.name, "subject": message.subject, "number": message.number}},
+        organ=message.organ, reference=f"message:{message.pk}",
+    )
 
 
 def public_text(message: Message, text: str) -> str:

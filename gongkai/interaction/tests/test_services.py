@@ -260,3 +260,14 @@ def test_publishing_masks_id_numbers_and_other_mobiles_the_scanner_finds(answere
     message = services.publish(Message.objects.get(pk=answered.pk), by=office)
     assert id_number not in message.public_reply and "1101" in message.public_reply
     assert "13900001111" not in message.public_reply and "139****1111" in message.public_reply
+
+
+def test_the_citizen_is_told_the_reply_is_there(message, clerk, head, deputy, django_capture_on_commit_callbacks):
+    from gongkai.notify.models import Notification
+
+    message = services.submit_reply(services.draft_reply(services.accept(message, by=clerk), by=clerk, text="答复"), by=clerk)
+    message = services.decide_reply(services.decide_reply(message, by=head, decision="approve"), by=deputy, decision="approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send(message, by=clerk)
+    sent = Notification.objects.filter(reference=f"message:{message.pk}")
+    assert sent.exists() and message.number in sent.first().subject
