@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.notify",
     "gongkai.applications",
+    "gongkai.interaction",  # 政民互动: the message box (咨询、投诉、建议、求助)
     "gongkai.reports",
     "gongkai.portal",
     "gongkai.workspace",
@@ -189,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
     "catalogue-check-pending-attachments": {"task": "gongkai.catalogue.tasks.check_pending_attachments", "schedule": 600.0},
     "applications-check-pending-attachments": {
         "task": "gongkai.applications.tasks.check_pending_attachments", "schedule": 600.0,
+    },
+    # Message box: reminders, overdue escalation, the veto watch (`interaction.deadlines`).
+    "interaction-check-deadlines": {"task": "gongkai.interaction.tasks.check_deadlines", "schedule": crontab(hour=8, minute=5)},
+    "interaction-check-pending-attachments": {
+        "task": "gongkai.interaction.tasks.check_pending_attachments", "schedule": 600.0,
     },
     # Annual report reminders, every morning (`manage.py annual_report_reminders`).
     "reports-annual-report-reminders": {
@@ -469,6 +475,9 @@ if PRODUCTION:
 RATE_LIMITS = {
     "apply": "10/h",  # application form submissions
     "correct": "10/h",  # corrections sent on the case page
+    "message": "10/h",  # messages sent to an organ's message box (政民互动)
+    "message_phone": "5/h",  # messages giving the same phone number, from any address
+    "message_lookup": "10/15min",  # failed message number + query code pairs
     "case_login": "10/15min",  # failed tracking-number + secret pairs
     "report_check": "20/h",  # annual-report checks (each parses an upload)
     "search": "60/min",  # portal search pages

@@ -22,8 +22,10 @@ urlpatterns = [
     path("workspace/reports/", include("gongkai.reports.urls_workspace")),
     path("workspace/notifications/", include("gongkai.notify.urls")),
     path("workspace/letters/", include("gongkai.letters.urls")),
+    path("workspace/interaction/", include("gongkai.interaction.urls_workspace")),
     path("workspace/", include("gongkai.workspace.urls")),
     path("apply/", include("gongkai.applications.urls_public")),
+    path("interact/", include("gongkai.interaction.urls_public")),
     path("annual-reports/", include("gongkai.reports.urls_public")),
     path("", include("gongkai.portal.urls")),
 ]

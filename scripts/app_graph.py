@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("catalogue",),
     ("search",),
     ("applications",),
-    ("webhealth",),
+    ("interaction", "webhealth"),
     ("reports",),
     ("portal", "workspace", "api", "demo", "ops"),
 ]

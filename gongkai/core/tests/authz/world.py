@@ -239,6 +239,19 @@ def build() -> World:
     world.data["case.correct"] = {"text": "补正内容"}
     world.data["case.withdraw"] = {"reason": "不再需要"}
     world.data["apply.organ"] = person_data()
+    # The message box: one message waiting to be accepted; nobody in the world holds its query-code session.
+    from gongkai.interaction import services as interaction
+
+    sent = interaction.submit_message(organ=gxj, form_token="authz-message-token", data={
+        "type": "consultation", "subject": "办事时间咨询", "content": "请问周末办公吗？", "publish_consent": True},
+        attachments=[docx_upload(name="现场说明.docx")])
+    k["message"] = {"pk": sent.message.pk, "number": sent.message.number}
+    k["message.attachment"] = {"pk": sent.message.pk, "attachment_id": sent.message.attachments.get().pk}
+    k["message.own_attachment"] = {"number": sent.message.number, "attachment_id": sent.message.attachments.get().pk}
+    k["message.accept"] = {"pk": sent.message.pk, "verb": "accept"}
+    k["message.done"] = {"slug": gxj.slug, "token": "authz-message-token"}
+    world.data["message.rate"] = {"rating": "satisfied"}
+    world.data["message_lookup"] = {"number": sent.message.number, "code": "WRONGCODE2"}
     # Application actions: the application each is tried on, and a body that passes the form checks, so the role
     # check decides (a refused person must meet the role check, not a missing field).
     world.actions = {

@@ -14,7 +14,7 @@ from gongkai.demo.builder import PASSWORD, Builder
 from gongkai.organs.models import Organ
 
 # Other apps add their own demo data: a module with build(city=..., log=...).
-HOOKS = ("gongkai.applications.demo", "gongkai.reports.demo")
+HOOKS = ("gongkai.applications.demo", "gongkai.interaction.demo", "gongkai.reports.demo")
 
 
 class Command(BaseCommand):
