@@ -39,11 +39,12 @@ from gongkai.interaction.models import (
 from gongkai.interaction.workflow import MOVES
 from gongkai.organs.models import Department, Organ, Role
 from gongkai.organs.permissions import has_role
+from gongkai.signoff.models import SubjectKind
 from gongkai.workdays.calendar import Deadline, add_working_days
 
 # The sign-off chain a reply to a message goes through: an organ's own chain of this kind, else the default
 # (科室负责人 then 分管领导).
-SIGNOFF_KIND = "message"
+SIGNOFF_KIND = SubjectKind.MESSAGE
 DEFAULT_CHAIN = ((Role.DEPARTMENT_HEAD, False), (Role.DEPUTY_LEADER, False))
 MAX_EXTENSION_DAYS = 10
 LIMITS = {"subject": 100, "content": 5000, "name": 50, "phone": 20, "email": 100}

@@ -23,6 +23,7 @@ class SubjectKind(models.TextChoices):
     ITEM = "item", _("Government information item")
     REPLY = "reply", _("Reply to an application")
     REPORT = "report", _("Annual report")
+    MESSAGE = "message", _("Reply to a public message")
 
 
 class Chain(NoDeleteModel):

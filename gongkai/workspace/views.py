@@ -105,6 +105,8 @@ def _linked_signoffs(signoffs) -> list[tuple]:
             url = reverse("applications_ws:detail", args=[replies[int(signoff.subject_id)]])
         elif signoff.kind == SubjectKind.REPORT:
             url = reverse("reports_ws:report", args=[int(signoff.subject_id)])
+        elif signoff.kind == SubjectKind.MESSAGE:
+            url = reverse("interaction_ws:detail", args=[int(signoff.subject_id)])
         else:
             continue
         linked.append((signoff, url))
