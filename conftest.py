@@ -65,6 +65,18 @@ def _second_factor(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _interface_language():
+    """Each test starts in the interface's language: a request that asked for English (the API follows
+    Accept-Language) leaves it active in the thread, and a later test rendering outside a request would be English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
