@@ -641,3 +641,22 @@ def test_withdrawal_during_sign_off_takes_the_reply_out_of_the_leaders_tasks(run
     reply.refresh_from_db()
     assert (reply.status, reply.signoff.status) == (ReplyStatus.WITHDRAWN, SignoffStatus.WITHDRAWN)
     assert not Signoff.objects.waiting_for(chain_people[0]).exists()
+
+
+def test_a_calendar_change_recomputes_the_deadline_of_a_case_waiting_for_its_fee(organ, clerk, django_capture_on_commit_callbacks):
+    from gongkai.workdays.calendar import invalidate
+    from gongkai.workdays.models import CalendarSource, DayOverride
+    from gongkai.workdays.signals import calendar_changed
+
+    application = services.claim(received(organ, on=dt.date(2026, 11, 20), by=clerk), by=clerk)
+    services.charge_fee(application, scheme="per_page", pages=101, by=clerk)
+    application.refresh_from_db()
+    assert application.status == Status.AWAITING_FEE
+    before = application.due_on
+    DayOverride.objects.create(date=dt.date(2026, 11, 30), is_working=False, name="测试", source=CalendarSource.MANUAL)
+    invalidate()
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_changed.send(sender=None, years=[2026], dates=[dt.date(2026, 11, 30)], by=None, reason="test")
+    application.refresh_from_db()
+    assert application.due_on == clock.current().next_working_day(before)
+    assert "applications.deadline_recomputed" in actions(application)
