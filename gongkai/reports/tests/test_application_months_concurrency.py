@@ -8,8 +8,9 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
+from gongkai.applications import changes
 from gongkai.factories import OrganFactory
 from gongkai.reports import stats
 from gongkai.reports.models import ApplicationMonth, ApplicationMonthCount
@@ -65,8 +66,13 @@ def test_a_change_committed_during_the_recount_of_its_month_leaves_the_month_sta
     recount = threading.Thread(target=run(lambda: stats.current_application_months([organ.pk], 2025)), name="recount")
     recount.start()
     assert counted.wait(30)
+    def move():
+        """What an intake service does: the new application and, beside it, the mark of its month."""
+        with transaction.atomic():
+            changes.mark(None, application(organ, received_on=dt.date(2025, 3, 4)))
+
     # Committed now; its mark (after the commit) waits for the recount's lock on March.
-    change = threading.Thread(target=run(lambda: application(organ, received_on=dt.date(2025, 3, 4))))
+    change = threading.Thread(target=run(move))
     change.start()
     waited = _wait_for_a_lock_wait()
     go.set()
