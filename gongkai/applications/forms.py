@@ -53,8 +53,10 @@ class ApplicationForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     subject = forms.CharField(label=_("Information sought (title)"), max_length=300)
     document_number = forms.CharField(label=_("Document number (发文字号)"), max_length=100, required=False)
-    description = forms.CharField(label=_("Description of the information"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    purpose = forms.CharField(label=_("Purpose (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(label=_("Description of the information"), widget=forms.Textarea(attrs={"rows": 4}),
+                                  required=False, max_length=5000)
+    purpose = forms.CharField(label=_("Purpose (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=1000)
     form_wanted = forms.ChoiceField(label=_("Form wanted"), choices=FormWanted.choices, widget=forms.RadioSelect)
     delivery_method = forms.ChoiceField(label=_("Delivery wanted"), choices=DeliveryMethod.choices, widget=forms.RadioSelect)
     attachments = MultipleFileField(label=_("Attachments (copy of ID etc.)"), required=False,

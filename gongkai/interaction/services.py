@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from gongkai.accounts.models import User
 from gongkai.core.audit import log_action
+from gongkai.core.contacts import is_phone
 from gongkai.core.errors import DomainError, InvalidTransition
 from gongkai.core.masking import mask, mask_email, mask_id_number, mask_phone
 from gongkai.interaction.models import (
@@ -48,7 +48,6 @@ SIGNOFF_KIND = SubjectKind.MESSAGE
 DEFAULT_CHAIN = ((Role.DEPARTMENT_HEAD, False), (Role.DEPUTY_LEADER, False))
 MAX_EXTENSION_DAYS = 10
 LIMITS = {"subject": 100, "content": 5000, "name": 50, "phone": 20, "email": 100}
-PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{5,8})$")
 
 
 def _today() -> dt.date:
@@ -138,7 +137,7 @@ def clean_message_data(data: dict, *, organ: Organ) -> dict:
             label = getattr(Message._meta.get_field(key), "verbose_name", key)
             raise DomainError(_("%(field)s is too long (at most %(limit)d characters).") % {"field": label, "limit": limit},
                               field=key)
-    if clean["phone"] and not PHONE_RE.match(clean["phone"]):
+    if clean["phone"] and not is_phone(clean["phone"]):
         raise DomainError(_("This phone number is not valid (a mobile number of 11 digits or a landline such as "
                             "0755-12345678)."), field="phone")
     if clean["email"]:

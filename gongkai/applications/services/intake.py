@@ -34,6 +34,7 @@ from gongkai.applications.validators import validate_credit_code, validate_resid
 from gongkai.applications.workflow import MOVES, NEW
 from gongkai.core import crypto, virus_scan
 from gongkai.core.audit import log_action
+from gongkai.core.contacts import is_phone, is_postcode
 from gongkai.core.errors import DomainError
 from gongkai.core.models import FileCheck
 from gongkai.core.tasks import enqueue
@@ -70,6 +71,9 @@ def next_tracking_number(organ: Organ, year: int) -> str:
 
 
 # --- intake ----------------------------------------------------------------------
+
+DESCRIPTION_LIMIT = 5000  # characters: a description of the information sought, not the documents themselves
+PURPOSE_LIMIT = 1000
 
 REQUIRED_FIELDS = {
     "applicant_type": gettext_lazy("applicant type"),
@@ -125,6 +129,11 @@ def clean_applicant_data(data: dict) -> dict:
         raise DomainError(_("Choose a way of delivery from the list."), field="delivery_method")
     if not clean["phone"] and not clean["email"] and not clean["address"]:
         raise DomainError(_("Give at least one way to reach you: phone, e-mail or postal address."), field="phone")
+    if clean["phone"] and not is_phone(clean["phone"]):
+        raise DomainError(_("This phone number is not valid: give a mobile number or a landline with its area code."),
+                          field="phone")
+    if clean["postcode"] and not is_postcode(clean["postcode"]):
+        raise DomainError(_("A postcode has six digits."), field="postcode")
     if clean["email"]:
         try:
             validate_email(clean["email"])
@@ -135,7 +144,8 @@ def clean_applicant_data(data: dict) -> dict:
     if clean["delivery_method"] == DeliveryMethod.POST and not clean["address"]:
         raise DomainError(_("Delivery by post needs a postal address."), field="address")
     limits = {"applicant_name": 200, "subject": 300, "document_number": 100, "phone": 40, "address": 300, "postcode": 10,
-              "contact_person": 100, "id_number": 40, "external_reference": 100}
+              "contact_person": 100, "id_number": 40, "external_reference": 100, "description": DESCRIPTION_LIMIT,
+              "purpose": PURPOSE_LIMIT}
     for key, limit in limits.items():
         if len(clean[key]) > limit:
             label = Application._meta.get_field(key).verbose_name

@@ -597,3 +597,22 @@ def test_a_browser_keeps_the_receipts_of_its_last_five_applications(client, orga
     locations = [post_form(client, organ, token=f"{n}" * 32, subject=f"申请事项{n}")["Location"] for n in range(1, 7)]
     assert client.get(locations[0]).status_code == 404
     assert all('id="secret"' in client.get(location).content.decode() for location in locations[1:])
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("phone", "138", "电话号码格式不正确"),
+    ("postcode", "5180", "邮政编码应为六位数字"),
+    ("description", "很" * 5001, "5000"),
+    ("purpose", "很" * 1001, "1000"),
+])
+def test_the_form_refuses_a_bad_contact_or_an_overlong_text_on_its_field_and_keeps_what_was_typed(client, organ, field, value, message):
+    response = post_form(client, organ, **{field: value})
+    assert response.status_code == 200 and not Application.objects.exists()
+    errors = " ".join(response.context["form"].errors.get(field, []))
+    assert message in errors, (field, response.context["form"].errors)
+    assert 'value="张三"' in response.content.decode()  # what was typed is still in the form
+
+
+def test_the_form_takes_a_phone_number_however_it_is_grouped(client, organ):
+    response = post_form(client, organ, phone="+86 138-1234-5678", postcode="５１８０００")
+    assert response.status_code == 302 and Application.objects.get().phone == "+86 138-1234-5678"
