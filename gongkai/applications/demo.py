@@ -54,7 +54,7 @@ def person(name: str, born: str, serial: str, **extra) -> dict:
 def organisation(kind: str, name: str, code17: str, contact: str, **extra) -> dict:
     data = {
         "applicant_type": kind, "applicant_name": name, "id_type": IdType.CREDIT_CODE, "id_number": credit_code(code17),
-        "contact_person": contact, "phone": "0755-8661" + code17[-4:], "email": "info@example.com",
+        "contact_person": contact, "phone": "0755-8661" + "".join(c for c in code17 if c.isdigit())[-4:], "email": "info@example.com",
         "address": "某市南山区科技园" + code17[-2:] + "栋", "postcode": "518057",
         "form_wanted": "electronic", "delivery_method": DeliveryMethod.EMAIL,
     }
