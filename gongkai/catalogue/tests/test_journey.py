@@ -137,6 +137,7 @@ def test_an_item_goes_from_draft_to_published_through_a_return(browser, live_ser
 
     assert [f.status for f in findings_of(item, 2)] == [FindingStatus.FALSE_POSITIVE]
     page.click("a.button[href$='/audit/']")
+    page.wait_for_url("**/audit/")  # the content of a page still navigating is empty
     assert "catalogue.published" in page.content()
     page.context.close()
 
