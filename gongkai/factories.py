@@ -73,6 +73,7 @@ def reseed_if_flushed():
         from django.apps import apps
 
         importlib.import_module("gongkai.catalogue.migrations.0003_seed_topics_categories_reasons").seed(apps, None)
+        importlib.import_module("gongkai.catalogue.migrations.0011_category_statutory_group").file_seeded(apps, None)
     from gongkai.search.models import SynonymGroup
 
     if not SynonymGroup.objects.exists():

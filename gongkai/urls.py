@@ -22,6 +22,7 @@ urlpatterns = [
     path("workspace/reports/", include("gongkai.reports.urls_workspace")),
     path("workspace/notifications/", include("gongkai.notify.urls")),
     path("workspace/letters/", include("gongkai.letters.urls")),
+    path("workspace/column/", include("gongkai.organs.urls_workspace")),
     path("workspace/interaction/", include("gongkai.interaction.urls_workspace")),
     path("workspace/", include("gongkai.workspace.urls")),
     path("apply/", include("gongkai.applications.urls_public")),

@@ -46,9 +46,9 @@ class TopicAdmin(AuditedAdmin):
 @admin.register(Category)
 class CategoryAdmin(AuditedAdmin):
     audit_prefix = "catalogue.category"
-    list_display = ("name", "code", "is_policy", "is_interpretation", "annual_report_row", "sort", "is_active")
-    list_filter = ("is_policy", "is_interpretation", "is_active")
-    list_editable = ("sort",)
+    list_display = ("name", "code", "is_policy", "is_interpretation", "annual_report_row", "statutory_group", "sort", "is_active")
+    list_filter = ("is_policy", "is_interpretation", "statutory_group", "is_active")
+    list_editable = ("statutory_group", "sort")
     search_fields = ("name", "code")
 
 

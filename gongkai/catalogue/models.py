@@ -36,6 +36,27 @@ class Topic(NoDeleteModel):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
 
+class StatutoryGroup(models.TextChoices):
+    """The kinds of information Art. 20 of the Regulations says an organ must disclose proactively
+    (法定主动公开内容), in the order of its items; a category is filed under one of them, or none."""
+
+    RULES = "rules", _("Rules and normative documents")  # (一) 行政法规、规章和行政规范性文件
+    ORGANISATION = "organisation", _("Functions and organisation")  # (二) 机关职能、机构设置 …
+    PLANS = "plans", _("Plans")  # (三) 规划
+    STATISTICS = "statistics", _("Statistics")  # (四) 统计信息
+    LICENSING = "licensing", _("Administrative licensing and services")  # (五) 行政许可
+    ENFORCEMENT = "enforcement", _("Administrative penalties and enforcement")  # (六) 行政处罚、行政强制
+    BUDGETS = "budgets", _("Budgets and final accounts")  # (七) 财政预算、决算
+    FEES = "fees", _("Administrative fees")  # (八) 行政事业性收费
+    PROCUREMENT = "procurement", _("Government procurement")  # (九) 政府集中采购
+    PROJECTS = "projects", _("Major construction projects")  # (十) 重大建设项目
+    LIVELIHOOD = "livelihood", _("Policies for people's livelihood")  # (十一) 扶贫、教育、医疗、社会保障、促进就业
+    EMERGENCIES = "emergencies", _("Emergencies")  # (十二) 突发公共事件
+    INSPECTIONS = "inspections", _("Supervision and inspections")  # (十三) 环境保护、公共卫生、安全生产 … 监督检查
+    RECRUITMENT = "recruitment", _("Civil service recruitment and personnel")  # (十四) 公务员招考
+    OTHER = "other", _("Other information to be disclosed by law")  # (十五)
+
+
 class Category(NoDeleteModel):
     """信息类别/体裁: 规章, 行政规范性文件, 工作动态, 政策解读 … (configurable)."""
 
@@ -50,6 +71,10 @@ class Category(NoDeleteModel):
         max_length=20,
         blank=True,
         choices=[("rule", _("Rules (规章)")), ("normative", _("Normative documents (行政规范性文件)"))],
+    )
+    statutory_group = models.CharField(
+        _("statutory content (Art. 20)"), max_length=20, choices=StatutoryGroup.choices, blank=True,
+        help_text=_("Where the category's items are listed on the page of statutory proactive disclosure; empty: not listed there."),
     )
     sort = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)

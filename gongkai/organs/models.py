@@ -122,6 +122,7 @@ class Department(NoDeleteModel):
 
     organ = models.ForeignKey(Organ, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="departments")
     name = models.CharField(_("name"), max_length=100)
+    duties = models.TextField(_("duties"), blank=True, help_text=_("Shown on the public organisation page (机构信息)."))
     is_unit = models.BooleanField(_("subordinate unit"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -173,3 +174,58 @@ class Membership(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organ.display_name} · {self.get_role_display()}"
+
+
+class ColumnTextKind(models.TextChoices):
+    """The pages of an organ's disclosure column whose text the organ writes itself."""
+
+    RULES = "rules", _("Disclosure rules")  # 政府信息公开制度
+
+
+class ColumnText(NoDeleteModel):
+    """A version of an organ's own text on its disclosure column (政府信息公开制度). Every save adds a
+    version; the newest is shown and the older ones stay as the page's history."""
+
+    organ = models.ForeignKey(Organ, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="column_texts")
+    kind = models.CharField(_("page"), max_length=20, choices=ColumnTextKind.choices)
+    body = models.TextField(_("text"), help_text=_("Cleaned HTML."))
+    reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("column text")
+        verbose_name_plural = _("column texts")
+        ordering = ["organ", "kind", "-pk"]
+        indexes = [models.Index(fields=["organ", "kind", "-id"], name="columntext_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.organ.display_name} · {self.get_kind_display()}"
+
+
+class LeaderQuerySet(NoDeleteQuerySet):
+    def shown(self):
+        return self.filter(is_active=True)
+
+
+class Leader(NoDeleteModel):
+    """A leader of an organ on its public leadership page (领导信息): name, post and the work they are
+    responsible for (分工). Taken off the page by deactivation, never deleted."""
+
+    organ = models.ForeignKey(Organ, verbose_name=_("organ"), on_delete=models.PROTECT, related_name="leaders")
+    name = models.CharField(_("name"), max_length=50)
+    post = models.CharField(_("post"), max_length=100)
+    duties = models.TextField(_("responsibilities"), blank=True)
+    sort = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("shown"), default=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = LeaderQuerySet.as_manager()  # type: ignore[misc]  # see core.models.NoDeleteModel
+
+    class Meta:
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
+        ordering = ["organ", "sort", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）"

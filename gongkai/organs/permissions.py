@@ -115,6 +115,18 @@ def require_read(user, organ: Organ) -> None:
         raise PermissionDenied(_("You have no access to %(organ)s.") % {"organ": organ.name})
 
 
+# Who edits an organ's own pages of its disclosure column (制度, 机构信息, 领导信息).
+COLUMN_EDITORS = (Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
+
+
+def can_edit_column(user, organ: Organ) -> bool:
+    return has_role(user, organ, *COLUMN_EDITORS)
+
+
+def require_column_editor(user, organ: Organ) -> None:
+    require_role(user, organ, *COLUMN_EDITORS)
+
+
 def is_staff_member(user) -> bool:
     return getattr(user, "is_superuser", False) or bool(_memberships(user))
 

@@ -38,3 +38,10 @@ def invalidate_everything(sender, instance=None, **kwargs):
     if isinstance(instance, Organ):
         cache.delete(f"portal:slug:{instance.slug}")
     page_cache.bump("conf")
+
+
+def invalidate_column_pages(sender, organ_id, slug, **kwargs):
+    """An organ edited its own column pages (rules, organisation, leaders): refresh its column."""
+    from gongkai.portal import cache as page_cache
+
+    page_cache.bump(page_cache.organ_key(organ_id), page_cache.column_key(slug))

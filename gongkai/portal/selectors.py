@@ -56,6 +56,11 @@ def column_items(organ: Organ):
     return published.filter(Q(organ=organ) | Q(organ_id__in=below, on_portal=True))
 
 
+def platform_items():
+    """What the portal home lists: the published items of every active organ."""
+    return Item.objects.published().filter(organ__is_active=True)
+
+
 def list_items(queryset):
     return (
         queryset.select_related("organ", "topic", "category")

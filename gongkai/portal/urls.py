@@ -1,7 +1,9 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from gongkai.applications.views import public as applications
 from gongkai.catalogue.views import public as catalogue
+from gongkai.organs.views import public as organs
 from gongkai.portal import cache as page_cache
 from gongkai.portal import views
 from gongkai.portal.feeds import ColumnAtomFeed, ColumnFeed
@@ -48,6 +50,12 @@ urlpatterns = [
     path("<slug:organ_slug>/", views.column_home, name="column"),
     path("<slug:organ_slug>/guide/", views.guide, name="guide"),
     path("<slug:organ_slug>/catalogue/", catalogue.catalogue, name="catalogue"),
+    path("<slug:organ_slug>/rules/", organs.rules, name="rules"),
+    path("<slug:organ_slug>/statutory/", catalogue.statutory, name="statutory"),
+    path("<slug:organ_slug>/on-application/", applications.on_application, name="on_application"),
+    path("<slug:organ_slug>/on-application/form.<str:fmt>", applications.blank_form, name="blank_form"),
+    path("<slug:organ_slug>/organisation/", organs.organisation, name="organisation"),
+    path("<slug:organ_slug>/leaders/", organs.leaders, name="leaders"),
     path("<slug:organ_slug>/items/<int:pk>/", catalogue.item_detail, name="item"),
     path("<slug:organ_slug>/search/", search_views.search, name="organ_search"),
     path("<slug:organ_slug>/feed/rss/", _cached(rss, _organ_names), name="organ_feed_rss"),

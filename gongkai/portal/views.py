@@ -105,7 +105,7 @@ def base_context(request, organ: Organ | None, section: str) -> dict:
     return {"organ": organ, "section": section, "government": organ.portal_government if organ else None}
 
 
-# --- landing page -----------------------------------------------------------------
+# --- landing page: the latest across organs, the entry points, the columns -----------------------------------------------------------------
 
 
 def home(request):
@@ -118,15 +118,20 @@ def home(request):
             tree.append((government, below))
         placed = {o.pk for g, below in tree for o in [g, *below]}
         others = [o for o in organs if o.pk not in placed]
+        items = selectors.list_items(selectors.platform_items())
         context = {
             "tree": tree,
             "others": others,
+            "latest": list(items[:10]),
+            "policies": list(items.filter(category__is_policy=True)[:6]),
+            "interpretations": list(items.filter(category__is_interpretation=True)[:6]),
             "meta": site_meta(request, None, _("Home")),
             "section": "home",
         }
         return render(request, "portal/home.html", context)
 
-    return page_cache.cached_page(request, [], render_page)
+    # The latest items of every organ: refreshed by any publish (``items``).
+    return page_cache.cached_page(request, ["items"], render_page)
 
 
 # --- an organ's column --------------------------------------------------------------

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongkai.applications import blank_form as paper
 from gongkai.applications import services
 from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
 from gongkai.applications.models import Application, CaseLetter, Status
@@ -32,10 +34,49 @@ from gongkai.core.files import serve
 from gongkai.core.uploads import check_anonymous_quota, count_anonymous_uploads
 from gongkai.core.visitor import client_ip
 from gongkai.organs.models import Organ
+
+# The shell's page cache and column helpers (the portal owns the layout).
+from gongkai.portal import cache as page_cache
+from gongkai.portal.views import base_context, organ_or_404, site_meta, slug_names
 from gongkai.workdays.calendar import PROVISIONAL_WARNING
 
 SESSION_CASES = "applications_case_ids"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+FORM_FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def on_application(request, organ_slug):
+    """依申请公开: how an application is handled (the flow chart), the paper form to download, the online
+    form and the case lookup. Part of the organ's disclosure column, cached like its other pages."""
+
+    def render_page():
+        organ = organ_or_404(organ_slug)
+        context = base_context(request, organ, "on_application")
+        context.update(meta=site_meta(request, organ, _("Disclosure on application")))
+        return render(request, "applications/public/on_application.html", context)
+
+    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
+
+
+def blank_form(request, organ_slug, fmt):
+    """The paper application form of an organ as DOCX or PDF. Rendering a PDF takes a second, so each file is
+    kept in the cache under the ``conf`` version (bumped when an organ changes), the organ and the language."""
+    if fmt not in FORM_FORMATS:
+        raise Http404
+    organ = organ_or_404(organ_slug)
+    key = f"applications:blank-form:{page_cache.versions(['conf'])}:{organ.pk}:{translation.get_language()}:{fmt}"
+    content = cache.get(key)
+    if content is None:
+        content = paper.render_docx(organ) if fmt == "docx" else paper.render_pdf(organ)
+        cache.set(key, content, 24 * 3600)
+    response = HttpResponse(content, content_type=FORM_FORMATS[fmt])
+    filename = f"application-form-{organ.slug}.{fmt}"
+    response["Content-Disposition"] = f'{"inline" if fmt == "pdf" else "attachment"}; filename="{filename}"'
+    return response
 
 
 def organ_list(request):

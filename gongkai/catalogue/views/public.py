@@ -11,9 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gongkai.catalogue.models import Attachment, Item
+from gongkai.catalogue.models import Attachment, Item, StatutoryGroup
 from gongkai.core.files import serve
 from gongkai.core.params import MAX_ID
 
@@ -29,6 +30,7 @@ from gongkai.portal.views import (
     _time_element,
     _validity_badge,
     base_context,
+    for_rows,
     int_param,
     item_path,
     last_page_address,
@@ -90,6 +92,42 @@ def catalogue(request, organ_slug):
             meta=site_meta(request, organ, _("Government information disclosure catalogue")),
         )
         return render(request, "portal/catalogue.html", context)
+
+    return page_cache.cached_page(request, slug_names(organ_slug), render_page)
+
+
+STATUTORY_LATEST = 5
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _article_item(number: int) -> str:
+    """(一) … (十五) in Chinese, (1) … (15) otherwise: how Art. 20's items are cited."""
+    if not (get_language() or "").startswith("zh"):
+        return f"({number})"
+    words = _NUMERALS[number - 1] if number <= 10 else "十" + _NUMERALS[number - 11]
+    return f"（{words}）"
+
+
+def statutory(request, organ_slug):
+    """法定主动公开内容: the organ's published items by the kinds of information Art. 20 lists, each kind
+    with its categories (``Category.statutory_group``) and their latest items."""
+
+    def render_page():
+        organ = organ_or_404(organ_slug)
+        items = selectors.column_items(organ)
+        by_group: dict[str, list] = {}
+        for category in selectors.categories():
+            if category.statutory_group:
+                latest = for_rows(selectors.list_items(items.filter(category=category))[:STATUTORY_LATEST])
+                by_group.setdefault(category.statutory_group, []).append((category, latest))
+        groups = [
+            {"key": key, "label": label, "article": _article_item(number), "categories": by_group.get(key, [])}
+            for number, (key, label) in enumerate(StatutoryGroup.choices, start=1)
+            if key in by_group or key == StatutoryGroup.ORGANISATION
+        ]
+        context = base_context(request, organ, "statutory")
+        context.update(groups=groups, meta=site_meta(request, organ, _("Statutory proactive disclosure")))
+        return render(request, "portal/statutory.html", context)
 
     return page_cache.cached_page(request, slug_names(organ_slug), render_page)
 
