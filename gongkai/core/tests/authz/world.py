@@ -300,6 +300,21 @@ def build() -> World:
     k["public_report.unpublished"] = {"slug": gxj.slug, "year": unpublished_year}
     k["public_report.unpublished_download"] = {"slug": gxj.slug, "year": unpublished_year, "fmt": "pdf"}
     k["letters.template"] = {"organ": gxj.slug, "kind": "correction"}
+    # --- an organ's own column pages ---------------------------------------------------------------------------
+    from gongkai.organs.models import Leader
+
+    k["portal.blank_form"] = {"organ_slug": gxj.slug, "fmt": "docx"}
+    k["column.organ"] = {"organ": gxj.slug}
+    body, _created = Department.objects.get_or_create(organ=gxj, name="办公室")
+    k["column.department"] = {"organ": gxj.slug, "pk": body.pk}
+    k["column.leader"] = {"organ": gxj.slug, "pk": Leader.objects.create(organ=gxj, name="王局长", post="局长").pk}
+    world.data["column.rules"] = {"body": "<p>政府信息公开保密审查制度</p>", "reason": "首次发布"}
+    world.data["column.profile"] = {"functions": "负责工业和信息化工作。", "office_name": "办公室", "address": "某市人民路1号",
+                                    "postcode": "518000", "office_hours": "工作日", "phone": "0755-87654321", "fax": "",
+                                    "email": "", "website": "", "reason": "更新"}
+    world.data["column.department"] = {"duties": "负责综合协调。", "reason": ""}
+    world.data["column.leader"] = {"name": "李副局长", "post": "副局长", "duties": "分管信息化", "sort": "2", "reason": ""}
+    world.data["column.remove"] = {"reason": "职务调整"}
     mine = Notification.objects.filter(recipient=clerk, channel="inapp").order_by("pk").first()
     k["notification"] = {"pk": mine.pk}
     k["notification.delivery"] = {"pk": Notification.objects.filter(organ=gxj).order_by("pk").first().pk}
