@@ -197,6 +197,28 @@ class Builder:
             Membership.objects.create(user=user, organ=organ, role=role, department=department)
             self.city.people[username] = user
 
+    def column_pages(self, spec: OrganSpec, organ: Organ) -> None:
+        """The organ's own column pages, written by its disclosure office: rules, duties of its bodies, leaders."""
+        from gongkai.organs import column
+        from gongkai.organs.models import ColumnTextKind
+
+        office = self.city.person(spec.slug, Role.DISCLOSURE_OFFICE)
+        column.save_text(organ=organ, kind=ColumnTextKind.RULES, by=office, reason="首次发布", body=(
+            f"<h2>{spec.short_name}政府信息公开工作制度</h2>"
+            "<p>一、主动公开制度：信息形成或者变更之日起20个工作日内予以公开。</p>"
+            "<p>二、依申请公开制度：收到申请之日起20个工作日内予以答复。</p>"
+            "<p>三、保密审查制度：公开前依照法律、法规和国家有关规定进行审查，谁公开谁审查、谁审查谁负责。</p>"
+            "<p>四、政策解读制度：重要政策文件与解读材料同步组织、同步审签、同步部署。</p>"
+        ))
+        for body in organ.departments.all():
+            column.save_department_duties(department=body, by=office, duties=f"负责{body.name}职责范围内的{spec.subjects[0]}相关工作。")
+        posts = ["局长" if spec.kind == OrganKind.DEPARTMENT else "主要负责人", "副职负责人", "副职负责人"]
+        for sort, post in enumerate(posts, start=1):
+            column.add_leader(organ=organ, by=office, values={
+                "name": self.name(), "post": post, "sort": sort,
+                "duties": "主持全面工作。" if sort == 1 else f"分管{spec.subjects[min(sort - 1, len(spec.subjects) - 1)]}工作。",
+            })
+
     # --- the historical catalogue, imported -----------------------------------------------------
 
     def text(self, spec: OrganSpec, subject: str, doc: str, year: int) -> str:
@@ -425,6 +447,7 @@ class Builder:
                 self.organ(spec, government)
             for spec in specs:
                 self.people(spec, self.city.organs[spec.slug])
+                self.column_pages(spec, self.city.organs[spec.slug])
         workflow_organs = [CITY, BUREAUS[0], BUREAUS[1], TOWNS[0]]
         per_workflow = 17  # items each workflow() call creates
         historical = max(0, self.items - per_workflow * len(workflow_organs))

@@ -70,6 +70,8 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, tmp_path, se
         "/search/?q=通知", f"/{organ.slug}/search/?q=工作", "/search/?q=无此词语的检索",
         "/annual-reports/", f"/annual-reports/{report.organ.slug}/{report.year}/", "/annual-reports/check/",
         "/apply/", "/apply/case/", "/accounts/login/",
+        f"/{organ.slug}/rules/", f"/{organ.slug}/statutory/", f"/{item.organ.slug}/statutory/",
+        f"/{organ.slug}/on-application/", f"/{organ.slug}/organisation/", f"/{organ.slug}/leaders/",
         "/no-such-page/", f"/{organ.slug}/items/999999/", "/search/?q=%00",  # error pages: 404, 404, 400
     ]:
         _check(page, base + path, problems)
@@ -178,4 +180,28 @@ def test_the_favicon_is_there(browser, live_server):
     page.goto(f"{live_server.url}/no-such-page/")
     for href in page.eval_on_selector_all("link[rel=icon]", "links => links.map(l => l.href)"):
         assert page.request.get(href).status == 200, href
+    page.context.close()
+
+
+def test_the_item_page_text_size_and_print_buttons_work(browser, live_server):
+    from gongkai.catalogue.tests.factories import ItemFactory
+
+    item = ItemFactory(body="<p>各区生态环境分局：为加强饮用水源保护，现通知如下。</p>")
+    page = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
+    url = f"{live_server.url}/{item.organ.slug}/items/{item.pk}/"
+    page.goto(url)
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.item-body')).fontSize)"
+    medium = page.evaluate(size)
+    page.get_by_role("button", name="大", exact=True).click()
+    assert page.evaluate(size) > medium
+    assert page.get_by_role("button", name="大", exact=True).get_attribute("aria-pressed") == "true"
+    page.reload()
+    assert page.evaluate(size) > medium  # remembered in this browser
+    page.get_by_role("button", name="小", exact=True).click()
+    assert page.evaluate(size) < medium
+    page.evaluate("() => { window.print = () => { window.printed = true; }; }")
+    page.get_by_role("button", name="打印").click()
+    assert page.evaluate("() => window.printed === true")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible() and page.locator(".item-body").is_visible()
     page.context.close()
