@@ -107,6 +107,8 @@ def test_public_pages_carry_the_policy_and_no_inline_code(demo, client):
         f"/{organ.slug}/search/?q=通知", f"/{item.organ.slug}/items/{item.pk}/", "/apply/", f"/apply/{organ.slug}/",
         "/apply/case/", f"/apply/case/{result.application.tracking_number}/", "/annual-reports/",
         "/annual-reports/check/", f"/annual-reports/{report.organ.slug}/{report.year}/", "/api/docs/", "/accounts/login/",
+        f"/{organ.slug}/rules/", f"/{organ.slug}/statutory/", f"/{organ.slug}/on-application/",
+        f"/{organ.slug}/organisation/", f"/{organ.slug}/leaders/",
     ]
     for url in pages:
         response = client.get(url)
