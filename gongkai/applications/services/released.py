@@ -15,8 +15,8 @@ import json
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core import signing
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,6 +81,7 @@ def _check_later(released: ReleasedFile) -> None:
 
 def add_file(application: Application, *, uploaded, by: User, needs_redaction: bool = False) -> ReleasedFile:
     """Attach a file to be released with the reply; it is checked (virus, sensitive content) in the background."""
+    MOVES.check(application, by, "edit_released_files")  # who and when first: a refusal says so, whatever was sent
     if uploaded is None:
         raise DomainError(_("Choose the file to release."), field="file")
     kind = check_upload(uploaded, purpose=RELEASED_FILE, field="file")
@@ -100,6 +101,7 @@ def add_file(application: Application, *, uploaded, by: User, needs_redaction: b
 
 def add_redacted_copy(released: ReleasedFile, *, uploaded, by: User) -> ReleasedFile:
     """The redacted copy (部分公开) released in place of the original, which never reaches the applicant."""
+    MOVES.check(released.application, by, "edit_released_files")
     if uploaded is None:
         raise DomainError(_("Choose the redacted copy."), field="redacted")
     kind = check_upload(uploaded, purpose=RELEASED_FILE, field="redacted")
@@ -129,6 +131,7 @@ def pick_item(application: Application, *, reference: str, by: User) -> Released
     """Include a published catalogue item (its page and its attachments) by index number or number."""
     from gongkai.catalogue.models import Item
 
+    MOVES.check(application, by, "edit_released_files")
     reference = (reference or "").strip()
     if not reference:
         raise DomainError(_("Give the index number of the published item."), field="item")
@@ -151,6 +154,7 @@ def pick_item(application: Application, *, reference: str, by: User) -> Released
 
 def remove_file(released: ReleasedFile, *, by: User, reason: str) -> ReleasedFile:
     """Take a file off the reply (before sign-off). It is kept, with who removed it, when and why."""
+    MOVES.check(released.application, by, "edit_released_files")
     if not (reason or "").strip():
         raise DomainError(_("Say why the file is removed."), field="reason")
     with transaction.atomic():
@@ -169,6 +173,7 @@ def resolve_finding(finding: Finding, *, by: User, resolution: str, note: str) -
     released = finding.subject
     if not isinstance(released, ReleasedFile):
         raise DomainError(_("This finding does not belong to a released file."))
+    MOVES.check(released.application, by, "resolve_file_finding")
     if resolution not in (FindingStatus.FALSE_POSITIVE, FindingStatus.REDACTION):
         raise DomainError(_("Choose false positive or redaction."), field="resolution")
     if not (note or "").strip():

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongkai.applications import letters
-from gongkai.applications.services import released
 from gongkai.applications.models import (
     Application,
     DeliveryMethod,
@@ -19,6 +18,7 @@ from gongkai.applications.models import (
     ReplyStatus,
     Status,
 )
+from gongkai.applications.services import released
 from gongkai.applications.services._base import _lock, _move, _today
 from gongkai.applications.taxonomy import Outcome
 from gongkai.applications.workflow import MOVES

@@ -206,8 +206,8 @@ def test_a_file_of_the_wrong_type_is_refused_naming_the_field(case):
 
 
 def test_a_published_catalogue_item_can_be_picked(case):
-    from gongkai.catalogue.tests.factories import Office, item_data
     from gongkai.catalogue import services as catalogue
+    from gongkai.catalogue.tests.factories import Office, item_data
 
     office = Office(case["application"].organ)
     item = catalogue.create_draft(organ=office.organ, by=office.clerk, data=item_data(title="2025年部门预算"))
