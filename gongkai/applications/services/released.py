@@ -59,6 +59,13 @@ def _stored_sha256(field) -> str:
     return digest.hexdigest()
 
 
+def _may(application: Application, by: User, verb: str) -> None:
+    """The role first, before the input is read: a person who may not do this is told so, whatever was sent
+    (the state is checked on the locked row)."""
+    if not MOVES.role_allows(application, by, verb):
+        MOVES.check(application, by, verb)  # raises NotAllowed naming the roles
+
+
 def _editing(application: Application, by: User) -> Application:
     """The application, locked, once the table allows ``by`` to change its released files (before sign-off)."""
     application = _lock(application)
@@ -81,7 +88,7 @@ def _check_later(released: ReleasedFile) -> None:
 
 def add_file(application: Application, *, uploaded, by: User, needs_redaction: bool = False) -> ReleasedFile:
     """Attach a file to be released with the reply; it is checked (virus, sensitive content) in the background."""
-    MOVES.check(application, by, "edit_released_files")  # who and when first: a refusal says so, whatever was sent
+    _may(application, by, "edit_released_files")
     if uploaded is None:
         raise DomainError(_("Choose the file to release."), field="file")
     kind = check_upload(uploaded, purpose=RELEASED_FILE, field="file")
@@ -101,7 +108,7 @@ def add_file(application: Application, *, uploaded, by: User, needs_redaction: b
 
 def add_redacted_copy(released: ReleasedFile, *, uploaded, by: User) -> ReleasedFile:
     """The redacted copy (部分公开) released in place of the original, which never reaches the applicant."""
-    MOVES.check(released.application, by, "edit_released_files")
+    _may(released.application, by, "edit_released_files")
     if uploaded is None:
         raise DomainError(_("Choose the redacted copy."), field="redacted")
     kind = check_upload(uploaded, purpose=RELEASED_FILE, field="redacted")
@@ -131,7 +138,7 @@ def pick_item(application: Application, *, reference: str, by: User) -> Released
     """Include a published catalogue item (its page and its attachments) by index number or number."""
     from gongkai.catalogue.models import Item
 
-    MOVES.check(application, by, "edit_released_files")
+    _may(application, by, "edit_released_files")
     reference = (reference or "").strip()
     if not reference:
         raise DomainError(_("Give the index number of the published item."), field="item")
@@ -154,7 +161,7 @@ def pick_item(application: Application, *, reference: str, by: User) -> Released
 
 def remove_file(released: ReleasedFile, *, by: User, reason: str) -> ReleasedFile:
     """Take a file off the reply (before sign-off). It is kept, with who removed it, when and why."""
-    MOVES.check(released.application, by, "edit_released_files")
+    _may(released.application, by, "edit_released_files")
     if not (reason or "").strip():
         raise DomainError(_("Say why the file is removed."), field="reason")
     with transaction.atomic():
@@ -173,7 +180,7 @@ def resolve_finding(finding: Finding, *, by: User, resolution: str, note: str) -
     released = finding.subject
     if not isinstance(released, ReleasedFile):
         raise DomainError(_("This finding does not belong to a released file."))
-    MOVES.check(released.application, by, "resolve_file_finding")
+    _may(released.application, by, "resolve_file_finding")
     if resolution not in (FindingStatus.FALSE_POSITIVE, FindingStatus.REDACTION):
         raise DomainError(_("Choose false positive or redaction."), field="resolution")
     if not (note or "").strip():

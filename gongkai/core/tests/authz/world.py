@@ -231,12 +231,11 @@ def build() -> World:
     release_finding = released_files.findings_of(to_release).get()
     delivered = applications.submit_application(organ=gxj, channel="web", form_token="authz-release-token",
                                                 data=person_data(subject="发布文件申请", delivery_method="online"))
-    applications.confirm_receipt(delivered.application, by=clerk)
-    applications.claim(delivered.application, by=clerk)
-    sent_file = released_files.add_file(delivered.application, uploaded=docx_upload(name="预算表.docx"), by=clerk)
+    claimed = applications.claim(applications.confirm_receipt(delivered.application, by=clerk), by=clerk)
+    sent_file = released_files.add_file(claimed, uploaded=docx_upload(name="预算表.docx"), by=clerk)
     released_files.check_released_file(sent_file.pk)
     sent_reply = applications.submit_reply(applications.draft_reply(
-        delivered.application, outcome="disclosed", legal_basis="《条例》第三十六条第二项", body="予以公开。",
+        claimed, outcome="disclosed", legal_basis="《条例》第三十六条第二项", body="予以公开。",
         documents_provided="预算表", by=clerk), by=clerk)
     while sent_reply.status == ReplyStatus.IN_SIGNOFF:
         sent_reply.signoff.refresh_from_db()
