@@ -268,6 +268,8 @@ def problems(application: Application, outcome: str) -> list[str]:
         return [_("Only a reply that discloses information (in full or in part) releases files; remove them first.")]
     found = []
     for released in files:
+        if released.is_item and not released.item.is_public:
+            found.append(_("“%(name)s” is no longer published; remove it.") % {"name": released.name})
         if not released.is_cleared:
             found.append(_("“%(name)s” has not passed the virus scan (it is being checked, or was refused).")
                          % {"name": released.name})

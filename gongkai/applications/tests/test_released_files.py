@@ -145,7 +145,7 @@ def test_a_file_waiting_for_its_virus_scan_blocks_submission(case):
     released.add_file(case["application"], uploaded=docx_upload(), by=case["clerk"])  # the check has not run
     with pytest.raises(DomainError) as error:
         services.submit_reply(_draft(case), by=case["clerk"])
-    assert error.value.field == "files" and "预算" not in str(error.value.message)
+    assert error.value.field == "files" and "附件.docx" in str(error.value.message)
 
 
 def test_a_sensitive_finding_blocks_submission_until_resolved(case, office):
@@ -315,7 +315,7 @@ def test_by_email_the_files_are_attached_within_the_cap(case, mailoutbox, django
     _add(case)
     with django_capture_on_commit_callbacks(execute=True):
         _sent(case, via="email")
-    [message] = [m for m in mailoutbox if "随复函" in m.subject or "provided" in m.subject.lower()]
+    [message] = [m for m in mailoutbox if "预算表.docx" in m.body]
     assert [name for name, _content, _mime in message.attachments] == ["预算表.docx"]
 
 
@@ -325,7 +325,7 @@ def test_by_email_above_the_cap_the_files_are_left_on_the_case_page(case, settin
     _add(case)
     with django_capture_on_commit_callbacks(execute=True):
         _sent(case, via="email")
-    [message] = [m for m in mailoutbox if "随复函" in m.subject or "provided" in m.subject.lower()]
+    [message] = [m for m in mailoutbox if "预算表.docx" in m.body]
     assert message.attachments == [] and "预算表.docx" in message.body
 
 
