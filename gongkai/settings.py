@@ -289,7 +289,12 @@ UPLOAD_LIMITS = {
     "catalogue_import": env_int("UPLOAD_MAX_BYTES_IMPORT", 50 * _MB, minimum=1024),
     "report_import": env_int("UPLOAD_MAX_BYTES_REPORT", 10 * _MB, minimum=1024),
     "report_figures": env_int("UPLOAD_MAX_BYTES_REPORT_FIGURES", 2 * _MB, minimum=1024),
+    "released_file": env_int("UPLOAD_MAX_BYTES_RELEASED", 50 * _MB, minimum=1024),
 }
+# Files released with a reply (随复函提供的信息): downloadable on the case page for this many days after release;
+# attached to the e-mail up to this total size (above it, the e-mail points to the case page).
+APPLICATIONS_RELEASE_DAYS = env_int("APPLICATIONS_RELEASE_DAYS", 30, minimum=1)
+APPLICATIONS_RELEASE_EMAIL_MAX_BYTES = env_int("APPLICATIONS_RELEASE_EMAIL_MAX_BYTES", 10 * _MB, minimum=0)
 # ZIP containers (DOCX, XLSX, OFD) are judged by their central directory before anything is unpacked.
 ARCHIVE_MAX_UNPACKED_BYTES = env_int("ARCHIVE_MAX_UNPACKED_BYTES", 200 * _MB, minimum=_MB)
 ARCHIVE_MAX_MEMBER_BYTES = env_int("ARCHIVE_MAX_MEMBER_BYTES", 100 * _MB, minimum=_MB)

@@ -269,6 +269,29 @@ class DeliverForm(ActionForm):
     reference = text()
 
 
+class ReleasedFileForm(ActionForm):
+    needs_redaction = forms.BooleanField(required=False)
+
+
+class RedactedCopyForm(ActionForm):
+    released = WholeNumber()
+
+
+class PickItemForm(ActionForm):
+    item = text()
+
+
+class RemoveReleasedForm(ActionForm):
+    released = WholeNumber()
+    reason = text()
+
+
+class ResolveFileFindingForm(ActionForm):
+    finding = WholeNumber()
+    resolution = text()
+    note = text()
+
+
 class MergeForm(ActionForm):
     into = text()
     reason = text()

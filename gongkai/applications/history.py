@@ -39,6 +39,13 @@ ACTION_LABELS = {
     "applications.appeal_decided": _("Result of the reconsideration or litigation recorded"),
     "applications.file_downloaded": _("File downloaded by staff"),
     "applications.attachment_infected": _("Attachment refused by the virus scan"),
+    "applications.released_file_added": _("Released file added"),  # 添加发布文件
+    "applications.released_item_added": _("Published item included"),
+    "applications.released_file_redacted": _("Redacted copy uploaded"),
+    "applications.released_file_removed": _("Released file removed"),
+    "applications.released_finding_false_positive": _("Finding in a released file: false positive"),
+    "applications.released_finding_redaction": _("Finding in a released file: to be redacted"),
+    "applications.released_file_downloaded": _("Released file downloaded by the applicant"),
     "applications.personal_data_read": _("Case page opened (personal data masked)"),
     "applications.personal_data_unmasked": _("Personal data shown in full"),
 }

@@ -18,6 +18,21 @@ from gongkai.applications.models import Application, CaseLetter
 from gongkai.letters.rendering import render_letter
 
 
+def _with_files(documents: str, files: list[dict]) -> str:
+    """The documents provided, followed by the list of files released with the reply as signed off (name and
+    SHA-256): what a postal or in-person delivery hands over."""
+    if not files:
+        return documents
+    lines = []
+    for n, entry in enumerate(files, start=1):
+        if entry.get("item"):
+            lines.append(f"{n}. {entry['name']}（已主动公开的政府信息）")
+        else:
+            copy = entry.get("redacted") or entry
+            lines.append(f"{n}. {copy['name']}（SHA-256：{copy['sha256']}）")
+    return (documents + "\n" if documents else "") + "随复函提供的信息：\n" + "\n".join(lines)
+
+
 def _date(value):
     return value if value is not None else ""
 
@@ -43,7 +58,7 @@ def context_for_application(application, *, reply=None, fee=None, consultation=N
         context.update(
             decision=reply.body,
             legal_basis=reply.legal_basis,
-            documents=reply.documents_provided,
+            documents=_with_files(reply.documents_provided, reply.files_manifest),
             other_organ=(f"负责公开该政府信息的机关为：{reply.other_organ}。" if reply.other_organ else ""),
         )
     if fee is not None:

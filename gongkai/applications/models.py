@@ -406,6 +406,9 @@ class Reply(NoDeleteModel):
     other_organ = models.CharField(_("organ that holds the information"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT)
     content_hash = models.CharField(max_length=64)
+    # The released files as they went to sign-off: id, name, size, SHA-256 (and the redacted copy's); checked
+    # again, byte for byte, when the reply is released.
+    files_manifest = models.JSONField(_("released files as signed off"), default=list, blank=True)
     signoff = models.ForeignKey("signoff.Signoff", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -420,6 +423,99 @@ class Reply(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.application.tracking_number} " + _("v%(n)s") % {"n": self.version}
+
+
+def released_file_path(instance, filename):
+    """A random name in a folder per organ and year; the original name is ``ReleasedFile.name``."""
+    from gongkai.core.files import random_name
+
+    return random_name("released", instance.application.organ_id, filename)
+
+
+class ReleasedFileQuerySet(NoDeleteQuerySet):
+    def current(self):
+        """The files still part of the reply (a removed one is kept, with who removed it and why)."""
+        return self.filter(removed_at__isnull=True)
+
+
+class ReleasedFile(NoDeleteModel):
+    """发布文件（随复函提供的信息）: a document released to the applicant with the reply — an uploaded file, with
+    its redacted copy where part of it is withheld (部分公开), or a published catalogue item picked from the
+    catalogue. Only the redacted copy, when there is one, ever reaches the applicant. The list of current files
+    with their SHA-256 is frozen into the reply when it goes to sign-off (``Reply.files_manifest``)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="released_files")
+    item = models.ForeignKey("catalogue.Item", verbose_name=_("catalogue item"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to=released_file_path, max_length=300, blank=True)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("file type"), max_length=10, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    check_state = models.CharField(_("check"), max_length=10, choices=FileCheck.choices, default=FileCheck.PENDING)
+    check_note = models.CharField(_("check result"), max_length=200, blank=True)
+    needs_redaction = models.BooleanField(_("to be released in part (redacted copy needed)"), default=False)
+    redacted_file = models.FileField(_("redacted copy"), upload_to=released_file_path, max_length=300, blank=True)
+    redacted_name = models.CharField(_("redacted copy's name"), max_length=200, blank=True)
+    redacted_kind = models.CharField(_("redacted copy's type"), max_length=10, blank=True)
+    redacted_size = models.PositiveBigIntegerField(_("redacted copy's size"), default=0)
+    redacted_sha256 = models.CharField(_("redacted copy's SHA-256"), max_length=64, blank=True)
+    redacted_check_state = models.CharField(_("redacted copy's check"), max_length=10, choices=FileCheck.choices, blank=True)
+    redacted_check_note = models.CharField(_("redacted copy's check result"), max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removal_reason = models.CharField(_("reason for the removal"), max_length=300, blank=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    available_until = models.DateTimeField(_("downloadable until"), null=True, blank=True)
+
+    objects = ReleasedFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("released file")
+        verbose_name_plural = _("released files")
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_item(self) -> bool:
+        return self.item_id is not None
+
+    @property
+    def has_redacted_copy(self) -> bool:
+        return bool(self.redacted_file)
+
+    @property
+    def scan_version(self) -> int:
+        """The version the sensitive-content findings of the copy that goes out are recorded under."""
+        return 2 if self.has_redacted_copy else 1
+
+    @property
+    def is_cleared(self) -> bool:
+        """Every stored copy passed the virus scan (a picked catalogue item was checked when it was published)."""
+        if self.is_item:
+            return True
+        return self.check_state == FileCheck.CLEAN and (not self.has_redacted_copy or self.redacted_check_state == FileCheck.CLEAN)
+
+    def outgoing(self):
+        """(stored file, name, SHA-256, size) of what the applicant receives: the redacted copy when there is one."""
+        if self.has_redacted_copy:
+            return self.redacted_file, self.redacted_name, self.redacted_sha256, self.redacted_size
+        return self.file, self.name, self.sha256, self.size
+
+    def manifest_entry(self) -> dict:
+        """What the sign-off pins of this file."""
+        entry: dict = {"id": self.pk, "name": self.name}
+        if self.is_item:
+            entry["item"] = self.item_id
+            return entry
+        entry.update(size=self.size, sha256=self.sha256, needs_redaction=self.needs_redaction)
+        if self.has_redacted_copy:
+            entry["redacted"] = {"name": self.redacted_name, "size": self.redacted_size, "sha256": self.redacted_sha256}
+        return entry
 
 
 class LetterKind(models.TextChoices):

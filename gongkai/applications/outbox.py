@@ -80,14 +80,15 @@ def applicant(application: Application):
 
 
 def tell_applicant(
-    application: Application, event: str, *, channels=None, attachment: str = "", attachment_name: str = "", **extra
+    application: Application, event: str, *, channels=None, attachment: str = "", attachment_name: str = "",
+    more_attachments: list[tuple[str, str]] | None = None, **extra
 ) -> None:
     """Tell the applicant; an applicant with no e-mail or phone leaves a visible failed row (told by post)."""
     from django.urls import reverse
 
     recipient = application.user if application.user_id and not (application.email or application.phone) else applicant(application)
     _send(recipient, event, application, _context(application, **extra), link=reverse("applications_public:case_login"),
-          channels=channels, attachment=attachment, attachment_name=attachment_name)
+          channels=channels, attachment=attachment, attachment_name=attachment_name, more_attachments=more_attachments)
 
 
 def arrived(application: Application) -> None:
@@ -162,9 +163,35 @@ def reply_sent(application: Application, *, via: str) -> None:
     tell_applicant(
         application, "applicant.reply_email", channels=["email"], attachment=attachment, attachment_name=attachment_name, via=via
     )
+    released_by_email(application)
     others = [c for c in default_channels() if c != "email"]
     if others and application.phone:
         tell_applicant(application, "applicant.reply", channels=others, via=via)
+
+
+def released_by_email(application: Application) -> None:
+    """The files released with the reply, by e-mail: attached while together within
+    ``APPLICATIONS_RELEASE_EMAIL_MAX_BYTES``, else the e-mail says they are on the case page (until when)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from gongkai.applications.models import ReleasedFile
+
+    files = list(ReleasedFile.objects.current().filter(application=application, released_at__isnull=False).order_by("added_at", "pk"))
+    if not files:
+        return
+    stored = [f.outgoing() for f in files if not f.is_item]
+    lines = [f"{n}. {f.name}" if f.is_item else f"{n}. {f.outgoing()[1]}" for n, f in enumerate(files, start=1)]
+    until = timezone.localtime(files[0].available_until).date()
+    fits = sum(size for _field, _name, _sha, size in stored) <= int(settings.APPLICATIONS_RELEASE_EMAIL_MAX_BYTES)
+    if fits:
+        how = _("The files are attached; they can also be downloaded on your case page until %(day)s.") % {"day": until}
+        attached = [(field.name, name) for field, name, _sha, _size in stored]
+    else:
+        how = _("The files are too large to attach; download them on your case page until %(day)s.") % {"day": until}
+        attached = []
+    tell_applicant(application, "applicant.released_files", channels=["email"], more_attachments=attached,
+                   files="\n".join(lines), how=how)
 
 
 def messages_about(application: Application):

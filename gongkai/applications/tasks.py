@@ -36,8 +36,24 @@ def check_attachment_job(self, attachment_id: int) -> str:
 
 @shared_task(acks_late=True)
 def check_pending_attachments() -> int:
-    """Periodic: queue the check of every attachment still in quarantine (e.g. clamd was down)."""
-    from gongkai.applications.models import ApplicationAttachment
+    """Periodic: queue the check of every attachment and released file still in quarantine (e.g. clamd was down)."""
+    from django.db.models import Q
+
+    from gongkai.applications.models import ApplicationAttachment, ReleasedFile
+    from gongkai.core.models import FileCheck
     from gongkai.core.virus_scan import queue_pending
 
-    return queue_pending(ApplicationAttachment, check_attachment_job)
+    waiting = ReleasedFile.objects.filter(Q(check_state=FileCheck.PENDING) | Q(redacted_check_state=FileCheck.PENDING))
+    released = list(waiting.values_list("pk", flat=True)[:1000])
+    for pk in released:
+        check_released_file_job.delay(pk)
+    return queue_pending(ApplicationAttachment, check_attachment_job) + len(released)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def check_released_file_job(self, released_id: int) -> str:
+    """Virus and sensitive-content check of a file to be released with a reply (retried while clamd is down)."""
+    from gongkai.applications.services.released import check_released_file
+    from gongkai.core.virus_scan import run_check
+
+    return run_check(self, check_released_file, released_id)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("case/<str:tracking_number>/withdraw/", views.withdraw, name="withdraw"),
     path("case/<str:tracking_number>/letters/<int:letter_id>/<str:fmt>/", views.letter, name="letter"),
     path("case/<str:tracking_number>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("case/<str:tracking_number>/released/<int:file_id>/<str:token>/", views.released_file, name="released_file"),
     path("<slug:slug>/", views.apply, name="form"),
     path("<slug:slug>/done/<str:token>/", views.done, name="done"),
 ]

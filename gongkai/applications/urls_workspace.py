@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/do/<str:action>/", views.action, name="action"),
     path("<int:pk>/letters/<int:letter_id>/<str:fmt>/", views.letter, name="letter"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("<int:pk>/released/<int:file_id>/<str:copy>/", views.released_file, name="released_file"),
 ]

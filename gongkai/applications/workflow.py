@@ -30,6 +30,8 @@ HANDLERS = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE)
 ROUTERS = (Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
 INTAKE = (Role.CLERK, Role.DISCLOSURE_OFFICE)
 LEADERS = (Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+# Who settles a sensitive-content finding in a file to be released: a false positive, or redaction.
+FINDING_RESOLVERS = (Role.CONFIDENTIALITY_REVIEWER, Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
 SYSTEM: tuple[str, ...] = ()  # done by the platform or the sign-off chain, never by a role of this table
 
 HANDLING = {S.RECEIVED, S.IN_PROGRESS}
@@ -102,6 +104,9 @@ MOVES = Table({
     "close_unpaid": Move({S.AWAITING_FEE}, S.CLOSED, HANDLERS),
     # reply, sign-off, delivery (答复、审签、送达)
     "draft_reply": Move(HANDLING, None, HANDLERS),
+    # the files released with the reply (随复函提供的信息): changed only before the reply goes to sign-off
+    "edit_released_files": Move(HANDLING, None, HANDLERS),
+    "resolve_file_finding": Move(HANDLING, None, FINDING_RESOLVERS),
     "submit_reply": Move(HANDLING, S.IN_SIGNOFF, HANDLERS),
     "approve_reply": Move({S.IN_SIGNOFF}, S.APPROVED, SYSTEM),
     "return_reply": Move({S.IN_SIGNOFF}, S.IN_PROGRESS, SYSTEM),

@@ -55,6 +55,7 @@ CATALOGUE_ATTACHMENT = "catalogue_attachment"
 CATALOGUE_IMPORT = "catalogue_import"
 REPORT_IMPORT = "report_import"
 REPORT_FIGURES = "report_figures"
+RELEASED_FILE = "released_file"
 
 
 def max_bytes_for(purpose: str | None) -> int:

@@ -56,6 +56,9 @@ def send_email(notification) -> None:
         with notification.attachment.open("rb") as stored:
             filename = notification.attachment_name or notification.attachment.name.rsplit("/", 1)[-1]
             message.attach(filename, stored.read(), _mime(notification.attachment.name))
+    for name, filename in notification.more_attachments or []:
+        with notification.attachment.storage.open(name, "rb") as stored:
+            message.attach(filename, stored.read(), _mime(name))
     if message.send(fail_silently=False) != 1:
         raise DeliveryError("the mail server did not accept the message")
 

@@ -137,6 +137,16 @@ EVENTS: dict[str, Event] = {
             _CASE + ("applicant",),
         ),
         Event(
+            "applicant.released_files",
+            _("Applicant: information provided with the reply"),  # 随复函提供的信息
+            _("Information provided with the reply to %(tracking_number)s"),
+            _("Dear %(applicant)s,\n%(organ)s provides this information with its reply to your application "
+              "%(tracking_number)s (%(subject)s):\n%(files)s\n%(how)s"),
+            _("[%(organ)s] The information provided with the reply to application %(tracking_number)s: see your e-mail "
+              "or your case page."),
+            _CASE + ("applicant", "files", "how"),
+        ),
+        Event(
             "ops.file_tampered",
             _("Public file changed"),  # 网页防篡改告警
             _("A public file was changed: %(path)s"),

@@ -79,6 +79,10 @@ class Notification(NoDeleteModel):
         help_text=pgettext_lazy("notification", "A stored file sent with an e-mail (e.g. the reply letter)."),
     )
     attachment_name = models.CharField(pgettext_lazy("notification", "attachment name"), max_length=200, blank=True)
+    more_attachments = models.JSONField(
+        pgettext_lazy("notification", "further attachments"), default=list, blank=True,
+        help_text=pgettext_lazy("notification", "Further stored files sent with an e-mail: [storage name, file name] each."),
+    )
     organ = models.ForeignKey(
         "organs.Organ", verbose_name=pgettext_lazy("notification", "organ"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -111,6 +111,7 @@ def notify(
     reference: str = "",
     attachment: str = "",
     attachment_name: str = "",
+    more_attachments: list[tuple[str, str]] | None = None,
 ) -> list[Notification]:
     """Write one ``Notification`` per channel and queue their delivery.
 
@@ -121,12 +122,12 @@ def notify(
     ``reference`` names the record the message is about (``application:12``), so
     its page can list what was sent; ``attachment`` is the storage name of a file
     already kept (e.g. a reply letter's PDF), attached to the e-mail rows only under
-    ``attachment_name`` (stored names are random).
+    ``attachment_name`` (stored names are random); ``more_attachments`` are further (storage name, file name) pairs.
     Raises ``DomainError`` for an unknown event or missing context keys.
     """
     return notify_all(
         [recipient], event, context, channels=channels, organ=organ, link=link, reference=reference, attachment=attachment,
-        attachment_name=attachment_name,
+        attachment_name=attachment_name, more_attachments=more_attachments,
     )
 
 
@@ -141,6 +142,7 @@ def notify_all(
     reference: str = "",
     attachment: str = "",
     attachment_name: str = "",
+    more_attachments: list[tuple[str, str]] | None = None,
 ) -> list[Notification]:
     """``notify`` for several recipients of the same message (the staff of an organ): rendered once, every row
     written by one ``INSERT``, their delivery queued together. Each recipient gets exactly the rows ``notify``
@@ -179,6 +181,7 @@ def notify_all(
                 reference=reference[:80],
                 attachment=attachment if channel == Channel.EMAIL else "",
                 attachment_name=(attachment_name or attachment.rsplit("/", 1)[-1])[:200] if channel == Channel.EMAIL and attachment else "",
+                more_attachments=[list(pair) for pair in more_attachments or []] if channel == Channel.EMAIL else [],
                 organ=organ,
                 status=Status.SENT if inapp else pending,
                 sent_at=now if inapp else None,

@@ -18,6 +18,7 @@ from gongkai.applications.models import (
     ReplyStatus,
     Status,
 )
+from gongkai.applications.services import released
 from gongkai.applications.services._base import _lock, _move, _today
 from gongkai.applications.taxonomy import Outcome
 from gongkai.applications.workflow import MOVES
@@ -85,6 +86,7 @@ def submit_reply(reply: Reply, *, by: User, important: bool = False) -> Reply:
             raise InvalidTransition(_("Only a draft reply can be submitted."))
         if application.replies.filter(version__gt=reply.version).exists():
             raise InvalidTransition(_("A newer draft exists; submit that one."))
+        released.freeze(reply, application)  # the files as they are now, pinned into the hash signed off
         reply.signoff = open_signoff(
             reply, organ=application.organ, kind=SubjectKind.REPLY, by=by,
             title=f"{application.tracking_number} {application.subject}", version=reply.version,
@@ -110,7 +112,7 @@ def decide_reply(reply: Reply, *, by: User, decision: str, comment: str = "") ->
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
         if reply.status != ReplyStatus.IN_SIGNOFF or reply.signoff_id is None:
             raise InvalidTransition(_("This reply is not waiting for sign-off."))
-        signoff = decide(reply.signoff, by=by, decision=decision, comment=comment, content_hash=reply.content_hash)
+        signoff = decide(reply.signoff, by=by, decision=decision, comment=comment, content_hash=released.signed_off_hash(reply))
         from gongkai.applications import outbox
 
         if signoff.status == SignoffStatus.APPROVED:
@@ -156,12 +158,13 @@ def record_delivery(application: Application, *, via: str, by: User, delivered_o
         if application.received_on and day < application.received_on:
             raise DomainError(_("The reply cannot be delivered before the application was received (%(day)s).")
                               % {"day": application.received_on.isoformat()}, field="delivered_on")
+        files = released.release(reply, application)  # exactly the files signed off, byte for byte
         reply.status = ReplyStatus.SENT
         reply.save()
         application.delivered_via, application.delivered_on, application.delivery_reference = via, day, reference.strip()[:100]
         application.outcome = reply.outcome
         application.closed_on = day
-        _move(application, "reply_sent", by=by, target=target, data={"via": via, "outcome": reply.outcome})
+        _move(application, "reply_sent", by=by, target=target, data={"via": via, "outcome": reply.outcome, "files": files})
         from gongkai.applications import outbox
 
         outbox.reply_sent(application, via=via)

@@ -1,7 +1,8 @@
 """The applicant applies on the web and gets a tracking number; staff confirm
 receipt and request a correction; the applicant corrects on the case page;
 staff decide 部分公开, the chain approves, the reply letter is generated and
-sent; the applicant downloads the reply — all through real pages in chromium."""
+sent with the released file (its redacted copy); the applicant downloads the reply and the file — all through real
+pages in chromium."""
 
 from __future__ import annotations
 
@@ -77,12 +78,25 @@ def test_an_applicant_gets_a_partial_disclosure_after_a_correction(browser, live
     staff.fill("#draft-form textarea[name=body]", "经审查，部门预算中涉及个人信息的部分不予公开，其余部分予以公开。")
     staff.fill("#draft-form textarea[name=documents_provided]", "2025年部门预算（删除个人信息）")
     staff.click("button[name=go][value=draft]")
+    # The file released with the reply, to be released in part, and its redacted copy beside it.
+    staff.set_input_files("#release-file-form input[name=file]", files=[_docx("部门预算.docx", "预算表：张三 工资")])
+    staff.check("#release-file-form input[name=needs_redaction]")
+    staff.click("#release-file-form button[type=submit]")
+    staff.wait_for_selector(".message-success")
+    redacted = _docx("部门预算（删除处理）.docx", "预算表：（已删除个人信息）")
+    staff.set_input_files("form[action$='/do/release_redacted/'] input[name=redacted]", files=[redacted])
+    staff.click("form[action$='/do/release_redacted/'] button[type=submit]")
+    staff.wait_for_selector(".message-success")
     staff.click("button[name=go][value=submit]")
+    released = application.released_files.get()
+    assert released.redacted_sha256 and application.replies.get(status="in_signoff").files_manifest
 
     # The chain approves, step by step.
     for person in chain:
         page = login(browser, live_server, person)
         page.goto(f"{live_server.url}/workspace/applications/{application.pk}/")
+        pinned = page.inner_text("table:has(caption)")  # the files signed off: both copies, each with its SHA-256
+        assert released.sha256 in pinned and released.redacted_sha256 in pinned
         page.click("button[name=decision][value=approve]")
         page.wait_for_selector(".message-success")
     application.refresh_from_db()
@@ -103,3 +117,14 @@ def test_an_applicant_gets_a_partial_disclosure_after_a_correction(browser, live
     letter = applicant.request.get(href if href.startswith("http") else live_server.url + href)
     assert letter.status == 200 and letter.headers["content-type"] == "application/pdf"
     assert letter.body()[:5] == b"%PDF-"
+    # the released file: its redacted copy, through the signed link on the case page
+    href = applicant.get_attribute("#released a", "href")
+    download = applicant.request.get(href if href.startswith("http") else live_server.url + href)
+    assert download.status == 200 and download.body() == redacted["buffer"]
+
+
+def _docx(name: str, text: str) -> dict:
+    from gongkai.catalogue.tests.factories import docx_upload
+
+    return {"name": name, "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "buffer": docx_upload(text=text, name=name).read()}

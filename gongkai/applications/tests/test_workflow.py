@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 
 from gongkai.applications import services
-from gongkai.applications.models import Application, Consultation, Reply, Status
+from gongkai.applications.models import Application, Consultation, ReleasedFile, Reply, Status
+from gongkai.applications.services import released
 from gongkai.applications.tests.factories import received
 from gongkai.applications.views.actions import ACTION_VERBS
 from gongkai.applications.views.workspace import buttons
@@ -19,6 +21,7 @@ from gongkai.applications.workflow import APPEALS, MOVES, NEW, SYSTEM
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.factories import DepartmentFactory, member
 from gongkai.organs.models import Role
+from gongkai.sensitive.models import Finding
 
 ROLES = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE, Role.DEPUTY_LEADER, None)
 
@@ -48,6 +51,9 @@ def _calls(world):
                                                          documents_provided="文件", by=u),
         "submit_reply": lambda a, u: services.submit_reply(world["reply"], by=u),
         "record_delivery": lambda a, u: services.record_delivery(a, via="online", by=u),
+        "edit_released_files": lambda a, u: released.remove_file(world["released"], by=u, reason="有误"),
+        "resolve_file_finding": lambda a, u: released.resolve_finding(world["finding"], by=u, resolution="false_positive",
+                                                                      note="误报"),
         "withdraw": lambda a, u: services.withdraw(a, by=u),
     }
 
@@ -92,8 +98,11 @@ def world(organ, clerk, department, recent_workday):
     )
     reply = Reply.objects.create(application=application, version=1, created_by=clerk, content_hash="0" * 64,
                                  outcome="disclosed", legal_basis="第二十七条", body="答复")
+    file = ReleasedFile.objects.create(application=application, name="预算表.docx", added_by=clerk, check_state="clean")
+    finding = Finding.objects.create(subject_type=ContentType.objects.get_for_model(ReleasedFile), subject_id=str(file.pk),
+                                     version=1, kind="secrecy_mark", where="预算表.docx", match="机密", context="机密")
     return {"application": application, "other": other, "users": users, "department": department, "clerk": clerk,
-            "consultation": consultation, "reply": reply}
+            "consultation": consultation, "reply": reply, "released": file, "finding": finding}
 
 
 @pytest.mark.parametrize("state", Status.values)

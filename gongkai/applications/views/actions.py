@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from gongkai.applications import forms, services
-from gongkai.applications.models import Appeal, Application, Consultation, Reply
+from gongkai.applications.models import Appeal, Application, Consultation, ReleasedFile, Reply
+from gongkai.applications.services import released
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,45 @@ def _decide(application, user, data, files) -> str:
 def _deliver(application, user, data, files) -> str:
     services.record_delivery(application, via=data["via"], by=user, delivered_on=data["delivered_on"], reference=data["reference"])
     return _("Delivery recorded; the application is closed.")
+
+
+@action("release_file", forms.ReleasedFileForm, "edit_released_files")
+def _release_file(application, user, data, files) -> str:
+    added = released.add_file(application, uploaded=files.get("file"), by=user, needs_redaction=data["needs_redaction"])
+    return _("“%(name)s” will be released with the reply once it has been checked.") % {"name": added.name}
+
+
+@action("release_redacted", forms.RedactedCopyForm, "edit_released_files")
+def _release_redacted(application, user, data, files) -> str:
+    target = get_object_or_404(ReleasedFile, pk=data["released"] or 0, application=application)
+    released.add_redacted_copy(target, uploaded=files.get("redacted"), by=user)
+    return _("The redacted copy of “%(name)s” is released in its place.") % {"name": target.name}
+
+
+@action("release_item", forms.PickItemForm, "edit_released_files")
+def _release_item(application, user, data, files) -> str:
+    added = released.pick_item(application, reference=data["item"], by=user)
+    return _("“%(name)s” is included with the reply.") % {"name": added.name}
+
+
+@action("release_remove", forms.RemoveReleasedForm, "edit_released_files")
+def _release_remove(application, user, data, files) -> str:
+    target = get_object_or_404(ReleasedFile, pk=data["released"] or 0, application=application)
+    released.remove_file(target, by=user, reason=data["reason"])
+    return _("“%(name)s” was removed from the reply.") % {"name": target.name}
+
+
+@action("release_resolve", forms.ResolveFileFindingForm, "resolve_file_finding")
+def _release_resolve(application, user, data, files) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    from gongkai.sensitive.models import Finding
+
+    ids = [str(pk) for pk in ReleasedFile.objects.filter(application=application).values_list("pk", flat=True)]
+    finding = get_object_or_404(Finding, pk=data["finding"] or 0, subject_type=ContentType.objects.get_for_model(ReleasedFile),
+                                subject_id__in=ids)
+    released.resolve_finding(finding, by=user, resolution=data["resolution"], note=data["note"])
+    return _("Finding resolved.")
 
 
 @action("withdraw", forms.ReasonForm, "withdraw")

@@ -26,7 +26,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.applications import blank_form as paper
 from gongkai.applications import services
 from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
-from gongkai.applications.models import Application, CaseLetter, Status
+from gongkai.applications.models import Application, CaseLetter, ReleasedFile, Status
+from gongkai.applications.services import released as released_files
 from gongkai.core import ratelimit
 from gongkai.core.errors import DomainError
 from gongkai.core.faces import form_error, refuse
@@ -310,6 +311,7 @@ def _render_case(request, application: Application, *, correction_form=None, sta
             "provisional_warning": PROVISIONAL_WARNING,
             "correction_open": correction_open,
             "correction_form": (correction_form or CorrectionForm()) if correction_open else None,
+            **_released(application),
         },
         status=status,
     )
@@ -367,6 +369,52 @@ def attachment(request, tracking_number, attachment_id):
     if not item.is_clean:  # quarantined: waiting for its virus scan, or refused
         raise Http404
     return serve(request, item.file, filename=item.name, private=True)
+
+
+def _released(application: Application) -> dict:
+    """The files released with the reply, each with its signed download link while the period runs; listed
+    (without links) when delivered by post or in person."""
+    if application.status != Status.CLOSED:
+        return {"released": []}
+    files = ReleasedFile.objects.current().filter(application=application, released_at__isnull=False).select_related("item__organ")
+    linked = application.delivered_via in ("online", "email")
+    rows = []
+    for released in files.order_by("added_at", "pk"):
+        url = ""
+        if released.is_item:
+            url = reverse("portal:item", kwargs={"organ_slug": released.item.organ.slug, "pk": released.item_id})
+        elif linked and released_files.is_downloadable(released):
+            url = reverse("applications_public:released_file", kwargs={
+                "tracking_number": application.tracking_number, "file_id": released.pk,
+                "token": released_files.download_token(released)})
+        rows.append({"name": released.outgoing()[1], "size": released.outgoing()[3], "url": url, "item": released.is_item})
+    until = next((f.available_until for f in files if f.available_until), None)
+    return {"released": rows, "released_linked": linked, "released_until": until,
+            "released_expired": linked and until is not None and timezone.now() > until}
+
+
+@never_cache
+def released_file(request, tracking_number, file_id, token):
+    """A file released with the reply, through its signed link, to the applicant holding the case; every download
+    is a row of the case's audit trail."""
+    application = _case_or_404(request, tracking_number)
+    released = get_object_or_404(ReleasedFile.objects.current(), pk=file_id, application=application, item__isnull=True,
+                                 released_at__isnull=False)
+    if application.status != Status.CLOSED or application.delivered_via not in ("online", "email"):
+        raise Http404
+    state = released_files.check_token(released, token)
+    if state == released_files.TAMPERED:
+        raise Http404
+    if state == released_files.EXPIRED:
+        messages.error(request, _("This download link has expired. Contact the organ if you still need the files."))
+        return _render_case(request, application, status=410)
+    field, name, sha256, _size = released.outgoing()
+    response = serve(request, field, filename=name, private=True)
+    from gongkai.core.audit import log_action
+
+    log_action(application, "applications.released_file_downloaded", by=request.user if request.user.is_authenticated else "applicant",
+               organ=application.organ, data={"file": released.pk, "name": name, "sha256": sha256})
+    return response
 
 
 def _letter_response(request, item: CaseLetter, fmt: str):

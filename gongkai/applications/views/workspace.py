@@ -48,6 +48,7 @@ from gongkai.applications.models import (
     ReplyStatus,
     Status,
 )
+from gongkai.applications.services import released as released_files
 from gongkai.applications.views.actions import ACTION_VERBS, ACTIONS
 from gongkai.applications.views.public import _letter_response
 from gongkai.applications.workflow import APPEALS, MOVES, people_who_may
@@ -461,6 +462,9 @@ def _render_detail(request, application: Application, *, failed: dict | None = N
         "letters": application.letters.all(),
         "notes": application.notes.select_related("author"),
         "attachments": application.attachments.all(),
+        "released_files": [(f, list(released_files.findings_of(f)) if not f.is_item else [])
+                           for f in released_files.current_files(application)],
+        "removed_files": application.released_files.filter(removed_at__isnull=False).select_related("removed_by"),
         "fee": fee,
         "fee_schemes": FeeScheme.choices,
         "deliveries": DeliveryMethod.choices,
@@ -535,3 +539,21 @@ def attachment(request, pk, attachment_id):
     log_action(application, "applications.file_downloaded", by=request.user, data={"attachment": item.pk, "name": item.name})
     return response
 
+
+
+@login_required
+def released_file(request, pk, file_id, copy):
+    """A file to be released with the reply, for staff reading the case (the reviewers see both copies)."""
+    application = _application(request, pk)
+    item = get_object_or_404(application.released_files, pk=file_id, item__isnull=True)
+    if copy == "redacted":
+        field, name, clean = item.redacted_file, item.redacted_name, item.redacted_check_state == "clean"
+    elif copy == "original":
+        field, name, clean = item.file, item.name, item.check_state == "clean"
+    else:
+        raise Http404
+    if not field or not clean:  # quarantined: waiting for its virus scan, or refused
+        raise Http404(_("This file is being checked or was refused by the virus scan."))
+    response = serve(request, field, filename=name, private=True)
+    log_action(application, "applications.file_downloaded", by=request.user, data={"released_file": item.pk, "copy": copy, "name": name})
+    return response

@@ -204,6 +204,11 @@ ACTIONS = {
     "flags": HANDLERS,
     "appeal": (OFFICE, CLERK),
     "appeal_decide": (OFFICE, CLERK),
+    "release_file": HANDLERS,
+    "release_redacted": HANDLERS,
+    "release_item": HANDLERS,
+    "release_remove": HANDLERS,
+    "release_resolve": (SECRECY, OFFICE, HEAD),  # applications.workflow.FINDING_RESOLVERS
 }
 
 SUPERVISOR = f"parent:{OFFICE}"
@@ -286,6 +291,8 @@ POLICIES: dict[str, Policy] = {
     "applications_public:withdraw": applicant("case", methods=POST, data="case.withdraw"),
     "applications_public:letter": applicant("case.letter"),
     "applications_public:attachment": applicant("case.attachment", hidden="case.other_attachment"),
+    # a file released with the reply, through its signed link; a tampered link is 404 for everyone
+    "applications_public:released_file": applicant("case.released_file", hidden="case.tampered_released_file"),
     # --- published annual reports ------------------------------------------------------------------------------
     "reports_public:index": public(),
     "reports_public:check": public(methods=BOTH),
@@ -357,6 +364,7 @@ POLICIES: dict[str, Policy] = {
     "applications_ws:action": Policy(lambda actor: None, obj="application", methods=POST, actions=ACTIONS),
     "applications_ws:letter": read("application.letter"),
     "applications_ws:attachment": read("application.attachment"),
+    "applications_ws:released_file": read("application.released_file"),
     # --- the staff workspace: annual reports -------------------------------------------------------------------
     "reports_ws:home": any_staff(),
     "reports_ws:organ_year": read("report.organ_year"),

@@ -221,6 +221,34 @@ def build() -> World:
         organ=gxj, channel="letter", data=person_data(subject="附带材料的申请"), received_on=timezone.localdate(), by=clerk,
         attachments=[docx_upload(name="申请材料.docx")],
     ).application
+    # Files released with a reply: one waiting on the running case (with a sensitive finding to resolve), and one
+    # application filed online whose reply, with its file, went through the sign-off and was delivered online.
+    from gongkai.applications.services import released as released_files
+    from gongkai.signoff.models import Decision
+
+    to_release = released_files.add_file(running, uploaded=docx_upload(text="本文件为机密文件", name="发布文件.docx"), by=clerk)
+    released_files.check_released_file(to_release.pk)  # the check's job runs after a commit the world never makes
+    release_finding = released_files.findings_of(to_release).get()
+    delivered = applications.submit_application(organ=gxj, channel="web", form_token="authz-release-token",
+                                                data=person_data(subject="发布文件申请", delivery_method="online"))
+    claimed = applications.claim(applications.confirm_receipt(delivered.application, by=clerk), by=clerk)
+    sent_file = released_files.add_file(claimed, uploaded=docx_upload(name="预算表.docx"), by=clerk)
+    released_files.check_released_file(sent_file.pk)
+    sent_reply = applications.submit_reply(applications.draft_reply(
+        claimed, outcome="disclosed", legal_basis="《条例》第三十六条第二项", body="予以公开。",
+        documents_provided="预算表", by=clerk), by=clerk)
+    while sent_reply.status == ReplyStatus.IN_SIGNOFF:
+        sent_reply.signoff.refresh_from_db()
+        sent_reply = applications.decide_reply(sent_reply, by=people[f"own:{sent_reply.signoff.current_role}"],
+                                               decision=Decision.APPROVE)
+    applications.record_delivery(Application.objects.get(pk=delivered.application.pk), via="online", by=clerk)
+    sent_file.refresh_from_db()
+    token = released_files.download_token(sent_file)
+    k["application.released_file"] = {"pk": delivered.application.pk, "file_id": sent_file.pk, "copy": "original"}
+    k["case.released_file"] = {"tracking_number": delivered.application.tracking_number, "file_id": sent_file.pk,
+                               "token": token}
+    k["case.tampered_released_file"] = {"tracking_number": delivered.application.tracking_number, "file_id": sent_file.pk,
+                                        "token": token[:-4] + "AAAA"}
     letter = CaseLetter.objects.filter(application__organ=gxj, for_applicant=True).order_by("pk").first()
     department = Department.objects.filter(organ=gxj).first()
     today = timezone.localdate().isoformat()
@@ -280,6 +308,11 @@ def build() -> World:
         "flags": (running, {"petition": "1"}),
         "appeal": (running, {"kind": "reconsideration", "filed_on": today}),
         "appeal_decide": (running, {"appeal": appeal.pk, "result": "upheld", "decided_on": today}),
+        "release_file": (running, {"needs_redaction": "1"}),
+        "release_redacted": (running, {"released": to_release.pk}),
+        "release_item": (running, {"item": published.index_number}),
+        "release_remove": (running, {"released": to_release.pk, "reason": "文件有误"}),
+        "release_resolve": (running, {"finding": release_finding.pk, "resolution": "false_positive", "note": "误报"}),
     }
 
     # --- annual reports, letters, notifications --------------------------------------------------------
@@ -379,7 +412,8 @@ def build() -> World:
     lettered = letter.application
     lettered.secret = applications.hash_secret("authz-case-secret")
     lettered.save(update_fields=["secret"])
-    for number, secret in ((lettered.tracking_number, "authz-case-secret"), (filed.application.tracking_number, filed.secret)):
+    for number, secret in ((lettered.tracking_number, "authz-case-secret"), (filed.application.tracking_number, filed.secret),
+                           (delivered.application.tracking_number, delivered.secret)):
         response = applicant.post("/apply/case/", {"tracking_number": number, "secret": secret})
         assert response.status_code == 302, "the applicant could not open the case page"
     world.clients["applicant"] = applicant
