@@ -23,6 +23,7 @@ urlpatterns = [
     path("workspace/notifications/", include("gongkai.notify.urls")),
     path("workspace/letters/", include("gongkai.letters.urls")),
     path("workspace/interaction/", include("gongkai.interaction.urls_workspace")),
+    path("workspace/webhealth/", include("gongkai.webhealth.urls_workspace")),
     path("workspace/", include("gongkai.workspace.urls")),
     path("apply/", include("gongkai.applications.urls_public")),
     path("interact/", include("gongkai.interaction.urls_public")),
