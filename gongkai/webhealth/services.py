@@ -44,7 +44,7 @@ def require_manager(user, organ: Organ) -> None:
 
 
 def public_base() -> str:
-    return settings.PUBLIC_SITE_URL.rstrip("/")
+    return str(settings.PUBLIC_SITE_URL).rstrip("/")
 
 
 def column_url(organ: Organ) -> str:
@@ -115,11 +115,11 @@ def config_for(site: Site) -> checker.Config:
     limits = settings.WEBHEALTH_LIMITS
     return checker.Config(
         start_urls=[site.start_url],
-        max_pages=limits["max_pages"],
+        max_pages=int(limits["max_pages"]),
         connect_timeout=limits["connect_timeout"],
         read_timeout=limits["read_timeout"],
-        retries=limits["retries"],
-        per_host_concurrency=limits["per_host_concurrency"],
+        retries=int(limits["retries"]),
+        per_host_concurrency=int(limits["per_host_concurrency"]),
         politeness_delay=limits["politeness_delay"],
     )
 
