@@ -201,3 +201,15 @@ def test_the_export_lists_the_broken_links_with_their_items_columns_and_owners(
     assert pages == f"{planted.root}/gxj/items/{item.pk}/"
     assert (titles, columns, owners) == (item.title, item.category.name, office.clerk.get_full_name())
     assert [row[:2] for row in marked.iter_rows(values_only=True)][1:] == [(f"{planted.root}/gxj/missing", "内网地址")]
+
+
+def test_the_command_checks_the_sites_of_an_organ(planted, office, item, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    plant_column(planted, office.organ, item, broken=("/gone",))
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("webhealth", "check", "--organ", office.organ.slug, stdout=out)
+    run = Run.objects.get(site__organ=office.organ)
+    assert run.state == RunState.FINISHED and run.started_by is None and run.broken_count == 1
+    assert f"run {run.pk}" in out.getvalue()
