@@ -79,7 +79,7 @@ def record(run: Run, report: checker.Report) -> Run:
     _tell_owners(run, [link for link in BrokenLink.objects.filter(site=site).current() if link.item_ids])
     run.state, run.finished_at = RunState.FINISHED, timezone.now()
     run.pages_crawled, run.links_found = report.pages_crawled, report.links_found
-    run.addresses_found, run.addresses_done = len(report.results), report.done
+    run.addresses_found = run.addresses_done = len(report.results)
     run.broken_count = BrokenLink.objects.filter(site=site).current().count()
     run.new_count = sum(1 for link in fresh if not link.is_false_positive)
     run.fixed_count = sum(1 for link in fixed if not link.is_false_positive)

@@ -91,6 +91,7 @@ class Crawl:
             result = results.get(href)
             if result is None:
                 result = results[href] = Result(url=href, error=ErrorKind.MALFORMED_URL, detail=str(exc))
+                self.report.done += 1
             if referrer:
                 result.referrers.append(referrer)
             return
@@ -117,6 +118,7 @@ class Crawl:
         trap = self._trap(url) if allowed else None
         if trap:
             result.skipped, result.detail = trap
+            self.report.done += 1
             return
         page_like = tag in html.PAGE_TAGS and not urlsplit(url).path.lower().endswith(ASSET_SUFFIXES)
         method = "GET" if allowed or page_like else "HEAD"
