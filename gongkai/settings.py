@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongkai.notify",
     "gongkai.applications",
     "gongkai.interaction",  # 政民互动: the message box (咨询、投诉、建议、求助)
+    "gongkai.webhealth",  # 网站健康: link checks, column freshness, the veto watch
     "gongkai.reports",
     "gongkai.portal",
     "gongkai.workspace",
@@ -196,6 +197,14 @@ CELERY_BEAT_SCHEDULE = {
     "interaction-check-pending-attachments": {
         "task": "gongkai.interaction.tasks.check_pending_attachments", "schedule": 600.0,
     },
+    # Website health: link checks of every site due one (`WEBHEALTH_CHECK_EVERY_HOURS`), the availability probe of
+    # the public pages, and the veto-risk warnings every morning (`webhealth.watch`).
+    "webhealth-schedule-link-checks": {"task": "gongkai.webhealth.tasks.schedule_link_checks", "schedule": 3600.0},
+    "webhealth-probe-availability": {
+        "task": "gongkai.webhealth.tasks.probe_availability",
+        "schedule": float(env_int("WEBHEALTH_PROBE_SECONDS", 600, minimum=60)),
+    },
+    "webhealth-warn-veto-risks": {"task": "gongkai.webhealth.tasks.warn_veto_risks", "schedule": crontab(hour=8, minute=10)},
     # Annual report reminders, every morning (`manage.py annual_report_reminders`).
     "reports-annual-report-reminders": {
         "task": "gongkai.reports.tasks.send_annual_report_reminders", "schedule": crontab(hour=8, minute=0),
@@ -422,6 +431,19 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 
 # --- Site identity (page meta tags government sites use) -----------------------------
 SITE_NAME = env_str("SITE_NAME", "政务公开平台")
+# The address at which the public reaches this platform: the link check crawls each organ's column from it, and the
+# availability probe fetches the portal's key pages there (docs/webhealth.md).
+PUBLIC_SITE_URL = env_str("PUBLIC_SITE_URL", "http://127.0.0.1:8000")
+WEBHEALTH_CHECK_EVERY_HOURS = env_int("WEBHEALTH_CHECK_EVERY_HOURS", 24 * 7, minimum=1)
+WEBHEALTH_STALE_HOURS = env_int("WEBHEALTH_STALE_HOURS", 12, minimum=1)
+WEBHEALTH_LIMITS = {
+    "max_pages": env_int("WEBHEALTH_MAX_PAGES", 20_000, minimum=1),
+    "connect_timeout": float(env_int("WEBHEALTH_CONNECT_TIMEOUT", 10, minimum=1)),
+    "read_timeout": float(env_int("WEBHEALTH_READ_TIMEOUT", 20, minimum=1)),
+    "retries": env_int("WEBHEALTH_RETRIES", 2, minimum=0),
+    "per_host_concurrency": env_int("WEBHEALTH_PER_HOST", 8, minimum=1),
+    "politeness_delay": 0.0,
+}
 
 # --- Web hardening: CSP, HTTPS, cookies, headers, rate limits (docs/security/hardening.md) -----------
 # No inline script, handler or style attribute anywhere: scripts and styles come from /static/ only. The one

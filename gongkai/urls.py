@@ -24,6 +24,7 @@ urlpatterns = [
     path("workspace/letters/", include("gongkai.letters.urls")),
     path("workspace/column/", include("gongkai.organs.urls_workspace")),
     path("workspace/interaction/", include("gongkai.interaction.urls_workspace")),
+    path("workspace/webhealth/", include("gongkai.webhealth.urls_workspace")),
     path("workspace/", include("gongkai.workspace.urls")),
     path("apply/", include("gongkai.applications.urls_public")),
     path("interact/", include("gongkai.interaction.urls_public")),

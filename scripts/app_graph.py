@@ -37,7 +37,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("catalogue",),
     ("search",),
     ("applications",),
-    ("interaction", "webhealth"),
+    ("interaction",),
+    ("webhealth",),
     ("reports",),
     ("portal", "workspace", "api", "demo", "ops"),
 ]

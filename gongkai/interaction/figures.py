@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -115,3 +115,26 @@ def veto_watch(messages: QuerySet[Message], today: dt.date) -> Watch:
     for message in old.order_by("received_on")[:200]:
         (vetoes if message.received_on < limit else flagged).append(message)
     return Watch(flagged, vetoes)
+
+
+@dataclass
+class Unanswered:
+    """One organ's valid messages still unanswered: how many are older than the limit, and the receipt day of the
+    oldest one not yet over it (the next to cross it)."""
+
+    over: int = 0
+    next_received_on: dt.date | None = None
+
+
+def unanswered_by_organ(organ_ids: list[int], today: dt.date, months: int = VETO_MONTHS) -> dict[int, Unanswered]:
+    """Per organ of ``organ_ids``: valid messages still open that were received more than ``months`` months before
+    ``today`` (three months is a veto in the website inspection), and the oldest one still within the limit."""
+    limit = months_before(today, months)
+    found = {organ_id: Unanswered() for organ_id in organ_ids}
+    open_messages = Message.objects.filter(organ_id__in=organ_ids, status__in=OPEN_STATES)
+    for row in open_messages.filter(received_on__lt=limit).values("organ_id").annotate(n=Count("pk")):
+        found[row["organ_id"]].over = row["n"]
+    for organ_id, received_on in (open_messages.filter(received_on__gte=limit).values("organ_id")
+                                  .annotate(first=Min("received_on")).values_list("organ_id", "first")):
+        found[organ_id].next_received_on = received_on
+    return found

@@ -48,3 +48,13 @@ def test_the_statistics_page_is_refused_without_a_role(client, db):
     assert client.get(reverse("interaction_ws:statistics")).status_code == 302
     client.force_login(UserFactory())
     assert client.get(reverse("interaction_ws:statistics")).status_code == 403
+
+
+def test_unanswered_by_organ_counts_valid_messages_over_three_months_and_the_next_to_cross(organ, other_organ, office):
+    today = dt.date(2026, 12, 7)
+    old = [services.submit_message(organ=organ, data=dict(DATA), received_on=today - dt.timedelta(days=days)).message
+           for days in (120, 95, 60, 20)]
+    services.refuse(old[0], by=office, reason="spam")  # not valid: not counted
+    found = figures.unanswered_by_organ([organ.pk, other_organ.pk], today)
+    assert (found[organ.pk].over, found[organ.pk].next_received_on) == (1, today - dt.timedelta(days=60))
+    assert (found[other_organ.pk].over, found[other_organ.pk].next_received_on) == (0, None)

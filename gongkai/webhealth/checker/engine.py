@@ -57,11 +57,12 @@ def _parse(markup: str, links: bool) -> html.Page:
 
 
 class Crawl:
-    def __init__(self, config: Config, fetcher: Fetcher, parsers: Executor | None = None) -> None:
+    def __init__(self, config: Config, fetcher: Fetcher, parsers: Executor | None = None,
+                 report: Report | None = None) -> None:
         self.config = config
         self.parsers = parsers
         self.fetcher = fetcher
-        self.report = Report()
+        self.report = report if report is not None else Report()
         self.allowed = _host_keys(config.allowed_hosts, config.start_urls)
         self.allowed_cache: dict[str, bool] = {}
         self.anchors: dict[str, set[str]] = {}
@@ -90,6 +91,7 @@ class Crawl:
             result = results.get(href)
             if result is None:
                 result = results[href] = Result(url=href, error=ErrorKind.MALFORMED_URL, detail=str(exc))
+                self.report.done += 1
             if referrer:
                 result.referrers.append(referrer)
             return
@@ -116,6 +118,7 @@ class Crawl:
         trap = self._trap(url) if allowed else None
         if trap:
             result.skipped, result.detail = trap
+            self.report.done += 1
             return
         page_like = tag in html.PAGE_TAGS and not urlsplit(url).path.lower().endswith(ASSET_SUFFIXES)
         method = "GET" if allowed or page_like else "HEAD"
@@ -163,6 +166,7 @@ class Crawl:
             logger.exception("checking %s", result.url)
             result.error, result.detail = ErrorKind.OTHER, f"{type(exc).__name__}: {exc}"
         result.elapsed = time.monotonic() - started
+        self.report.done += 1
 
     async def _check(self, result: Result, key: str, depth: int, method: str, allowed: bool) -> None:
         config = self.config
@@ -284,7 +288,9 @@ class Crawl:
             )
 
 
-async def crawl(config: Config) -> Report:
+async def crawl(config: Config, report: Report | None = None) -> Report:
+    """Crawl and check; ``report``, when given, is filled as the run goes, so another thread can read its progress
+    (``pages_crawled``, ``done`` of ``len(results)``) meanwhile."""
     started = time.monotonic()
     connector = aiohttp.TCPConnector(
         limit=config.max_connections,
@@ -301,7 +307,7 @@ async def crawl(config: Config) -> Report:
     try:
         async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as session:
             fetcher = Fetcher(config, session)
-            run = Crawl(config, fetcher, parsers)
+            run = Crawl(config, fetcher, parsers, report)
             for url in config.start_urls:
                 run.add(url, base="", depth=0, referrer=None)
             if run.pending:

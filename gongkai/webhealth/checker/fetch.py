@@ -97,11 +97,11 @@ def classify(exc: BaseException) -> tuple[ErrorKind, str]:
 
 
 def _encoding(content_type_header: str, body: bytes) -> str:
-    match = re.search(r"charset=([\w-]+)", content_type_header, re.IGNORECASE)
-    if match:
-        return match.group(1)
-    match = _CHARSET.search(body[:2048])
-    return match.group(1).decode("ascii") if match else "utf-8"
+    declared = re.search(r"charset=([\w-]+)", content_type_header, re.IGNORECASE)
+    if declared:
+        return declared.group(1)
+    meta = _CHARSET.search(body[:2048])
+    return meta.group(1).decode("ascii") if meta else "utf-8"
 
 
 class Fetcher:

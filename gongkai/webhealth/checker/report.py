@@ -65,6 +65,7 @@ class Report:
     links_found: int = 0  # every link on every crawled page, before de-duplication
     requests: int = 0
     elapsed: float = 0.0
+    done: int = 0  # addresses whose check has ended (answered, failed, malformed or skipped): progress while running
 
     @property
     def broken(self) -> list[Result]:

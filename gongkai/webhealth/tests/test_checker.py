@@ -116,3 +116,8 @@ def test_pages_parsed_in_worker_processes_give_the_same_report():
     sites, in_workers = check_site(parse_workers=1)
     assert {r.url: str(r.error) for r in in_workers.broken} == sites.expected
     assert in_workers.pages_crawled == in_loop.pages_crawled
+
+
+def test_progress_counts_every_address_once_it_has_an_outcome():
+    _sites, report = check_site()
+    assert report.done == sum(1 for url in report.results if "#" not in url)

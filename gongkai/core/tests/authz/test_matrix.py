@@ -35,7 +35,7 @@ SECOND_FACTOR_OPEN = ("/accounts/login/", "/accounts/logout/", "/accounts/second
 NO_RATE_LIMITS = {name: "100000/min" for name in ("apply", "correct", "case_login", "report_check", "search", "api",
                                                    "api_user")}
 OUR_APPS = {"accounts", "api", "applications", "catalogue", "core", "letters", "notify", "organs", "reports",
-            "search", "sensitive", "signoff", "workdays", "sessions"}
+            "search", "sensitive", "signoff", "workdays", "sessions", "webhealth"}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 

@@ -280,6 +280,21 @@ def build() -> World:
     k["message.done"] = {"slug": gxj.slug, "token": "authz-message-token"}
     world.data["message.rate"] = {"rating": "satisfied"}
     world.data["message_lookup"] = {"number": sent.message.number, "code": "WRONGCODE2"}
+    # Website health: the column's site with one finished run and one broken link.
+    from gongkai.webhealth import services as webhealth
+    from gongkai.webhealth.models import BrokenLink, Run
+
+    site = webhealth.own_site(gxj)
+    run = Run.objects.create(site=site, state="finished")
+    broken = BrokenLink.objects.create(site=site, url="https://gxj.example.gov.cn/gone", url_key="authz", error="http-4xx",
+                                       first_seen_run=run, broken_since_run=run, last_seen_run=run)
+    k["webhealth.organ"] = {"organ_id": gxj.pk}
+    k["webhealth.site"] = {"site_id": site.pk}
+    k["webhealth.run"] = {"pk": run.pk}
+    k["webhealth.link"] = {"link_id": broken.pk}
+    world.data["webhealth.site_add"] = {"name": "旧网站", "start_url": "https://old.gxj.example.gov.cn/"}
+    world.data["webhealth.threshold"] = {"category": "", "days": "30"}
+    world.data["webhealth.false_positive"] = {"reason": "需要登录才能访问"}
     # Application actions: the application each is tried on, and a body that passes the form checks, so the role
     # check decides (a refused person must meet the role check, not a missing field).
     world.actions = {
