@@ -30,6 +30,7 @@ from gongkai.catalogue.services.content import (
     pending_signoff,
     snapshot,
 )
+from gongkai.catalogue.services.findings import findings_to_return
 from gongkai.catalogue.workflow import (
     RESOLVING_ROLES,
     enter,
@@ -42,6 +43,7 @@ from gongkai.core.errors import DomainError, InvalidTransition
 from gongkai.organs import serials
 from gongkai.organs.permissions import has_role
 from gongkai.sensitive import services as sensitive
+from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff import services as signoff_services
 from gongkai.signoff.models import Signoff, SignoffStatus
 
@@ -77,6 +79,8 @@ def publish(item: Item, *, by: User) -> Item:
         _refuse_if_unchecked(item, version.data)
         if sensitive.open_findings(item, version.number).exists():
             raise InvalidTransition(_("Sensitive-content findings are still open; the confidentiality reviewer must resolve them."))
+        if sensitive.findings_for(item, version.number).filter(status=FindingStatus.REDACTION).exists():
+            raise InvalidTransition(_("A sensitive-content finding is marked to be changed by the author; return the item to the author."))
         now = timezone.now()
         if revising:
             _apply(item, version.data)
@@ -174,4 +178,5 @@ def allowed_actions(item: Item, user: User) -> set[str]:
         and has_role(user, item.organ, *RESOLVING_ROLES)
         and sensitive.open_findings(item, signoff.version).exists()
     )
-    return _allowed_actions(item, user, signoff=signoff, open_findings=open_findings)
+    to_return = has_role(user, item.organ, *RESOLVING_ROLES) and findings_to_return(item).exists()
+    return _allowed_actions(item, user, signoff=signoff, open_findings=open_findings, findings_to_return=to_return)

@@ -221,6 +221,8 @@ def item_detail(request, pk: int):
         "item": item,
         "actions": actions,
         "can_resolve": "resolve" in actions,
+        "can_mask": "mask" in actions,
+        "to_return": list(services.findings_to_return(item)) if "return_for_redaction" in actions else [],
         "versions": versions,
         "rounds": rounds,
         "signoff": signoff,
@@ -331,6 +333,8 @@ def item_review(request, pk: int):
         "open_findings": [f for f in findings if f.status == FindingStatus.OPEN],
         "rounds": history(item), "resolve_form": ResolveFindingForm(),
         "can_resolve": has_role(request.user, item.organ, *MOVES["resolve"].roles),
+        "can_mask": has_role(request.user, item.organ, *MOVES["mask"].roles),
+        "to_return": list(services.findings_to_return(item)) if has_role(request.user, item.organ, *MOVES["return_for_redaction"].roles) else [],
     })
 
 
@@ -352,10 +356,53 @@ def finding_resolve(request, pk: int):
             refuse(request, error)
         else:
             if form.cleaned_data["resolution"] == FindingStatus.REDACTION:
-                messages.success(request, _("Returned to the author for redaction."))
-                return redirect("workspace:item", pk=item.pk)
-            messages.success(request, _("Marked as a false positive."))
+                messages.success(request, _("Marked to be changed by the author. When every finding is marked, return the item to the author once."))
+            else:
+                messages.success(request, _("Marked as a false positive."))
     return redirect(safe_next(request, reverse("workspace:item", args=[item.pk]), prefix="/workspace/"))
+
+
+@login_required
+def finding_mask(request, pk: int):
+    """The masked text of a finding, shown for the reviewer to confirm (GET); confirming applies it (POST)."""
+    finding = get_object_or_404(Finding, pk=pk, subject_type=services.item_content_type())
+    item = _item(request, int(finding.subject_id))
+    require_role(request.user, item.organ, *MOVES["mask"].roles)
+    back = reverse("workspace:item", args=[item.pk]) + "#findings"
+    try:
+        preview = services.mask_preview(finding)
+    except DomainError as error:
+        refuse(request, error)
+        return redirect(back)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.mask_finding(finding, by=request.user, note=form.cleaned_data["note"])
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("Masked. Version %(number)s holds the masked text; the sign-off continues on it.") % {"number": version.number})
+        return redirect(back)
+    return render(request, "workspace/finding_mask.html", {"item": item, "preview": preview, "form": form})
+
+
+@login_required
+@require_POST
+def item_return_for_changes(request, pk: int):
+    """One return to the author carrying every finding still to be changed."""
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *MOVES["return_for_redaction"].roles)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the author must change."))
+        return redirect(reverse("workspace:item", args=[item.pk]) + "#findings")
+    try:
+        services.return_for_changes(item, by=request.user, note=form.cleaned_data["reason"])
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Returned to the author with every finding to be changed."))
+    return redirect("workspace:item", pk=item.pk)
 
 
 @login_required

@@ -319,6 +319,8 @@ POLICIES: dict[str, Policy] = {
     "workspace:item_version": read("item.version"),
     "workspace:item_audit": read("item.draft"),
     "workspace:finding_resolve": role_in_organ("finding", SECRECY, data="finding"),
+    "workspace:finding_mask": role_in_organ("finding", SECRECY, methods=BOTH, data="finding.mask"),
+    "workspace:item_return_for_changes": role_in_organ("item.in_review", SECRECY, data="item.reason"),
     "workspace:withheld": any_staff(),
     "workspace:uninterpreted": any_staff(),
     "workspace:audit": any_staff(),
