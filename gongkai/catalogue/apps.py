@@ -29,6 +29,7 @@ class CatalogueConfig(AppConfig):
             "catalogue.revision_published": _("Revision published"),
             "catalogue.validity_changed": _("Validity changed (repeal/expiry)"),
             "catalogue.withdrawn": _("Withdrawn"),
+            "catalogue.discarded": _("Draft discarded"),
             "catalogue.imported": _("Catalogue imported"),
             "catalogue.file_downloaded": _("Unpublished attachment downloaded"),
         })

@@ -31,12 +31,12 @@ IMPORTING_ROLES = (Role.WEB_ADMIN, Role.DISCLOSURE_OFFICE)
 REVIEWING_ROLES = tuple(Role)
 
 DRAFT, IN_REVIEW, RETURNED, APPROVED = ItemState.DRAFT, ItemState.IN_REVIEW, ItemState.RETURNED, ItemState.APPROVED
-PUBLISHED, WITHDRAWN = ItemState.PUBLISHED, ItemState.WITHDRAWN
+PUBLISHED, WITHDRAWN, DISCARDED = ItemState.PUBLISHED, ItemState.WITHDRAWN, ItemState.DISCARDED
 REVISION = "revision_"
 REVISION_DRAFT, REVISION_IN_REVIEW = REVISION + RevisionState.DRAFT, REVISION + RevisionState.IN_REVIEW
 REVISION_RETURNED, REVISION_APPROVED = REVISION + RevisionState.RETURNED, REVISION + RevisionState.APPROVED
 REVISING = (REVISION_DRAFT, REVISION_IN_REVIEW, REVISION_RETURNED, REVISION_APPROVED)
-STATES = (DRAFT, IN_REVIEW, RETURNED, APPROVED, PUBLISHED, WITHDRAWN, *REVISING)
+STATES = (DRAFT, IN_REVIEW, RETURNED, APPROVED, PUBLISHED, WITHDRAWN, DISCARDED, *REVISING)
 EDITABLE = (DRAFT, RETURNED, REVISION_DRAFT, REVISION_RETURNED)
 
 
@@ -96,8 +96,10 @@ MOVES = ItemWorkflow(
         "publish_revision": Move({REVISION_APPROVED}, PUBLISHED, PUBLISHING_ROLES),
         "revise": Move({PUBLISHED}, REVISION_DRAFT, DRAFTING_ROLES),
         "validity": Move({PUBLISHED, *REVISING}, None, PUBLISHING_ROLES),
-        # Abandoning work not yet approved is the author's; taking approved or published work away the publisher's.
-        "withdraw_draft": Move({DRAFT, RETURNED, IN_REVIEW}, WITHDRAWN, DRAFTING_ROLES),
+        # A draft never submitted is discarded (作废); abandoning submitted work not yet approved (撤回) is the
+        # author's too; taking approved or published work away the publisher's.
+        "discard": Move({DRAFT}, DISCARDED, DRAFTING_ROLES),
+        "withdraw_draft": Move({RETURNED, IN_REVIEW}, WITHDRAWN, DRAFTING_ROLES),
         "withdraw": Move({APPROVED, PUBLISHED, *REVISING}, WITHDRAWN, PUBLISHING_ROLES),
     },
     state_of=state_key,

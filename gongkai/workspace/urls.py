@@ -20,6 +20,7 @@ urlpatterns = [
     path("items/<int:pk>/revise/", catalogue.item_revise, name="item_revise"),
     path("items/<int:pk>/validity/", catalogue.item_validity, name="item_validity"),
     path("items/<int:pk>/withdraw/", catalogue.item_withdraw, name="item_withdraw"),
+    path("items/<int:pk>/discard/", catalogue.item_discard, name="item_discard"),
     path("items/<int:pk>/versions/<int:number>/", catalogue.item_version, name="item_version"),
     path("items/<int:pk>/audit/", catalogue.item_audit, name="item_audit"),
     path("findings/<int:pk>/resolve/", catalogue.finding_resolve, name="finding_resolve"),

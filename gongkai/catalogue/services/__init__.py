@@ -70,6 +70,7 @@ from gongkai.catalogue.services.publishing import (  # noqa: F401
     _approved,
     allowed_actions,
     change_validity,
+    discard,
     next_index_number,
     publish,
     start_revision,

@@ -32,6 +32,7 @@ from gongkai.catalogue.services.content import (
 )
 from gongkai.catalogue.services.findings import findings_to_return
 from gongkai.catalogue.workflow import (
+    MOVES,
     RESOLVING_ROLES,
     enter,
     publish_verb,
@@ -156,6 +157,8 @@ def withdraw(item: Item, *, by: User, reason: str) -> Item:
         raise DomainError(_("Give the reason for withdrawing it."), field="reason")
     with transaction.atomic():
         item = _lock(item)
+        if MOVES.state_allows(item, "discard"):
+            raise InvalidTransition(_("A draft never submitted is discarded, not withdrawn."))
         move = _check(item, by, withdraw_verb(item), _("This item is already withdrawn."))
         signoff = pending_signoff(item)
         if signoff is not None:
@@ -167,6 +170,20 @@ def withdraw(item: Item, *, by: User, reason: str) -> Item:
         log_action(item, "catalogue.withdrawn", by=by, reason=reason)
         if was_public:
             _notify_public(item)
+    return item
+
+
+def discard(item: Item, *, by: User, reason: str = "") -> Item:
+    """Give up a draft that was never submitted (作废): it leaves every list of work, kept with its history;
+    nothing is deleted. A submitted item is withdrawn (撤回) instead."""
+    with transaction.atomic():
+        item = _lock(item)
+        move = _check(item, by, "discard", _("Only a draft never submitted can be discarded; this one is %(state)s.") % {"state": _state_label(item)})
+        if item.versions.exists():
+            raise InvalidTransition(_("This draft was submitted before; withdraw it instead."))
+        enter(item, move.target)
+        item.save(update_fields=["state", "revision_state", "updated_at"])
+        log_action(item, "catalogue.discarded", by=by, reason=reason.strip())
     return item
 
 

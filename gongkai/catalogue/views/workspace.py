@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from gongkai.catalogue import diff, services
 from gongkai.catalogue.deadlines import publication_deadline
 from gongkai.catalogue.forms import ItemForm, NoteForm, ReasonForm, ResolveFindingForm, ReviewForm, ValidityForm
-from gongkai.catalogue.models import Category, Disclosure, Item, ItemState, ItemVersion, RevisionState
+from gongkai.catalogue.models import ENDED_STATES, Category, Disclosure, Item, ItemState, ItemVersion, RevisionState
 from gongkai.catalogue.workflow import (
     DRAFTING_ROLES,
     MOVES,
@@ -212,7 +212,7 @@ def item_detail(request, pk: int):
     returned_rounds = [r for r in rounds if r.status == SignoffStatus.RETURNED]
     working = services.working_data(item)
     deadline = None
-    if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, ItemState.WITHDRAWN):
+    if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, *ENDED_STATES):
         deadline = publication_deadline(item.date_formed)
     elif item.is_public and item.revision_state and item.changed_on:
         deadline = publication_deadline(item.changed_on)  # Art. 26: "formed or changed"
@@ -234,7 +234,7 @@ def item_detail(request, pk: int):
         "working_body": working.get("body", ""),
         "attachments": services.attachments_of(item, working),
         "interprets": Item.objects.filter(pk__in=working.get("interprets", [])),
-        "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN).filter(organ__in=readable_organs(user)),
+        "interpretations": item.interpretations.exclude(state__in=ENDED_STATES).filter(organ__in=readable_organs(user)),
         "deadline": deadline,
         "overdue": deadline is not None and deadline.due < timezone.localdate(),
         "step_unheld": signoff is not None and not role_is_held(item.organ, signoff.current_role),
@@ -473,6 +473,23 @@ def item_withdraw(request, pk: int):
         "item": item, "form": form, "heading": _("Withdraw item"), "button": _("Withdraw"), "danger": True,
         "explain": _("A withdrawn item leaves the public catalogue and every list of work. Nothing is deleted."),
     })
+
+
+@login_required
+@require_POST
+def item_discard(request, pk: int):
+    """Discard (作废) a draft that was never submitted; kept with its history."""
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *MOVES["discard"].roles)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.discard(item, by=request.user, reason=reason)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The draft is discarded. It is kept with its history and leaves every list of work."))
+    return redirect("workspace:item", pk=item.pk)
 
 
 def _link_items(events) -> list:

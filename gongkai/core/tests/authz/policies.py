@@ -316,6 +316,7 @@ POLICIES: dict[str, Policy] = {
     "workspace:item_revise": role_in_organ("item.published", *DRAFTING),
     "workspace:item_validity": role_in_organ("item.published", *PUBLISHING, methods=BOTH, data="item.validity"),
     "workspace:item_withdraw": role_in_organ("item.published", *PUBLISHING, methods=BOTH, data="item.reason"),
+    "workspace:item_discard": role_in_organ("item.draft", *DRAFTING, data="item.reason"),
     "workspace:item_version": read("item.version"),
     "workspace:item_audit": read("item.draft"),
     "workspace:finding_resolve": role_in_organ("finding", SECRECY, data="finding"),
