@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from gongkai.applications import clock, services
 from gongkai.applications.models import (
@@ -679,7 +680,12 @@ def test_a_calendar_change_recomputes_the_deadline_of_a_case_paused_for_a_consul
     application.refresh_from_db()
     assert application.status == Status.CONSULTING
     before = application.due_on
+    # A holiday inside the consultation changes nothing (those days are not counted anyway); one between the end
+    # of the consultation and the due date moves the deadline by a working day.
     _calendar_change_on(dt.date(2026, 11, 30), django_capture_on_commit_callbacks)
+    application.refresh_from_db()
+    assert application.due_on == before
+    _calendar_change_on(dt.date(2026, 12, 28), django_capture_on_commit_callbacks)
     application.refresh_from_db()
     assert application.due_on == clock.current().next_working_day(before)
     assert clock.apply(application) is False  # what is stored is what the facts give now
@@ -687,11 +693,15 @@ def test_a_calendar_change_recomputes_the_deadline_of_a_case_paused_for_a_consul
 
 
 def test_a_calendar_change_recomputes_the_deadlines_of_a_case_paused_for_a_correction(organ, clerk, django_capture_on_commit_callbacks):
-    application = received(organ, on=dt.date(2026, 11, 20), by=clerk)
+    today = timezone.localdate()
+    application = received(organ, on=today, by=clerk)
     services.request_correction(application, by=clerk, text="请说明所需信息的年份")
     application.refresh_from_db()
     assert application.status == Status.CORRECTION_REQUESTED
-    _calendar_change_on(dt.date(2026, 11, 25), django_capture_on_commit_callbacks)
+    holiday = today + dt.timedelta(days=3)
+    while holiday.weekday() >= 5 or not clock.current().is_working_day(holiday):
+        holiday += dt.timedelta(days=1)
+    _calendar_change_on(holiday, django_capture_on_commit_callbacks)
     application = Application.objects.get(pk=application.pk)
     stored = (application.due_on, application.internal_due_on, application.correction_notice_due_on, application.due_explanation)
     assert clock.apply(application) is False, stored  # every stored deadline already counts the new holiday

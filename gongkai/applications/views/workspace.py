@@ -193,7 +193,7 @@ def _queue_rows(values, organs, today: dt.date) -> list[QueueRow]:
 
 
 QUEUE_ROW = Row(
-    '<tr><td class="nowrap"><a href="{url}">{number}</a>{badges}</td><td>{subject}</td><td>{organ}</td>'
+    '<tr><td><a href="{url}">{number}</a>{badges}</td><td class="queue-subject">{subject}</td><td>{organ}</td>'
     '<td class="nowrap">{status}</td><td class="nowrap">{received}</td><td class="nowrap">{due}</td><td>{handler}</td></tr>\n'
 )
 DUE = Row('<span class="badge {state}">{due}</span>{provisional}')

@@ -4,6 +4,7 @@ author and returns the item once (Playwright, Debian's chromium)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from gongkai.catalogue import services
 from gongkai.catalogue.models import Item, ItemState
@@ -36,12 +37,24 @@ def test_the_reviewer_masks_a_finding_and_returns_the_rest_once(browser, live_se
     row.locator("input[value=redaction]").check()
     row.locator("textarea[name=note]").fill("请删去联系人手机号。")
     row.locator("button[type=submit]").click()
-    page.wait_for_selector("#return-for-changes")
-    assert "13812345678" in page.inner_text("#return-for-changes")
+    expect(page.locator("#return-for-changes")).to_contain_text("13812345678")
     page.fill("#return-reason", "请按标记修改后重新提交。")
     page.click("#return-for-changes button[type=submit]")
-    page.wait_for_selector(".next-step")
+    expect(page.locator(".message-success")).to_contain_text("已连同全部待修改的发现退回起草人")
     item.refresh_from_db()
     assert item.state == ItemState.RETURNED
     assert services.findings_of(item).get(kind=FindingKind.MOBILE).status == FindingStatus.REDACTION
+    page.context.close()
+
+
+def test_the_clerk_discards_a_draft_never_submitted(browser, live_server):
+    office = Office()
+    item = office.draft(title="重复起草的通知")
+    page = login(browser, live_server, office.clerk)
+    page.goto(f"{live_server.url}/workspace/items/{item.pk}/")
+    assert not page.locator(f"a[href$='/items/{item.pk}/withdraw/']").count()  # 撤回 is for submitted work
+    page.click(f"form[action$='/items/{item.pk}/discard/'] button")
+    page.wait_for_selector(".message")
+    assert Item.objects.get(pk=item.pk).state == ItemState.DISCARDED
+    assert "已作废" in page.inner_text("main")
     page.context.close()
