@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.applications.fees import compute
 from gongkai.applications.models import Application, CaseLetter
+from gongkai.applications.taxonomy import ApplicantType
+from gongkai.letters.numbering import take_number
 from gongkai.letters.rendering import render_letter
 
 
@@ -37,9 +40,15 @@ def _date(value):
     return value if value is not None else ""
 
 
+def addressed_as(application) -> str:
+    """您 to a person, 贵单位 to an organisation (never the template's 您（单位）)."""
+    return "您" if application.applicant_type == ApplicantType.NATURAL_PERSON else "贵单位"
+
+
 def context_for_application(application, *, reply=None, fee=None, consultation=None, **extra) -> dict:
     context = {
         "applicant": application.applicant_name,
+        "you": addressed_as(application),
         "tracking_number": application.tracking_number,
         "received_on": _date(application.received_on),
         "due_on": _date(application.due_on),
@@ -107,20 +116,23 @@ def _fee(application: Application):
 
 
 def make_letter(application: Application, kind: str, *, by=None, extra: dict | None = None, for_applicant: bool = True) -> CaseLetter:
-    """Render the organ's letter for this step and keep it with the case."""
+    """Render the organ's letter for this step, numbered (文号, per organ and year, gap-free), and keep it with the case."""
     reply = (extra or {}).get("reply")
     outcome = reply.outcome if reply is not None else (extra or {}).get("outcome", application.outcome)
     context = letter_context(application, extra=extra)
     template = letter_kind(kind, outcome)
-    docx, pdf, text = render_letter(template, organ=application.organ, context=context)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
-    base = f"{application.tracking_number}-{kind}-{stamp}"
-    letter = CaseLetter(
-        application=application, kind=kind, letter_kind=template, text=text, for_applicant=for_applicant, name=base,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-    )
-    letter.docx.save(f"{base}.docx", ContentFile(docx), save=False)
-    if pdf:
-        letter.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
-    letter.save()
+    with transaction.atomic():
+        number = take_number(application.organ, on=timezone.localdate())
+        context.setdefault("letter_number", number)
+        docx, pdf, text = render_letter(template, organ=application.organ, context=context)
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+        base = f"{application.tracking_number}-{kind}-{stamp}"
+        letter = CaseLetter(
+            application=application, kind=kind, letter_kind=template, text=text, for_applicant=for_applicant, name=base,
+            number=number, created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        letter.docx.save(f"{base}.docx", ContentFile(docx), save=False)
+        if pdf:
+            letter.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
+        letter.save()
     return letter

@@ -540,6 +540,7 @@ class CaseLetter(NoDeleteModel):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("kind"), max_length=20, choices=LetterKind.choices)
     letter_kind = models.CharField(_("letter template"), max_length=60)
+    number = models.CharField(_("letter number"), max_length=80, blank=True)  # 文号
     docx = models.FileField(upload_to=letter_path, max_length=300)
     pdf = models.FileField(upload_to=letter_path, max_length=300, blank=True)
     name = models.CharField(

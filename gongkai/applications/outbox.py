@@ -69,7 +69,18 @@ def _to_staff(people, event: str, application: Application, **extra) -> None:
 
 
 def _step(people, application: Application, step: str) -> None:
+    """A new step waits: the notices of the step before it are done."""
+    from gongkai.notify.services import mark_done
+
+    mark_done(reference(application), events=("step.waiting",))
     _to_staff(people, "step.waiting", application, step=step)
+
+
+def tasks_done(application: Application) -> int:
+    """The case is closed (answered, withdrawn, no longer processed): every staff notice about it is done."""
+    from gongkai.notify.services import mark_done
+
+    return mark_done(reference(application))
 
 
 def applicant(application: Application):

@@ -130,6 +130,11 @@ class ItemState(models.TextChoices):
     APPROVED = "approved", _("Approved, awaiting publication")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    DISCARDED = "discarded", _("Discarded")  # 已作废: a draft never submitted, given up
+
+
+# States whose items are out of every list of work and of the catalogue (kept with their history).
+ENDED_STATES = (ItemState.WITHDRAWN, ItemState.DISCARDED)
 
 
 class RevisionState(models.TextChoices):
@@ -156,16 +161,16 @@ class ItemQuerySet(NoDeleteQuerySet):
 
     def withheld(self):
         """The register of items not disclosed proactively (依申请公开/不予公开)."""
-        return self.exclude(disclosure=Disclosure.ACTIVE).exclude(state=ItemState.WITHDRAWN)
+        return self.exclude(disclosure=Disclosure.ACTIVE).exclude(state__in=ENDED_STATES)
 
     def unpublished_active(self):
-        return self.filter(disclosure=Disclosure.ACTIVE).exclude(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN])
+        return self.filter(disclosure=Disclosure.ACTIVE).exclude(state__in=[ItemState.PUBLISHED, *ENDED_STATES])
 
     def _art26(self, first_in_time: dt.date | None, last: dt.date):
         """Art. 26 counts 20 working days from the day information is formed *or changed*:
         unpublished proactive items by ``date_formed``, revisions of published items under way by
         ``changed_on``; either day in [first_in_time, last)."""
-        unpublished = models.Q(disclosure=Disclosure.ACTIVE) & ~models.Q(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN])
+        unpublished = models.Q(disclosure=Disclosure.ACTIVE) & ~models.Q(state__in=[ItemState.PUBLISHED, *ENDED_STATES])
         revising = models.Q(state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE) & ~models.Q(revision_state=RevisionState.NONE)
         formed = models.Q(date_formed__lt=last)
         changed = models.Q(changed_on__lt=last)
@@ -287,7 +292,7 @@ class Item(NoDeleteModel):
             # a partial index stays small, and publishing or importing published items never touches it.
             models.Index(
                 fields=["date_formed"], name="item_unpublished_formed",
-                condition=models.Q(disclosure=Disclosure.ACTIVE) & ~models.Q(state__in=[ItemState.PUBLISHED, ItemState.WITHDRAWN]),
+                condition=models.Q(disclosure=Disclosure.ACTIVE) & ~models.Q(state__in=[ItemState.PUBLISHED, *ENDED_STATES]),
             ),
             # …and at revisions of published items under way (a handful at any time).
             models.Index(fields=["changed_on"], name="item_revision_changed", condition=~models.Q(revision_state="")),

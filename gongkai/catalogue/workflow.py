@@ -31,12 +31,12 @@ IMPORTING_ROLES = (Role.WEB_ADMIN, Role.DISCLOSURE_OFFICE)
 REVIEWING_ROLES = tuple(Role)
 
 DRAFT, IN_REVIEW, RETURNED, APPROVED = ItemState.DRAFT, ItemState.IN_REVIEW, ItemState.RETURNED, ItemState.APPROVED
-PUBLISHED, WITHDRAWN = ItemState.PUBLISHED, ItemState.WITHDRAWN
+PUBLISHED, WITHDRAWN, DISCARDED = ItemState.PUBLISHED, ItemState.WITHDRAWN, ItemState.DISCARDED
 REVISION = "revision_"
 REVISION_DRAFT, REVISION_IN_REVIEW = REVISION + RevisionState.DRAFT, REVISION + RevisionState.IN_REVIEW
 REVISION_RETURNED, REVISION_APPROVED = REVISION + RevisionState.RETURNED, REVISION + RevisionState.APPROVED
 REVISING = (REVISION_DRAFT, REVISION_IN_REVIEW, REVISION_RETURNED, REVISION_APPROVED)
-STATES = (DRAFT, IN_REVIEW, RETURNED, APPROVED, PUBLISHED, WITHDRAWN, *REVISING)
+STATES = (DRAFT, IN_REVIEW, RETURNED, APPROVED, PUBLISHED, WITHDRAWN, DISCARDED, *REVISING)
 EDITABLE = (DRAFT, RETURNED, REVISION_DRAFT, REVISION_RETURNED)
 
 
@@ -87,15 +87,19 @@ MOVES = ItemWorkflow(
         "review": Move({IN_REVIEW, REVISION_IN_REVIEW}, None, REVIEWING_ROLES),
         # A finding found at submission may be answered for as long as it is open.
         "resolve": Move(STATES, None, RESOLVING_ROLES),
-        # What answering a finding with "return for redaction" does to the item or its revision.
+        # Masking a finding's passage makes a new version the running sign-off continues on.
+        "mask": Move({IN_REVIEW, REVISION_IN_REVIEW}, None, RESOLVING_ROLES),
+        # One return to the author with every finding still to be changed.
         "return_for_redaction": Move({IN_REVIEW, APPROVED}, RETURNED, RESOLVING_ROLES),
         "return_revision_for_redaction": Move({REVISION_IN_REVIEW, REVISION_APPROVED}, REVISION_RETURNED, RESOLVING_ROLES),
         "publish": Move({APPROVED}, PUBLISHED, PUBLISHING_ROLES),
         "publish_revision": Move({REVISION_APPROVED}, PUBLISHED, PUBLISHING_ROLES),
         "revise": Move({PUBLISHED}, REVISION_DRAFT, DRAFTING_ROLES),
         "validity": Move({PUBLISHED, *REVISING}, None, PUBLISHING_ROLES),
-        # Abandoning work not yet approved is the author's; taking approved or published work away the publisher's.
-        "withdraw_draft": Move({DRAFT, RETURNED, IN_REVIEW}, WITHDRAWN, DRAFTING_ROLES),
+        # A draft never submitted is discarded (作废); abandoning submitted work not yet approved (撤回) is the
+        # author's too; taking approved or published work away the publisher's.
+        "discard": Move({DRAFT}, DISCARDED, DRAFTING_ROLES),
+        "withdraw_draft": Move({RETURNED, IN_REVIEW}, WITHDRAWN, DRAFTING_ROLES),
         "withdraw": Move({APPROVED, PUBLISHED, *REVISING}, WITHDRAWN, PUBLISHING_ROLES),
     },
     state_of=state_key,
@@ -108,10 +112,11 @@ def waiting_for_publication(user: Any, queryset: QuerySet) -> QuerySet:
     )
 
 
-# Moves made as part of another (answering a finding), never offered as a button.
-CONSEQUENCES = ("return_for_redaction", "return_revision_for_redaction")
 # The workspace offers one button for a verb and its revision twin.
-BUTTONS = {"submit_revision": "submit", "recall_revision": "recall", "publish_revision": "publish", "withdraw_draft": "withdraw"}
+BUTTONS = {
+    "submit_revision": "submit", "recall_revision": "recall", "publish_revision": "publish", "withdraw_draft": "withdraw",
+    "return_revision_for_redaction": "return_for_redaction",
+}
 
 
 def submit_verb(item: Item) -> str:
@@ -141,16 +146,19 @@ def withdraw_verb(item: Item) -> str:
     return "withdraw_draft" if MOVES.state_allows(item, "withdraw_draft") else "withdraw"
 
 
-def allowed_actions(item: Item, user: Any, *, signoff: Any = None, open_findings: bool = False) -> set[str]:
+def allowed_actions(
+    item: Item, user: Any, *, signoff: Any = None, open_findings: bool = False, findings_to_return: bool = False
+) -> set[str]:
     """The buttons ``user`` sees on ``item``: the table's verbs, and the conditions a service adds to them —
-    reviewing is for the current step's role, publishing for proactive items, resolving for open findings."""
+    reviewing is for the current step's role, publishing for proactive items, resolving and masking for open
+    findings, returning for changes for findings still to be changed."""
     actions: set[str] = set()
     for verb in MOVES.allowed(item, user):
-        if verb in CONSEQUENCES:
-            continue
         if verb == "review" and (signoff is None or not has_role(user, item.organ, signoff.current_role)):
             continue
-        if verb == "resolve" and not (signoff is not None and open_findings):
+        if verb in ("resolve", "mask") and not (signoff is not None and open_findings):
+            continue
+        if verb in ("return_for_redaction", "return_revision_for_redaction") and not findings_to_return:
             continue
         if verb in ("recall", "recall_revision") and signoff is None:
             continue

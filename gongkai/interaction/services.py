@@ -110,6 +110,10 @@ def _move(message: Message, verb: str, *, by, reason: str = "", data: dict | Non
     payload = {"from": before, "to": message.status}
     payload.update(data or {})
     log_action(message, f"interaction.{verb}", by=by, organ=message.organ, reason=reason, data=payload)
+    if not message.is_open:
+        from gongkai.notify.services import mark_done
+
+        mark_done(f"message:{message.pk}")
 
 
 # --- intake ----------------------------------------------------------------------------

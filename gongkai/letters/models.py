@@ -45,3 +45,16 @@ class LetterTemplate(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.organ or '—'} · {self.kind}"
+
+
+class LetterCounter(models.Model):
+    """The last letter number (文号) given per organ and year (``organs.serials.take``: unique and gap-free)."""
+
+    organ = models.ForeignKey("organs.Organ", on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("letter", "organ"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("letter", "year"))
+    last_serial = models.PositiveIntegerField(pgettext_lazy("letter", "last number"), default=0)
+
+    class Meta:
+        verbose_name = pgettext_lazy("letter", "letter number counter")
+        verbose_name_plural = pgettext_lazy("letter", "letter number counters")
+        constraints = [models.UniqueConstraint(fields=["organ", "year"], name="lettercounter_unique")]

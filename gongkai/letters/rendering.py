@@ -40,7 +40,11 @@ PLACEHOLDERS: dict[str, StrOrPromise] = {
     "organ_phone": pgettext_lazy("letter placeholder", "Organ phone"),
     "organ_address": pgettext_lazy("letter placeholder", "Organ address"),
     "date": pgettext_lazy("letter placeholder", "Date of the letter"),
+    "reconsideration_body": pgettext_lazy("letter placeholder", "Administrative reconsideration body"),  # 行政复议机关
+    "court": pgettext_lazy("letter placeholder", "Court for administrative litigation"),  # 人民法院
+    "letter_number": pgettext_lazy("letter placeholder", "Letter number"),  # 文号
     "applicant": pgettext_lazy("letter placeholder", "Applicant name"),  # 申请人
+    "you": pgettext_lazy("letter placeholder", "How the applicant is addressed (您 for a person, 贵单位 for an organisation)"),
     "tracking_number": pgettext_lazy("letter placeholder", "Tracking number"),  # 申请编号
     "received_on": pgettext_lazy("letter placeholder", "Date of receipt"),
     "due_on": pgettext_lazy("letter placeholder", "Reply due date"),
@@ -63,7 +67,13 @@ PLACEHOLDERS: dict[str, StrOrPromise] = {
     "payment_method": pgettext_lazy("letter placeholder", "How to pay"),
     "pay_by": pgettext_lazy("letter placeholder", "Payment due date"),
 }
-FROM_ORGAN = ("organ", "office", "organ_phone", "organ_address")
+FROM_ORGAN = ("organ", "office", "organ_phone", "organ_address", "reconsideration_body", "court")
+# A wording written for both kinds of applicant; with the applicant known, the letter says {{you}} instead.
+BOTH_KINDS = "您（单位）"
+# Letters are Chinese documents: what stands in for the organ's seal until it is stamped.
+SEAL_TEXT = "（盖章）"
+DEFAULT_COURT = "有管辖权的人民法院"
+DEFAULT_RECONSIDERATION = "上一级行政机关"
 
 PDF_FONT = "Noto Serif CJK SC"
 DOCX_BODY_FONT = "仿宋"
@@ -96,7 +106,7 @@ class FilledLetter:
         if self.salutation:
             lines.append(self.salutation)
         lines.extend(self.paragraphs)
-        lines += ["", self.organ_name, self.date_text]
+        lines += ["", self.organ_name + SEAL_TEXT, self.date_text]
         return "\n".join(lines)
 
 
@@ -158,6 +168,16 @@ def _text(value) -> str:
     return str(value)
 
 
+def reconsideration_body(organ) -> str:
+    """The organ's own setting, else the people's government it belongs to (for a government, the one above)."""
+    if getattr(organ, "reconsideration_body", ""):
+        return organ.reconsideration_body
+    government = organ.government
+    if government is not None and government.pk == organ.pk:
+        government = organ.parent.government if organ.parent_id else None
+    return government.name if government is not None else DEFAULT_RECONSIDERATION
+
+
 def organ_context(organ) -> dict[str, str]:
     if organ is None:
         return {}
@@ -166,6 +186,8 @@ def organ_context(organ) -> dict[str, str]:
         "office": getattr(organ, "office_name", "") or organ.name,
         "organ_phone": getattr(organ, "phone", "") or "",
         "organ_address": getattr(organ, "address", "") or "",
+        "reconsideration_body": reconsideration_body(organ),
+        "court": getattr(organ, "court", "") or DEFAULT_COURT,
     }
 
 
@@ -183,15 +205,19 @@ def fill(source: LetterSource, *, organ, context: dict) -> FilledLetter:
         raise DomainError(_("The letter needs values for: %(names)s.") % {"names": labels}, field="context")
 
     def sub(text: str) -> str:
-        return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+        text = PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+        return text.replace(BOTH_KINDS, values["you"]) if values.get("you") else text
 
     lines = [line.strip() for line in sub(source.body.replace("\r\n", "\n")).split("\n")]
     lines = [line for line in lines if line]
     salutation = ""
     if lines and lines[0].endswith(("：", ":")) and len(lines[0]) <= 80:
         salutation, lines = lines[0], lines[1:]
-    reference = _text(context.get("reference", context.get("tracking_number", "")))
-    reference = f"（{reference}）" if reference else ""
+    if context.get("letter_number"):
+        reference = _text(context["letter_number"])
+    else:
+        reference = _text(context.get("reference", context.get("tracking_number", "")))
+        reference = f"（{reference}）" if reference else ""
     return FilledLetter(
         title=sub(source.title).strip(),
         reference=reference,
@@ -253,6 +279,7 @@ def render_docx(letter: FilledLetter) -> bytes:
     for text in letter.paragraphs:
         paragraph(text, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph("")
+    paragraph(SEAL_TEXT, align=WD_ALIGN_PARAGRAPH.RIGHT, size=12)
     paragraph(letter.organ_name, align=WD_ALIGN_PARAGRAPH.RIGHT)
     paragraph(letter.date_text, align=WD_ALIGN_PARAGRAPH.RIGHT)
     out = io.BytesIO()
@@ -272,6 +299,11 @@ p.reference {{ text-align: center; margin-bottom: 12pt; }}
 p.body {{ text-indent: 2em; }}
 .signature {{ margin-top: 28pt; text-align: right; page-break-inside: avoid; }}
 .signature p {{ text-align: right; }}
+.signature {{ position: relative; }}
+.seal {{ position: absolute; right: 8mm; top: -14mm; width: 42mm; height: 42mm; border: 1.5pt dashed #999;
+  border-radius: 50%; color: #999; font-size: 10.5pt; line-height: 14pt; text-align: center;
+  display: flex; flex-direction: column; justify-content: center; }}
+.seal p {{ text-align: center; }}
 """
 
 
@@ -283,7 +315,12 @@ def letter_html(letter: FilledLetter, *, standalone: bool = True) -> str:
     if letter.salutation:
         parts.append(f'<p class="salutation">{escape(letter.salutation)}</p>')
     parts += [f'<p class="body">{escape(text)}</p>' for text in letter.paragraphs]
-    parts.append(f'<div class="signature"><p>{escape(letter.organ_name)}</p><p>{escape(letter.date_text)}</p></div>')
+    # The seal area (盖章处) over the signature, in the PDF; the on-screen preview names it in words.
+    if standalone:
+        seal = f'<div class="seal"><p>{escape(letter.organ_name)}</p><p>{escape(SEAL_TEXT)}</p></div>'
+    else:
+        seal = f'<p class="seal-note">{escape(SEAL_TEXT)}</p>'
+    parts.append(f'<div class="signature">{seal}<p>{escape(letter.organ_name)}</p><p>{escape(letter.date_text)}</p></div>')
     inner = "\n".join(parts)
     if not standalone:
         return f'<div class="letter">{inner}</div>'
@@ -327,6 +364,8 @@ def sample_context() -> dict:
     today = dt.date.today()
     return {
         "applicant": "张三",
+        "you": "您",
+        "letter_number": f"某政信公〔{today.year}〕12号",
         "tracking_number": f"申{today.year}-00012",
         "received_on": today - dt.timedelta(days=10),
         "due_on": today + dt.timedelta(days=18),

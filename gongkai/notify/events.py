@@ -33,6 +33,11 @@ class Event:
 
 _CASE = ("tracking_number", "organ", "subject")
 
+# The events that ask the recipient to do something about the record they name (``Notification.reference``):
+# the move that ends that task marks them done (``services.mark_done``). What only informs (the applicant's
+# notices, a tampered file) is never "done".
+TASK_EVENTS = ("application.new", "step.waiting", "deadline.approaching", "deadline.overdue", "message")
+
 EVENTS: dict[str, Event] = {
     e.code: e
     for e in [

@@ -52,7 +52,8 @@ class NotificationQuerySet(NoDeleteQuerySet):
         return self.filter(recipient=user, channel=Channel.INAPP)
 
     def unread(self, user):
-        return self.inbox(user).filter(read_at__isnull=True)
+        """Not read and not done: a notification whose task is done no longer asks for attention."""
+        return self.inbox(user).filter(read_at__isnull=True, done_at__isnull=True)
 
     def problems(self):
         return self.filter(status__in=(Status.RETRYING, Status.FAILED))
@@ -93,6 +94,10 @@ class Notification(NoDeleteModel):
     claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
     sent_at = models.DateTimeField(pgettext_lazy("notification", "sent at"), null=True, blank=True)
     read_at = models.DateTimeField(pgettext_lazy("notification", "read at"), null=True, blank=True)
+    done_at = models.DateTimeField(
+        pgettext_lazy("notification", "task done at"), null=True, blank=True,
+        help_text=pgettext_lazy("notification", "When the task the notification asked for was done (by whoever did it)."),
+    )
     created_at = models.DateTimeField(pgettext_lazy("notification", "created at"), auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()  # type: ignore[misc]  # see core.models.NoDeleteModel

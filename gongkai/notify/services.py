@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
 from gongkai.notify import backends
-from gongkai.notify.events import EVENTS
+from gongkai.notify.events import EVENTS, TASK_EVENTS
 from gongkai.notify.models import PENDING_STATES, Channel, Notification, Status
 
 logger = logging.getLogger("gongkai.notify")
@@ -327,6 +327,17 @@ def requeue(notification: Notification, *, by, reason: str = "") -> Notification
 
     enqueue(send_notification, row.pk)
     return row
+
+
+def mark_done(reference: str, *, events: Iterable[str] = TASK_EVENTS) -> int:
+    """The task the staff notifications about ``reference`` asked for is done (a case answered, a step decided,
+    a report published): mark them so. Called by the move that ends the task, beside its audit row; returns
+    how many were marked. Notifications already done keep their time."""
+    if not reference:
+        return 0
+    return Notification.objects.filter(
+        reference=reference, event__in=list(events), recipient__isnull=False, done_at__isnull=True,
+    ).update(done_at=timezone.now())
 
 
 def mark_read(notification: Notification, *, by) -> None:

@@ -75,7 +75,7 @@ class OrganAdmin(AuditedAdmin):
             "office_name", "address", "postcode", "office_hours", "phone", "fax", "email", "website", "functions",
             "head_name", "site_id_code",
         )}),
-        (_("Applications"), {"fields": ("draft_reply_days",)}),
+        (_("Applications"), {"fields": ("draft_reply_days", "letter_number_format", "reconsideration_body", "court")}),
         (_("Sign-in"), {"fields": ("require_second_factor",)}),
     )
 

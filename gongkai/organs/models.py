@@ -24,6 +24,16 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+def validate_letter_number_format(value: str) -> None:
+    """A letter number format names {serial} and {year} and only the fields {organ}, {year} and {serial}."""
+    try:
+        sample = value.format(organ="某", year=2026, serial=1)
+    except (KeyError, IndexError, ValueError):
+        raise ValidationError(_("Use only the fields {organ}, {year} and {serial}.")) from None
+    if "{serial}" not in value or "{year}" not in value or not sample.strip():
+        raise ValidationError(_("The letter number needs {year} and {serial}."))
+
+
 def validate_slug_not_reserved(value: str) -> None:
     if value.lower() in RESERVED_SLUGS or value.lower().startswith("sitemap"):
         raise ValidationError(_("“%(slug)s” is used by the platform itself; choose another web address name.") % {"slug": value})
@@ -73,6 +83,20 @@ class Organ(NoDeleteModel):
     site_id_code = models.CharField(_("website identification code"), max_length=20, blank=True)  # 网站标识码
     draft_reply_days = models.PositiveSmallIntegerField(
         _("internal target for a draft reply (working days)"), default=5
+    )
+    # Letters (告知书): the serial number (文号) and the remedies named in them
+    letter_number_format = models.CharField(
+        _("letter number format"), max_length=60, default="{organ}依公〔{year}〕{serial}号",
+        validators=[validate_letter_number_format],
+        help_text=_("Fields: {organ} (the short name) {year} {serial}, e.g. 某政信公〔{year}〕{serial}号."),
+    )
+    reconsideration_body = models.CharField(
+        _("administrative reconsideration body"), max_length=100, blank=True,
+        help_text=_("Named in reply letters. Empty: the people's government the organ belongs to (for a government, the one above it)."),
+    )
+    court = models.CharField(
+        _("court for administrative litigation"), max_length=100, blank=True,
+        help_text=_("Named in reply letters. Empty: “the people's court having jurisdiction”."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort = models.PositiveIntegerField(_("order"), default=0)

@@ -431,6 +431,7 @@ def publish(report: AnnualReport, *, by: User) -> AnnualReport:
         report.pdf_file.save(f"{slug}.pdf", ContentFile(exports.render_pdf(report)), save=False)
         report.save()
         log_action(report, "reports.published", by=by, data={"late": report.is_late, "overridden": report.override_valid})
+        _tasks_done(report)
         if report.is_late:
             _flag_late(report)
     return report
@@ -470,6 +471,15 @@ def _people(organ: Organ, *roles):
     return [m.user for m in Membership.objects.active().filter(organ=organ, role__in=roles).select_related("user")]
 
 
+def _tasks_done(report: AnnualReport) -> None:
+    """The report is published: the notices that asked for work on it are done."""
+    try:
+        from gongkai.notify.services import mark_done
+    except ImportError:  # the notify app is optional for the report itself
+        return
+    mark_done(f"report:{report.pk}")
+
+
 def send_notice(recipients, *, subject: str, body: str, target) -> None:
     """The one hook reports use to tell people something: ``gongkai.notify``'s
     generic "message" event (in-app, plus e-mail/SMS as configured), linked to
@@ -485,7 +495,8 @@ def send_notice(recipients, *, subject: str, body: str, target) -> None:
         if notify is None:
             log.info("notice to %s: %s — %s", user, subject, body)
             continue
-        notify(user, "message", {"title": subject, "text": f"{body}\n{link}"}, organ=target.organ, link=link)
+        notify(user, "message", {"title": subject, "text": f"{body}\n{link}"}, organ=target.organ, link=link,
+               reference=f"report:{target.pk}")
 
 
 def _flag_late(report: AnnualReport) -> None:

@@ -38,7 +38,8 @@ class FindingKind(models.TextChoices):
 class FindingStatus(models.TextChoices):
     OPEN = "open", _("To be resolved")
     FALSE_POSITIVE = "false_positive", _("False positive")
-    REDACTION = "redaction", _("Returned for redaction")
+    REDACTION = "redaction", _("To be changed by the author")
+    MASKED = "masked", _("Masked")
     SUPERSEDED = "superseded", _("Superseded by a later version")
 
 
@@ -55,6 +56,7 @@ class Finding(NoDeleteModel):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("resolved by"))
     resolved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("resolved at"))
     resolution_note = models.TextField(_("reason"), blank=True)
+    masked_as = models.CharField(_("masked as"), max_length=100, blank=True, help_text=_("What replaced the match when it was masked."))
     found_at = models.DateTimeField(auto_now_add=True, verbose_name=_("found at"))
 
     class Meta:

@@ -15,5 +15,6 @@ class SignoffConfig(AppConfig):
             "signoff.approve": _("Sign-off step approved"),
             "signoff.return": _("Sign-off step returned"),
             "signoff.withdrawn": _("Sign-off withdrawn"),
+            "signoff.amended": _("Sign-off moved to a masked version"),
             "signoff.chain_changed": _("Sign-off chain changed"),
         })

@@ -149,6 +149,25 @@ def withdraw(signoff: Signoff, *, by: User | None, reason: str = "") -> Signoff:
     return signoff
 
 
+def amend(signoff: Signoff, *, by: User, version: int, content_hash: str, reason: str) -> Signoff:
+    """Move a waiting sign-off onto a new version made during review (a passage masked by the confidentiality
+    reviewer), without starting the chain again: the decisions already taken keep the fingerprint they approved,
+    so the record shows which version each person saw; the remaining steps decide the new one. The subject's
+    service checks who may make such a version."""
+    with transaction.atomic():
+        signoff = Signoff.objects.select_for_update().get(pk=signoff.pk)
+        if signoff.status != SignoffStatus.PENDING:
+            raise InvalidTransition(_("This sign-off is no longer waiting for a decision."))
+        before = {"version": signoff.version, "hash": signoff.content_hash}
+        signoff.version, signoff.content_hash = version, content_hash
+        signoff.save(update_fields=["version", "content_hash"])
+        log_action(
+            signoff, "signoff.amended", by=by, organ=signoff.organ, reason=reason,
+            data={"from": before, "to": {"version": version, "hash": content_hash}, "step": signoff.current_position},
+        )
+    return signoff
+
+
 def history(subject: models.Model) -> QuerySet[Signoff]:
     """Every sign-off round of a subject with its decisions, oldest first."""
     return (

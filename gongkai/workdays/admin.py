@@ -56,8 +56,8 @@ class SuperuserOnly:
 
 @admin.register(CalendarYear)
 class CalendarYearAdmin(SuperuserOnly, NoDeleteAdmin):
-    list_display = ("year", "source", "note", "loaded_at", "loaded_by")
-    readonly_fields = ("year", "source", "note", "loaded_at", "loaded_by", "raw")
+    list_display = ("year", "source", "reason", "note", "loaded_at", "loaded_by")
+    readonly_fields = ("year", "source", "reason", "note", "loaded_at", "loaded_by", "raw")
     change_list_template = "workdays/calendaryear_changelist.html"
 
     def get_urls(self) -> list[URLPattern]:
@@ -126,8 +126,8 @@ class CalendarYearAdmin(SuperuserOnly, NoDeleteAdmin):
 
 @admin.register(DayOverride)
 class DayOverrideAdmin(SuperuserOnly, NoDeleteAdmin):
-    list_display = ("date", "is_working", "name", "source", "changed_at", "changed_by")
+    list_display = ("date", "is_working", "name", "source", "reason", "changed_at", "changed_by")
     list_filter = ("source", "is_working")
     date_hierarchy = "date"
-    readonly_fields = ("date", "is_working", "name", "source", "changed_at", "changed_by")
+    readonly_fields = ("date", "is_working", "name", "source", "reason", "changed_at", "changed_by")
     change_list_template = "workdays/dayoverride_changelist.html"

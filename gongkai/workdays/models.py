@@ -19,6 +19,10 @@ class CalendarYear(NoDeleteModel):
     year = models.PositiveSmallIntegerField(pgettext_lazy("calendar", "year"), unique=True)
     source = models.CharField(pgettext_lazy("calendar", "source"), max_length=20, choices=CalendarSource.choices)
     note = models.CharField(pgettext_lazy("calendar", "note"), max_length=200, blank=True)
+    reason = models.CharField(
+        pgettext_lazy("calendar", "reason"), max_length=300, blank=True,
+        help_text=pgettext_lazy("calendar", "Why the schedule was loaded, as typed at the upload (also in the audit trail)."),
+    )
     loaded_at = models.DateTimeField(pgettext_lazy("calendar", "loaded at"), auto_now=True)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("loaded by"))
     raw = models.JSONField(pgettext_lazy("calendar", "file as loaded"), default=dict, blank=True)
@@ -42,6 +46,10 @@ class DayOverride(NoDeleteModel):
     source = models.CharField(pgettext_lazy("calendar", "source"), max_length=20, choices=CalendarSource.choices)
     changed_at = models.DateTimeField(auto_now=True, verbose_name=_("changed at"))
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by"))
+    reason = models.CharField(
+        pgettext_lazy("calendar", "reason"), max_length=300, blank=True,
+        help_text=pgettext_lazy("calendar", "Why the day was last changed, as typed (also in the audit trail)."),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("calendar", "calendar day")

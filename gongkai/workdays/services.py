@@ -190,6 +190,7 @@ def load_holiday_cn(data: dict[str, Any] | bytes | str, *, by: Changer, reason: 
         year_row.loaded_by = by if _is_user(by) else None
         year_row.raw = plan.raw
     year_row.note = (note or "")[:200]
+    year_row.reason = (reason or "").strip()[:300]
     year_row.save()
     replaced_manual = []
     existing = {row.date: row for row in DayOverride.objects.select_for_update().filter(date__in=list(plan.days))}
@@ -197,13 +198,15 @@ def load_holiday_cn(data: dict[str, Any] | bytes | str, *, by: Changer, reason: 
         row = existing.get(day)
         if row is None:
             DayOverride.objects.create(
-                date=day, is_working=working, name=name, source=CalendarSource.HOLIDAY_CN, changed_by=by if _is_user(by) else None
+                date=day, is_working=working, name=name, source=CalendarSource.HOLIDAY_CN, changed_by=by if _is_user(by) else None,
+                reason=(reason or "").strip()[:300],
             )
             continue
         if row.source == CalendarSource.MANUAL and row.is_working != working:
             replaced_manual.append(day.isoformat())
         row.is_working, row.name, row.source = working, name, CalendarSource.HOLIDAY_CN
         row.changed_by = by if _is_user(by) else None
+        row.reason = (reason or "").strip()[:300]
         row.save()
     dropped = []
     for row in DayOverride.objects.select_for_update().filter(date__year=plan.year, source=CalendarSource.HOLIDAY_CN).exclude(
@@ -211,6 +214,7 @@ def load_holiday_cn(data: dict[str, Any] | bytes | str, *, by: Changer, reason: 
     ):
         row.is_working, row.name = row.date.weekday() < 5, ""
         row.changed_by = by if _is_user(by) else None
+        row.reason = (reason or "").strip()[:300]
         row.save()
         dropped.append(row.date.isoformat())
     log_action(
@@ -254,6 +258,7 @@ def set_day(date: dt.date, is_working: bool, name: str = "", *, by: Changer, rea
         row = DayOverride(date=date)
     row.is_working, row.name, row.source = bool(is_working), (name or "").strip(), CalendarSource.MANUAL
     row.changed_by = by if _is_user(by) else None
+    row.reason = reason.strip()[:300]
     row.save()
     change = DayChange(date, was_working, bool(is_working), row.name)
     log_action(row, "workdays.day_set", by=by, reason=reason, data={**change.as_dict(), "previous_override": old})

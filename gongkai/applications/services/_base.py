@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from gongkai.applications import changes, clock
+from gongkai.applications import changes, clock, outbox
 from gongkai.applications.models import (
     Application,
 )
+from gongkai.applications.workflow import OPEN
 from gongkai.core.audit import log_action
 
 if TYPE_CHECKING:
@@ -39,5 +40,7 @@ def _move(application: Application, verb: str, *, by: User | str | None, reason:
     payload = {"from": before, "to": application.status}
     payload.update(data or {})
     log_action(application, f"applications.{verb}", by=by, organ=application.organ, reason=reason, data=payload)
+    if before in OPEN and application.status not in OPEN:
+        outbox.tasks_done(application)
     changes.mark(application._counted_as, application)
     application._counted_as = changes.values_of(application)

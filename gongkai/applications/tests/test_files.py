@@ -54,7 +54,6 @@ def public_urls(case) -> list[str]:
     return [
         reverse("applications_public:attachment", args=[number, case["upload"].pk]),
         reverse("applications_public:letter", args=[number, case["letter"].pk, "pdf"]),
-        reverse("applications_public:letter", args=[number, case["letter"].pk, "docx"]),
     ]
 
 
@@ -114,6 +113,17 @@ def test_the_applicant_with_the_case_session_downloads_their_own_files(client, c
         response = client.get(url)
         assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     assert not AuditEvent.objects.filter(action="applications.file_downloaded").exists()
+
+
+def test_the_applicant_gets_the_pdf_and_never_an_editable_word_copy(client, case):
+    a = case["application"]
+    client.post(reverse("applications_public:case_login"), {"tracking_number": a.tracking_number, "secret": case["secret"]})
+    page = client.get(reverse("applications_public:case", args=[a.tracking_number])).content.decode()
+    docx = reverse("applications_public:letter", args=[a.tracking_number, case["letter"].pk, "docx"])
+    assert docx not in page and case["letter"].number in page
+    assert client.get(docx).status_code == 404
+    client.force_login(case["clerk"])
+    assert client.get(staff_urls(case)[2]).status_code == 200  # staff keep the Word copy
 
 
 def test_the_applicant_without_the_session_gets_nothing_even_with_the_number(client, case):

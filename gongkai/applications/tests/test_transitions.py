@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from gongkai.applications import clock, services
 from gongkai.applications.models import (
@@ -660,3 +661,47 @@ def test_a_calendar_change_recomputes_the_deadline_of_a_case_waiting_for_its_fee
     application.refresh_from_db()
     assert application.due_on == clock.current().next_working_day(before)
     assert "applications.deadline_recomputed" in actions(application)
+
+
+def _calendar_change_on(day: dt.date, django_capture_on_commit_callbacks) -> None:
+    from gongkai.workdays.calendar import invalidate
+    from gongkai.workdays.models import CalendarSource, DayOverride
+    from gongkai.workdays.signals import calendar_changed
+
+    DayOverride.objects.create(date=day, is_working=False, name="测试", source=CalendarSource.MANUAL)
+    invalidate()
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_changed.send(sender=None, years=[day.year], dates=[day], by=None, reason="test")
+
+
+def test_a_calendar_change_recomputes_the_deadline_of_a_case_paused_for_a_consultation(organ, clerk, django_capture_on_commit_callbacks):
+    application = services.claim(received(organ, on=dt.date(2026, 11, 20), by=clerk), by=clerk)
+    services.start_consultation(application, kind="third_party", party="某公司", by=clerk, sent_on=dt.date(2026, 11, 23))
+    application.refresh_from_db()
+    assert application.status == Status.CONSULTING
+    before = application.due_on
+    # A holiday inside the consultation changes nothing (those days are not counted anyway); one between the end
+    # of the consultation and the due date moves the deadline by a working day.
+    _calendar_change_on(dt.date(2026, 11, 30), django_capture_on_commit_callbacks)
+    application.refresh_from_db()
+    assert application.due_on == before
+    _calendar_change_on(dt.date(2026, 12, 28), django_capture_on_commit_callbacks)
+    application.refresh_from_db()
+    assert application.due_on == clock.current().next_working_day(before)
+    assert clock.apply(application) is False  # what is stored is what the facts give now
+    assert "applications.deadline_recomputed" in actions(application)
+
+
+def test_a_calendar_change_recomputes_the_deadlines_of_a_case_paused_for_a_correction(organ, clerk, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    application = received(organ, on=today, by=clerk)
+    services.request_correction(application, by=clerk, text="请说明所需信息的年份")
+    application.refresh_from_db()
+    assert application.status == Status.CORRECTION_REQUESTED
+    holiday = today + dt.timedelta(days=3)
+    while holiday.weekday() >= 5 or not clock.current().is_working_day(holiday):
+        holiday += dt.timedelta(days=1)
+    _calendar_change_on(holiday, django_capture_on_commit_callbacks)
+    application = Application.objects.get(pk=application.pk)
+    stored = (application.due_on, application.internal_due_on, application.correction_notice_due_on, application.due_explanation)
+    assert clock.apply(application) is False, stored  # every stored deadline already counts the new holiday

@@ -355,6 +355,9 @@ def withdraw(request, tracking_number):
 
 
 def letter(request, tracking_number, letter_id, fmt):
+    """A letter to its applicant, as the PDF only: an editable Word copy of an official letter is for staff."""
+    if fmt != "pdf":
+        raise Http404
     application = _case_or_404(request, tracking_number)
     item = get_object_or_404(CaseLetter, pk=letter_id, application=application, for_applicant=True)
     if item.kind == "reply" and application.status != Status.CLOSED:

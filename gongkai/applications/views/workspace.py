@@ -194,8 +194,8 @@ def _queue_rows(values, organs, today: dt.date) -> list[QueueRow]:
 
 
 QUEUE_ROW = Row(
-    '<tr><td><a href="{url}">{number}</a>{badges}</td><td>{subject}</td><td>{organ}</td><td>{status}</td>'
-    '<td>{received}</td><td>{due}</td><td>{handler}</td></tr>\n'
+    '<tr><td><a href="{url}">{number}</a>{badges}</td><td class="queue-subject">{subject}</td><td>{organ}</td>'
+    '<td class="nowrap">{status}</td><td class="nowrap">{received}</td><td class="nowrap">{due}</td><td>{handler}</td></tr>\n'
 )
 DUE = Row('<span class="badge {state}">{due}</span>{provisional}')
 BADGE = Row(' <span class="badge warn">{label}</span>')

@@ -59,10 +59,18 @@ from gongkai.catalogue.services.drafting import (  # noqa: F401
     push,
     update_draft,
 )
+from gongkai.catalogue.services.findings import (  # noqa: F401
+    findings_to_return,
+    mask_finding,
+    mask_preview,
+    resolve_finding,
+    return_for_changes,
+)
 from gongkai.catalogue.services.publishing import (  # noqa: F401
     _approved,
     allowed_actions,
     change_validity,
+    discard,
     next_index_number,
     publish,
     start_revision,
@@ -72,7 +80,6 @@ from gongkai.catalogue.services.review import (  # noqa: F401
     _supersede_findings,
     _texts_to_scan,
     recall,
-    resolve_finding,
     review,
     submit,
 )

@@ -30,7 +30,9 @@ from gongkai.catalogue.services.content import (
     pending_signoff,
     snapshot,
 )
+from gongkai.catalogue.services.findings import findings_to_return
 from gongkai.catalogue.workflow import (
+    MOVES,
     RESOLVING_ROLES,
     enter,
     publish_verb,
@@ -42,6 +44,7 @@ from gongkai.core.errors import DomainError, InvalidTransition
 from gongkai.organs import serials
 from gongkai.organs.permissions import has_role
 from gongkai.sensitive import services as sensitive
+from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff import services as signoff_services
 from gongkai.signoff.models import Signoff, SignoffStatus
 
@@ -77,6 +80,8 @@ def publish(item: Item, *, by: User) -> Item:
         _refuse_if_unchecked(item, version.data)
         if sensitive.open_findings(item, version.number).exists():
             raise InvalidTransition(_("Sensitive-content findings are still open; the confidentiality reviewer must resolve them."))
+        if sensitive.findings_for(item, version.number).filter(status=FindingStatus.REDACTION).exists():
+            raise InvalidTransition(_("A sensitive-content finding is marked to be changed by the author; return the item to the author."))
         now = timezone.now()
         if revising:
             _apply(item, version.data)
@@ -152,6 +157,8 @@ def withdraw(item: Item, *, by: User, reason: str) -> Item:
         raise DomainError(_("Give the reason for withdrawing it."), field="reason")
     with transaction.atomic():
         item = _lock(item)
+        if MOVES.state_allows(item, "discard"):
+            raise InvalidTransition(_("A draft never submitted is discarded, not withdrawn."))
         move = _check(item, by, withdraw_verb(item), _("This item is already withdrawn."))
         signoff = pending_signoff(item)
         if signoff is not None:
@@ -166,6 +173,20 @@ def withdraw(item: Item, *, by: User, reason: str) -> Item:
     return item
 
 
+def discard(item: Item, *, by: User, reason: str = "") -> Item:
+    """Give up a draft that was never submitted (作废): it leaves every list of work, kept with its history;
+    nothing is deleted. A submitted item is withdrawn (撤回) instead."""
+    with transaction.atomic():
+        item = _lock(item)
+        move = _check(item, by, "discard", _("Only a draft never submitted can be discarded; this one is %(state)s.") % {"state": _state_label(item)})
+        if item.versions.exists():
+            raise InvalidTransition(_("This draft was submitted before; withdraw it instead."))
+        enter(item, move.target)
+        item.save(update_fields=["state", "revision_state", "updated_at"])
+        log_action(item, "catalogue.discarded", by=by, reason=reason.strip())
+    return item
+
+
 def allowed_actions(item: Item, user: User) -> set[str]:
     """The moves ``user`` may make on ``item`` now (``workflow.allowed_actions``); faces offer only these."""
     signoff = pending_signoff(item)
@@ -174,4 +195,5 @@ def allowed_actions(item: Item, user: User) -> set[str]:
         and has_role(user, item.organ, *RESOLVING_ROLES)
         and sensitive.open_findings(item, signoff.version).exists()
     )
-    return _allowed_actions(item, user, signoff=signoff, open_findings=open_findings)
+    to_return = has_role(user, item.organ, *RESOLVING_ROLES) and findings_to_return(item).exists()
+    return _allowed_actions(item, user, signoff=signoff, open_findings=open_findings, findings_to_return=to_return)

@@ -27,10 +27,8 @@ from gongkai.catalogue.services.content import (
 )
 from gongkai.catalogue.services.rules import _refuse_if_invalid
 from gongkai.catalogue.workflow import (
-    MOVES,
     enter,
     recall_verb,
-    redaction_verb,
     signoff_outcome,
     submit_verb,
 )
@@ -39,7 +37,7 @@ from gongkai.core.errors import DomainError, InvalidTransition
 from gongkai.core.richtext import html_to_text
 from gongkai.organs.models import Role
 from gongkai.sensitive import services as sensitive
-from gongkai.sensitive.models import Finding, FindingStatus
+from gongkai.sensitive.models import FindingStatus
 from gongkai.signoff import services as signoff_services
 from gongkai.signoff.models import Decision, Signoff, SignoffStatus, SubjectKind
 
@@ -114,6 +112,14 @@ def review(item: Item, *, by: User, decision: str, comment: str = "", content_ha
             and sensitive.open_findings(item, signoff.version).exists()
         ):
             raise DomainError(_("Resolve every sensitive-content finding before approving."), field="decision")
+        if (
+            decision == Decision.APPROVE
+            and signoff.current_role == Role.CONFIDENTIALITY_REVIEWER
+            and sensitive.findings_for(item, signoff.version).filter(status=FindingStatus.REDACTION).exists()
+        ):
+            raise DomainError(
+                _("A finding is marked to be changed by the author: return the item to the author instead."), field="decision"
+            )
         signoff = signoff_services.decide(
             signoff, by=by, decision=decision, comment=comment, content_hash=content_hash or signoff.content_hash
         )
@@ -123,40 +129,6 @@ def review(item: Item, *, by: User, decision: str, comment: str = "", content_ha
         item.save(update_fields=["state", "revision_state", "updated_at"])
         log_action(item, f"catalogue.review_{decision}", by=by, reason=comment, data={"version": signoff.version, "signoff": signoff.pk})
     return signoff
-
-
-def resolve_finding(finding: Finding, *, by: User, resolution: str, note: str) -> Finding:
-    """The confidentiality reviewer's answer to one finding: a false positive
-    (with the reason) or a return to the author for redaction."""
-    item = finding.subject
-    if not isinstance(item, Item):
-        raise DomainError(_("This finding does not belong to a catalogue item."))
-    if resolution not in (FindingStatus.FALSE_POSITIVE, FindingStatus.REDACTION):
-        raise DomainError(_("Choose false positive or return for redaction."), field="resolution")
-    if not (note or "").strip():
-        raise DomainError(_("Give the reason for your decision."), field="note")
-    with transaction.atomic():
-        item = _lock(item)
-        _check(item, by, "resolve")
-        finding = Finding.objects.select_for_update().get(pk=finding.pk)
-        if finding.status != FindingStatus.OPEN:
-            raise InvalidTransition(_("This finding has already been resolved."))
-        finding.status = resolution
-        finding.resolved_by = by
-        finding.resolved_at = timezone.now()
-        finding.resolution_note = note.strip()
-        finding.save()
-        log_action(item, f"catalogue.finding_{resolution}", by=by, reason=note, data={"finding": finding.pk, "kind": finding.kind, "match": finding.match})
-        if resolution == FindingStatus.REDACTION:
-            signoff = pending_signoff(item)
-            if signoff is not None:
-                signoff_services.withdraw(signoff, by=by, reason=note)
-            verb = redaction_verb(item)
-            if verb is not None:
-                enter(item, MOVES[verb].target)
-            item.save(update_fields=["state", "revision_state", "updated_at"])
-            log_action(item, "catalogue.returned_for_redaction", by=by, reason=note, data={"version": finding.version})
-    return finding
 
 
 def recall(item: Item, *, by: User, reason: str = "") -> Item:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import User
 from gongkai.catalogue.models import (
+    ENDED_STATES,
     Disclosure,
     InterpretationKind,
     Item,
@@ -113,7 +114,7 @@ def validity_errors(validity: str, *, changed_on: Any, note: str | None, date_as
 def may_interpret(organ: Organ, policy: Item) -> bool:
     """Whether an interpretation drafted in ``organ`` may explain ``policy``: a
     policy document of the organ itself, or a published one of an organ above it."""
-    if not policy.category.is_policy or policy.state == ItemState.WITHDRAWN:
+    if not policy.category.is_policy or policy.state in ENDED_STATES:
         return False
     if policy.organ_id == organ.pk:
         return True
@@ -125,7 +126,7 @@ def interpretable_policies(organ: Organ):
     return (
         Item.objects.filter(category__is_policy=True)
         .filter(models.Q(organ=organ) | models.Q(organ__in=organ.ancestors(), state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE))
-        .exclude(state=ItemState.WITHDRAWN)
+        .exclude(state__in=ENDED_STATES)
     )
 
 

@@ -310,13 +310,13 @@ def test_a_false_positive_needs_a_reason(office):
         services.resolve_finding(services.findings_of(item, 1).get(), by=office.secrecy, resolution=FindingStatus.FALSE_POSITIVE, note="")
 
 
-def test_returning_a_finding_for_redaction_returns_the_item(office):
+def test_marking_a_finding_for_the_author_does_not_return_the_item_by_itself(office):
     item = office.draft(body="<p>联系人手机13812345678</p>")
     services.submit(item, by=office.clerk)
     services.resolve_finding(services.findings_of(item, 1).get(), by=office.secrecy, resolution=FindingStatus.REDACTION, note="删除个人手机号")
     item.refresh_from_db()
-    assert item.state == ItemState.RETURNED
-    assert Signoff.objects.for_subject(item).get().status == SignoffStatus.WITHDRAWN
+    assert item.state == ItemState.IN_REVIEW
+    assert Signoff.objects.for_subject(item).get().status == SignoffStatus.PENDING
 
 
 def test_publishing_is_refused_while_a_finding_is_open(office):

@@ -37,7 +37,10 @@ def _items(office: Office) -> dict:
         return item
 
     def withdrawn():
-        return services.withdraw(office.draft(), by=clerk, reason="不再需要")
+        return services.withdraw(in_review(), by=clerk, reason="不再需要")
+
+    def discarded():
+        return services.discard(office.draft(), by=clerk, reason="重复起草")
 
     def revision(kind: str):
         item = office.published()
@@ -54,7 +57,7 @@ def _items(office: Office) -> dict:
 
     made = {
         "draft": office.draft(), "in_review": in_review(), "returned": returned(), "approved": office.approved(),
-        "published": office.published(), "withdrawn": withdrawn(), "revision_draft": revision("draft"),
+        "published": office.published(), "withdrawn": withdrawn(), "discarded": discarded(), "revision_draft": revision("draft"),
         "revision_in_review": revision("in_review"), "revision_returned": revision("returned"),
         "revision_approved": revision("approved"),
     }
@@ -74,6 +77,7 @@ MOVE_CALLS = {
         item, by=by, validity=Validity.REPEALED, on=timezone.localdate(), explanation="已废止"
     ),
     "withdraw": lambda item, by: services.withdraw(item, by=by, reason="不再需要"),
+    "discard": lambda item, by: services.discard(item, by=by, reason="重复起草"),
 }
 
 
@@ -135,6 +139,7 @@ VIEW_POSTS = {
         "validity": Validity.REPEALED, "on": timezone.localdate().isoformat(), "explanation": "已废止",
     }),
     "withdraw": ("workspace:item_withdraw", lambda item: {"reason": "不再需要"}),
+    "discard": ("workspace:item_discard", lambda item: {"reason": "重复起草"}),
 }
 
 

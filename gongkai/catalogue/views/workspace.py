@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from gongkai.catalogue import diff, services
 from gongkai.catalogue.deadlines import publication_deadline
 from gongkai.catalogue.forms import ItemForm, NoteForm, ReasonForm, ResolveFindingForm, ReviewForm, ValidityForm
-from gongkai.catalogue.models import Category, Disclosure, Item, ItemState, ItemVersion, RevisionState
+from gongkai.catalogue.models import ENDED_STATES, Category, Disclosure, Item, ItemState, ItemVersion, RevisionState
 from gongkai.catalogue.workflow import (
     DRAFTING_ROLES,
     MOVES,
@@ -212,7 +212,7 @@ def item_detail(request, pk: int):
     returned_rounds = [r for r in rounds if r.status == SignoffStatus.RETURNED]
     working = services.working_data(item)
     deadline = None
-    if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, ItemState.WITHDRAWN):
+    if item.disclosure == Disclosure.ACTIVE and item.state not in (ItemState.PUBLISHED, *ENDED_STATES):
         deadline = publication_deadline(item.date_formed)
     elif item.is_public and item.revision_state and item.changed_on:
         deadline = publication_deadline(item.changed_on)  # Art. 26: "formed or changed"
@@ -221,6 +221,8 @@ def item_detail(request, pk: int):
         "item": item,
         "actions": actions,
         "can_resolve": "resolve" in actions,
+        "can_mask": "mask" in actions,
+        "to_return": list(services.findings_to_return(item)) if "return_for_redaction" in actions else [],
         "versions": versions,
         "rounds": rounds,
         "signoff": signoff,
@@ -232,7 +234,7 @@ def item_detail(request, pk: int):
         "working_body": working.get("body", ""),
         "attachments": services.attachments_of(item, working),
         "interprets": Item.objects.filter(pk__in=working.get("interprets", [])),
-        "interpretations": item.interpretations.exclude(state=ItemState.WITHDRAWN).filter(organ__in=readable_organs(user)),
+        "interpretations": item.interpretations.exclude(state__in=ENDED_STATES).filter(organ__in=readable_organs(user)),
         "deadline": deadline,
         "overdue": deadline is not None and deadline.due < timezone.localdate(),
         "step_unheld": signoff is not None and not role_is_held(item.organ, signoff.current_role),
@@ -331,6 +333,8 @@ def item_review(request, pk: int):
         "open_findings": [f for f in findings if f.status == FindingStatus.OPEN],
         "rounds": history(item), "resolve_form": ResolveFindingForm(),
         "can_resolve": has_role(request.user, item.organ, *MOVES["resolve"].roles),
+        "can_mask": has_role(request.user, item.organ, *MOVES["mask"].roles),
+        "to_return": list(services.findings_to_return(item)) if has_role(request.user, item.organ, *MOVES["return_for_redaction"].roles) else [],
     })
 
 
@@ -352,10 +356,53 @@ def finding_resolve(request, pk: int):
             refuse(request, error)
         else:
             if form.cleaned_data["resolution"] == FindingStatus.REDACTION:
-                messages.success(request, _("Returned to the author for redaction."))
-                return redirect("workspace:item", pk=item.pk)
-            messages.success(request, _("Marked as a false positive."))
+                messages.success(request, _("Marked to be changed by the author. When every finding is marked, return the item to the author once."))
+            else:
+                messages.success(request, _("Marked as a false positive."))
     return redirect(safe_next(request, reverse("workspace:item", args=[item.pk]), prefix="/workspace/"))
+
+
+@login_required
+def finding_mask(request, pk: int):
+    """The masked text of a finding, shown for the reviewer to confirm (GET); confirming applies it (POST)."""
+    finding = get_object_or_404(Finding, pk=pk, subject_type=services.item_content_type())
+    item = _item(request, int(finding.subject_id))
+    require_role(request.user, item.organ, *MOVES["mask"].roles)
+    back = reverse("workspace:item", args=[item.pk]) + "#findings"
+    try:
+        preview = services.mask_preview(finding)
+    except DomainError as error:
+        refuse(request, error)
+        return redirect(back)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.mask_finding(finding, by=request.user, note=form.cleaned_data["note"])
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("Masked. Version %(number)s holds the masked text; the sign-off continues on it.") % {"number": version.number})
+        return redirect(back)
+    return render(request, "workspace/finding_mask.html", {"item": item, "preview": preview, "form": form})
+
+
+@login_required
+@require_POST
+def item_return_for_changes(request, pk: int):
+    """One return to the author carrying every finding still to be changed."""
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *MOVES["return_for_redaction"].roles)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the author must change."))
+        return redirect(reverse("workspace:item", args=[item.pk]) + "#findings")
+    try:
+        services.return_for_changes(item, by=request.user, note=form.cleaned_data["reason"])
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Returned to the author with every finding to be changed."))
+    return redirect("workspace:item", pk=item.pk)
 
 
 @login_required
@@ -426,6 +473,23 @@ def item_withdraw(request, pk: int):
         "item": item, "form": form, "heading": _("Withdraw item"), "button": _("Withdraw"), "danger": True,
         "explain": _("A withdrawn item leaves the public catalogue and every list of work. Nothing is deleted."),
     })
+
+
+@login_required
+@require_POST
+def item_discard(request, pk: int):
+    """Discard (作废) a draft that was never submitted; kept with its history."""
+    item = _item(request, pk)
+    require_role(request.user, item.organ, *MOVES["discard"].roles)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.discard(item, by=request.user, reason=reason)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The draft is discarded. It is kept with its history and leaves every list of work."))
+    return redirect("workspace:item", pk=item.pk)
 
 
 def _link_items(events) -> list:

@@ -127,9 +127,44 @@ def test_an_unknown_kind_is_refused(organ):
         render_letter("reply.nonsense", organ=organ, context=context())
 
 
-def test_a_salutation_is_not_indented_and_the_reference_is_under_the_title(organ):
-    letter = fill(template_for("receipt", organ), organ=organ, context=context())
+def test_a_salutation_is_not_indented_and_the_letter_number_is_under_the_title(organ):
+    letter = fill(template_for("receipt", organ), organ=organ, context=context(letter_number="某政信公〔2027〕12号"))
 
     assert letter.salutation == "张三："
-    assert letter.reference == "（教申〔2027〕12号）"
-    assert letter.paragraphs[0].startswith("您（单位）提出的政府信息公开申请已收到")
+    assert letter.reference == "某政信公〔2027〕12号"
+    assert letter.paragraphs[0].startswith("您提出的政府信息公开申请已收到")
+
+
+def test_without_a_letter_number_the_tracking_number_stands_under_the_title(organ):
+    values = context()
+    del values["letter_number"]
+    assert fill(template_for("receipt", organ), organ=organ, context=values).reference == "（教申〔2027〕12号）"
+
+
+def test_an_organisation_is_addressed_as_such_also_in_an_organs_older_wording(organ):
+    from gongkai.letters.rendering import LetterSource
+
+    source = LetterSource("receipt", "回执", "{{applicant}}：\n您（单位）提出的申请已收到。", "organ")
+    letter = fill(source, organ=organ, context=context(you="贵单位"))
+    assert letter.paragraphs == ("贵单位提出的申请已收到。",)
+    assert not any("您（单位）" in p for kind in ALL_KINDS for p in fill(template_for(kind, organ), organ=organ, context=context(you="贵单位")).paragraphs)
+
+
+def test_the_reply_names_the_reconsideration_body_and_the_court_from_the_organs_settings(organ):
+    organ.reconsideration_body, organ.court = "某市人民政府", "某市某区人民法院"
+    text = fill(template_for(reply_kind(Outcome.DISCLOSED), organ), organ=organ, context=context()).text
+    assert "六十日内向某市人民政府申请行政复议" in text and "六个月内向某市某区人民法院提起行政诉讼" in text
+
+
+def test_without_settings_the_reply_names_the_government_the_organ_belongs_to(db):
+    from gongkai.factories import GovernmentFactory
+
+    government = GovernmentFactory(name="某市人民政府")
+    bureau = OrganFactory(name="某市统计局", parent=government)
+    text = fill(template_for(reply_kind(Outcome.DISCLOSED), bureau), organ=bureau, context=context()).text
+    assert "向某市人民政府申请行政复议" in text and "向有管辖权的人民法院提起行政诉讼" in text
+
+
+def test_the_pdf_has_a_seal_area_with_the_organs_name(organ):
+    _docx, pdf, text = render_letter("receipt", organ=organ, context=context())
+    assert "（盖章）" in pdf_text(pdf) and "某市教育局（盖章）" in text

@@ -97,3 +97,23 @@ def test_the_years_list_warns_about_missing_years(client, superuser):
     warnings = [str(m) for m in response.context["messages"]]
     assert missing  # the package ends in 2026; next year is never known
     assert any(str(missing[-1]) in w for w in warnings)
+
+
+def test_the_reason_typed_at_upload_is_stored_and_shown_in_the_years_list(client, superuser):
+    client.force_login(superuser)
+    client.post(
+        reverse("admin:workdays_calendaryear_upload"),
+        {"content": json.dumps(FILE), "reason": "国务院办公厅关于2030年部分节假日安排的通知", "apply": "1"},
+    )
+    assert CalendarYear.objects.get(year=2030).reason == "国务院办公厅关于2030年部分节假日安排的通知"
+    page = client.get(reverse("admin:workdays_calendaryear_changelist")).content.decode()
+    assert "国务院办公厅关于2030年部分节假日安排的通知" in page
+
+
+def test_the_reason_for_one_day_is_stored_and_shown_in_the_days_list(client, superuser):
+    from gongkai.workdays.models import DayOverride
+
+    client.force_login(superuser)
+    client.post(reverse("admin:workdays_calendaryear_day"), {"date": "2030-02-04", "is_working": "0", "name": "春节", "reason": "补录春节假期"})
+    assert DayOverride.objects.get(date=dt.date(2030, 2, 4)).reason == "补录春节假期"
+    assert "补录春节假期" in client.get(reverse("admin:workdays_dayoverride_changelist")).content.decode()

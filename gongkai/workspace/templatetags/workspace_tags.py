@@ -9,7 +9,7 @@ register = template.Library()
 
 TONES = {
     ItemState.DRAFT: "", ItemState.IN_REVIEW: "warn", ItemState.RETURNED: "bad", ItemState.APPROVED: "ok",
-    ItemState.PUBLISHED: "ok", ItemState.WITHDRAWN: "muted",
+    ItemState.PUBLISHED: "ok", ItemState.WITHDRAWN: "muted", ItemState.DISCARDED: "muted",
 }
 
 

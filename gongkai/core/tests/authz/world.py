@@ -195,6 +195,7 @@ def build() -> World:
     world.data["item.draft"] = {"title": "x"}
     world.data["item.review"] = {"decision": "approve", "comment": "同意", "content_hash": at_head.content_hash}
     world.data["finding"] = {"resolution": "false_positive", "note": "不涉密"}
+    world.data["finding.mask"] = {"note": "脱敏"}
     world.data["item.reason"] = {"reason": "测试"}
     world.data["item.validity"] = {"validity": "repealed", "on": timezone.localdate().isoformat(), "explanation": "测试"}
 
