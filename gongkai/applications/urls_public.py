@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.organ_list, name="apply"),
     path("case/", views.case_login, name="case_login"),
     path("case/<str:tracking_number>/", views.case, name="case"),
+    path("case/<str:tracking_number>/receipt/", views.receipt, name="receipt"),
     path("case/<str:tracking_number>/correct/", views.correct, name="correct"),
     path("case/<str:tracking_number>/withdraw/", views.withdraw, name="withdraw"),
     path("case/<str:tracking_number>/letters/<int:letter_id>/<str:fmt>/", views.letter, name="letter"),
