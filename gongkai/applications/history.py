@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "applications.attachment_infected": _("Attachment refused by the virus scan"),
     "applications.personal_data_read": _("Case page opened (personal data masked)"),
     "applications.personal_data_unmasked": _("Personal data shown in full"),
+    "applications.linked_to_account": _("Linked to the applicant's account"),
 }
 
 
