@@ -34,6 +34,10 @@ class StaffAuthenticationForm(AuthenticationForm):
 class ApplicantAuthenticationForm(AuthenticationForm):
     """The applicant sign-in: only applicant accounts; a staff account is refused as if the password were wrong."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail")
+
     def confirm_login_allowed(self, user):
         if not getattr(user, "is_applicant", False):
             raise self.get_invalid_login_error()

@@ -14,8 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from gongkai.applications.models import Application, DeliveryMethod
 from gongkai.applications.states import Status
