@@ -69,7 +69,8 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, tmp_path, se
         f"/{item.organ.slug}/catalogue/?page=2", f"/{item.organ.slug}/items/{item.pk}/",
         "/search/?q=通知", f"/{organ.slug}/search/?q=工作", "/search/?q=无此词语的检索",
         "/annual-reports/", f"/annual-reports/{report.organ.slug}/{report.year}/", "/annual-reports/check/",
-        "/apply/", "/apply/case/", "/accounts/login/",
+        "/apply/", "/apply/case/", "/accounts/login/", "/apply/account/login/", "/apply/account/register/",
+        f"/{organ.slug}/statistics/", "/statistics/",
         "/no-such-page/", f"/{organ.slug}/items/999999/", "/search/?q=%00",  # error pages: 404, 404, 400
     ]:
         _check(page, base + path, problems)
@@ -93,6 +94,9 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, tmp_path, se
     page.fill("input[name=secret]", secret)
     page.click("#open-case")
     page.wait_for_selector("#status")
+    _check(page, page.url, problems)
+    page.click("#receipt-link")  # the printable receipt, reached from the case page
+    page.wait_for_selector("#receipt-number")
     _check(page, page.url, problems)
     assert problems == []
 
