@@ -162,7 +162,7 @@ def test_the_applicant_account_pages_speak_chinese(demo):
     application_services.submit_application(organ=organ, channel="web", data=person_data(), user=account)
     client = chinese_client()
     client.force_login(account)
-    assert walk(client, ["/apply/account/"], ("/apply/",), 10) == {}
+    assert walk(client, ["/apply/account/", "/apply/", "/apply/case/"], ("/apply/",), 12) == {}
 
 
 def people() -> dict[str, object]:
