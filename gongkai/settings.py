@@ -506,6 +506,7 @@ RATE_LIMITS = {
     "message_phone": "5/h",  # messages giving the same phone number, from any address
     "message_lookup": "10/15min",  # failed message number + query code pairs
     "case_login": "10/15min",  # failed tracking-number + secret pairs
+    "register": "5/h",  # applicant accounts opened (each sends a confirmation e-mail)
     "report_check": "20/h",  # annual-report checks (each parses an upload)
     "search": "60/min",  # portal search pages
     "api": "60/min",  # anonymous API reads

@@ -39,4 +39,6 @@ class AccountsConfig(AppConfig):
             "accounts.user_added": _("Account added"),
             "accounts.user_changed": _("Account changed"),
             "accounts.audit_exported": _("Audit trail exported"),
+            "accounts.applicant_registered": _("Applicant account opened"),
+            "accounts.applicant_verified": _("Applicant account e-mail confirmed"),
         })

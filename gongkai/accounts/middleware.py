@@ -3,7 +3,9 @@
 1. the session ends after SESSION_IDLE_MINUTES without a request, or SESSION_MAX_HOURS after the sign-in;
 2. with SESSION_SINGLE_PER_ACCOUNT, only the latest sign-in's session stays valid;
 3. someone who needs a second factor confirms it (or enrols) before anything else;
-4. a temporary or expired password is changed before anything else.
+4. a temporary or expired password is changed before anything else;
+5. an applicant account (``User.is_applicant``) never reaches the staff areas: the workspace, the admin, the API and
+   the staff account pages answer 403.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,7 +48,13 @@ class AccountSecurityMiddleware:
         messages.info(request, message)
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
 
+    @cached_property
+    def _staff_paths(self) -> tuple[str, ...]:
+        return ("/workspace/", "/admin/", "/api/", "/accounts/")
+
     def check(self, request, user):
+        if user.is_applicant and request.path.startswith(self._staff_paths) and request.path != reverse("accounts:logout"):
+            raise PermissionDenied(_("This page is for staff. An applicant account cannot use it."))
         expired = security.session_expired(request)
         if expired:
             security.log_account_event(user, "accounts.session_expired", request, data={"why": expired})

@@ -32,6 +32,10 @@ class User(AbstractUser):
         _("must change password at next sign-in"), default=False,
         help_text=_("Set when the security administrator gives a temporary password."),
     )
+    # A member of the public who opened an account to follow their applications (申请人账号). Such an account is
+    # kept apart from staff: it signs in on the applicant page only and never reaches the workspace, the admin or
+    # the API (middleware.AccountSecurityMiddleware); it holds no role.
+    is_applicant = models.BooleanField(_("applicant account"), default=False, editable=False)
     password_changed_at = models.DateTimeField(_("password last changed"), null=True, blank=True, editable=False)
     # The session of the latest sign-in; with SESSION_SINGLE_PER_ACCOUNT an older session ends.
     current_session_key = models.CharField(max_length=64, blank=True, default="", editable=False, verbose_name=_("current session"))

@@ -2,10 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from gongkai.accounts import views
+from gongkai.accounts.forms import StaffAuthenticationForm
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html",
+                                                      authentication_form=StaffAuthenticationForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("start/", views.start, name="start"),
     path("security/", views.security_overview, name="security"),

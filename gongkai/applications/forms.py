@@ -89,6 +89,37 @@ class CaseLoginForm(forms.Form):
     secret = forms.CharField(label=_("Secret"), max_length=60, widget=forms.PasswordInput)
 
 
+class ApplicantRegisterForm(forms.Form):
+    """Opening an applicant account (申请人账号): the address is confirmed by a link sent to it."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, help_text=_("A link to confirm the account is sent here."))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_phone(self):
+        from gongkai.core.contacts import is_phone, phone_digits
+
+        value = self.cleaned_data["phone"].strip()
+        if value and not is_phone(value):
+            raise forms.ValidationError(_("This phone number is not valid: give a mobile number or a landline with its area code."))
+        return phone_digits(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class ClaimForm(forms.Form):
+    """Adding an application filed without the account: its tracking number and secret prove it is one's own."""
+
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=60)
+    secret = forms.CharField(label=_("Secret"), max_length=60, widget=forms.PasswordInput)
+
+
 class CorrectionForm(forms.Form):
     text = forms.CharField(label=_("Your correction"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)

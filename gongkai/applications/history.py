@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "applications.released_file_downloaded": _("Released file downloaded by the applicant"),
     "applications.personal_data_read": _("Case page opened (personal data masked)"),
     "applications.personal_data_unmasked": _("Personal data shown in full"),
+    "applications.linked_to_account": _("Linked to the applicant's account"),
 }
 
 

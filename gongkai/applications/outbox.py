@@ -108,6 +108,15 @@ def arrived(application: Application) -> None:
         tell_applicant(application, "applicant.receipt")
     else:
         _step(staff(application, Role.CLERK, Role.DISCLOSURE_OFFICE), application, _("confirm receipt"))
+        submitted(application)
+
+
+def submitted(application: Application) -> None:
+    """The receipt (回执) of an application waiting for the organ to confirm it, by e-mail and SMS, to an applicant
+    who gave an address or a phone (one who gave neither has the receipt page only). The secret is never in it:
+    messages are kept in the delivery log, which staff read."""
+    if application.email or application.phone:
+        tell_applicant(application, "applicant.submitted", submitted_at=application.submitted_at)
 
 
 def receipt_confirmed(application: Application) -> None:

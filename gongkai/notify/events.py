@@ -77,6 +77,28 @@ EVENTS: dict[str, Event] = {
             _CASE + ("due_on", "handler"),
         ),
         Event(
+            "applicant.submitted",
+            _("Applicant: receipt of the application"),  # 申请回执
+            _("Receipt of your application %(tracking_number)s"),
+            _("Dear %(applicant)s,\nYour application for open government information to %(organ)s was filed on %(submitted_at)s.\n"
+              "Tracking number: %(tracking_number)s\nInformation sought: %(subject)s\n"
+              "The 20 working days are counted from the date of receipt, the day the organ confirms it received the "
+              "application; you will be told that day. Follow your case with the tracking number and the secret shown "
+              "on the receipt page (the secret is not sent by message)."),
+            _("[%(organ)s] Your application %(tracking_number)s was filed on %(submitted_at)s. Follow it with the "
+              "tracking number and your secret."),
+            _CASE + ("applicant", "submitted_at"),
+        ),
+        Event(
+            "applicant.verify_email",
+            _("Applicant account: confirm the e-mail address"),  # 申请人账号邮箱验证
+            _("Confirm your e-mail address"),
+            _("Dear %(applicant)s,\nTo finish opening your applicant account, open this address within %(days)s days:\n"
+              "%(url)s\nIf you did not ask for an account, ignore this message."),
+            _("Open %(url)s to confirm your applicant account."),
+            ("applicant", "url", "days"),
+        ),
+        Event(
             "applicant.receipt",
             _("Applicant: application received"),  # 受理告知
             _("Your application %(tracking_number)s has been received"),

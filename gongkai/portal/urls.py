@@ -8,6 +8,7 @@ from gongkai.portal import cache as page_cache
 from gongkai.portal import views
 from gongkai.portal.feeds import ColumnAtomFeed, ColumnFeed
 from gongkai.portal.sitemaps import SITEMAPS
+from gongkai.reports.views import public as reports_views
 from gongkai.search.views import public as search_views
 
 app_name = "portal"
@@ -34,6 +35,7 @@ rss, atom = ColumnFeed(), ColumnAtomFeed()
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search_views.search, name="search"),
+    path("statistics/", reports_views.city_statistics, name="statistics"),
     path("feed/rss/", _cached(rss), name="feed_rss"),
     path("feed/atom/", _cached(atom), name="feed_atom"),
     path(
@@ -49,6 +51,7 @@ urlpatterns = [
     path("files/attachments/<int:pk>/", catalogue.attachment, name="attachment"),
     path("<slug:organ_slug>/", views.column_home, name="column"),
     path("<slug:organ_slug>/guide/", views.guide, name="guide"),
+    path("<slug:organ_slug>/statistics/", reports_views.statistics, name="organ_statistics"),
     path("<slug:organ_slug>/catalogue/", catalogue.catalogue, name="catalogue"),
     path("<slug:organ_slug>/rules/", organs.rules, name="rules"),
     path("<slug:organ_slug>/statutory/", catalogue.statutory, name="statutory"),

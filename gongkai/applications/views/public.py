@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.applications import blank_form as paper
-from gongkai.applications import services
+from gongkai.applications import services, timeline
 from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
 from gongkai.applications.models import Application, CaseLetter, ReleasedFile, Status
 from gongkai.applications.services import released as released_files
@@ -309,12 +309,32 @@ def _render_case(request, application: Application, *, correction_form=None, sta
             "letters": letters,
             "explanation": application.due_explanation,
             "provisional_warning": PROVISIONAL_WARNING,
+            "steps": timeline.steps(application),
+            "deadline_sentences": timeline.deadline_sentences(application),
             "correction_open": correction_open,
             "correction_form": (correction_form or CorrectionForm()) if correction_open else None,
             **_released(application),
         },
         status=status,
     )
+
+
+@never_cache
+def receipt(request, tracking_number):
+    """The printable receipt (回执) of an application: what was filed, when, with which organ, how to follow it and
+    how the time limit counts. The secret is printed only in the browser that filed the application (its receipt
+    cookie); everywhere else the receipt says where it was given."""
+    application = _case_or_404(request, tracking_number)
+    secret = next((entry[2] for entry in _receipts(request) if entry[0] == application.pk), "")
+    return render(request, "applications/public/receipt.html", {
+        "application": application,
+        "organ": application.organ,
+        "section": "apply",
+        "secret": secret,
+        "deadline_sentences": timeline.deadline_sentences(application),
+        "case_address": request.build_absolute_uri(reverse("applications_public:case_login")),
+        "printed_at": timezone.localtime(),
+    })
 
 
 @require_POST

@@ -149,8 +149,22 @@ def test_public_pages_speak_chinese(demo):
         f"/{item.organ.slug}/items/{item.pk}/", "/apply/", f"/apply/{organ.slug}/", "/apply/case/",
         f"/apply/case/{result.application.tracking_number}/", "/annual-reports/", "/annual-reports/check/",
         f"/annual-reports/{report.organ.slug}/{report.year}/", "/accounts/login/", "/no-such-page/",
+        f"/{organ.slug}/statistics/", "/statistics/", f"/apply/case/{result.application.tracking_number}/receipt/",
+        "/apply/account/login/", "/apply/account/register/",
     ]
-    assert walk(client, starts, ("/",), 60) == {}
+    assert walk(client, starts, ("/",), 70) == {}
+
+
+def test_the_applicant_account_pages_speak_chinese(demo):
+    from gongkai.accounts.models import User
+
+    account = User.objects.create_user(username="zh-applicant@example.com", email="zh-applicant@example.com",
+                                       full_name="王五", is_applicant=True)
+    organ = Organ.objects.filter(parent__isnull=False, is_active=True).order_by("path").first()
+    application_services.submit_application(organ=organ, channel="web", data=person_data(), user=account)
+    client = chinese_client()
+    client.force_login(account)
+    assert walk(client, ["/apply/account/", "/apply/", "/apply/case/"], ("/apply/",), 12) == {}
 
 
 def people() -> dict[str, object]:

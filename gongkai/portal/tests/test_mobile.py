@@ -72,6 +72,8 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, tmp_path, se
         "/apply/", "/apply/case/", "/accounts/login/",
         f"/{organ.slug}/rules/", f"/{organ.slug}/statutory/", f"/{item.organ.slug}/statutory/",
         f"/{organ.slug}/on-application/", f"/{organ.slug}/organisation/", f"/{organ.slug}/leaders/",
+        "/apply/", "/apply/case/", "/accounts/login/", "/apply/account/login/", "/apply/account/register/",
+        f"/{organ.slug}/statistics/", "/statistics/",
         "/no-such-page/", f"/{organ.slug}/items/999999/", "/search/?q=%00",  # error pages: 404, 404, 400
     ]:
         _check(page, base + path, problems)
@@ -95,6 +97,9 @@ def test_no_public_page_is_wider_than_a_phone(browser, live_server, tmp_path, se
     page.fill("input[name=secret]", secret)
     page.click("#open-case")
     page.wait_for_selector("#status")
+    _check(page, page.url, problems)
+    page.click("#receipt-link")  # the printable receipt, reached from the case page
+    page.wait_for_selector("#receipt-number")
     _check(page, page.url, problems)
     assert problems == []
 

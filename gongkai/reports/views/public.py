@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import ratelimit
 from gongkai.core.errors import DomainError
 from gongkai.core.files import serve
 from gongkai.organs.models import Organ
-from gongkai.reports import checks, exports, forms, importing, layout, structure
+from gongkai.reports import checks, exports, forms, importing, layout, public_stats, structure
 from gongkai.reports.models import AnnualReport, ReportScope
 
 
@@ -94,3 +96,61 @@ def _public_finding(finding: dict, values: dict) -> dict:
     ]
     # ``text`` keeps the rule's code for whoever reads the result as data; the page shows ``words``.
     return {"text": checks.describe(finding), "words": checks.explain(finding), "cells": cells}
+
+
+# --- public statistics: an organ's and the city's (公开统计) ------------------------------------------------------
+
+YEARS_SHOWN = 5
+
+
+def _year(request) -> tuple[int, list[int]]:
+    """The year asked for (``?year=``, one of the last ``YEARS_SHOWN``; this year otherwise) and the years offered."""
+    from gongkai.portal.views import int_param
+
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - YEARS_SHOWN, -1))
+    year = int_param(request, "year", years[-1], this_year)
+    return (year if year in years else this_year), years
+
+
+def _statistics_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "REPORTS_DASHBOARD_CACHE_SECONDS", 300)) or 1
+
+
+def statistics(request, organ_slug: str):
+    """An organ's statistics, inside its disclosure column: applications received, closed and answered on time,
+    outcomes, items published, by month of the year."""
+    from gongkai.portal import cache as page_cache
+    from gongkai.portal.views import base_context, organ_or_404, site_meta, slug_names
+
+    def render_page():
+        organ = organ_or_404(organ_slug)
+        year, years = _year(request)
+        context = base_context(request, organ, "statistics")
+        context.update(
+            figures=public_stats.cached_statistics([organ], year), years=years, year=year, city=False,
+            meta=site_meta(request, organ, _("Statistics")),
+        )
+        return render(request, "reports/public_statistics.html", context)
+
+    return page_cache.cached_page(request, slug_names(organ_slug), render_page, timeout=_statistics_seconds())
+
+
+def city_statistics(request):
+    """The statistics of every organ of the platform together, with a row per organ linking to its own page."""
+    from gongkai.portal import cache as page_cache
+    from gongkai.portal import selectors
+    from gongkai.portal.views import site_meta
+
+    def render_page():
+        year, years = _year(request)
+        organs = list(selectors.public_organs().order_by("path"))
+        context = {
+            "figures": public_stats.cached_statistics(organs, year, per_organ=True), "years": years, "year": year,
+            "city": True, "section": "statistics", "meta": site_meta(request, None, _("Statistics")),
+        }
+        return render(request, "reports/public_statistics.html", context)
+
+    return page_cache.cached_page(request, [], render_page, timeout=_statistics_seconds())

@@ -34,6 +34,7 @@ LOGIN = "login"  # 302 to the staff login page
 ADMIN_LOGIN = "admin_login"  # 302 to the admin login page
 SECOND_FACTOR = "second_factor"  # 302 to the second-factor page (accounts.middleware)
 CASE_LOOKUP = "case_lookup"  # 302 to the case lookup form, the number filled in (never a hint that the case exists)
+APPLICANT_LOGIN = "applicant_login"  # 302 to the applicant sign-in page (/apply/account/login/?next=…)
 
 CLERK, HEAD, DEPUTY, PRINCIPAL = Role.CLERK, Role.DEPARTMENT_HEAD, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER
 OFFICE, SECRECY, WEBADMIN = Role.DISCLOSURE_OFFICE, Role.CONFIDENTIALITY_REVIEWER, Role.WEB_ADMIN
@@ -124,6 +125,18 @@ def applicant(obj, *, methods=GET, data=None, hidden=None, refused=404) -> Polic
     """Only the applicant holding the case session; 404 (or ``refused``) for everyone else, staff included."""
     return Policy(lambda actor: ALLOW if actor.relation == "applicant" else refused, obj=obj, methods=methods,
                   data=data, hidden=hidden, refused=refused)
+
+
+def applicant_account(*, methods=GET, data=None) -> Policy:
+    """The signed-in applicant account's own pages (my applications): the applicant sign-in for visitors, 403 for
+    staff and the administrators (an applicant page is no staff page)."""
+
+    def rule(actor: Actor):
+        if actor.relation == "applicant_account":
+            return ALLOW
+        return 403 if actor.signed_in else APPLICANT_LOGIN
+
+    return Policy(rule, methods=methods, data=data)
 
 
 def api_client(obj=None, *, methods=GET, data=None) -> Policy:
@@ -268,6 +281,8 @@ POLICIES: dict[str, Policy] = {
     "portal:catalogue": public("portal.organ"),
     "portal:item": public("portal.item", hidden="portal.draft"),
     "portal:organ_search": public("portal.organ"),
+    "portal:statistics": public(),
+    "portal:organ_statistics": public("portal.organ"),
     "portal:organ_feed_rss": public("portal.organ"),
     "portal:organ_feed_atom": public("portal.organ"),
     "portal:rules": public("portal.organ"),
@@ -293,6 +308,12 @@ POLICIES: dict[str, Policy] = {
     "applications_public:attachment": applicant("case.attachment", hidden="case.other_attachment"),
     # a file released with the reply, through its signed link; a tampered link is 404 for everyone
     "applications_public:released_file": applicant("case.released_file", hidden="case.tampered_released_file"),
+    "applications_public:receipt": applicant("case", hidden="case.other"),
+    "applications_public:account": applicant_account(),
+    "applications_public:account_claim": applicant_account(methods=POST, data="case_login"),
+    "applications_public:account_register": public(methods=BOTH, data="applicant_register"),
+    "applications_public:account_verify": public("applicant_verify", note="a link that is not valid: the page says so"),
+    "applications_public:account_login": public(methods=BOTH, data="login"),
     # --- published annual reports ------------------------------------------------------------------------------
     "reports_public:index": public(),
     "reports_public:check": public(methods=BOTH),

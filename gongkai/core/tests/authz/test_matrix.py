@@ -19,20 +19,22 @@ from django.test import override_settings
 
 from . import policies
 from . import world as world_module
-from .policies import ADMIN_LOGIN, ALLOW, CASE_LOOKUP, LOGIN, SECOND_FACTOR
+from .policies import ADMIN_LOGIN, ALLOW, APPLICANT_LOGIN, CASE_LOOKUP, LOGIN, SECOND_FACTOR
 from .urlconf import all_patterns
 
 # The second factor is enforced, as in production: the superuser and the administrators confirmed theirs.
 pytestmark = [pytest.mark.django_db, pytest.mark.second_factor]
 
 PATTERNS = all_patterns()
-ADMIN_ACTORS = {"anonymous", "applicant", "no_role", "superuser", "own:disclosure_office", "own:web_admin",
+ADMIN_ACTORS = {"anonymous", "applicant", "applicant_account", "no_role", "superuser", "own:disclosure_office", "own:web_admin",
                 "parent:disclosure_office", *(a.key for a in world_module.ACTORS if a.platform_admin)}
 # Where accounts.middleware lets a signed-in person who has not confirmed the second factor go.
 SECOND_FACTOR_OPEN = ("/accounts/login/", "/accounts/logout/", "/accounts/second-factor/", "/accounts/password/reset/",
                       "/i18n/")
+# Where accounts.middleware refuses an applicant account (403), whatever the page's own rule says.
+APPLICANT_ACCOUNT_REFUSED = ("/workspace/", "/admin/", "/api/", "/accounts/")
 # Rate limits high enough that no probe meets one (the matrix checks who may, not how often).
-NO_RATE_LIMITS = {name: "100000/min" for name in ("apply", "correct", "case_login", "report_check", "search", "api",
+NO_RATE_LIMITS = {name: "100000/min" for name in ("apply", "correct", "case_login", "register", "report_check", "search", "api",
                                                    "api_user")}
 OUR_APPS = {"accounts", "api", "applications", "catalogue", "core", "letters", "notify", "organs", "reports",
             "search", "sensitive", "signoff", "workdays", "sessions", "webhealth"}
@@ -94,6 +96,8 @@ def expectation(rule, actor, path):
     confirm it wherever accounts.middleware does not let them go."""
     if actor.platform_admin and not actor.verified and not path.startswith(SECOND_FACTOR_OPEN):
         return SECOND_FACTOR
+    if actor.relation == "applicant_account" and path.startswith(APPLICANT_ACCOUNT_REFUSED) and path != "/accounts/logout/":
+        return 403
     return rule(actor)
 
 
@@ -164,6 +168,8 @@ def _refusal_matches(response, expected) -> bool:
         return response.status_code == 302 and location.startswith("/accounts/second-factor/?next=")
     if expected == CASE_LOOKUP:
         return response.status_code == 302 and location.startswith("/apply/case/?number=")
+    if expected == APPLICANT_LOGIN:
+        return response.status_code == 302 and location.startswith("/apply/account/login/?next=")
     return response.status_code == expected
 
 
@@ -171,7 +177,8 @@ def _looks_refused(response) -> bool:
     location = response.get("Location", "")
     return response.status_code in (401, 403, 404) or (
         response.status_code == 302
-        and location.startswith(("/accounts/login/", "/admin/login/", "/accounts/second-factor/?", "/apply/case/?number="))
+        and location.startswith(("/accounts/login/", "/admin/login/", "/accounts/second-factor/?", "/apply/case/?number=",
+                                 "/apply/account/login/?"))
     )
 
 

@@ -37,14 +37,16 @@ class Actor:
     """Who makes a request. ``relation`` is the actor's organ seen from the objects probed (all in ``gxj``)."""
 
     key: str
-    relation: str  # anonymous | applicant | no_role | superuser | admin | own | other | parent | unrelated
+    # anonymous | applicant (a case session, no account) | applicant_account (a signed-in applicant account, no case)
+    # | no_role | superuser | admin | own | other | parent | unrelated
+    relation: str
     role: str = ""  # the role in the organ, or for relation "admin" the AdminRole
     verified: bool = True  # False: signed in with the password, second factor not yet confirmed
 
     @property
     def no_organ_role(self) -> bool:
         """Signed in, but holding no role in any organ (the platform administrators hold none)."""
-        return self.relation in ("no_role", "admin")
+        return self.relation in ("no_role", "admin", "applicant_account")
 
     @property
     def platform_admin(self) -> bool:
@@ -66,7 +68,7 @@ class Actor:
 
 def actors() -> list[Actor]:
     found = [Actor("anonymous", "anonymous"), Actor("applicant", "applicant"), Actor("no_role", "no_role"),
-             Actor("superuser", "superuser")]
+             Actor("superuser", "superuser"), Actor("applicant_account", "applicant_account")]
     found += [Actor(f"admin:{role}", "admin", role) for role in ADMIN_ROLES]
     found.append(Actor("unverified:superuser", "superuser", verified=False))
     found += [Actor(f"unverified:{role}", "admin", role, verified=False) for role in ADMIN_ROLES]
@@ -371,6 +373,9 @@ def build() -> World:
     world.data["login"] = {"username": "nobody", "password": "wrong"}
     world.data["language"] = {"language": "en", "next": "/"}
     world.data["case_login"] = {"tracking_number": "X", "secret": "Y"}
+    world.data["applicant_register"] = {"full_name": "王五", "email": "authz-new@example.com", "password1": "x",
+                                        "password2": "x"}  # a password the policy refuses: nothing is made
+    k["applicant_verify"] = {"token": "not-a-valid-link"}
     k["sitemap.items"] = {"section": "items"}
     public_file = catalogue.add_attachment(
         Item.objects.get(pk=draft.pk), by=clerk, uploaded=docx_upload(name="公开附件.docx")
@@ -439,4 +444,9 @@ def build() -> World:
         if actor.platform_admin:
             _authenticator(user)  # enrolled; confirmed in this session only for the verified actors
         world.clients[key] = _client(user, verified=actor.platform_admin and actor.verified)
+    # A member of the public signed in with an applicant account (no application of the world is linked to it).
+    account = User.objects.create_user(username="authz-applicant@example.com", email="authz-applicant@example.com",
+                                       full_name="申请人账号", is_applicant=True)
+    world.users["applicant_account"] = account
+    world.clients["applicant_account"] = _client(account)
     return world
