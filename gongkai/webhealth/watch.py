@@ -66,28 +66,42 @@ def _people(organ: Organ) -> list:
     return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("pk"))
 
 
+def claim_day(risk, today: dt.date) -> dt.date:
+    """The day a warning of ``risk`` is claimed under: its breach day when it is known; for a veto standing since an
+    unknown day (an empty column, messages over three months, failed probes) the Monday of this week, so it is told
+    again once a week while it lasts."""
+    if risk.breach_on < today or not risk.is_veto:
+        return risk.breach_on
+    return today - dt.timedelta(days=today.weekday())
+
+
 def warn(today: dt.date | None = None) -> int:
     """Daily: tell about every risk breaching within ``WARN_DAYS`` days, or already a veto — each risk once per breach
-    day (claimed by inserting its ``VetoWarning`` row)."""
+    day (claimed by inserting its ``VetoWarning`` row), in one message per organ. Returns the risks told."""
     from gongkai.notify.services import notify_all
 
     today = today or timezone.localdate()
     organs = list(Organ.objects.active().order_by("path"))
-    told = 0
+    claimed: dict[int, list] = {}
     for risk in risks(organs, today, within=WARN_DAYS):
         try:
             with transaction.atomic():
-                warning = VetoWarning.objects.create(organ=risk.organ, key=risk.key, breach_on=risk.breach_on)
+                warning = VetoWarning.objects.create(organ=risk.organ, key=risk.key, breach_on=claim_day(risk, today))
         except IntegrityError:
             continue
         log_action(warning, "webhealth.veto_warned", by=None, organ=risk.organ,
                    data={"risk": risk.key, "breach_on": str(risk.breach_on), "days_left": risk.days_left})
-        people = _people(risk.organ)
-        if people:
-            title = (_("Veto in the website inspection: %(organ)s") if risk.is_veto
-                     else _("Veto risk in %(days)s days: %(organ)s")) % {"organ": risk.organ.name, "days": risk.days_left}
-            notify_all(people, "message", {"title": title, "text": risk.label}, organ=risk.organ,
-                       link=reverse("webhealth_ws:organ", kwargs={"organ_id": risk.organ.pk}),
-                       reference=f"webhealth:{risk.organ.pk}")
-        told += 1
-    return told
+        claimed.setdefault(risk.organ.pk, []).append(risk)
+    for found in claimed.values():
+        organ = found[0].organ
+        people = _people(organ)
+        if not people:
+            continue
+        soonest = min(risk.days_left for risk in found)
+        title = (_("Veto in the website inspection: %(organ)s") if soonest <= 0
+                 else _("Veto risk in %(days)s days: %(organ)s")) % {"organ": organ.name, "days": soonest}
+        lines = [risk.label if risk.is_veto else _("In %(days)s days: %(risk)s") % {"days": risk.days_left, "risk": risk.label}
+                 for risk in found]
+        notify_all(people, "message", {"title": title, "text": "\n".join(lines)}, organ=organ,
+                   link=reverse("webhealth_ws:organ", kwargs={"organ_id": organ.pk}), reference=f"webhealth:{organ.pk}")
+    return sum(len(found) for found in claimed.values())

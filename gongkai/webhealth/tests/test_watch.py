@@ -158,3 +158,15 @@ def test_the_measures_give_plain_figures_for_an_evaluation(office, news):
     assert found["columns_idle"] >= 1 and found["veto"] is True
     assert (found["probes_7_days"], found["availability_failure_share"]) == (10, 0.0)
     assert found["messages_unanswered_3_months"] == 0
+
+
+def test_a_standing_veto_is_told_again_once_a_week_in_one_message_per_organ(office, news):
+    published(office.organ, news, TODAY - dt.timedelta(days=3))
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    first = watch.warn(monday)
+    assert first >= 2  # the empty columns of the organ (and of its city)
+    told = Notification.objects.filter(recipient=office.webadmin, channel="inapp")
+    assert told.count() == 1
+    assert watch.warn(monday + dt.timedelta(days=1)) == 0
+    assert watch.warn(monday + dt.timedelta(days=7)) >= 2
+    assert told.count() == 2

@@ -108,7 +108,7 @@ def links(request, organ_id: int):
     for site in services.sites_of(organ):
         runs = list(site.runs.select_related("started_by")[:HISTORY])
         latest = next((run for run in runs if run.state == "finished"), None)
-        current = list(BrokenLink.objects.filter(site=site).current().order_by("url")[:500])
+        current = list(BrokenLink.objects.filter(site=site).current().select_related("broken_since_run").order_by("url")[:500])
         sections.append({
             "site": site, "runs": runs, "latest": latest, "active": next((r for r in runs if r.is_active), None),
             "current": current,
