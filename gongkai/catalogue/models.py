@@ -43,7 +43,7 @@ class StatutoryGroup(models.TextChoices):
     RULES = "rules", _("Rules and normative documents")  # (一) 行政法规、规章和行政规范性文件
     ORGANISATION = "organisation", _("Functions and organisation")  # (二) 机关职能、机构设置 …
     PLANS = "plans", _("Plans")  # (三) 规划
-    STATISTICS = "statistics", _("Statistics")  # (四) 统计信息
+    STATISTICS = "statistics", _("Statistical information")  # (四) 统计信息
     LICENSING = "licensing", _("Administrative licensing and services")  # (五) 行政许可
     ENFORCEMENT = "enforcement", _("Administrative penalties and enforcement")  # (六) 行政处罚、行政强制
     BUDGETS = "budgets", _("Budgets and final accounts")  # (七) 财政预算、决算
