@@ -26,9 +26,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongkai.applications import blank_form as paper
 from gongkai.applications import services, timeline
 from gongkai.applications.forms import ApplicationForm, CaseLoginForm, CorrectionForm
-from gongkai.applications.models import Application, CaseLetter, ReleasedFile, Status
+from gongkai.applications.models import Application, CaseLetter, DeliveryMethod, ReleasedFile, Status
 from gongkai.applications.services import released as released_files
 from gongkai.core import ratelimit
+from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
 from gongkai.core.faces import form_error, refuse
 from gongkai.core.files import serve
@@ -394,13 +395,17 @@ def attachment(request, tracking_number, attachment_id):
     return serve(request, item.file, filename=item.name, private=True)
 
 
+# Deliveries whose released files are downloadable on the case page (by post or in person they are handed over).
+LINKED_DELIVERY = (DeliveryMethod.ONLINE, DeliveryMethod.EMAIL)
+
+
 def _released(application: Application) -> dict:
     """The files released with the reply, each with its signed download link while the period runs; listed
     (without links) when delivered by post or in person."""
     if application.status != Status.CLOSED:
         return {"released": []}
     files = ReleasedFile.objects.current().filter(application=application, released_at__isnull=False).select_related("item__organ")
-    linked = application.delivered_via in ("online", "email")
+    linked = application.delivered_via in LINKED_DELIVERY
     rows = []
     for released in files.order_by("added_at", "pk"):
         url = ""
@@ -423,7 +428,7 @@ def released_file(request, tracking_number, file_id, token):
     application = _case_or_404(request, tracking_number)
     released = get_object_or_404(ReleasedFile.objects.current(), pk=file_id, application=application, item__isnull=True,
                                  released_at__isnull=False)
-    if application.status != Status.CLOSED or application.delivered_via not in ("online", "email"):
+    if application.status != Status.CLOSED or application.delivered_via not in LINKED_DELIVERY:
         raise Http404
     state = released_files.check_token(released, token)
     if state == released_files.TAMPERED:
@@ -433,8 +438,6 @@ def released_file(request, tracking_number, file_id, token):
         return _render_case(request, application, status=410)
     field, name, sha256, _size = released.outgoing()
     response = serve(request, field, filename=name, private=True)
-    from gongkai.core.audit import log_action
-
     log_action(application, "applications.released_file_downloaded", by=request.user if request.user.is_authenticated else "applicant",
                organ=application.organ, data={"file": released.pk, "name": name, "sha256": sha256})
     return response
