@@ -74,6 +74,9 @@ def _world_files(world, _isolated_files, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, **NO_RATE_LIMITS}
     settings.METRICS_ALLOWED_IPS = ["127.0.0.1", "::1"]
     settings.METRICS_TOKEN = ""
+    # The sessions of the world's actors are written once; a case's session update is rolled back with the case, so on
+    # a slow machine a run longer than the idle time would sign every actor out (the matrix checks who, not how long).
+    settings.SESSION_IDLE_MINUTES = 24 * 60
     from gongkai.search import index as search_index
 
     search_index.forget_handles()
