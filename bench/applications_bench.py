@@ -259,9 +259,10 @@ def bench_cost(organs, clerks, office, repeat: int) -> dict:
     print(f"cost form done  {figures}", flush=True)
 
     def new_visitor():
-        # what each wrk connection does: a browser with no cookies loads the form and submits it
-        nonlocal client
-        client = Client()
+        # what each wrk connection does: a browser with no cookies loads the form and submits it. The same test
+        # client with its cookies cleared: a new Client() would build the middleware chain again (WhiteNoise
+        # walks every static file when it starts), which a served process does once.
+        client.cookies.clear()
         client.get(url)
         return post()
 
