@@ -74,6 +74,7 @@ from gongkai.applications import clock, services  # noqa: E402
 from gongkai.applications.models import Application, Status, TrackingCounter  # noqa: E402
 from gongkai.applications.taxonomy import ApplicantType, Outcome  # noqa: E402
 from gongkai.applications.validators import resident_id_check_digit  # noqa: E402
+from gongkai.core.crypto import blind_index  # noqa: E402
 
 RESULTS = BENCH / "results"
 ORGANS = 50
@@ -145,6 +146,12 @@ def generate(total: int, organs, clerks, seed: int = 1) -> None:
                        "(i int, organ_id bigint, code text, clerk_id bigint, internal_days int)")
         cursor.executemany("INSERT INTO bench_organs VALUES (%s, %s, %s, %s, %s)", organ_rows)
         span = len(dates) - 41
+        # ID number and phone are encrypted at rest: every row stores one real ciphertext of each (so reading a row
+        # decrypts as in production); the ID number's blind index is a distinct 64-hex value per row (a SHA-256 of the
+        # row number, the shape of the real HMAC), the phone's the real one.
+        personal = {"id_number": Application._meta.get_field("id_number").get_prep_value("440300199001011234"),
+                    "phone": Application._meta.get_field("phone").get_prep_value("13800000000"),
+                    "phone_bidx": blind_index("13800000000", purpose=Application._meta.get_field("phone_bidx").purpose)}
         t = time.perf_counter()
         cursor.execute(f"""
             SELECT setseed(0.{seed});
@@ -154,23 +161,24 @@ def generate(total: int, organs, clerks, seed: int = 1) -> None:
                 form_wanted, delivery_method, submitted_at, received_on, receipt_note, status, outcome, closed_on,
                 clock_start, due_on, due_explanation, internal_due_on, correction_notice_due_on, correction_text,
                 correction_response, extension_days, extension_reason, is_petition_suspected, is_volume_flagged,
-                delivered_via, delivery_reference, updated_at, organ_id, assignee_id)
+                delivered_via, delivery_reference, updated_at, organ_id, assignee_id, id_number_bidx, phone_bidx)
             SELECT o.code || '-B-' || lpad(g.i::text, 9, '0'), repeat('0', 64), 'web', '',
-                   (%(types)s::text[])[1 + g.i %% cardinality(%(types)s::text[])], '申请人' || g.i, 'resident_id', '440300' || lpad(g.i::text, 12, '0'),
-                   '', '13800000000', '', '', '', (%(topics)s::text[])[1 + g.i %% cardinality(%(topics)s::text[])] || '相关信息（第' || g.i || '号）', '', '', '',
+                   (%(types)s::text[])[1 + g.i %% cardinality(%(types)s::text[])], '申请人' || g.i, 'resident_id', %(id_number)s,
+                   '', %(phone)s, '', '', '', (%(topics)s::text[])[1 + g.i %% cardinality(%(topics)s::text[])] || '相关信息（第' || g.i || '号）', '', '', '',
                    'electronic', 'online', d.d::timestamptz + interval '9 hours', d.d, '',
                    CASE WHEN g.running THEN (%(running)s::text[])[1 + g.i %% 3] ELSE 'closed' END,
                    CASE WHEN g.running THEN '' ELSE (%(outcomes)s::text[])[1 + g.i %% cardinality(%(outcomes)s::text[])] END,
                    CASE WHEN g.running THEN NULL ELSE d.d + (1 + g.i %% 28) END,
                    d.d, d.due, '{{"provisional": false}}'::jsonb, d.internal, d.notice, '', '', 0, '', false, false, '', '',
-                   now(), o.organ_id, CASE WHEN g.running AND (g.i / {ORGANS}) %% 2 = 0 THEN o.clerk_id END
+                   now(), o.organ_id, CASE WHEN g.running AND (g.i / {ORGANS}) %% 2 = 0 THEN o.clerk_id END,
+                   encode(sha256(convert_to('bench-id-' || g.i, 'UTF8')), 'hex'), %(phone_bidx)s
             FROM (SELECT i, random() < 0.05 AS running, random() AS r FROM generate_series(%(start)s, %(stop)s) AS i) AS g
             JOIN bench_organs o ON o.i = g.i %% {ORGANS}
             JOIN bench_dates d ON d.internal_days = o.internal_days
                  AND d.n = CASE WHEN g.running THEN {len(dates) - 1} - floor(g.r * 41)::int ELSE floor(g.r * {span})::int END
         """, {"types": [t.value for t in ApplicantType], "topics": TOPICS, "outcomes": [o.value for o in Outcome],
               "running": [Status.IN_PROGRESS.value, Status.RECEIVED.value, Status.CONSULTING.value],
-              "start": existing, "stop": total - 1})
+              "start": existing, "stop": total - 1, **personal})
         print(f"inserted {total - existing:,} rows in {time.perf_counter() - t:.0f} s", flush=True)
         cursor.execute("ANALYZE applications_application")
     from gongkai.reports import stats
@@ -251,9 +259,10 @@ def bench_cost(organs, clerks, office, repeat: int) -> dict:
     print(f"cost form done  {figures}", flush=True)
 
     def new_visitor():
-        # what each wrk connection does: a browser with no cookies loads the form and submits it
-        nonlocal client
-        client = Client()
+        # what each wrk connection does: a browser with no cookies loads the form and submits it. The same test
+        # client with its cookies cleared: a new Client() would build the middleware chain again (WhiteNoise
+        # walks every static file when it starts), which a served process does once.
+        client.cookies.clear()
         client.get(url)
         return post()
 

@@ -140,7 +140,12 @@ def sample_urls(seed: int = 7) -> dict[str, list[str]]:
     rng.shuffle(rows)
     items = [f"/{slugs[organ]}/items/{pk}/" for pk, organ in rows if organ in slugs]
     # Pages 1–200 of every column (10,000 pages): more than a 20 s run requests, so each is a first view.
-    lists = [f"/{slug}/catalogue/?page={page}" for page in range(1, 201) for _, slug in organs]
+    # Only pages that exist: on a smaller catalogue a page past the last is answered without a list.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT organ_id, count(*) FROM catalogue_item WHERE state = 'published' AND disclosure = 'active' "
+                       "GROUP BY organ_id")
+        pages = {organ: -(-count // 20) for organ, count in cursor.fetchall()}
+    lists = [f"/{slug}/catalogue/?page={page}" for pk, slug in organs for page in range(1, min(200, pages.get(pk, 1)) + 1)]
     rng.shuffle(lists)
     lists_warm = [f"/{slug}/catalogue/?page={page}" for page in range(1, 11) for _, slug in organs]
     q = lambda words: [f"/search/?q={urllib.parse.quote(w)}" for w in words]  # noqa: E731
