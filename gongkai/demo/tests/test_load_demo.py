@@ -101,3 +101,12 @@ def test_the_three_platform_administrators_are_there(demo):
         user = User.objects.get(username=username)
         assert user.admin_role == role and user.is_staff and not user.is_superuser
         assert user.check_password("Demo12345") and not user.memberships.exists()
+
+
+def test_every_organ_has_written_its_column_pages(demo):
+    from gongkai.organs.models import ColumnText, Leader
+
+    for organ in Organ.objects.all():
+        assert ColumnText.objects.filter(organ=organ, kind="rules").exists(), organ
+        assert Leader.objects.shown().filter(organ=organ).count() == 3, organ
+    assert not Organ.objects.get(slug="gxj").departments.filter(duties="").exists()
