@@ -45,3 +45,18 @@ def test_a_message_unanswered_for_two_months_is_flagged(organ, office):
 
 def test_answered_messages_are_left_alone(answered):
     assert check_deadlines(answered.due_on + dt.timedelta(days=30)) == {"reminded": 0, "escalated": 0, "flagged": 0}
+
+
+def test_the_reminder_is_marked_done_when_the_message_is_answered(message, clerk, head, deputy, office):
+    services.assign(message, by=office, assignee=clerk)
+    check_deadlines(message.due_on - dt.timedelta(days=1))
+    reminder = Notification.objects.filter(recipient=clerk, reference=f"message:{message.pk}").first()
+    assert reminder is not None and reminder.done_at is None
+    message = services.accept(Message.objects.get(pk=message.pk), by=clerk)
+    message = services.draft_reply(message, by=clerk, text="周末可以办理，请携带身份证。")
+    message = services.submit_reply(message, by=clerk)
+    message = services.decide_reply(message, by=head, decision="approve")
+    message = services.decide_reply(message, by=deputy, decision="approve")
+    services.send(message, by=clerk)
+    reminder.refresh_from_db()
+    assert reminder.done_at is not None
