@@ -227,14 +227,19 @@ def _client(request) -> str:
     return client_ip(request) or "unknown"
 
 
+def _public_visitor(request) -> bool:
+    """Not staff: a visitor, or a member of the public signed in with an applicant account (which anyone may open)."""
+    return not request.user.is_authenticated or getattr(request.user, "is_applicant", False)
+
+
 def _check_quota(request, files) -> None:
-    """Visitors who are not signed in may send only so many files a day from one address."""
-    if not request.user.is_authenticated:
+    """Members of the public may send only so many files a day from one address."""
+    if _public_visitor(request):
         check_anonymous_quota(_client(request), files)
 
 
 def _count_quota(request, files) -> None:
-    if not request.user.is_authenticated:
+    if _public_visitor(request):
         count_anonymous_uploads(_client(request), files)
 
 
