@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('letters', '0001_initial'),
-        ('organs', '0005_organ_letter_settings'),
+        ('organs', '0006_organ_letter_settings'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notify', '0005_alter_notification_claimed_at'),
+        ('notify', '0006_notification_more_attachments'),
     ]
 
     operations = [

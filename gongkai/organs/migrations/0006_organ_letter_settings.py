@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organs', '0004_alter_organ_path'),
+        ('organs', '0005_column_pages'),
     ]
 
     operations = [

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0010_alter_indexcounter_last_serial_and_more'),
-        ('organs', '0005_organ_letter_settings'),
+        ('catalogue', '0011_category_statutory_group'),
+        ('organs', '0006_organ_letter_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

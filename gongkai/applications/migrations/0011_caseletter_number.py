@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0009_alter_apichannel_created_at_and_more'),
+        ('applications', '0010_released_files'),
     ]
 
     operations = [
