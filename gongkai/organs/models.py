@@ -20,7 +20,7 @@ DEFAULT_INDEX_TEMPLATE = "{organ_code}/{year}-{serial:05d}"
 # The public column of an organ lives at /<slug>/, so a slug may not take the place of another root path.
 RESERVED_SLUGS = frozenset(
     {"admin", "accounts", "i18n", "api", "workspace", "apply", "annual-reports", "media", "files", "static", "search",
-     "feed", "sitemap.xml", "healthz", "robots.txt", "favicon.ico"}
+     "feed", "sitemap.xml", "healthz", "readyz", "metrics", "robots.txt", "favicon.ico", "interact", "statistics"}
 )
 
 
