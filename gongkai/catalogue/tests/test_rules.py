@@ -3,13 +3,13 @@
 import pytest
 from rest_framework.test import APIClient
 
-from gongkai.api.models import ApiClient
 from gongkai.catalogue.forms import ItemForm
 from gongkai.catalogue.importing import run_import
 from gongkai.catalogue.models import Item, Validity
 from gongkai.catalogue.services import validity_errors
 from gongkai.catalogue.tests.factories import Office, item_data
 from gongkai.catalogue.tests.test_importer import GOOD, HEADER, csv_file
+from gongkai.credentials.models import Credential, Purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_form_refuses_a_repealed_item_without_date_and_explanation():
 
 def test_the_api_refuses_a_repealed_item_without_date_and_explanation():
     office = Office()
-    _client, key = ApiClient.issue(name="OA", organ=office.organ, user=office.webadmin)
+    _client, key = Credential.issue(name="OA", purpose=Purpose.OA_PUSH, organ=office.organ, user=office.webadmin)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     data = {"title": "办法", "topic": "0101", "category": "GFXWJ", "date_formed": "2024-01-02", "validity": "repealed"}

@@ -34,7 +34,7 @@ SECOND_FACTOR_OPEN = ("/accounts/login/", "/accounts/logout/", "/accounts/second
 # Rate limits high enough that no probe meets one (the matrix checks who may, not how often).
 NO_RATE_LIMITS = {name: "100000/min" for name in ("apply", "correct", "case_login", "report_check", "search", "api",
                                                    "api_user")}
-OUR_APPS = {"accounts", "api", "applications", "catalogue", "core", "letters", "notify", "organs", "reports",
+OUR_APPS = {"accounts", "api", "applications", "catalogue", "core", "credentials", "letters", "notify", "organs", "reports",
             "search", "sensitive", "signoff", "workdays", "sessions"}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
