@@ -78,7 +78,7 @@ class Credential(NoDeleteModel):
     moved_from = models.CharField(_("earlier record"), max_length=60, blank=True, editable=False,
                                   help_text=_("The record this key was kept in before, as named in older audit events."))
 
-    objects = CredentialQuerySet.as_manager()
+    objects = CredentialQuerySet.as_manager()  # type: ignore[misc]  # the stubs see NoDeleteModel's as a ClassVar
 
     class Meta:
         verbose_name = _("API key")
@@ -123,9 +123,7 @@ class Credential(NoDeleteModel):
         """Why the key may not be used now ("" when it may)."""
         if self.revoked_at is not None:
             return "revoked"
-        if self.user_id is not None and not self.user.is_active:
-            return "inactive"
-        if self.organ_id is not None and not self.organ.is_active:
+        if (self.user is not None and not self.user.is_active) or (self.organ is not None and not self.organ.is_active):
             return "inactive"
         return ""
 

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(model_name="application", name="app_channel_set"),
         migrations.AddField(
             model_name="application",
             name="api_credential",
@@ -34,5 +35,9 @@ class Migration(migrations.Migration):
         migrations.RunPython(point_to_credentials, migrations.RunPython.noop),
         migrations.RemoveField(model_name="application", name="api_channel"),
         migrations.RenameField(model_name="application", old_name="api_credential", new_name="api_channel"),
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(condition=models.Q(("api_channel__isnull", False)), fields=["api_channel"], name="app_channel_set"),
+        ),
         migrations.DeleteModel(name="ApiChannel"),
     ]
