@@ -52,25 +52,17 @@ def _by_code_or_id(model, value: str):
     return model.objects.filter(condition).first()
 
 
-def _no_topic(value: str) -> str:
-    return _("There is no topic “%(value)s”.") % {"value": value[:40]}
-
-
-def _no_category(value: str) -> str:
-    return _("There is no category “%(value)s”.") % {"value": value[:40]}
-
-
 def _topic(value: str) -> Topic:
     topic = _by_code_or_id(Topic, value)
     if topic is None:
-        raise ValidationError({"topic": [_no_topic(value)]})
+        raise ValidationError({"topic": [services.no_such_entry("topic", value)]})
     return topic
 
 
 def _category(value: str) -> Category:
     category = _by_code_or_id(Category, value)
     if category is None:
-        raise ValidationError({"category": [_no_category(value)]})
+        raise ValidationError({"category": [services.no_such_entry("category", value)]})
     return category
 
 
@@ -220,9 +212,9 @@ class Push(APIView):
         topic = _by_code_or_id(Topic, validated["topic"])
         category = _by_code_or_id(Category, validated["category"])
         if topic is None:
-            errors["topic"] = [_no_topic(validated["topic"])]
+            errors["topic"] = [services.no_such_entry("topic", validated["topic"])]
         if category is None:
-            errors["category"] = [_no_category(validated["category"])]
+            errors["category"] = [services.no_such_entry("category", validated["category"])]
         content["topic"] = topic.pk if topic else None
         content["category"] = category.pk if category else None
         content["interprets"], unknown = _policies(validated["interprets"])
