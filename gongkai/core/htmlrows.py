@@ -8,7 +8,8 @@ One way to do it, escaping every value on the way in:
                      for item in page)
 
 A value is escaped (``& < > " '``, so it is safe inside text and inside a quoted attribute) unless it is already
-markup: a ``SafeString`` (``mark_safe``, ``format_html``, another ``Row``). ``None`` is the empty string. The
+markup: a ``SafeString`` (``mark_safe``, ``format_html``, another ``Row``). ``None`` is the empty string. The text
+is Django's ``escape`` to the character (a NUL stays, as in a template; a browser shows it as U+FFFD). The
 template itself is trusted markup, filled in one pass: a ``{`` inside a value stays text.
 
 The standard library's ``html.escape`` does the escaping; Django's ``escape`` gives the same text but first checks
