@@ -45,8 +45,10 @@ class Row:
     def __call__(self, **values: Any) -> SafeString:
         # text() inlined: this runs for every value of every row of a list page.
         for name, value in values.items():
-            if not isinstance(value, SafeString):
-                values[name] = "" if value is None else _escape(value if isinstance(value, str) else str(value))
+            if value.__class__ is str:  # plain text, the common case (a SafeString is a subclass: not this)
+                values[name] = _escape(value)
+            elif not isinstance(value, SafeString):
+                values[name] = "" if value is None else _escape(str(value))
         return SafeString(self.template.format_map(values))
 
 
