@@ -121,7 +121,8 @@ class PushSerializer(serializers.Serializer):
     """A document signed off in the OA system, pushed into the catalogue."""
 
     # a missing or blank title, topic, category or date is refused in the words of the catalogue's rules
-    title = serializers.CharField(max_length=300, allow_blank=True, label=_("title"), error_messages={"required": MISSING["title"]})
+    title = serializers.CharField(max_length=300, label=_("title"),
+                                  error_messages={"required": MISSING["title"], "blank": MISSING["title"]})
     body = serializers.CharField(required=False, allow_blank=True, default="", label=_("body"), help_text=_("HTML; cleaned of scripts."))
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label=_("summary"))
     topic = serializers.CharField(label=_("topic"), error_messages={"required": MISSING["topic"], "blank": MISSING["topic"]}, help_text=_("Topic code (主题分类代码) or id."))
