@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gongkai.api",
     "gongkai.demo",
     "gongkai.ops",  # operations: health, metrics, request ids, the 503 page, backup/restore, file fingerprints
+    "gongkai.credentials",  # API keys (接口密钥): OA push, intake channels
     "gongkai.letters",  # notice letters (告知书): organ-editable templates, DOCX/PDF rendering
 ]
 

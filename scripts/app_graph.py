@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("accounts",),
     ("organs",),
     ("workdays",),
-    ("signoff", "sensitive", "notify", "letters"),
+    ("signoff", "sensitive", "notify", "letters", "credentials"),
     ("catalogue",),
     ("search",),
     ("applications",),

@@ -12,7 +12,8 @@ else the shared machine runs.
 
 Scenarios: the one-word, two-word and common-word queries of bench/load.py; ``typo`` (queries that find
 nothing: the correction is looked for and its results shown); ``synonym`` (abbreviations expanded);
-``traditional``; ``number`` (a 文号 typed with other brackets).
+``traditional``; ``number`` (a 文号 typed with other brackets). ``catalogue list``: an organ's catalogue (目录)
+page, 20 rows built in Python like the hits (``gongkai.core.htmlrows``), pages 1–5 of the organs with most items.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def main() -> None:
     docnos = list(Item.objects.published().exclude(document_number="").values_list("document_number", flat=True)[:10])
     numbers = [d.replace("〔", "[").replace("〕", "]") for d in docnos]
 
+    from django.db.models import Count
+
+    from gongkai.organs.models import Organ
+
+    slugs = list(Organ.objects.annotate(n=Count("items")).order_by("-n").values_list("slug", flat=True)[:4])
     client = Client()
     scenarios = {
         "healthz": ["/healthz"] * 40,
@@ -82,10 +88,12 @@ def main() -> None:
         "synonym": [f"/search/?q={q}" for q in SYNONYM],
         "traditional": [f"/search/?q={q}" for q in TRADITIONAL],
         "文号 other brackets": [f"/search/?q={q}" for q in numbers],
+        "catalogue list": [f"/{slug}/catalogue/?page={page}" for slug in slugs for page in range(1, 6)],
     }
     for url in scenarios["one word"][:3] + ["/healthz"]:  # warm-up: imports, look-ups, the vocabulary
         client.get(url)
     client.get("/search/?q=生态环竟")
+    client.get(f"/{slugs[0]}/catalogue/")
     out = {"items": Item.objects.published().count(), "scenarios": {}}
     for name, urls in scenarios.items():
         costs = []

@@ -27,12 +27,11 @@ DUTIES: dict[str, dict[str, frozenset[str]]] = {
         "catalogue.indexcounter": VIEW,
         "sensitive.sensitiveword": EDIT,
         "letters.lettertemplate": EDIT,
-        "applications.apichannel": EDIT,
     },
     AdminRole.SECURITY: {
         "accounts.user": EDIT,
         "organs.membership": EDIT,
-        "api.apiclient": EDIT,
+        "credentials.credential": EDIT,  # API keys: OA push keys and intake channels
         "axes.accessattempt": frozenset({"view", "delete"}),  # deleting an attempt record lifts a lockout
         "otp_totp.totpdevice": frozenset({"view", "delete"}),  # deleting a device makes the person enrol again
         "otp_static.staticdevice": frozenset({"view", "delete"}),

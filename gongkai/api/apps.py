@@ -12,6 +12,4 @@ class ApiConfig(AppConfig):
 
         register_action_labels({
             "api.pushed": _("Pushed by an OA system"),
-            "api.client_issued": _("API key issued"),
-            "api.client_revoked": _("API key revoked"),
         })

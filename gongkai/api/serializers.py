@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gongkai.catalogue.models import Attachment, Category, Disclosure, InterpretationKind, Item, Scope, Topic, Validity
+from gongkai.catalogue.services.rules import MISSING
 from gongkai.organs.models import Organ
 
 
@@ -119,13 +120,15 @@ class Base64FileSerializer(serializers.Serializer):
 class PushSerializer(serializers.Serializer):
     """A document signed off in the OA system, pushed into the catalogue."""
 
-    title = serializers.CharField(max_length=300, label=_("title"))
+    # a missing or blank title, topic, category or date is refused in the words of the catalogue's rules
+    title = serializers.CharField(max_length=300, label=_("title"),
+                                  error_messages={"required": MISSING["title"], "blank": MISSING["title"]})
     body = serializers.CharField(required=False, allow_blank=True, default="", label=_("body"), help_text=_("HTML; cleaned of scripts."))
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label=_("summary"))
-    topic = serializers.CharField(label=_("topic"), help_text=_("Topic code (主题分类代码) or id."))
-    category = serializers.CharField(label=_("category"), help_text=_("Category code (信息类别代码, e.g. GFXWJ) or id."))
+    topic = serializers.CharField(label=_("topic"), error_messages={"required": MISSING["topic"], "blank": MISSING["topic"]}, help_text=_("Topic code (主题分类代码) or id."))
+    category = serializers.CharField(label=_("category"), error_messages={"required": MISSING["category"], "blank": MISSING["category"]}, help_text=_("Category code (信息类别代码, e.g. GFXWJ) or id."))
     document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=100, label=_("document number"))
-    date_formed = serializers.DateField(label=_("date formed"))
+    date_formed = serializers.DateField(label=_("date formed"), error_messages={"required": MISSING["date_formed"], "null": MISSING["date_formed"]})
     keywords = serializers.CharField(required=False, allow_blank=True, default="", max_length=200, label=_("keywords"))
     validity = serializers.ChoiceField(choices=Validity.choices, default=Validity.IN_FORCE, label=_("validity"))
     validity_changed_on = serializers.DateField(required=False, allow_null=True, default=None, label=_("repealed or expired on"))

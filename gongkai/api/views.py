@@ -19,16 +19,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongkai.api.authentication import ApiClientAuthentication
 from gongkai.api.mixins import PublicReadMixin
 from gongkai.api.serializers import (
     ItemListSerializer,
     OrganSerializer,
 )
 from gongkai.api.throttling import AddressThrottle
-from gongkai.applications.api import ChannelKeyAuthentication
 from gongkai.catalogue.models import Item, Validity
 from gongkai.catalogue.views.api import FILTER_PARAMETERS, _category, _int, _organ, _topic
+from gongkai.credentials.authentication import CredentialAuthentication
 from gongkai.organs.models import Organ
 
 
@@ -176,7 +175,7 @@ class Schema(SpectacularAPIView):
     """The OpenAPI schema, readable with or without credentials: a client
     that sends its key everywhere gets it too; a wrong key is still a 401."""
 
-    authentication_classes = [ApiClientAuthentication, ChannelKeyAuthentication, SessionAuthentication]
+    authentication_classes = [CredentialAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
 
     def handle_exception(self, exc):

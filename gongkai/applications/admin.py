@@ -1,8 +1,6 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin
 
-from gongkai.applications.api import issue_key
-from gongkai.applications.models import ApiChannel, Appeal, Application
+from gongkai.applications.models import Appeal, Application
 from gongkai.core.admin import NoDeleteAdmin
 
 
@@ -34,24 +32,3 @@ class AppealAdmin(NoDeleteAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ApiChannel)
-class ApiChannelAdmin(NoDeleteAdmin):
-    list_display = ("name", "key_prefix", "all_organs", "is_active", "created_at")
-    filter_horizontal = ("organs",)
-    fields = ("name", "organs", "all_organs", "is_active")
-    actions = ["new_key"]
-
-    @admin.action(description=_("Issue a new key (shown once)"))
-    def new_key(self, request, queryset):
-        for channel in queryset:
-            key = issue_key(channel, by=request.user)
-            self.message_user(request, _("Key for %(name)s: %(key)s") % {"name": channel.name, "key": key}, messages.WARNING)
-
-    def save_model(self, request, obj, form, change):
-        if not obj.pk:
-            import secrets
-
-            obj.key_prefix, obj.key_hash = secrets.token_hex(4), "!"  # no valid key until one is issued
-        super().save_model(request, obj, form, change)

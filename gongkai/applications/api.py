@@ -1,92 +1,26 @@
 """API for other intake channels (e.g. a WeChat or Weibo service-account
-bridge). Each channel has its own key (``ApiChannel``; header
-``Authorization: Channel <key>``), may file only to the organs it is allowed,
+bridge). Each channel has its own key (a ``credentials.Credential`` of the purpose
+``application_channel``; header ``Authorization: Channel <key>``), may file only to the organs it is allowed,
 and sees only the applications it filed. Applications filed here wait for the
 organ to confirm receipt, like online ones (Art. 31)."""
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import secrets
 
-from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
-from rest_framework import authentication, exceptions, permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gongkai.applications import services
-from gongkai.applications.models import ApiChannel, Application, DeliveryMethod, FormWanted, IdType
+from gongkai.applications.models import Application, DeliveryMethod, FormWanted, IdType
 from gongkai.applications.taxonomy import ApplicantType
-from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError
+from gongkai.credentials.authentication import CredentialActor, CredentialAuthentication, HasCredential
+from gongkai.credentials.models import Credential, Purpose
 from gongkai.organs.models import Organ
-
-KEYWORD = "Channel"
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def issue_key(channel: ApiChannel, *, by=None) -> str:
-    """Give a channel a new key (shown once); the old one stops working."""
-    prefix = secrets.token_hex(4)
-    key = f"{prefix}.{secrets.token_urlsafe(32)}"
-    with transaction.atomic():
-        channel.key_prefix, channel.key_hash = prefix, _hash(key)
-        channel.save()
-        log_action(channel, "applications.api_key_issued", by=by, organ=None)
-    return key
-
-
-class ChannelKeyAuthentication(authentication.BaseAuthentication):
-    def authenticate(self, request):
-        header = authentication.get_authorization_header(request).decode(errors="replace")
-        if not header.startswith(KEYWORD + " "):
-            return None
-        key = header[len(KEYWORD) + 1:].strip()
-        prefix = key.split(".", 1)[0]
-        channel = ApiChannel.objects.filter(key_prefix=prefix, is_active=True).first()
-        stored = channel.key_hash if channel else "0" * 64
-        if not hmac.compare_digest(stored, _hash(key)) or channel is None:
-            raise exceptions.AuthenticationFailed(_("Unknown or revoked channel key."))
-        return (ChannelUser(channel), channel)
-
-    def authenticate_header(self, request):
-        return KEYWORD
-
-
-class ChannelUser:
-    """The authenticated channel, standing in for a user in DRF."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = False
-    pk = None
-
-    def __init__(self, channel: ApiChannel):
-        self.channel = channel
-
-    def __str__(self) -> str:
-        return f"channel:{self.channel.name}"
-
-
-class ChannelKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "gongkai.applications.api.ChannelKeyAuthentication"
-    name = "ChannelKey"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "Channel <key> — one key per intake channel (ApiChannel)."}
-
-
-class IsChannel(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return isinstance(request.auth, ApiChannel)
 
 
 class ApplicationInSerializer(serializers.Serializer):
@@ -128,25 +62,26 @@ def _out(application: Application, secret: str = "") -> dict:
 
 
 class ApplicationCreateView(APIView):
-    authentication_classes = [ChannelKeyAuthentication]
-    permission_classes = [IsChannel]
+    authentication_classes = [CredentialAuthentication]
+    permission_classes = [HasCredential]
+    credential_purpose = Purpose.APPLICATION_CHANNEL
 
     @extend_schema(request=ApplicationInSerializer, responses={201: ApplicationOutSerializer, 200: ApplicationOutSerializer},
                    summary="File an application from another channel (依申请公开 intake)")
     def post(self, request):
-        channel: ApiChannel = request.auth
+        channel: Credential = request.auth
         serializer = ApplicationInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         organ = Organ.objects.filter(slug=data.pop("organ"), is_active=True).first()
-        if organ is None or not (channel.all_organs or channel.organs.filter(pk=organ.pk).exists()):
+        if not channel.may_act_for(organ):
             return Response({"detail": _("This channel may not file applications to that organ."), "code": "forbidden"},
                             status=status.HTTP_403_FORBIDDEN)
         reference = data.get("external_reference", "")
         token = f"api-{channel.pk}-{hashlib.sha256(reference.encode()).hexdigest()[:40]}" if reference else None
         try:
             result = services.submit_application(organ=organ, channel="api", data=data, api_channel=channel, form_token=token,
-                                                 by=str(ChannelUser(channel)))
+                                                 by=str(CredentialActor(channel)))
         except DomainError as error:
             return Response({error.field or "non_field_errors": [str(error.message)]}, status=status.HTTP_400_BAD_REQUEST)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
@@ -154,8 +89,9 @@ class ApplicationCreateView(APIView):
 
 
 class ApplicationStatusView(APIView):
-    authentication_classes = [ChannelKeyAuthentication]
-    permission_classes = [IsChannel]
+    authentication_classes = [CredentialAuthentication]
+    permission_classes = [HasCredential]
+    credential_purpose = Purpose.APPLICATION_CHANNEL
 
     @extend_schema(responses=ApplicationOutSerializer, summary="Status of an application this channel filed")
     def get(self, request, tracking_number):

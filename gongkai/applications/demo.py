@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.applications import clock, services
-from gongkai.applications.models import ApiChannel, Channel, ConsultationKind, DeliveryMethod, FeeScheme, IdType
+from gongkai.applications.models import Channel, ConsultationKind, DeliveryMethod, FeeScheme, IdType
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.applications.validators import credit_code_check_char, resident_id_check_digit
+from gongkai.credentials.models import Credential, Purpose
 from gongkai.organs.models import Role
 from gongkai.signoff.models import Decision
 
@@ -164,11 +165,9 @@ class Demo:
         self.online("sthjj", HUANG, request("某河道2026年第三季度水质监测数据",
                                             "某河流经马登镇段各断面的月度监测数据。"), confirm=False)
         # 新收到、未认领: confirmed online, an API channel, a fax and a letter.
-        channel, _created = ApiChannel.objects.get_or_create(name=API_CHANNEL_NAME, defaults={"all_organs": True})
-        if _created:
-            from gongkai.applications.api import issue_key
-
-            issue_key(channel)
+        channel = Credential.objects.filter(purpose=Purpose.APPLICATION_CHANNEL, name=API_CHANNEL_NAME).first()
+        if channel is None:
+            channel, _key = Credential.issue(name=API_CHANNEL_NAME, purpose=Purpose.APPLICATION_CHANNEL, all_organs=True)
         self.online("gxj", LI, request("某市5G基站建设三年行动计划（2024—2026年）执行情况",
                                        "各区已建成5G基站数量及年度目标完成情况。"), channel=Channel.API, api_channel=channel)
         self.register("sthjj", Channel.FAX, NGO, request("2026年某市重点排污单位名录", "含单位名称、所属行业和主要污染物类别。"),

@@ -150,7 +150,7 @@ class Application(NoDeleteModel):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     api_channel = models.ForeignKey(
-        "applications.ApiChannel", verbose_name=_("API channel"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "credentials.Credential", verbose_name=_("API channel"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         db_index=False,
     )
     external_reference = models.CharField(_("reference in the channel"), max_length=100, blank=True)
@@ -619,26 +619,6 @@ class Appeal(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_number}".strip()
-
-
-class ApiChannel(NoDeleteModel):
-    """A channel (e.g. a WeChat or Weibo service-account bridge) allowed to file
-    applications through the API with its own key (stored hashed)."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    key_prefix = models.CharField(max_length=12, unique=True, editable=False, verbose_name=_("key starts with"))
-    key_hash = models.CharField(max_length=64, editable=False, verbose_name=_("key digest"))
-    organs = models.ManyToManyField("organs.Organ", verbose_name=_("organs it may file to"), blank=True, related_name="+")
-    all_organs = models.BooleanField(_("may file to every organ"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-
-    class Meta:
-        verbose_name = _("API channel")
-        verbose_name_plural = _("API channels")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ReminderSent(models.Model):

@@ -20,6 +20,7 @@ from gongkai.catalogue.models import (
     Validity,
     WithholdingReason,
 )
+from gongkai.catalogue.services.rules import MISSING, TITLE_LIMIT, TITLE_TOO_LONG
 from gongkai.core.errors import DomainError
 from gongkai.core.richtext import RichTextarea
 from gongkai.core.uploads import CATALOGUE_ATTACHMENT, max_bytes_for
@@ -56,12 +57,16 @@ class PolicyChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ItemForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=300)
+    # the fields' own checks speak with the catalogue's rules (services.rules), as the API and the importer do
+    title = forms.CharField(label=_("title"), max_length=TITLE_LIMIT,
+                            error_messages={"required": MISSING["title"], "max_length": TITLE_TOO_LONG})
     document_number = forms.CharField(label=_("document number (发文字号)"), max_length=100, required=False,
                                       help_text=_("e.g. 某政办发〔2026〕12号"))
-    date_formed = forms.DateField(label=_("date formed (成文日期)"), widget=forms.DateInput(attrs={"type": "date"}))
-    topic = TopicChoiceField(label=_("topic (主题分类)"), queryset=Topic.objects.none())
-    category = forms.ModelChoiceField(label=_("category (信息类别)"), queryset=Category.objects.none())
+    date_formed = forms.DateField(label=_("date formed (成文日期)"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={"required": MISSING["date_formed"]})
+    topic = TopicChoiceField(label=_("topic (主题分类)"), queryset=Topic.objects.none(), error_messages={"required": MISSING["topic"]})
+    category = forms.ModelChoiceField(label=_("category (信息类别)"), queryset=Category.objects.none(),
+                                      error_messages={"required": MISSING["category"]})
     department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none(), required=False)
     keywords = forms.CharField(label=_("keywords"), max_length=200, required=False, help_text=_("Separate with spaces."))
     summary = forms.CharField(label=_("summary"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))

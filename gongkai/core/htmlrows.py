@@ -8,7 +8,8 @@ One way to do it, escaping every value on the way in:
                      for item in page)
 
 A value is escaped (``& < > " '``, so it is safe inside text and inside a quoted attribute) unless it is already
-markup: a ``SafeString`` (``mark_safe``, ``format_html``, another ``Row``). ``None`` is the empty string. The
+markup: a ``SafeString`` (``mark_safe``, ``format_html``, another ``Row``). ``None`` is the empty string. The text
+is Django's ``escape`` to the character (a NUL stays, as in a template; a browser shows it as U+FFFD). The
 template itself is trusted markup, filled in one pass: a ``{`` inside a value stays text.
 
 The standard library's ``html.escape`` does the escaping; Django's ``escape`` gives the same text but first checks
@@ -44,8 +45,10 @@ class Row:
     def __call__(self, **values: Any) -> SafeString:
         # text() inlined: this runs for every value of every row of a list page.
         for name, value in values.items():
-            if not isinstance(value, SafeString):
-                values[name] = "" if value is None else _escape(value if isinstance(value, str) else str(value))
+            if value.__class__ is str:  # plain text, the common case (a SafeString is a subclass: not this)
+                values[name] = _escape(value)
+            elif not isinstance(value, SafeString):
+                values[name] = "" if value is None else _escape(str(value))
         return SafeString(self.template.format_map(values))
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext
 
+from gongkai.core.htmlrows import Row, join
 from gongkai.portal import cache as page_cache
 
 _MEMO: dict[tuple, SafeString] = {}
@@ -20,14 +20,17 @@ def _href(topic, category, year) -> str:
     return "?" + urlencode({k: v for k, v in (("topic", topic), ("category", category), ("year", year)) if v})
 
 
+LINK = Row('<li{css}><a href="{href}"{current}>{label}</a></li>')
+CSS = Row(' class="{css}"')
+CURRENT, NOTHING = SafeString(' aria-current="true"'), SafeString("")
+FACETS = Row(
+    '<h2>{topics}</h2>\n<ul>{topic_items}</ul>\n<h2>{categories}</h2>\n<ul>{category_items}</ul>\n<h2>{years}</h2>\n'
+    '<ul class="years">{year_items}</ul>'
+)
+
+
 def _link(href: str, label, current: bool, css: str = "") -> SafeString:
-    return format_html(
-        '<li{}><a href="{}"{}>{}</a></li>',
-        format_html(' class="{}"', css) if css else "",
-        href,
-        mark_safe(' aria-current="true"') if current else "",
-        label,
-    )
+    return LINK(css=CSS(css=css) if css else NOTHING, href=href, current=CURRENT if current else NOTHING, label=label)
 
 
 def catalogue_facets(*, topics, categories, years, topic, category, year) -> SafeString:
@@ -49,14 +52,10 @@ def catalogue_facets(*, topics, categories, years, topic, category, year) -> Saf
     category_items += [_link(_href(topic_id, c.pk, year), c.name, c.pk == category_id) for c in categories]
     year_items = [_link(_href(topic_id, category_id, None), pgettext("disclosure column", "All years"), not year)]
     year_items += [_link(_href(topic_id, category_id, y), y, y == year) for y in years]
-    html = format_html(
-        "<h2>{}</h2>\n<ul>{}</ul>\n<h2>{}</h2>\n<ul>{}</ul>\n<h2>{}</h2>\n<ul class=\"years\">{}</ul>",
-        pgettext("disclosure column", "Topics"),
-        format_html_join("", "{}", ((i,) for i in topic_items)),
-        pgettext("disclosure column", "Categories"),
-        format_html_join("", "{}", ((i,) for i in category_items)),
-        pgettext("disclosure column", "Year"),
-        format_html_join("", "{}", ((i,) for i in year_items)),
+    html = FACETS(
+        topics=pgettext("disclosure column", "Topics"), topic_items=join(topic_items),
+        categories=pgettext("disclosure column", "Categories"), category_items=join(category_items),
+        years=pgettext("disclosure column", "Year"), year_items=join(year_items),
     )
     if len(_MEMO) >= _MEMO_SIZE:
         _MEMO.clear()

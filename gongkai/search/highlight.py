@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import functools
 import re
-from html import escape  # the standard library's: Django's wrapper adds a lazy-string check per call
 
 from django.utils.safestring import SafeString, mark_safe
+
+from gongkai.core.htmlrows import text as escape  # the rows' escaping: & < > " ' and NUL
 
 
 def _pattern(words: list[str]) -> re.Pattern | None:

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from gongkai.api.models import ApiClient
 from gongkai.catalogue.models import Disclosure, Item, ItemState, WithholdingReason
 from gongkai.catalogue.tests.factories import Office, category, docx_upload
 from gongkai.core.models import AuditEvent
+from gongkai.credentials.models import Credential, Purpose
 from gongkai.factories import OrganFactory, member
 from gongkai.organs.models import Role
 from gongkai.signoff.models import Signoff
@@ -38,7 +38,7 @@ def api():
 
 
 def keyed(organ, user):
-    client, key = ApiClient.issue(name="OA", organ=organ, user=user)
+    client, key = Credential.issue(name="OA", purpose=Purpose.OA_PUSH, organ=organ, user=user)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return api, client

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from gongkai.api.models import ApiClient
 from gongkai.catalogue.tests.factories import Office
+from gongkai.credentials.models import Credential, Purpose
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def key():
     office = Office()
-    _client, key = ApiClient.issue(name="OA", organ=office.organ, user=office.webadmin)
+    _client, key = Credential.issue(name="OA", purpose=Purpose.OA_PUSH, organ=office.organ, user=office.webadmin)
     return key
 
 

@@ -13,10 +13,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
-from gongkai.api.models import ApiClient
-from gongkai.applications.api import KEYWORD, issue_key
-from gongkai.applications.models import ApiChannel
 from gongkai.catalogue.tests.factories import Office
+from gongkai.credentials.models import Credential, Purpose
 from gongkai.wsgi import application
 
 EXAMPLES = 12
@@ -41,10 +39,9 @@ def keys(db, monkeypatch, settings, request):
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
     office = Office()
     office.published(title="关于开展安全生产大检查的通知")
-    _client, oa_key = ApiClient.issue(name="OA", organ=office.organ, user=office.webadmin)
-    channel = ApiChannel.objects.create(name="微信公众号", key_prefix="tmp", key_hash="!")
-    channel.organs.add(office.organ)
-    return {"oa": f"Token {oa_key}", "channel": f"{KEYWORD} {issue_key(channel)}"}
+    _client, oa_key = Credential.issue(name="OA", purpose=Purpose.OA_PUSH, organ=office.organ, user=office.webadmin)
+    _channel, channel_key = Credential.issue(name="微信公众号", purpose=Purpose.APPLICATION_CHANNEL, organs=[office.organ])
+    return {"oa": f"Token {oa_key}", "channel": f"Channel {channel_key}"}
 
 
 # Loaded when the tests are collected: answering /api/schema/ reads no database.

@@ -5,24 +5,27 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from gongkai.applications.api import issue_key
-from gongkai.applications.models import ApiChannel, Application, Status
+from gongkai.applications.models import Application, Status
 from gongkai.applications.tests.factories import person_data
+from gongkai.credentials.models import Credential, Purpose
 from gongkai.factories import OrganFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def channel(organ):
-    channel = ApiChannel.objects.create(name="微信公众号", key_prefix="tmp", key_hash="!")
-    channel.organs.add(organ)
-    return channel
+def issued(organ):
+    return Credential.issue(name="微信公众号", purpose=Purpose.APPLICATION_CHANNEL, organs=[organ])
 
 
 @pytest.fixture
-def key(channel):
-    return issue_key(channel)
+def channel(issued):
+    return issued[0]
+
+
+@pytest.fixture
+def key(issued):
+    return issued[1]
 
 
 def post(client, key, **data):
@@ -69,9 +72,7 @@ def test_channel_reads_status_of_its_own_application(client, organ, key):
 
 
 def test_a_channel_cannot_read_an_application_it_did_not_file(client, organ, key):
-    other = ApiChannel.objects.create(name="微博", key_prefix="tmp2", key_hash="!")
-    other.organs.add(organ)
-    other_key = issue_key(other)
+    _other, other_key = Credential.issue(name="微博", purpose=Purpose.APPLICATION_CHANNEL, organs=[organ])
     number = post(client, key, organ=organ.slug, **person_data()).json()["tracking_number"]
     response = client.get(reverse("api:applications_api:status", args=[number]), HTTP_AUTHORIZATION=f"Channel {other_key}")
     unknown = client.get(reverse("api:applications_api:status", args=["NO-SUCH-1"]), HTTP_AUTHORIZATION=f"Channel {other_key}")
@@ -79,8 +80,7 @@ def test_a_channel_cannot_read_an_application_it_did_not_file(client, organ, key
 
 
 def test_a_revoked_channel_is_refused(client, organ, channel, key):
-    channel.is_active = False
-    channel.save()
+    channel.revoke(by=None, reason="停用")
     assert post(client, key, organ=organ.slug, **person_data()).status_code == 401
     assert not Application.objects.exists()
 

@@ -1,11 +1,13 @@
-"""The rules for one row of a catalogue file: every cell checked, every problem named with the row's number."""
+"""One row of a catalogue file: its cells read (dates as agencies write them, topics and categories by any of their
+names, from look-ups loaded once), then the catalogue's shared rules (``services.rules.check_row``, the same the
+form and the API ask), every problem named with its column."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import string
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.catalogue import index_numbers
@@ -20,7 +22,7 @@ from gongkai.catalogue.importing.columns import (
 )
 from gongkai.catalogue.importing.reading import body_to_html, parse_datetime
 from gongkai.catalogue.models import Category, Item, Topic, Validity
-from gongkai.catalogue.services.rules import validity_errors
+from gongkai.catalogue.services.rules import check_row
 from gongkai.core.richtext import html_to_text
 from gongkai.organs.models import Organ
 
@@ -128,7 +130,9 @@ class _Validator:
         # (year, serial) of the kept numbers, as one int: "ORG/2024-7" and "ORG/2024-00007" differ as
         # strings but take the same serial, which the (organ, year, serial) constraint refuses.
         self.seen_serials: dict[int, int] = {}
-        self.max_length = {name: _max_length(name) for name in ("title", "document_number", "keywords", "index_number")}
+        self.max_length = {name: _max_length(name) for name in ("document_number", "keywords", "index_number")}
+        self.today = timezone.localdate()
+        self.date_asked = "validity_changed_on" in self.positions
 
     def validate(self, number: int, row: list) -> tuple[dict | None, list[str]]:
         """The values for one row, or the reasons it is bad."""
@@ -139,71 +143,58 @@ class _Validator:
         def label(key):
             return COLUMN_LABELS[key]
 
-        title = _cell(row, p.get("title"))
-        if not title:
-            errors.append(_("%(column)s is empty.") % {"column": label("title")})
-        for key in ("title", "document_number", "keywords"):
-            text = title if key == "title" else _cell(row, p.get(key))
+        values["title"] = _cell(row, p.get("title"))
+        for key in ("document_number", "keywords"):
+            text = _cell(row, p.get(key))
             if len(text) > self.max_length[key]:
                 errors.append(
                     _("%(column)s is longer than %(limit)d characters.") % {"column": label(key), "limit": self.max_length[key]}
                 )
             values[key] = text
 
-        bad_dates: set[str] = set()
+        unreadable: set[str] = set()  # cells that are not what they should be: reported once, as such
         for key in ("date_formed", "published_at", "validity_changed_on"):
             raw = _raw(row, p.get(key))
             try:
                 moment = parse_datetime(raw)
             except ValueError:
-                bad_dates.add(key)
+                unreadable.add(key)
                 errors.append(
                     _("%(column)s “%(value)s” is not a date (write it as 2024-03-05 or 2024年3月5日).")
                     % {"column": label(key), "value": _cell(row, p.get(key))[:40]}
                 )
                 moment = None
-            else:
-                if moment is None and key in REQUIRED:
-                    errors.append(_("%(column)s is empty.") % {"column": label(key)})
             values[key] = moment
-        if values["published_at"] and values["published_at"] > dt.datetime.now() + dt.timedelta(days=1):
-            errors.append(_("%(column)s is in the future.") % {"column": label("published_at")})
-        if values["date_formed"] and values["published_at"] and values["date_formed"].date() > values["published_at"].date():
-            errors.append(_("The date formed is after the date published."))
 
         topic_text = _cell(row, p.get("topic"))
-        topic = self.lookups.topic(topic_text) if topic_text else None
-        if not topic_text:
-            errors.append(_("%(column)s is empty.") % {"column": label("topic")})
-        elif topic is None:
-            errors.append(_("There is no topic “%(value)s”; set it up under topics first or correct the row.") % {"value": topic_text[:60]})
         category_text = _cell(row, p.get("category"))
-        category = self.lookups.category(category_text) if category_text else None
-        if not category_text:
-            errors.append(_("%(column)s is empty.") % {"column": label("category")})
-        elif category is None:
-            errors.append(
-                _("There is no category “%(value)s”; set it up under categories first or correct the row.") % {"value": category_text[:60]}
-            )
-        values["topic"] = topic
-        values["category"] = category
+        values["topic"] = self.lookups.topic(topic_text) if topic_text else None
+        values["category"] = self.lookups.category(category_text) if category_text else None
 
         validity_text = _cell(row, p.get("validity"))
         validity = VALIDITY_WORDS.get(validity_text.lower())
         if validity is None:
+            unreadable.add("validity")
             errors.append(
                 _("%(column)s “%(value)s” is not one of 有效, 废止, 失效.") % {"column": label("validity"), "value": validity_text[:20]}
             )
         values["validity"] = validity or Validity.IN_FORCE
         values["validity_note"] = _cell(row, p.get("validity_note"))
-        rule = validity_errors(
-            values["validity"], changed_on=values["validity_changed_on"], note=values["validity_note"],
-            date_asked="validity_changed_on" in p,
+
+        formed, published, changed = values["date_formed"], values["published_at"], values["validity_changed_on"]
+        rule = check_row(
+            {
+                "title": values["title"], "date_formed": formed.date() if formed else None,
+                "published_at": published.date() if published else None,
+                "topic": values["topic"], "topic_written": topic_text,
+                "category": values["category"], "category_written": category_text,
+                "validity": values["validity"], "validity_changed_on": changed, "validity_note": values["validity_note"],
+            },
+            today=self.today, date_asked=self.date_asked,
         )
-        if "validity_changed_on" in rule and "validity_changed_on" not in bad_dates:
-            errors.append(_("A repealed or expired item needs the date it was repealed or expired (column 废止日期)."))
-        if "validity_note" in rule:
-            errors.append(_("A repealed or expired item needs an explanation the public can read (column 废止说明)."))
+        for field, message in rule.items():
+            if field not in unreadable:
+                errors.append(_("%(column)s: %(message)s") % {"column": label(field), "message": message})
 
         index_number = _cell(row, p.get("index_number"))
         values["index_number"] = index_number or None

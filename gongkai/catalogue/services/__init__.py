@@ -86,8 +86,10 @@ from gongkai.catalogue.services.review import (  # noqa: F401
 from gongkai.catalogue.services.rules import (  # noqa: F401
     _refuse_if_invalid,
     check_data,
+    check_row,
     interpretable_policies,
     may_interpret,
+    no_such_entry,
     organs_to_interpret,
     validity_errors,
 )

@@ -84,7 +84,7 @@ def test_reasons_are_translated(organ, user):
     bad = GOOD.replace("关于开展工业企业安全检查的通知", "")
     with translation.override("zh-hans"):
         report = run_import(csv_file(bad), organ=organ, by=user)
-    assert "为空" in report.errors[0].messages[0]
+    assert report.errors[0].messages == ["标题：请填写标题。"]  # the column, then the catalogue's rule in its words
 
 
 def test_an_index_number_already_in_the_catalogue_is_refused(organ, user):

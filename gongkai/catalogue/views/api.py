@@ -1,5 +1,5 @@
 """The catalogue's endpoints of the REST API: the public catalogue (read, anonymous, throttled) and the OA push
-(write, with an ``ApiClient`` key bound to one organ and one person). The push parses and looks up, then calls one
+(write, with an OA push key — a ``credentials.Credential`` — bound to one organ and one person). The push parses and looks up, then calls one
 catalogue service (``services.push``), so it obeys the same roles and rules as the workspace; domain errors become
 responses in the API's one exception handler."""
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.http import Http404
@@ -19,14 +18,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongkai.api.authentication import ApiClientAuthentication
 from gongkai.api.exceptions import domain_error_response
 from gongkai.api.mixins import PublicReadMixin
-from gongkai.api.models import ApiClient
 from gongkai.api.serializers import (
     CategorySerializer,
     ItemDetailSerializer,
@@ -39,6 +35,8 @@ from gongkai.api.throttling import AddressThrottle
 from gongkai.catalogue import services
 from gongkai.catalogue.models import Category, Item, Topic, Validity
 from gongkai.core.errors import DomainError
+from gongkai.credentials.authentication import CredentialAuthentication, HasCredential
+from gongkai.credentials.models import Credential, Purpose
 from gongkai.organs.models import Organ
 
 
@@ -54,25 +52,17 @@ def _by_code_or_id(model, value: str):
     return model.objects.filter(condition).first()
 
 
-def _no_topic(value: str) -> str:
-    return _("There is no topic “%(value)s”.") % {"value": value[:40]}
-
-
-def _no_category(value: str) -> str:
-    return _("There is no category “%(value)s”.") % {"value": value[:40]}
-
-
 def _topic(value: str) -> Topic:
     topic = _by_code_or_id(Topic, value)
     if topic is None:
-        raise ValidationError({"topic": [_no_topic(value)]})
+        raise ValidationError({"topic": [services.no_such_entry("topic", value)]})
     return topic
 
 
 def _category(value: str) -> Category:
     category = _by_code_or_id(Category, value)
     if category is None:
-        raise ValidationError({"category": [_no_category(value)]})
+        raise ValidationError({"category": [services.no_such_entry("category", value)]})
     return category
 
 
@@ -185,15 +175,14 @@ class Push(APIView):
     """Push a signed-off document into the catalogue of the key's organ, as a
     draft or straight into the sign-off chain (``submit``)."""
 
-    authentication_classes = [ApiClientAuthentication]
-    permission_classes = [IsAuthenticated]
+    authentication_classes = [CredentialAuthentication]
+    permission_classes = [HasCredential]
+    credential_purpose = Purpose.OA_PUSH
     throttle_classes = [AddressThrottle]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def post(self, request):
-        client: ApiClient = request.auth
-        if not isinstance(client, ApiClient):
-            raise PermissionDenied(_("Use an API client key."))
+        client: Credential = request.auth
         data = request.data
         if hasattr(data, "getlist"):  # multipart: several files under one name
             lists = {"interprets": data.getlist("interprets")}
@@ -223,9 +212,9 @@ class Push(APIView):
         topic = _by_code_or_id(Topic, validated["topic"])
         category = _by_code_or_id(Category, validated["category"])
         if topic is None:
-            errors["topic"] = [_no_topic(validated["topic"])]
+            errors["topic"] = [services.no_such_entry("topic", validated["topic"])]
         if category is None:
-            errors["category"] = [_no_category(validated["category"])]
+            errors["category"] = [services.no_such_entry("category", validated["category"])]
         content["topic"] = topic.pk if topic else None
         content["category"] = category.pk if category else None
         content["interprets"], unknown = _policies(validated["interprets"])
@@ -255,14 +244,13 @@ class Push(APIView):
 
 @extend_schema(tags=["oa"], summary="OA 查询推送文件的状态", responses=PushResultSerializer)
 class PushedItem(APIView):
-    authentication_classes = [ApiClientAuthentication]
-    permission_classes = [IsAuthenticated]
+    authentication_classes = [CredentialAuthentication]
+    permission_classes = [HasCredential]
+    credential_purpose = Purpose.OA_PUSH
     throttle_classes = [AddressThrottle]
 
     def get(self, request, pk: int):
-        client = request.auth
-        if not isinstance(client, ApiClient):
-            raise PermissionDenied(_("Use an API client key."))
+        client: Credential = request.auth
         item = get_object_or_404(Item.objects.select_related("organ"), pk=pk)
         if item.organ_id != client.organ_id:
             raise Http404

@@ -51,3 +51,13 @@ def test_join_takes_only_rows_made_safe():
 @given(st.text())
 def test_text_escapes_as_django_does(value):
     assert text(value) == escape(value)
+
+
+HOSTILE = "<script>alert(\"x\")</script> & 'q'\x00end"
+HOSTILE_HTML = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;\x00end"
+
+
+def test_a_nul_neither_stops_nor_shifts_the_escaping():
+    assert Row('<td title="{a}">{a}</td>')(a=HOSTILE) == f'<td title="{HOSTILE_HTML}">{HOSTILE_HTML}</td>'
+    assert text(HOSTILE) == HOSTILE_HTML
+    assert Row("<td>{a}</td>")(a=7) == "<td>7</td>"

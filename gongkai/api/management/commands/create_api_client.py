@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gongkai.api.models import ApiClient
+from gongkai.credentials.models import Credential, Purpose
 from gongkai.organs.models import Organ
 
 
@@ -24,5 +24,5 @@ class Command(BaseCommand):
         user_obj = get_user_model().objects.filter(username=user, is_active=True).first()
         if user_obj is None:
             raise CommandError(_("There is no active user “%(name)s”.") % {"name": user})
-        client, key = ApiClient.issue(name=name, organ=organ_obj, user=user_obj)
+        _credential, key = Credential.issue(name=name, purpose=Purpose.OA_PUSH, organ=organ_obj, user=user_obj)
         self.stdout.write(key)

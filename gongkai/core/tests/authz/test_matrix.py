@@ -36,7 +36,7 @@ APPLICANT_ACCOUNT_REFUSED = ("/workspace/", "/admin/", "/api/", "/accounts/")
 # Rate limits high enough that no probe meets one (the matrix checks who may, not how often).
 NO_RATE_LIMITS = {name: "100000/min" for name in ("apply", "correct", "case_login", "register", "report_check", "search", "api",
                                                    "api_user")}
-OUR_APPS = {"accounts", "api", "applications", "catalogue", "core", "letters", "notify", "organs", "reports",
+OUR_APPS = {"accounts", "api", "applications", "catalogue", "core", "credentials", "letters", "notify", "organs", "reports",
             "search", "sensitive", "signoff", "workdays", "sessions", "webhealth"}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

@@ -418,10 +418,10 @@ def build() -> World:
     CalendarYear.objects.get_or_create(year=2030, defaults={"source": CalendarYear._meta.get_field("source").choices[0][0]})
     DayOverride.objects.get_or_create(date=dt.date(2030, 1, 2), defaults={
         "is_working": False, "name": "测试", "source": DayOverride._meta.get_field("source").choices[0][0]})
-    from gongkai.api.models import ApiClient
+    from gongkai.credentials.models import Credential, Purpose
 
-    if not ApiClient.objects.exists():
-        ApiClient.issue(name="市工信局 OA", organ=gxj, user=people[f"own:{Role.WEB_ADMIN}"])
+    if not Credential.objects.exists():
+        Credential.issue(name="市工信局 OA", purpose=Purpose.OA_PUSH, organ=gxj, user=people[f"own:{Role.WEB_ADMIN}"])
     if not LetterTemplate.objects.exists():
         LetterTemplate.objects.create(organ=gxj, kind="correction", title="补正告知书", body="请补正。")
     Group.objects.get_or_create(name="authz-group")
