@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from rest_framework.test import APIClient
 
 BEFORE = [("api", "0002_alter_apiclient_created_by_alter_apiclient_key_hash"),
-          ("applications", "0009_alter_apichannel_created_at_and_more"), ("credentials", None)]
+          ("applications", "0011_caseletter_number"), ("credentials", None)]
 
 
 def _digest(key: str) -> str:

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     """Intake channels' keys live in credentials.Credential now (same digests): applications point there."""
 
     dependencies = [
-        ("applications", "0009_alter_apichannel_created_at_and_more"),
+        ("applications", "0011_caseletter_number"),
         ("credentials", "0001_credentials"),
     ]
 
