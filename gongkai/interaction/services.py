@@ -37,15 +37,14 @@ from gongkai.interaction.models import (
     RefusalReason,
 )
 from gongkai.interaction.workflow import MOVES
-from gongkai.organs.models import Department, Organ, Role
+from gongkai.organs.models import Department, Organ
 from gongkai.organs.permissions import has_role
 from gongkai.signoff.models import SubjectKind
 from gongkai.workdays.calendar import Deadline, add_working_days
 
 # The sign-off chain a reply to a message goes through: an organ's own chain of this kind, else the default
-# (科室负责人 then 分管领导).
+# (科室负责人 then 分管领导) that ``signoff.services.chain_for`` sets up on first use, as for the other kinds.
 SIGNOFF_KIND = SubjectKind.MESSAGE
-DEFAULT_CHAIN = ((Role.DEPARTMENT_HEAD, False), (Role.DEPUTY_LEADER, False))
 MAX_EXTENSION_DAYS = 10
 LIMITS = {"subject": 100, "content": 5000, "name": 50, "phone": 20, "email": 100}
 
@@ -384,17 +383,6 @@ def draft_reply(message: Message, *, by: User, text: str) -> Message:
     return message
 
 
-def _chain(organ: Organ) -> None:
-    from gongkai.signoff.models import Chain, ChainStep
-
-    chain, created = Chain.objects.get_or_create(organ=organ, kind=SIGNOFF_KIND)
-    if created:
-        ChainStep.objects.bulk_create([
-            ChainStep(chain=chain, position=position, role=role, only_if_important=only)
-            for position, (role, only) in enumerate(DEFAULT_CHAIN, start=1)
-        ])
-
-
 def submit_reply(message: Message, *, by: User) -> Message:
     """The draft goes to the organ's sign-off chain (审签) for exactly this version."""
     from gongkai.signoff.services import open_signoff
@@ -404,7 +392,6 @@ def submit_reply(message: Message, *, by: User) -> Message:
         MOVES.check(message, by, "submit_reply")
         if not message.reply_text:
             raise InvalidTransition(_("Write the reply before submitting it."), field="text")
-        _chain(message.organ)
         message.signoff = open_signoff(
             message, organ=message.organ, kind=SIGNOFF_KIND, by=by, title=f"{message.number} {message.subject}",
             version=message.reply_version, content_hash=message.reply_hash, important=False,
