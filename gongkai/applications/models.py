@@ -26,6 +26,7 @@ from gongkai.applications.workflow import MOVES
 from gongkai.core.fields import BlindIndexField, EncryptedTextField
 from gongkai.core.masking import mask
 from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
+from gongkai.workdays import due_dates
 
 
 class Channel(models.TextChoices):
@@ -87,16 +88,11 @@ class ApplicationQuerySet(NoDeleteQuerySet):
 
     def overdue(self, today: dt.date | None = None):
         """Running applications whose reply deadline has passed (超期)."""
-        today = today or dt.date.today()
-        return self.filter(status__in=CLOCK_STATES, due_on__lt=today)
+        return self.filter(due_dates.overdue("due_on", today), status__in=CLOCK_STATES)
 
     def due_within(self, days: int, today: dt.date | None = None):
         """Running applications due within ``days`` working days (today included, overdue excluded)."""
-        from gongkai.workdays.calendar import current
-
-        today = today or dt.date.today()
-        limit = current().add_working_days(today, days).due if days > 0 else today
-        return self.filter(status__in=CLOCK_STATES, due_on__gte=today, due_on__lte=limit)
+        return self.filter(due_dates.due_within("due_on", days, today), status__in=CLOCK_STATES)
 
     def waiting_for(self, user):
         """Running applications on which ``user`` must act: assigned to them,

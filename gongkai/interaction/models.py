@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.fields import BlindIndexField, EncryptedTextField
 from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
+from gongkai.workdays import due_dates
 
 DEFAULT_REPLY_DAYS = 5
 
@@ -83,16 +84,11 @@ class MessageQuerySet(NoDeleteQuerySet):
 
     def overdue(self, today: dt.date | None = None):
         """Open messages whose reply deadline has passed (超期未答复)."""
-        today = today or dt.date.today()
-        return self.filter(status__in=OPEN_STATES, due_on__lt=today)
+        return self.filter(due_dates.overdue("due_on", today), status__in=OPEN_STATES)
 
     def due_within(self, days: int, today: dt.date | None = None):
         """Open messages due within ``days`` working days (today included, overdue excluded)."""
-        from gongkai.workdays.calendar import current
-
-        today = today or dt.date.today()
-        limit = current().add_working_days(today, days).due if days > 0 else today
-        return self.filter(status__in=OPEN_STATES, due_on__gte=today, due_on__lte=limit)
+        return self.filter(due_dates.due_within("due_on", days, today), status__in=OPEN_STATES)
 
     def waiting_for(self, user):
         """Open messages on which ``user`` must act: assigned to them, or a reply waiting at a sign-off step they hold."""
