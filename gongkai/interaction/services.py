@@ -13,7 +13,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,6 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.accounts.models import User
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files import File
 from gongkai.core.audit import log_action
 from gongkai.core.contacts import is_phone
 from gongkai.core.errors import DomainError, InvalidTransition
@@ -100,7 +106,7 @@ def _lock(message: Message) -> Message:
     return Message.objects.select_for_update().select_related("organ").get(pk=message.pk)
 
 
-def _move(message: Message, verb: str, *, by, reason: str = "", data: dict | None = None) -> None:
+def _move(message: Message, verb: str, *, by: User | None, reason: str = "", data: dict | None = None) -> None:
     """Save the state the table leads to and the deadline, and write the audit row."""
     before = message.status
     message.status = MOVES.target(message, verb)
@@ -155,7 +161,7 @@ def clean_message_data(data: dict, *, organ: Organ) -> dict:
 MAX_ATTACHMENTS = 5
 
 
-def check_files(files) -> list:
+def check_files(files: Iterable[File] | None) -> list:
     """Every file judged by its content and size (the platform's upload rules); at most 5, together at most twice
     the per-file limit. Returns (file, kind) pairs; raises DomainError naming ``attachments``."""
     from django.template.defaultfilters import filesizeformat
@@ -213,7 +219,7 @@ def check_attachment(attachment_id: int) -> str:
 
 
 def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, received_on: dt.date | None = None,
-                   attachments=()) -> Submitted:
+                   attachments: Iterable[File] = ()) -> Submitted:
     """A message from the public form. The same form token sent twice gives the first message back (no copy)."""
     if not organ.is_active:
         raise DomainError(_("This organ no longer receives messages."))
@@ -400,7 +406,7 @@ def submit_reply(message: Message, *, by: User) -> Message:
     return message
 
 
-def may_decide(message: Message, user) -> bool:
+def may_decide(message: Message, user: User | AnonymousUser) -> bool:
     """Whether ``user`` holds the role of the sign-off step the reply waits at."""
     signoff = message.signoff
     return (message.status == "in_signoff" and signoff is not None and bool(signoff.current_role)

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from django.contrib.auth.models import AnonymousUser
-    from django.core.files.uploadedfile import UploadedFile
+    from django.core.files import File
     from django.db.models import QuerySet
 
     from gongkai.accounts.models import User
@@ -167,7 +167,7 @@ def clean_applicant_data(data: dict) -> dict:
 MAX_ATTACHMENTS = 10
 
 
-def _check_files(files: Iterable[UploadedFile] | None) -> list:
+def _check_files(files: Iterable[File] | None) -> list:
     """Every file judged by its content and size; at most 10, together at most twice the per-file limit."""
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
@@ -221,7 +221,7 @@ def submit_application(
     organ: Organ,
     channel: str,
     data: dict,
-    attachments: Iterable[UploadedFile] = (),
+    attachments: Iterable[File] = (),
     form_token: str | None = None,
     received_on: dt.date | None = None,
     receipt_note: str = "",
@@ -290,7 +290,7 @@ def submit_application(
 
 def register_application(
     *, organ: Organ, channel: str, data: dict, received_on: dt.date | None, by: User,
-    attachments: Iterable[UploadedFile] = (), receipt_note: str = ""
+    attachments: Iterable[File] = (), receipt_note: str = ""
 ) -> Submitted:
     """Staff register a letter, fax, in-person, oral or e-mail application (Art. 31 date of receipt per channel)."""
     MOVES.check(Application(organ=organ, status=NEW), by, "register")

@@ -30,7 +30,7 @@ from gongkai.core.errors import DomainError, InvalidTransition
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from django.core.files.uploadedfile import UploadedFile
+    from django.core.files import File
 
     from gongkai.accounts.models import User
 
@@ -63,7 +63,7 @@ def request_correction(application: Application, *, by: User, text: str, respond
     return application
 
 
-def submit_correction(application: Application, *, text: str, attachments: Iterable[UploadedFile] = (), by: User | None = None,
+def submit_correction(application: Application, *, text: str, attachments: Iterable[File] = (), by: User | None = None,
                       on: dt.date | None = None) -> Application:
     """The applicant's correction; the 20 working days restart from the day it is received."""
     if not text.strip() and not attachments:
