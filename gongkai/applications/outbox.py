@@ -4,15 +4,27 @@ their transaction; nothing here changes the application's state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext as _
 
 from gongkai.applications.models import Application
 from gongkai.organs.models import Membership, Role
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongkai.accounts.models import User
+    from gongkai.applications.models import Fee
+    from gongkai.notify.models import Notification
+    from gongkai.notify.services import Recipient
+    from gongkai.signoff.models import Signoff
+
 # --- notifications (events of gongkai.notify.events) ------------------------------
 
 
-def _context(application: Application, **extra) -> dict:
+def _context(application: Application, **extra: Any) -> dict:
     return {
         "tracking_number": application.tracking_number,
         "subject": application.subject,
@@ -29,7 +41,8 @@ def reference(application: Application) -> str:
     return f"application:{application.pk}"
 
 
-def _send(recipient, event: str, application: Application, context: dict, link: str = "", **options) -> None:
+def _send(recipient: User | Recipient, event: str, application: Application, context: dict, link: str = "",
+          **options: Any) -> None:
     from gongkai.notify.services import notify
 
     notify(recipient, event, context, organ=application.organ, link=link, reference=reference(application), **options)
@@ -41,7 +54,7 @@ def _staff_link(application: Application) -> str:
     return reverse("applications_ws:detail", args=[application.pk])
 
 
-def staff(application: Application, *roles: str, department: bool = False):
+def staff(application: Application, *roles: str, department: bool = False) -> list[User]:
     """Active people holding ``roles`` in the application's organ (in its department, if asked and set)."""
     memberships = Membership.objects.active().filter(organ=application.organ, role__in=roles).select_related("user")
     if department and application.department_id:
@@ -54,11 +67,11 @@ def staff(application: Application, *roles: str, department: bool = False):
     return people
 
 
-def _unique(people):
+def _unique(people: Iterable[User | None]) -> list[User]:
     return list({p.pk: p for p in people if p is not None}.values())
 
 
-def _to_staff(people, event: str, application: Application, **extra) -> None:
+def _to_staff(people: Iterable[User | None], event: str, application: Application, **extra: Any) -> None:
     """The same message to each person: written in one INSERT and delivered together."""
     from gongkai.notify.services import notify_all
 
@@ -68,11 +81,11 @@ def _to_staff(people, event: str, application: Application, **extra) -> None:
                    reference=reference(application))
 
 
-def _step(people, application: Application, step: str) -> None:
+def _step(people: Iterable[User | None], application: Application, step: str) -> None:
     _to_staff(people, "step.waiting", application, step=step)
 
 
-def applicant(application: Application):
+def applicant(application: Application) -> Recipient:
     """The applicant as a notification recipient (e-mail, phone)."""
     from gongkai.notify.services import Recipient
 
@@ -80,7 +93,8 @@ def applicant(application: Application):
 
 
 def tell_applicant(
-    application: Application, event: str, *, channels=None, attachment: str = "", attachment_name: str = "", **extra
+    application: Application, event: str, *, channels: list[str] | None = None, attachment: str = "", attachment_name: str = "",
+    **extra: Any,
 ) -> None:
     """Tell the applicant; an applicant with no e-mail or phone leaves a visible failed row (told by post)."""
     from django.urls import reverse
@@ -116,7 +130,7 @@ def corrected(application: Application) -> None:
     _step(people, application, _("the applicant corrected the application"))
 
 
-def signoff_waiting(application: Application, signoff) -> None:
+def signoff_waiting(application: Application, signoff: Signoff) -> None:
     if signoff.current_role:
         _step(staff(application, signoff.current_role), application,
               _("sign off the reply (%(role)s)") % {"role": Role(signoff.current_role).label})
@@ -142,7 +156,7 @@ def extended(application: Application) -> None:
                    reason=application.extension_reason)
 
 
-def fee_charged(application: Application, fee) -> None:
+def fee_charged(application: Application, fee: Fee) -> None:
     tell_applicant(application, "applicant.fee", amount=fee.amount, pay_by=fee.pay_by)
 
 
@@ -167,7 +181,7 @@ def reply_sent(application: Application, *, via: str) -> None:
         tell_applicant(application, "applicant.reply", channels=others, via=via)
 
 
-def messages_about(application: Application):
+def messages_about(application: Application) -> QuerySet[Notification]:
     """Every notification about the case (to staff and to the applicant), newest first."""
     from gongkai.notify.models import Notification
 
