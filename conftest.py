@@ -1,10 +1,13 @@
 """Project-wide test fixtures. Factories live in gongkai/factories.py (shared)
-and in each app's tests/factories.py (its own models)."""
+and in each app's tests/factories.py (its own models); an organ and the people who
+handle a case in it, in gongkai/organs/tests/fixtures.py."""
 
 from __future__ import annotations
 
 import pytest
 from django.conf import settings
+
+pytest_plugins = ["gongkai.organs.tests.fixtures"]
 
 
 def pytest_configure(config):

@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from gongkai.applications.models import Application
 
 EXCLUDED_STATES = ("merged", "spam", "awaiting_confirmation")  # not counted: ApplicationQuerySet.reportable()
 # What a month's received counts depend on, and what its closed counts depend on.
@@ -30,11 +34,11 @@ CLOSED_FIELDS = RECEIVED_FIELDS | {"closed_on", "due_on", "internal_due_on"}
 FIELDS = tuple(sorted(CLOSED_FIELDS))
 
 
-def month(day) -> dt.date | None:
+def month(day: dt.date | None) -> dt.date | None:
     return day.replace(day=1) if day is not None else None
 
 
-def values_of(obj) -> dict:
+def values_of(obj: Application) -> dict:
     return {name: getattr(obj, name) for name in FIELDS}
 
 
@@ -60,7 +64,7 @@ def pairs_between(old: dict | None, new: dict | None) -> set[tuple[int, dt.date]
     return pairs
 
 
-def tell(pairs: Iterable[tuple[int | None, dt.date | None]], *, using=None) -> None:
+def tell(pairs: Iterable[tuple[int | None, dt.date | None]], *, using: str | None = None) -> None:
     """After the commit, send ``applications_changed`` once per organ. A month of None means every
     month of the organ; an organ of None every organ."""
     by_organ: dict = {}
@@ -74,7 +78,7 @@ def tell(pairs: Iterable[tuple[int | None, dt.date | None]], *, using=None) -> N
     if None in by_organ:
         by_organ = {None: None}
 
-    def send():
+    def send() -> None:
         from gongkai.applications.models import Application
         from gongkai.applications.signals import applications_changed
 
@@ -84,7 +88,7 @@ def tell(pairs: Iterable[tuple[int | None, dt.date | None]], *, using=None) -> N
     transaction.on_commit(send, using=using)
 
 
-def mark(before: dict | None, application) -> None:
+def mark(before: dict | None, application: Application) -> None:
     """After a move saved ``application``: mark the months it left and joined (``before``: ``values_of`` it
     as locked, None for a new one)."""
     tell(pairs_between(before, values_of(application)))

@@ -25,6 +25,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gongkai.workdays.calendar import Deadline
 
 PER_APPLICATION = "per_application"  # 按件计收 (FeeScheme.PER_APPLICATION)
 PER_PAGE = "per_page"  # 按量计收 (FeeScheme.PER_PAGE)
@@ -185,7 +189,7 @@ def compute(scheme: str, quantity: int) -> FeeResult:
     raise ValueError(f"unknown fee scheme {scheme!r}")
 
 
-def payment_due(notice_received_on: dt.date):
+def payment_due(notice_received_on: dt.date) -> Deadline:
     """The last day to pay: 20 working days counted from the day after the
     applicant received the fee notice. Returns a self-explaining
     ``gongkai.workdays.calendar.Deadline``."""

@@ -10,6 +10,7 @@ from gongkai.applications.models import Application, Channel, ConsultationKind, 
 from gongkai.applications.taxonomy import AppealKind, AppealResult, ApplicantType, Outcome
 from gongkai.applications.workflow import people_who_may
 from gongkai.core.errors import DomainError
+from gongkai.core.forms import ContactDetailsForm
 from gongkai.organs.models import Department
 
 
@@ -38,8 +39,10 @@ APPLICANT_TYPE_CHOICES = [
 ]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(ContactDetailsForm):
     """政府信息公开申请表 (Art. 29)."""
+
+    field_order = ["applicant_type", "applicant_name", "id_type", "id_number", "contact_person", "phone", "email"]
 
     applicant_type = forms.ChoiceField(label=_("Applicant type"), choices=APPLICANT_TYPE_CHOICES)
     applicant_name = forms.CharField(label=_("Name (person or organisation)"), max_length=200)
@@ -47,8 +50,6 @@ class ApplicationForm(forms.Form):
     id_number = forms.CharField(label=_("Document number"), max_length=40,
                                 help_text=_("Resident identity number (18 characters) or unified social credit code."))
     contact_person = forms.CharField(label=_("Contact person (organisations)"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
     address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     subject = forms.CharField(label=_("Information sought (title)"), max_length=300)

@@ -12,12 +12,16 @@ The organ's name and the date are added under the body by the renderer.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from gongkai.applications.taxonomy import Outcome
 from gongkai.letters.defaults import REPLY_PREFIX, DefaultLetter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REGS = "《中华人民共和国政府信息公开条例》"
 FEE_RULES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
@@ -247,7 +251,7 @@ def _reply_label(outcome: str) -> str:
 _reply_label_lazy = lazy(_reply_label, str)
 
 
-def _label(kind: str):
+def _label(kind: str) -> StrOrPromise:
     if kind in PROCEDURAL_LABELS:
         return PROCEDURAL_LABELS[kind]
     return _reply_label_lazy(kind.removeprefix(REPLY_PREFIX))

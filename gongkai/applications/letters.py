@@ -8,6 +8,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,6 +22,10 @@ from gongkai.applications.models import Application, CaseLetter
 from gongkai.applications.taxonomy import ApplicantType
 from gongkai.letters.numbering import take_number
 from gongkai.letters.rendering import render_letter
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.applications.models import Consultation, Fee, Reply
 
 
 def _with_files(documents: str, files: list[dict]) -> str:
@@ -36,16 +43,17 @@ def _with_files(documents: str, files: list[dict]) -> str:
     return (documents + "\n" if documents else "") + "随复函提供的信息：\n" + "\n".join(lines)
 
 
-def _date(value):
+def _date(value: dt.date | None) -> object:  # a date, or "" for none
     return value if value is not None else ""
 
 
-def addressed_as(application) -> str:
+def addressed_as(application: Application) -> str:
     """您 to a person, 贵单位 to an organisation (never the template's 您（单位）)."""
     return "您" if application.applicant_type == ApplicantType.NATURAL_PERSON else "贵单位"
 
 
-def context_for_application(application, *, reply=None, fee=None, consultation=None, **extra) -> dict:
+def context_for_application(application: Application, *, reply: Reply | None = None, fee: Fee | None = None,
+                            consultation: Consultation | None = None, **extra: Any) -> dict:
     context = {
         "applicant": application.applicant_name,
         "you": addressed_as(application),
@@ -109,13 +117,14 @@ def letter_context(application: Application, *, extra: dict | None = None) -> di
     )
 
 
-def _fee(application: Application):
+def _fee(application: Application) -> Fee | None:
     from gongkai.applications.models import Fee
 
     return Fee.objects.filter(application=application).first() if application.pk else None
 
 
-def make_letter(application: Application, kind: str, *, by=None, extra: dict | None = None, for_applicant: bool = True) -> CaseLetter:
+def make_letter(application: Application, kind: str, *, by: User | None = None, extra: dict | None = None,
+                for_applicant: bool = True) -> CaseLetter:
     """Render the organ's letter for this step, numbered (文号, per organ and year, gap-free), and keep it with the case."""
     reply = (extra or {}).get("reply")
     outcome = reply.outcome if reply is not None else (extra or {}).get("outcome", application.outcome)

@@ -14,6 +14,7 @@ The annual report counts from these names: ``received_on``,
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,12 @@ from gongkai.applications.workflow import MOVES
 from gongkai.core.fields import BlindIndexField, EncryptedTextField
 from gongkai.core.masking import mask
 from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
+from gongkai.workdays import due_dates
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
 
 
 class Channel(models.TextChoices):
@@ -75,30 +82,25 @@ class TrackingCounter(models.Model):
 
 
 class ApplicationQuerySet(NoDeleteQuerySet):
-    def reportable(self):
+    def reportable(self) -> ApplicationQuerySet:
         """Applications the annual report counts: received (date of receipt
         known) and not merged into another, not spam, not still unconfirmed."""
         return self.filter(received_on__isnull=False).exclude(
             status__in=[Status.MERGED, Status.SPAM, Status.AWAITING_CONFIRMATION]
         )
 
-    def running(self):
+    def running(self) -> ApplicationQuerySet:
         return self.filter(status__in=RUNNING_STATES)
 
-    def overdue(self, today: dt.date | None = None):
+    def overdue(self, today: dt.date | None = None) -> ApplicationQuerySet:
         """Running applications whose reply deadline has passed (超期)."""
-        today = today or dt.date.today()
-        return self.filter(status__in=CLOCK_STATES, due_on__lt=today)
+        return self.filter(due_dates.overdue("due_on", today), status__in=CLOCK_STATES)
 
-    def due_within(self, days: int, today: dt.date | None = None):
+    def due_within(self, days: int, today: dt.date | None = None) -> ApplicationQuerySet:
         """Running applications due within ``days`` working days (today included, overdue excluded)."""
-        from gongkai.workdays.calendar import current
+        return self.filter(due_dates.due_within("due_on", days, today), status__in=CLOCK_STATES)
 
-        today = today or dt.date.today()
-        limit = current().add_working_days(today, days).due if days > 0 else today
-        return self.filter(status__in=CLOCK_STATES, due_on__gte=today, due_on__lte=limit)
-
-    def waiting_for(self, user):
+    def waiting_for(self, user: User | AnonymousUser) -> ApplicationQuerySet:
         """Running applications on which ``user`` must act: assigned to them,
         unclaimed in an organ or department where they handle applications, or
         a reply waiting for their sign-off step."""
@@ -306,7 +308,7 @@ class AttachmentPurpose(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def attachment_path(instance, filename):
+def attachment_path(instance: ApplicationAttachment, filename: str) -> str:
     """A random name in a folder per organ and year; the original name is ``ApplicationAttachment.name``."""
     from gongkai.core.files import random_name
 
@@ -527,7 +529,7 @@ class LetterKind(models.TextChoices):
     REPLY = "reply", _("Reply")  # 答复告知书
 
 
-def letter_path(instance, filename):
+def letter_path(instance: CaseLetter, filename: str) -> str:
     """A random name in a folder per organ and year; the download name is ``CaseLetter.name`` and the extension."""
     from gongkai.core.files import random_name
 

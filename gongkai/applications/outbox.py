@@ -4,15 +4,27 @@ their transaction; nothing here changes the application's state."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext as _
 
 from gongkai.applications.models import Application
 from gongkai.organs.models import Membership, Role
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongkai.accounts.models import User
+    from gongkai.applications.models import Fee
+    from gongkai.notify.models import Notification
+    from gongkai.notify.services import Recipient
+    from gongkai.signoff.models import Signoff
+
 # --- notifications (events of gongkai.notify.events) ------------------------------
 
 
-def _context(application: Application, **extra) -> dict:
+def _context(application: Application, **extra: Any) -> dict:
     return {
         "tracking_number": application.tracking_number,
         "subject": application.subject,
@@ -29,7 +41,8 @@ def reference(application: Application) -> str:
     return f"application:{application.pk}"
 
 
-def _send(recipient, event: str, application: Application, context: dict, link: str = "", **options) -> None:
+def _send(recipient: User | Recipient, event: str, application: Application, context: dict, link: str = "",
+          **options: Any) -> None:
     from gongkai.notify.services import notify
 
     notify(recipient, event, context, organ=application.organ, link=link, reference=reference(application), **options)
@@ -41,7 +54,7 @@ def _staff_link(application: Application) -> str:
     return reverse("applications_ws:detail", args=[application.pk])
 
 
-def staff(application: Application, *roles: str, department: bool = False):
+def staff(application: Application, *roles: str, department: bool = False) -> list[User]:
     """Active people holding ``roles`` in the application's organ (in its department, if asked and set)."""
     memberships = Membership.objects.active().filter(organ=application.organ, role__in=roles).select_related("user")
     if department and application.department_id:
@@ -54,11 +67,11 @@ def staff(application: Application, *roles: str, department: bool = False):
     return people
 
 
-def _unique(people):
+def _unique(people: Iterable[User | None]) -> list[User]:
     return list({p.pk: p for p in people if p is not None}.values())
 
 
-def _to_staff(people, event: str, application: Application, **extra) -> None:
+def _to_staff(people: Iterable[User | None], event: str, application: Application, **extra: Any) -> None:
     """The same message to each person: written in one INSERT and delivered together."""
     from gongkai.notify.services import notify_all
 
@@ -68,7 +81,7 @@ def _to_staff(people, event: str, application: Application, **extra) -> None:
                    reference=reference(application))
 
 
-def _step(people, application: Application, step: str) -> None:
+def _step(people: Iterable[User | None], application: Application, step: str) -> None:
     """A new step waits: the notices of the step before it are done."""
     from gongkai.notify.services import mark_done
 
@@ -83,7 +96,7 @@ def tasks_done(application: Application) -> int:
     return mark_done(reference(application))
 
 
-def applicant(application: Application):
+def applicant(application: Application) -> Recipient:
     """The applicant as a notification recipient (e-mail, phone)."""
     from gongkai.notify.services import Recipient
 
@@ -91,8 +104,8 @@ def applicant(application: Application):
 
 
 def tell_applicant(
-    application: Application, event: str, *, channels=None, attachment: str = "", attachment_name: str = "",
-    more_attachments: list[tuple[str, str]] | None = None, **extra
+    application: Application, event: str, *, channels: list[str] | None = None, attachment: str = "", attachment_name: str = "",
+    more_attachments: list[tuple[str, str]] | None = None, **extra: Any,
 ) -> None:
     """Tell the applicant; an applicant with no e-mail or phone leaves a visible failed row (told by post)."""
     from django.urls import reverse
@@ -137,7 +150,7 @@ def corrected(application: Application) -> None:
     _step(people, application, _("the applicant corrected the application"))
 
 
-def signoff_waiting(application: Application, signoff) -> None:
+def signoff_waiting(application: Application, signoff: Signoff) -> None:
     if signoff.current_role:
         _step(staff(application, signoff.current_role), application,
               _("sign off the reply (%(role)s)") % {"role": Role(signoff.current_role).label})
@@ -163,7 +176,7 @@ def extended(application: Application) -> None:
                    reason=application.extension_reason)
 
 
-def fee_charged(application: Application, fee) -> None:
+def fee_charged(application: Application, fee: Fee) -> None:
     tell_applicant(application, "applicant.fee", amount=fee.amount, pay_by=fee.pay_by)
 
 
@@ -189,32 +202,8 @@ def reply_sent(application: Application, *, via: str) -> None:
         tell_applicant(application, "applicant.reply", channels=others, via=via)
 
 
-def released_by_email(application: Application) -> None:
-    """The files released with the reply, by e-mail: attached while together within
-    ``APPLICATIONS_RELEASE_EMAIL_MAX_BYTES``, else the e-mail says they are on the case page (until when)."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from gongkai.applications.models import ReleasedFile
-
-    files = list(ReleasedFile.objects.current().filter(application=application, released_at__isnull=False).order_by("added_at", "pk"))
-    if not files:
-        return
-    stored = [f.outgoing() for f in files if not f.is_item]
-    lines = [f"{n}. {f.name}" if f.is_item else f"{n}. {f.outgoing()[1]}" for n, f in enumerate(files, start=1)]
-    until = timezone.localtime(files[0].available_until).date()
-    fits = sum(size for _field, _name, _sha, size in stored) <= int(settings.APPLICATIONS_RELEASE_EMAIL_MAX_BYTES)
-    if fits:
-        how = _("The files are attached; they can also be downloaded on your case page until %(day)s.") % {"day": until}
-        attached = [(field.name, name) for field, name, _sha, _size in stored]
-    else:
-        how = _("The files are too large to attach; download them on your case page until %(day)s.") % {"day": until}
-        attached = []
-    tell_applicant(application, "applicant.released_files", channels=["email"], more_attachments=attached,
-                   files="\n".join(lines), how=how)
-
-
-def messages_about(application: Application):
+    application: Application, event: str, *, channels: list[str] | None = None, attachment: str = "", attachment_name: str = "",
+    more_attachments: list[tuple[str, str]] | None = None, **extra: Any,
     """Every notification about the case (to staff and to the applicant), newest first."""
     from gongkai.notify.models import Notification
 

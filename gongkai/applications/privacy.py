@@ -13,6 +13,8 @@ shown in full only by an explicit action with a reason, every read audited.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 
 from gongkai.applications.models import Application, IdType
@@ -22,18 +24,24 @@ from gongkai.core.errors import DomainError, NotAllowed
 from gongkai.organs.models import Role
 from gongkai.organs.permissions import has_role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Organ
+
 PARTIAL, HIDDEN = "partial", "hidden"
 UNMASK_ROLES = (Role.CLERK, Role.DEPARTMENT_HEAD, Role.DISCLOSURE_OFFICE)
 READ_ACTION = "applications.personal_data_read"
 UNMASK_ACTION = "applications.personal_data_unmasked"
 
 
-def level(user, organ) -> str:
+def level(user: User | AnonymousUser, organ: Organ) -> str:
     """How much of an applicant's personal data ``user`` sees for an application of ``organ``."""
     return PARTIAL if has_role(user, organ) else HIDDEN
 
 
-def can_unmask(user, organ) -> bool:
+def can_unmask(user: User | AnonymousUser, organ: Organ) -> bool:
     return has_role(user, organ, *UNMASK_ROLES)
 
 
@@ -59,16 +67,16 @@ def full(application: Application) -> dict[str, str]:
     return {name: getattr(application, name) or "" for name in ("id_number", "phone", "email", "address")}
 
 
-def shown_to(user, application: Application) -> dict[str, str]:
+def shown_to(user: User | AnonymousUser, application: Application) -> dict[str, str]:
     return masked(application, level(user, application.organ))
 
 
-def record_read(application: Application, *, by) -> None:
+def record_read(application: Application, *, by: User) -> None:
     """A staff member opened the case page (the masked personal data)."""
     log_action(application, READ_ACTION, by=by, organ=application.organ)
 
 
-def unmask(application: Application, *, by, reason: str) -> dict[str, str]:
+def unmask(application: Application, *, by: User, reason: str) -> dict[str, str]:
     """The full personal data, for a handler who gives a reason; audited."""
     if not can_unmask(by, application.organ):
         raise NotAllowed(_("Only the clerk, department head or disclosure office of the organ may show personal data in full."))

@@ -5,8 +5,13 @@ recomputed (in a background job, each change audited)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
-def recompute_after_calendar_change(sender, years=None, dates=None, reason="", **kwargs) -> None:
+
+def recompute_after_calendar_change(sender: object, years: Iterable[int] | None = None, dates: Iterable[dt.date] | None = None,
+                                    reason: str = "", **kwargs: Any) -> None:
     from gongkai.applications.tasks import recompute_deadlines
     from gongkai.core.tasks import enqueue
 

@@ -12,7 +12,7 @@ sign-off chain (``gongkai.signoff``), asked by the sign-off service.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,11 @@ from gongkai.applications.taxonomy import AppealResult
 from gongkai.core.errors import InvalidTransition
 from gongkai.organs.models import Organ, Role
 from gongkai.organs.workflow import Move, Workflow
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongkai.accounts.models import User
 
 S = Status
 # The state of an application not yet in the register (staff registering a letter, fax, in-person or oral
@@ -120,7 +125,7 @@ MOVES = Table({
 APPLICANT_OR_STAFF = frozenset({"submit_correction", "withdraw", "close_uncorrected", "close_unpaid"})
 
 
-def people_who_may(organ: Organ, verb: str):
+def people_who_may(organ: Organ, verb: str) -> QuerySet[User]:
     """The active people of ``organ`` holding a role the table asks for ``verb`` (e.g. the handlers one may
     assign a case to), by name."""
     from gongkai.accounts.models import User

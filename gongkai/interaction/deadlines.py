@@ -8,6 +8,8 @@ second worker sends nothing twice; escalation and flagging are written to the au
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +22,19 @@ from gongkai.interaction.workflow import people_who_may
 from gongkai.organs.models import Membership, Role
 from gongkai.workdays.calendar import add_working_days
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Organ
 
-def _office(organ):
+
+def _office(organ: Organ) -> list[User]:
     from gongkai.accounts.models import User
 
     ids = Membership.objects.active().filter(organ=organ, role=Role.DISCLOSURE_OFFICE).values_list("user_id", flat=True)
     return list(User.objects.filter(pk__in=ids))
 
 
-def _tell(people, message: Message, title: str, text: str) -> None:
+def _tell(people: Sequence[User], message: Message, title: str, text: str) -> None:
     from gongkai.notify.services import notify_all
 
     if people:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.forms import ContactDetailsForm
 from gongkai.interaction.models import Channel, MessageType, Rating, RefusalReason
 from gongkai.interaction.services import LIMITS, MAX_EXTENSION_DAYS
 
@@ -22,13 +23,14 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class MessageForm(forms.Form):
+class MessageForm(ContactDetailsForm):
+    contact_max_length = {"phone": LIMITS["phone"], "email": LIMITS["email"]}
+    field_order = ["type", "subject", "content", "name", "phone", "email"]
+
     type = forms.ChoiceField(label=_("Type"), choices=MessageType.choices)
     subject = forms.CharField(label=_("Subject"), max_length=LIMITS["subject"])
     content = forms.CharField(label=_("Content"), max_length=LIMITS["content"], widget=forms.Textarea(attrs={"rows": 8}))
     name = forms.CharField(label=_("Name"), max_length=LIMITS["name"], required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=LIMITS["phone"], required=False)
-    email = forms.CharField(label=_("E-mail"), max_length=LIMITS["email"], required=False)
     publish_consent = forms.BooleanField(
         label=_("The message and its reply may be published (personal data is masked)"), required=False
     )
@@ -45,7 +47,7 @@ class RegisterForm(MessageForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB])
     received_on = forms.DateField(label=_("Date of receipt"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    field_order = ["organ", "channel", "received_on"]
+    field_order = ["organ", "channel", "received_on", *MessageForm.field_order]
 
     def __init__(self, *args, organs=None, **kwargs):
         super().__init__(*args, **kwargs)

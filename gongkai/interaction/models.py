@@ -10,6 +10,7 @@ row lock and an audit row per move).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.fields import BlindIndexField, EncryptedTextField
 from gongkai.core.models import FileCheck, NoDeleteModel, NoDeleteQuerySet
+from gongkai.workdays import due_dates
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
 
 DEFAULT_REPLY_DAYS = 5
 
@@ -78,23 +85,18 @@ class MessageBoxSettings(models.Model):
 
 
 class MessageQuerySet(NoDeleteQuerySet):
-    def open(self):
+    def open(self) -> MessageQuerySet:
         return self.filter(status__in=OPEN_STATES)
 
-    def overdue(self, today: dt.date | None = None):
+    def overdue(self, today: dt.date | None = None) -> MessageQuerySet:
         """Open messages whose reply deadline has passed (超期未答复)."""
-        today = today or dt.date.today()
-        return self.filter(status__in=OPEN_STATES, due_on__lt=today)
+        return self.filter(due_dates.overdue("due_on", today), status__in=OPEN_STATES)
 
-    def due_within(self, days: int, today: dt.date | None = None):
+    def due_within(self, days: int, today: dt.date | None = None) -> MessageQuerySet:
         """Open messages due within ``days`` working days (today included, overdue excluded)."""
-        from gongkai.workdays.calendar import current
+        return self.filter(due_dates.due_within("due_on", days, today), status__in=OPEN_STATES)
 
-        today = today or dt.date.today()
-        limit = current().add_working_days(today, days).due if days > 0 else today
-        return self.filter(status__in=OPEN_STATES, due_on__gte=today, due_on__lte=limit)
-
-    def waiting_for(self, user):
+    def waiting_for(self, user: User | AnonymousUser) -> MessageQuerySet:
         """Open messages on which ``user`` must act: assigned to them, or a reply waiting at a sign-off step they hold."""
         from gongkai.interaction.services import SIGNOFF_KIND
         from gongkai.signoff.models import Signoff
@@ -105,7 +107,7 @@ class MessageQuerySet(NoDeleteQuerySet):
         return self.filter(models.Q(assignee=user, status__in=OPEN_STATES)
                            | models.Q(signoff__in=list(signoffs), status=Status.IN_SIGNOFF))
 
-    def published(self):
+    def published(self) -> MessageQuerySet:
         """Answered messages shown on the portal with their reply (公开的问答)."""
         return self.filter(status=Status.ANSWERED, published=True)
 
@@ -211,7 +213,7 @@ class Message(NoDeleteModel):
         return bool(self.was_reopened and self.rated_at and self.replied_at and self.replied_at > self.rated_at)
 
 
-def attachment_path(instance, filename):
+def attachment_path(instance: MessageAttachment, filename: str) -> str:
     """A random name in a folder per organ and year; the original name is ``MessageAttachment.name``."""
     from gongkai.core.files import random_name
 

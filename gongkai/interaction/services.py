@@ -13,7 +13,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -23,6 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.accounts.models import User
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files import File
 from gongkai.core.audit import log_action
 from gongkai.core.contacts import is_phone
 from gongkai.core.errors import DomainError, InvalidTransition
@@ -37,15 +43,14 @@ from gongkai.interaction.models import (
     RefusalReason,
 )
 from gongkai.interaction.workflow import MOVES
-from gongkai.organs.models import Department, Organ, Role
+from gongkai.organs.models import Department, Organ
 from gongkai.organs.permissions import has_role
 from gongkai.signoff.models import SubjectKind
 from gongkai.workdays.calendar import Deadline, add_working_days
 
 # The sign-off chain a reply to a message goes through: an organ's own chain of this kind, else the default
-# (科室负责人 then 分管领导).
+# (科室负责人 then 分管领导) that ``signoff.services.chain_for`` sets up on first use, as for the other kinds.
 SIGNOFF_KIND = SubjectKind.MESSAGE
-DEFAULT_CHAIN = ((Role.DEPARTMENT_HEAD, False), (Role.DEPUTY_LEADER, False))
 MAX_EXTENSION_DAYS = 10
 LIMITS = {"subject": 100, "content": 5000, "name": 50, "phone": 20, "email": 100}
 
@@ -101,7 +106,7 @@ def _lock(message: Message) -> Message:
     return Message.objects.select_for_update().select_related("organ").get(pk=message.pk)
 
 
-def _move(message: Message, verb: str, *, by, reason: str = "", data: dict | None = None) -> None:
+def _move(message: Message, verb: str, *, by: User | None, reason: str = "", data: dict | None = None) -> None:
     """Save the state the table leads to and the deadline, and write the audit row."""
     before = message.status
     message.status = MOVES.target(message, verb)
@@ -160,7 +165,7 @@ def clean_message_data(data: dict, *, organ: Organ) -> dict:
 MAX_ATTACHMENTS = 5
 
 
-def check_files(files) -> list:
+def check_files(files: Iterable[File] | None) -> list:
     """Every file judged by its content and size (the platform's upload rules); at most 5, together at most twice
     the per-file limit. Returns (file, kind) pairs; raises DomainError naming ``attachments``."""
     from django.template.defaultfilters import filesizeformat
@@ -218,7 +223,7 @@ def check_attachment(attachment_id: int) -> str:
 
 
 def submit_message(*, organ: Organ, data: dict, form_token: str | None = None, received_on: dt.date | None = None,
-                   attachments=()) -> Submitted:
+                   attachments: Iterable[File] = ()) -> Submitted:
     """A message from the public form. The same form token sent twice gives the first message back (no copy)."""
     if not organ.is_active:
         raise DomainError(_("This organ no longer receives messages."))
@@ -388,17 +393,6 @@ def draft_reply(message: Message, *, by: User, text: str) -> Message:
     return message
 
 
-def _chain(organ: Organ) -> None:
-    from gongkai.signoff.models import Chain, ChainStep
-
-    chain, created = Chain.objects.get_or_create(organ=organ, kind=SIGNOFF_KIND)
-    if created:
-        ChainStep.objects.bulk_create([
-            ChainStep(chain=chain, position=position, role=role, only_if_important=only)
-            for position, (role, only) in enumerate(DEFAULT_CHAIN, start=1)
-        ])
-
-
 def submit_reply(message: Message, *, by: User) -> Message:
     """The draft goes to the organ's sign-off chain (审签) for exactly this version."""
     from gongkai.signoff.services import open_signoff
@@ -408,7 +402,6 @@ def submit_reply(message: Message, *, by: User) -> Message:
         MOVES.check(message, by, "submit_reply")
         if not message.reply_text:
             raise InvalidTransition(_("Write the reply before submitting it."), field="text")
-        _chain(message.organ)
         message.signoff = open_signoff(
             message, organ=message.organ, kind=SIGNOFF_KIND, by=by, title=f"{message.number} {message.subject}",
             version=message.reply_version, content_hash=message.reply_hash, important=False,
@@ -417,7 +410,7 @@ def submit_reply(message: Message, *, by: User) -> Message:
     return message
 
 
-def may_decide(message: Message, user) -> bool:
+def may_decide(message: Message, user: User | AnonymousUser) -> bool:
     """Whether ``user`` holds the role of the sign-off step the reply waits at."""
     signoff = message.signoff
     return (message.status == "in_signoff" and signoff is not None and bool(signoff.current_role)

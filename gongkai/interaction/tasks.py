@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def check_attachment_job(self, attachment_id: int) -> str:
+def check_attachment_job(self: Task, attachment_id: int) -> str:
     """Virus scan of one quarantined attachment (core.virus_scan.run_check: retried while clamd is down)."""
     from gongkai.core.virus_scan import run_check
     from gongkai.interaction.services import check_attachment

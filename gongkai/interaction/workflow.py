@@ -8,7 +8,7 @@ open): its service checks the state alone with ``MOVES.check_state``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,12 @@ from gongkai.core.errors import InvalidTransition
 from gongkai.interaction.models import Message, Status
 from gongkai.organs.models import Role
 from gongkai.organs.workflow import Move, Workflow
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Organ
 
 S = Status
 # A message not yet in the register: staff registering a hotline call, a letter or a visit.
@@ -76,12 +82,12 @@ MOVES = Table({
 STAFF_VERBS = tuple(verb for verb, move in MOVES.items() if move.roles and verb != "register")
 
 
-def intake(organ) -> Message:
+def intake(organ: Organ) -> Message:
     """The not-yet-registered message whose ``register`` move is asked (the organ is all there is)."""
     return Message(organ=organ, status=NEW)
 
 
-def people_who_may(organ, verb: str):
+def people_who_may(organ: Organ, verb: str) -> QuerySet[User]:
     """The active people of ``organ`` holding a role the table asks for ``verb``, by name."""
     from gongkai.accounts.models import User
     from gongkai.organs.models import Membership

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -11,9 +13,13 @@ from gongkai.letters.defaults import DEFAULTS
 from gongkai.letters.models import LetterTemplate
 from gongkai.letters.rendering import check_template, template_for
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Organ
+
 
 @transaction.atomic
-def save_template(*, organ, kind: str, title: str, body: str, by, reason: str = "") -> LetterTemplate:
+def save_template(*, organ: Organ | None, kind: str, title: str, body: str, by: User, reason: str = "") -> LetterTemplate:
     """Set the wording of ``kind`` for ``organ`` (``organ=None``: platform-wide).
     Checks the placeholders; the audit row keeps the old and the new text."""
     if kind not in DEFAULTS:
@@ -39,7 +45,7 @@ def save_template(*, organ, kind: str, title: str, body: str, by, reason: str = 
 
 
 @transaction.atomic
-def reset_template(*, organ, kind: str, by, reason: str = "") -> None:
+def reset_template(*, organ: Organ | None, kind: str, by: User, reason: str = "") -> None:
     """Go back to the platform or default wording (the organ's row is kept, inactive)."""
     row = LetterTemplate.objects.select_for_update().filter(organ=organ, kind=kind, is_active=True).order_by("pk").first()
     if row is None:

@@ -21,9 +21,13 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+
+if TYPE_CHECKING:
+    from gongkai.notify.models import Notification
 
 logger = logging.getLogger("gongkai.notify")
 
@@ -32,7 +36,7 @@ class DeliveryError(Exception):
     pass
 
 
-def send_console(notification) -> None:
+def send_console(notification: Notification) -> None:
     logger.info(
         "notification %s to %s <%s>: %s\n%s",
         notification.pk,
@@ -43,7 +47,7 @@ def send_console(notification) -> None:
     )
 
 
-def send_email(notification) -> None:
+def send_email(notification: Notification) -> None:
     if not notification.address:
         raise DeliveryError("no e-mail address")
     message = EmailMessage(
@@ -69,7 +73,7 @@ def _mime(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def send_sms(notification) -> None:
+def send_sms(notification: Notification) -> None:
     url = getattr(settings, "SMS_GATEWAY_URL", None)
     if not url:
         raise DeliveryError("SMS_GATEWAY_URL is not set")
@@ -98,7 +102,7 @@ def send_sms(notification) -> None:
         raise DeliveryError(f"SMS gateway answered {status}")
 
 
-def send_inapp(notification) -> None:
+def send_inapp(notification: Notification) -> None:
     """Nothing to deliver: the row is the message, shown in the workspace."""
 
 

@@ -8,6 +8,9 @@ queue it again."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,6 +19,11 @@ from django.utils.translation import pgettext_lazy
 
 from gongkai.core.fields import EncryptedTextField
 from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
 
 
 class Channel(models.TextChoices):
@@ -37,25 +45,25 @@ PENDING_STATES = (Status.QUEUED, Status.RETRYING)
 
 
 class NotificationQuerySet(NoDeleteQuerySet):
-    def due(self, now=None):
+    def due(self, now: dt.datetime | None = None) -> NotificationQuerySet:
         """Rows waiting to be (re)sent whose time has come."""
         now = now or timezone.now()
         return self.filter(status__in=PENDING_STATES, next_attempt_at__lte=now)
 
-    def stale(self, older_than, now=None):
+    def stale(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> NotificationQuerySet:
         """Rows claimed by a worker that died before finishing."""
         now = now or timezone.now()
         return self.filter(status=Status.SENDING, claimed_at__lt=now - older_than)
 
-    def inbox(self, user):
+    def inbox(self, user: User | AnonymousUser) -> NotificationQuerySet:
         """A user's in-app notifications, newest first."""
         return self.filter(recipient=user, channel=Channel.INAPP)
 
-    def unread(self, user):
+    def unread(self, user: User | AnonymousUser) -> NotificationQuerySet:
         """Not read and not done: a notification whose task is done no longer asks for attention."""
         return self.inbox(user).filter(read_at__isnull=True, done_at__isnull=True)
 
-    def problems(self):
+    def problems(self) -> NotificationQuerySet:
         return self.filter(status__in=(Status.RETRYING, Status.FAILED))
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +28,12 @@ from gongkai.core.errors import DomainError
 from gongkai.notify import backends
 from gongkai.notify.events import EVENTS, TASK_EVENTS
 from gongkai.notify.models import PENDING_STATES, Channel, Notification, Status
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Organ
 
 logger = logging.getLogger("gongkai.notify")
 
@@ -54,7 +61,7 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
 
 
-def _format(value):
+def _format(value: object) -> str:
     if isinstance(value, dt.datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
     if isinstance(value, dt.date):
@@ -80,7 +87,7 @@ def render(event: str, context: dict) -> tuple[str, str, str]:
     return subject[:200], body, sms
 
 
-def _addresses(recipient, channel: str) -> tuple[str, str] | None:
+def _addresses(recipient: Any, channel: str) -> tuple[str, str] | None:
     """(name, address) for the channel, or None when the recipient has none."""
     if hasattr(recipient, "get_username"):
         name = recipient.get_full_name() or recipient.get_username()
@@ -101,12 +108,12 @@ def _addresses(recipient, channel: str) -> tuple[str, str] | None:
 
 
 def notify(
-    recipient,
+    recipient: User | Recipient | str,
     event: str,
     context: dict,
     *,
     channels: Iterable[str] | None = None,
-    organ=None,
+    organ: Organ | None = None,
     link: str = "",
     reference: str = "",
     attachment: str = "",
@@ -132,12 +139,12 @@ def notify(
 
 
 def notify_all(
-    recipients: Iterable,
+    recipients: Iterable[Any],  # each a User, a Recipient or a bare address, as for notify()
     event: str,
     context: dict,
     *,
     channels: Iterable[str] | None = None,
-    organ=None,
+    organ: Organ | None = None,
     link: str = "",
     reference: str = "",
     attachment: str = "",
@@ -238,7 +245,7 @@ def _deliver_after_commit(rows: list[Notification], *, in_process: bool) -> None
         enqueue(send_notification, row.pk)
 
 
-def claim(pk: int, *, now=None) -> bool:
+def claim(pk: int, *, now: dt.datetime | None = None) -> bool:
     """Claim a due row for sending with a conditional UPDATE: of two workers
     (or a task and the periodic command) only one wins."""
     now = now or timezone.now()
@@ -249,7 +256,7 @@ def claim(pk: int, *, now=None) -> bool:
     )
 
 
-def deliver(pk: int, *, now=None) -> str:
+def deliver(pk: int, *, now: dt.datetime | None = None) -> str:
     """Claim and send one notification. Returns its status afterwards as a
     plain string ("skipped" when another worker had it or it was not due)."""
     if not claim(pk, now=now):
@@ -257,7 +264,7 @@ def deliver(pk: int, *, now=None) -> str:
     return _send_claimed(Notification.objects.get(pk=pk), now=now)
 
 
-def deliver_claimed(rows: list[Notification], *, now=None) -> dict[str, int]:
+def deliver_claimed(rows: list[Notification], *, now: dt.datetime | None = None) -> dict[str, int]:
     """Send rows this process claimed when it wrote them (in-process delivery after the commit); the rows sent are
     marked in one UPDATE, a failure is recorded on its row and retried later."""
     counts: dict[str, int] = {}
@@ -279,7 +286,7 @@ def _mark_sent(pks: list[int]) -> None:
     )
 
 
-def _send_claimed(notification: Notification, *, now=None, mark_sent: bool = True) -> str:
+def _send_claimed(notification: Notification, *, now: dt.datetime | None = None, mark_sent: bool = True) -> str:
     """Send a row this worker has claimed and record the outcome (``""`` when sent and ``mark_sent`` is off)."""
     pk = notification.pk
     try:
@@ -301,7 +308,7 @@ def _send_claimed(notification: Notification, *, now=None, mark_sent: bool = Tru
     return Status.SENT.value
 
 
-def send_pending(*, limit: int = 500, now=None) -> dict[str, int]:
+def send_pending(*, limit: int = 500, now: dt.datetime | None = None) -> dict[str, int]:
     """Send every due row (first attempts and retries), and release rows whose
     worker died mid-send. Idempotent; safe to run from several workers."""
     now = now or timezone.now()
@@ -314,7 +321,7 @@ def send_pending(*, limit: int = 500, now=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def requeue(notification: Notification, *, by, reason: str = "") -> Notification:
+def requeue(notification: Notification, *, by: User, reason: str = "") -> Notification:
     """Queue a failed notification again (staff action), audited."""
     row = Notification.objects.select_for_update().get(pk=notification.pk)
     if row.status not in (Status.FAILED, Status.RETRYING):
@@ -340,7 +347,7 @@ def mark_done(reference: str, *, events: Iterable[str] = TASK_EVENTS) -> int:
     ).update(done_at=timezone.now())
 
 
-def mark_read(notification: Notification, *, by) -> None:
+def mark_read(notification: Notification, *, by: User | AnonymousUser) -> None:
     if notification.recipient_id != getattr(by, "pk", None):
         raise DomainError(_("This is not your notification."), field="notification")
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from gongkai.notify import services
 from gongkai.notify.models import Notification, Status
 
 
 @shared_task(bind=True, max_retries=services.MAX_ATTEMPTS, acks_late=True)
-def send_notification(self, pk: int) -> str:
+def send_notification(self: Task, pk: int) -> str:
     """Deliver one notification. On failure the row is marked ``retrying`` with
     its next attempt time, and — with a real broker — the task retries itself
     then (exponential backoff). In-process (no broker) the retry is left to the

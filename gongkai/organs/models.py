@@ -40,10 +40,10 @@ def validate_slug_not_reserved(value: str) -> None:
 
 
 class OrganQuerySet(NoDeleteQuerySet):
-    def active(self):
+    def active(self) -> OrganQuerySet:
         return self.filter(is_active=True)
 
-    def below(self, organ: Organ):
+    def below(self, organ: Organ) -> OrganQuerySet:
         """The organ and every organ under it in the tree."""
         return self.filter(path__startswith=organ.path)
 
@@ -126,7 +126,7 @@ class Organ(NoDeleteModel):
     def display_name(self) -> str:
         return self.short_name or self.name
 
-    def ancestors(self):
+    def ancestors(self) -> models.QuerySet[Organ]:
         ids = [int(p) for p in self.path.strip(".").split(".") if p]
         return Organ.objects.filter(pk__in=ids[:-1]).order_by("path")
 
@@ -171,7 +171,7 @@ class Role(models.TextChoices):
 
 
 class MembershipQuerySet(NoDeleteQuerySet):
-    def active(self):
+    def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, organ__is_active=True, user__is_active=True)
 
 

@@ -10,14 +10,22 @@ functions; none decides on its own. Roles are per organ (Membership).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gongkai.organs.models import Membership, Organ, OrganKind, Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _memberships(user):
+    from gongkai.accounts.models import User
+
+
+def _memberships(user: Any) -> Iterable[Membership]:  # any user object: the memberships are cached on it
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none()
     cache = getattr(user, "_gongkai_memberships", None)
@@ -27,27 +35,27 @@ def _memberships(user):
     return cache
 
 
-def memberships(user) -> list[Membership]:
+def memberships(user: User | AnonymousUser) -> list[Membership]:
     """The user's active memberships (organ loaded), read once per request."""
     return list(_memberships(user))
 
 
-def organ_requires_second_factor(user) -> bool:
+def organ_requires_second_factor(user: User | AnonymousUser) -> bool:
     """Whether the user works for an organ whose staff must confirm each sign-in with a second factor."""
     # The memberships are read once per request and shared with every permission check of the request.
     return any(m.organ.require_second_factor for m in _memberships(user))
 
 
-def roles_in(user, organ: Organ) -> set[str]:
+def roles_in(user: User | AnonymousUser, organ: Organ) -> set[str]:
     return {m.role for m in _memberships(user) if m.organ_id == organ.pk}
 
 
-def has_role(user, organ: Organ, *roles: str) -> bool:
+def has_role(user: User | AnonymousUser, organ: Organ, *roles: str) -> bool:
     held = roles_in(user, organ)
     return bool(held & set(roles)) if roles else bool(held)
 
 
-def require_role(user, organ: Organ, *roles: str) -> None:
+def require_role(user: User | AnonymousUser, organ: Organ, *roles: str) -> None:
     if not has_role(user, organ, *roles):
         names = "、".join(str(Role(r).label) for r in roles)
         raise PermissionDenied(_("You need the role %(roles)s in %(organ)s.") % {"roles": names, "organ": organ.name})
@@ -58,17 +66,17 @@ def role_is_held(organ: Organ, role: str) -> bool:
     return Membership.objects.active().filter(organ=organ, role=role).exists()
 
 
-def holds_any_role(user, *roles: str) -> bool:
+def holds_any_role(user: User | AnonymousUser, *roles: str) -> bool:
     """True when the user holds one of ``roles`` in some organ (no query once the memberships are loaded)."""
     return any(m.role in roles for m in _memberships(user))
 
 
-def organs_with_role(user, *roles: str):
+def organs_with_role(user: User | AnonymousUser, *roles: str) -> QuerySet[Organ]:
     ids = {m.organ_id for m in _memberships(user) if not roles or m.role in roles}
     return Organ.objects.filter(pk__in=ids)
 
 
-def supervised_organs(user):
+def supervised_organs(user: User | AnonymousUser) -> QuerySet[Organ]:
     """Organs below a government whose disclosure office this user belongs to."""
     governments = [
         m.organ for m in _memberships(user) if m.role == Role.DISCLOSURE_OFFICE and m.organ.kind == OrganKind.GOVERNMENT
@@ -81,7 +89,7 @@ def supervised_organs(user):
     return Organ.objects.filter(condition)
 
 
-def readable_organs(user):
+def readable_organs(user: User | AnonymousUser) -> QuerySet[Organ]:
     """Organs whose internal records the user may read."""
     if getattr(user, "is_superuser", False):
         return Organ.objects.all()
@@ -89,7 +97,7 @@ def readable_organs(user):
     return Organ.objects.filter(Q(pk__in=own) | Q(pk__in=supervised_organs(user).values("pk")))
 
 
-def readable_organ_list(user) -> list[Organ]:
+def readable_organ_list(user: User | AnonymousUser) -> list[Organ]:
     """The organs readable_organs() holds, as a list in tree order (pk, name, short name and path loaded). Someone who
     supervises no organ reads only their own, which come with their memberships: no query for them."""
     supervisor = any(m.role == Role.DISCLOSURE_OFFICE and m.organ.kind == OrganKind.GOVERNMENT for m in _memberships(user))
@@ -99,7 +107,7 @@ def readable_organ_list(user) -> list[Organ]:
     return sorted(own.values(), key=lambda organ: organ.path)
 
 
-def can_read_organ(user, organ: Organ) -> bool:
+def can_read_organ(user: User | AnonymousUser, organ: Organ) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     if has_role(user, organ):
@@ -110,7 +118,7 @@ def can_read_organ(user, organ: Organ) -> bool:
     )
 
 
-def require_read(user, organ: Organ) -> None:
+def require_read(user: User | AnonymousUser, organ: Organ) -> None:
     if not can_read_organ(user, organ):
         raise PermissionDenied(_("You have no access to %(organ)s.") % {"organ": organ.name})
 
@@ -119,19 +127,19 @@ def require_read(user, organ: Organ) -> None:
 COLUMN_EDITORS = (Role.DISCLOSURE_OFFICE, Role.WEB_ADMIN)
 
 
-def can_edit_column(user, organ: Organ) -> bool:
+def can_edit_column(user: User | AnonymousUser, organ: Organ) -> bool:
     return has_role(user, organ, *COLUMN_EDITORS)
 
 
-def require_column_editor(user, organ: Organ) -> None:
+def require_column_editor(user: User | AnonymousUser, organ: Organ) -> None:
     require_role(user, organ, *COLUMN_EDITORS)
 
 
-def is_staff_member(user) -> bool:
+def is_staff_member(user: User | AnonymousUser) -> bool:
     return getattr(user, "is_superuser", False) or bool(_memberships(user))
 
 
-def forget(user) -> None:
+def forget(user: Any) -> None:
     """Drop the per-request cache of memberships (after granting a role)."""
     if hasattr(user, "_gongkai_memberships"):
         del user._gongkai_memberships

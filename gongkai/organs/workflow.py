@@ -23,7 +23,7 @@ table answers only "from which states, by which roles".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,10 +78,10 @@ class Workflow:
     def __getitem__(self, verb: str) -> Move:
         return self.moves[verb]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.moves)
 
-    def items(self):
+    def items(self) -> ItemsView[str, Move]:
         return self.moves.items()
 
     def state_allows(self, obj: Any, verb: str) -> bool:

@@ -16,13 +16,20 @@ Only failures block publication (unless overridden by a named person).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai.reports import structure
 from gongkai.reports.structure import T3_COLUMN_LABELS, T4_KIND_LABELS, t3_key, t4_key
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongkai.reports.models import AnnualReport
 
 PASSED, FAILED, WARNING, BLANK, SKIPPED = "passed", "failed", "warning", "blank", "skipped"
 
@@ -66,7 +73,8 @@ class Finding:
         return data
 
 
-def _equation(rule, where, values, left, right, right_values=None, **extra) -> Finding:
+def _equation(rule: str, where: str, values: Mapping[str, Any], left: list[str], right: list[str],
+              right_values: Mapping[str, Any] | None = None, **extra: Any) -> Finding:
     right_values = values if right_values is None else right_values
     lv = [values.get(k) for k in left]
     rv = [right_values.get(k) for k in right]
@@ -125,7 +133,7 @@ def check_values(values: dict, last_year: dict | None = None, last_year_report: 
     return findings
 
 
-def last_year_report(report):
+def last_year_report(report: AnnualReport) -> AnnualReport | None:
     """Last year's report of the same organ: the platform's own if there is one,
     else the most recent imported copy."""
     from gongkai.reports.models import AnnualReport, ReportOrigin
@@ -135,7 +143,7 @@ def last_year_report(report):
     return own or reports.filter(origin=ReportOrigin.IMPORTED).order_by("-imported_at", "-id").first()
 
 
-def run(report) -> list[dict]:
+def run(report: AnnualReport) -> list[dict]:
     previous = last_year_report(report)
     findings = check_values(report.values(), previous.values() if previous else None, previous.pk if previous else None)
     return [f.as_dict() for f in findings]
@@ -172,7 +180,7 @@ def describe(finding: dict) -> str:
     return _("%(text)s (check %(rule)s)") % {"text": explain(finding), "rule": finding["rule"]}
 
 
-def suspect_records(report, finding: dict):
+def suspect_records(report: AnnualReport, finding: dict) -> tuple[str, QuerySet[Any]] | None:
     """The records most likely behind a failure of a generated report: cases closed
     without an outcome (R2), without a known applicant type (R3), closed before they
     were received (R1), appeals decided without a result (R4). Returns (kind, queryset) or None."""
@@ -204,7 +212,7 @@ def suspect_records(report, finding: dict):
     return None
 
 
-def report_organ_ids(report) -> list[int]:
+def report_organ_ids(report: AnnualReport) -> list[int]:
     from gongkai.organs.models import Organ
     from gongkai.reports.models import ReportScope
 

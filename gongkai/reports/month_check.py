@@ -5,6 +5,7 @@ marked nothing — is reported as drift and left corrected."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import F
 
@@ -20,7 +21,8 @@ def _figures(month_ids: list[int]) -> dict[tuple, tuple]:
             tuple(r[m] for m in MEASURES) for r in rows}
 
 
-def recount_current_months(*, organ_ids=None, years=None) -> list[tuple[int, datetime.date]]:
+def recount_current_months(*, organ_ids: Iterable[int] | None = None, years: Iterable[int] | None = None,
+                           ) -> list[tuple[int, datetime.date]]:
     """Recount every application month marked current (of ``organ_ids`` and ``years`` when given) and return
     the (organ, month) pairs whose figures had drifted from the register."""
     from gongkai.reports.models import ApplicationMonth

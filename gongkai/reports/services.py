@@ -4,7 +4,9 @@ writes one audit row."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -46,7 +48,7 @@ def _lock(report: AnnualReport) -> AnnualReport:
 # --- values ---------------------------------------------------------------------------
 
 
-def parse_figure(code: str, raw) -> Decimal | int | None:
+def parse_figure(code: str, raw: object) -> Decimal | int | None:
     """Validate a figure entered by hand: blank stays blank; counts are
     non-negative integers; the fee amount is 万元 with at most 4 decimals."""
     label = structure.T2_BY_CODE[code].label
@@ -465,7 +467,7 @@ def supervisor_return(report: AnnualReport, *, by: User, comment: str) -> Annual
 # --- reminders and late publication ------------------------------------------------------------
 
 
-def _people(organ: Organ, *roles):
+def _people(organ: Organ, *roles: str) -> list[User]:
     from gongkai.organs.models import Membership
 
     return [m.user for m in Membership.objects.active().filter(organ=organ, role__in=roles).select_related("user")]
@@ -480,7 +482,7 @@ def _tasks_done(report: AnnualReport) -> None:
     mark_done(f"report:{report.pk}")
 
 
-def send_notice(recipients, *, subject: str, body: str, target) -> None:
+def send_notice(recipients: Iterable[User], *, subject: str, body: str, target: AnnualReport) -> None:
     """The one hook reports use to tell people something: ``gongkai.notify``'s
     generic "message" event (in-app, plus e-mail/SMS as configured), linked to
     the report in the workspace. The state change itself is in the audit trail."""
@@ -517,7 +519,7 @@ def _flag_late(report: AnnualReport) -> None:
 OVERDUE_REMINDER_DAYS = 7  # after the deadline the organ is reminded once a week, not every day
 
 
-def _remind(report: AnnualReport, today, *, late: bool) -> bool:
+def _remind(report: AnnualReport, today: dt.date, *, late: bool) -> bool:
     """Remind the organ's disclosure office once a day until the deadline, once a week after it
     (claimed by a conditional UPDATE, so running the job twice sends nothing twice)."""
     import datetime
@@ -552,7 +554,7 @@ def _pending_report(organ: Organ, year: int, scope: str) -> AnnualReport:
     return report
 
 
-def send_reminders(today=None) -> dict:
+def send_reminders(today: dt.date | None = None) -> dict:
     """Daily job, idempotent. From 1 January, remind each organ's disclosure office
     once a day that last year's report is not yet published — the department
     report due by 31 January and, for a government, the government-wide report

@@ -8,6 +8,11 @@ that could not write (the index writer lock was held, the process died) is
 taken up again by the periodic job ``index_pending_items``, with backoff.
 Rows are never deleted: a done row is reopened by the item's next change."""
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +20,10 @@ from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 
 
 class PendingIndexQuerySet(NoDeleteQuerySet):
-    def due(self, now):
+    def due(self, now: dt.datetime) -> PendingIndexQuerySet:
         return self.filter(done_at__isnull=True, due_at__lte=now)
 
-    def pending(self):
+    def pending(self) -> PendingIndexQuerySet:
         return self.filter(done_at__isnull=True)
 
 
@@ -72,13 +77,13 @@ class SynonymGroup(NoDeleteModel):
 
         return list(dict.fromkeys(w for w in query_text(self.words.translate(_WORD_SEPARATORS)).split() if w))
 
-    def clean(self):
+    def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if len(self.word_list()) < 2:
             raise ValidationError({"words": _("Give at least two words.")})
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from django.db import transaction
 
         from gongkai.search import synonyms

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 
-def reindex_on_change(sender, item_id, organ_id=None, **kwargs) -> None:
+def reindex_on_change(sender: object, item_id: int, organ_id: int | None = None, **kwargs: Any) -> None:
     """What the public sees of an item changed: queue the item durably, then
     try to index it at once (the queue row is the retry if that fails)."""
     from gongkai.core.tasks import enqueue
@@ -16,7 +18,7 @@ def reindex_on_change(sender, item_id, organ_id=None, **kwargs) -> None:
     enqueue(index_item, item_id)
 
 
-def index_on_import(sender, organ_id: int, first_id: int, last_id: int, index: bool = True, **kwargs) -> None:
+def index_on_import(sender: object, organ_id: int, first_id: int, last_id: int, index: bool = True, **kwargs: Any) -> None:
     """An import wrote published items: add them to the index (in the background when Celery runs)."""
     if index:
         index_imported.delay(organ_id, first_id, last_id)

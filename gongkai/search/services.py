@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import tantivy
 from django.core.cache import cache
@@ -15,6 +17,9 @@ from django.utils import timezone
 from gongkai.search import index as ix
 from gongkai.search import normalise, synonyms
 from gongkai.search import query as qp
+
+if TYPE_CHECKING:
+    from gongkai.search.models import PendingIndex
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,7 @@ def reindex_item(item_id: int, *, blocking: bool = True) -> bool:
     return item_id in reindex_items([item_id], blocking=blocking)
 
 
-def reindex_items(item_ids, *, blocking: bool = True) -> set[int]:
+def reindex_items(item_ids: Iterable[int], *, blocking: bool = True) -> set[int]:
     """Bring the entries of these items in line with the catalogue in one
     commit. Returns the ids now in the index. Not ``blocking``: IndexBusy at
     once when another process holds the writer."""
@@ -66,7 +71,7 @@ def backoff(attempts: int) -> int:
     return min(2 ** max(1, attempts), BACKOFF_MAX_SECONDS)
 
 
-def request_index(item_ids, *, now=None) -> None:
+def request_index(item_ids: Iterable[int], *, now: dt.datetime | None = None) -> None:
     """Queue these items for (re)indexing: durable, so a failed or lost job
     is taken up again by ``index_pending``. A request for an item already
     queued or done reopens its row."""
@@ -82,7 +87,7 @@ def request_index(item_ids, *, now=None) -> None:
         )
 
 
-def _mark_done(rows, now) -> None:
+def _mark_done(rows: Iterable[PendingIndex], now: dt.datetime) -> None:
     from gongkai.search.models import PendingIndex
 
     for row in rows:
@@ -92,7 +97,7 @@ def _mark_done(rows, now) -> None:
         )
 
 
-def _note_failure(rows, error, now) -> int:
+def _note_failure(rows: Iterable[PendingIndex], error: BaseException, now: dt.datetime) -> int:
     from gongkai.search.models import PendingIndex
 
     delay = BACKOFF_MAX_SECONDS
@@ -125,7 +130,7 @@ def index_now(item_id: int) -> bool:
     return present
 
 
-def index_pending(*, now=None, limit: int | None = None, blocking: bool = False) -> dict:
+def index_pending(*, now: dt.datetime | None = None, limit: int | None = None, blocking: bool = False) -> dict:
     """Index the queued items whose next attempt is due (the periodic job).
     Each batch is claimed with a conditional UPDATE, so two workers or a rerun
     do no harm. Stops at the first IndexBusy: the rows keep their backoff."""
@@ -238,7 +243,7 @@ class Results:
         return max(1, -(-reachable // self.per_page))
 
 
-def _term(field_name: str, value) -> tantivy.Query:
+def _term(field_name: str, value: int | str) -> tantivy.Query:
     return tantivy.Query.term_query(ix.SCHEMA, field_name, value)
 
 
@@ -247,7 +252,8 @@ def _filter(query: tantivy.Query) -> tuple:
     return (tantivy.Occur.Must, tantivy.Query.const_score_query(query, 0.0))
 
 
-def _filters(*, organs, column, topic, category, year, validity) -> list[tuple] | None:
+def _filters(*, organs: Iterable[int] | None, column: int | None, topic: int | None, category: int | None, year: int | None,
+             validity: str | None) -> list[tuple] | None:
     """The filter clauses; None when a filter can match nothing (an unknown validity)."""
     clauses = []
     if organs:
@@ -271,7 +277,7 @@ def _filters(*, organs, column, topic, category, year, validity) -> list[tuple] 
 def search(
     query: str,
     *,
-    organs=None,
+    organs: Iterable[int] | None = None,
     column: int | None = None,
     topic: int | None = None,
     category: int | None = None,
@@ -373,7 +379,7 @@ def _search(query: str, *, filters: dict, order: str, page: int, per_page: int, 
     if identifier is not None:
         order = "relevance"  # the item asked for by its number comes first
 
-    def run(split):
+    def run(split: dict[str, list[str]]) -> tantivy.SearchResult:
         # A whole 索引号 or 文号 the index holds answers with that item alone: the words of a number
         # (2024, 17, 号) would otherwise bring every item of the year along.
         q = identifier if identifier is not None else qp.text_query(units, split)

@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gongkai.search.normalise import query_text
@@ -107,7 +108,7 @@ def forget_local() -> None:
     _state["vocabulary"] = None
 
 
-def corrections(query: str, known) -> list[str]:
+def corrections(query: str, known: Callable[[str], bool]) -> list[str]:
     """Corrected forms of ``query``, most likely first: each Chinese run of the query, then each
     unknown word of it (``known(word)`` says whether the index holds a word) and each unknown word
     joined to its neighbour, replaced by a near word of the vocabulary."""

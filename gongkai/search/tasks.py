@@ -5,7 +5,7 @@ only carry it out, so a job that fails or is lost costs nothing but time."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from gongkai.search import index as ix
 from gongkai.search import services
@@ -17,7 +17,7 @@ INLINE_PENDING = 20
 
 
 @shared_task(bind=True, max_retries=None)
-def index_item(self, item_id: int) -> bool | None:
+def index_item(self: Task, item_id: int) -> bool | None:
     """Bring one item's entry in the search index in line with the catalogue
     (added, replaced, or removed when it is no longer public). Never waits
     for the writer lock: when it is held, the item stays queued and the job

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from gongkai.sensitive.models import Finding, FindingStatus, Scan, SensitiveWord
@@ -18,7 +19,7 @@ def active_words() -> list[str]:
     return list(SensitiveWord.objects.filter(is_active=True).values_list("word", flat=True))
 
 
-def record_findings(subject, *, version: int, texts: list[tuple[str, str]]) -> list[Finding]:
+def record_findings(subject: Model, *, version: int, texts: list[tuple[str, str]]) -> list[Finding]:
     """Scan each (where, text) pair and store a Finding per hit for this version."""
     words = active_words()
     subject_type = ContentType.objects.get_for_model(type(subject))
@@ -67,10 +68,10 @@ def last_scan(subject: Any, version: int | None = None) -> Scan | None:
     return scans.order_by("-scanned_at", "-pk").first()
 
 
-def findings_for(subject, version: int | None = None):
+def findings_for(subject: Model, version: int | None = None) -> QuerySet[Finding]:
     qs = Finding.objects.filter(subject_type=ContentType.objects.get_for_model(type(subject)), subject_id=str(subject.pk))
     return qs.filter(version=version) if version is not None else qs
 
 
-def open_findings(subject, version: int | None = None):
+def open_findings(subject: Model, version: int | None = None) -> QuerySet[Finding]:
     return findings_for(subject, version).filter(status=FindingStatus.OPEN)

@@ -8,6 +8,8 @@ Each step is decided by a person holding that step's role in the organ."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
 from gongkai.organs.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
 
 
 class SubjectKind(models.TextChoices):
@@ -65,10 +72,10 @@ class SignoffStatus(models.TextChoices):
 
 
 class SignoffQuerySet(NoDeleteQuerySet):
-    def pending(self):
+    def pending(self) -> SignoffQuerySet:
         return self.filter(status=SignoffStatus.PENDING)
 
-    def waiting_for(self, user):
+    def waiting_for(self, user: User | AnonymousUser) -> SignoffQuerySet:
         """Pending sign-offs whose current step needs a role this user holds in that organ."""
         from gongkai.organs.permissions import memberships
 
@@ -78,7 +85,7 @@ class SignoffQuerySet(NoDeleteQuerySet):
             condition |= Q(organ_id=organ_id, current_role=role)
         return self.pending().filter(condition)
 
-    def for_subject(self, subject):
+    def for_subject(self, subject: models.Model) -> SignoffQuerySet:
         return self.filter(subject_type=ContentType.objects.get_for_model(type(subject)), subject_id=str(subject.pk))
 
 

@@ -1,5 +1,5 @@
 """Opening and deciding sign-offs. Subject apps (catalogue, applications,
-reports) call these from their own services and react to the result."""
+reports, interaction) call these from their own services and react to the result."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ DEFAULT_CHAINS = {
     ],
     SubjectKind.REPLY: [(Role.DEPARTMENT_HEAD, False), (Role.DEPUTY_LEADER, False), (Role.PRINCIPAL_LEADER, False)],
     SubjectKind.REPORT: [(Role.DISCLOSURE_OFFICE, False), (Role.DEPUTY_LEADER, False), (Role.PRINCIPAL_LEADER, False)],
+    SubjectKind.MESSAGE: [(Role.DEPARTMENT_HEAD, False), (Role.DEPUTY_LEADER, False)],
 }
 
 

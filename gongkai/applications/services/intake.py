@@ -43,7 +43,14 @@ from gongkai.organs import serials
 from gongkai.organs.models import Organ
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files import File
+    from django.db.models import QuerySet
+
     from gongkai.accounts.models import User
+    from gongkai.applications.models import ApiChannel
 
 PETITION_WORDS = ("信访", "举报", "投诉", "上访", "控告", "检举", "申诉")
 DUPLICATE_SIMILARITY = 0.6
@@ -160,7 +167,7 @@ def clean_applicant_data(data: dict) -> dict:
 MAX_ATTACHMENTS = 10
 
 
-def _check_files(files) -> list:
+def _check_files(files: Iterable[File] | None) -> list:
     """Every file judged by its content and size; at most 10, together at most twice the per-file limit."""
     files = list(files or [])
     if len(files) > MAX_ATTACHMENTS:
@@ -214,13 +221,13 @@ def submit_application(
     organ: Organ,
     channel: str,
     data: dict,
-    attachments=(),
+    attachments: Iterable[File] = (),
     form_token: str | None = None,
     received_on: dt.date | None = None,
     receipt_note: str = "",
     by: User | None = None,
-    api_channel=None,
-    user=None,
+    api_channel: ApiChannel | None = None,
+    user: User | AnonymousUser | None = None,
 ) -> Submitted:
     """File an application. Online, fax, e-mail and API applications wait for
     the organ to confirm receipt (Art. 31: the day both sides confirm); staff
@@ -282,7 +289,8 @@ def submit_application(
 
 
 def register_application(
-    *, organ: Organ, channel: str, data: dict, received_on: dt.date | None, by: User, attachments=(), receipt_note: str = ""
+    *, organ: Organ, channel: str, data: dict, received_on: dt.date | None, by: User,
+    attachments: Iterable[File] = (), receipt_note: str = ""
 ) -> Submitted:
     """Staff register a letter, fax, in-person, oral or e-mail application (Art. 31 date of receipt per channel)."""
     MOVES.check(Application(organ=organ, status=NEW), by, "register")
@@ -361,7 +369,7 @@ def find_duplicate(application: Application) -> Application | None:
     return _most_similar(application, earlier.order_by("-submitted_at", "-id")[:DUPLICATE_CANDIDATES])
 
 
-def _most_similar(application: Application, candidates) -> Application | None:
+def _most_similar(application: Application, candidates: QuerySet[Application]) -> Application | None:
     mine = f"{application.subject} {application.document_number} {application.description}"
     best, best_score = None, DUPLICATE_SIMILARITY
     for other in candidates:

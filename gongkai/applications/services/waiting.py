@@ -28,6 +28,10 @@ from gongkai.applications.workflow import MOVES
 from gongkai.core.errors import DomainError, InvalidTransition
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files import File
+
     from gongkai.accounts.models import User
 
 
@@ -59,7 +63,8 @@ def request_correction(application: Application, *, by: User, text: str, respond
     return application
 
 
-def submit_correction(application: Application, *, text: str, attachments=(), by: User | None = None, on: dt.date | None = None) -> Application:
+def submit_correction(application: Application, *, text: str, attachments: Iterable[File] = (), by: User | None = None,
+                      on: dt.date | None = None) -> Application:
     """The applicant's correction; the 20 working days restart from the day it is received."""
     if not text.strip() and not attachments:
         raise DomainError(_("Write the correction or attach a file."), field="text")

@@ -1,42 +1,19 @@
+"""The applications' own fixtures; the organ and its people are gongkai/organs/tests/fixtures.py's."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from gongkai.factories import DepartmentFactory, OrganFactory, member
+from gongkai.factories import member
 from gongkai.organs.models import Role
-
-
-@pytest.fixture
-def organ(db):
-    return OrganFactory(code="TEST01", slug="testorgan")
-
-
-@pytest.fixture
-def department(organ):
-    return DepartmentFactory(organ=organ, name="综合科")
-
-
-@pytest.fixture
-def clerk(organ, department):
-    return member(organ, Role.CLERK, department=department)
-
-
-@pytest.fixture
-def office(organ):
-    return member(organ, Role.DISCLOSURE_OFFICE)
 
 
 @pytest.fixture
 def chain_people(organ):
     """The default reply chain: department head → deputy leader → principal leader."""
     return [member(organ, Role.DEPARTMENT_HEAD), member(organ, Role.DEPUTY_LEADER), member(organ, Role.PRINCIPAL_LEADER)]
-
-
-@pytest.fixture
-def outsider(db):
-    return member(OrganFactory(), Role.CLERK, Role.DISCLOSURE_OFFICE, Role.DEPARTMENT_HEAD)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import IO, TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -19,6 +20,9 @@ from gongkai.catalogue.signals import items_imported
 from gongkai.core.audit import log_action
 from gongkai.organs.models import Organ
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 
 class _Rollback(Exception):
     pass
@@ -29,7 +33,8 @@ class _Conflict(Exception):
 
 
 def run_import(
-    stream, *, organ: Organ, by, name: str = "", dry_run: bool = True, index: bool = True, max_rows: int | None = None
+    stream: IO[bytes], *, organ: Organ, by: User, name: str = "", dry_run: bool = True, index: bool = True,
+    max_rows: int | None = None
 ) -> ImportReport:
     """Validate (and, unless ``dry_run``, import) a catalogue file for ``organ``.
     ``index`` is passed on with the ``items_imported`` signal (the search index listens: False leaves the

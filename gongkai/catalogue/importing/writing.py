@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -12,13 +14,16 @@ from gongkai.catalogue.models import Disclosure, IndexCounter, Item, ItemState
 from gongkai.organs import serials
 from gongkai.organs.models import Organ
 
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+
 BATCH = 5000
 
 
 class _Writer:
     """Writes validated rows in batches with ``bulk_create`` (PostgreSQL's ``CopyWriter`` streams them instead)."""
 
-    def __init__(self, organ: Organ, user):
+    def __init__(self, organ: Organ, user: User) -> None:
         self.organ = organ
         self.user = user
         self.now = timezone.now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,7 @@ from gongkai.core.uploads import CATALOGUE_ATTACHMENT, check_upload, read_text
 from gongkai.sensitive import services as sensitive
 
 
-def _store_attachment(item: Item, *, by: User, uploaded) -> Attachment:
+def _store_attachment(item: Item, *, by: User, uploaded: File) -> Attachment:
     """Store a file in quarantine; a background job scans it and reads its text (``check_attachment``)."""
     kind = check_upload(uploaded, purpose=CATALOGUE_ATTACHMENT)
     uploaded.seek(0)
@@ -69,7 +69,7 @@ def _store_attachment(item: Item, *, by: User, uploaded) -> Attachment:
     return attachment
 
 
-def add_attachment(item: Item, *, by: User, uploaded) -> Attachment:
+def add_attachment(item: Item, *, by: User, uploaded: File) -> Attachment:
     """Attach a file (checked by content, text extracted) to the working content."""
     with transaction.atomic():
         item = _lock(item)

@@ -7,10 +7,11 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gongkai.accounts.models import User
@@ -38,6 +39,9 @@ from gongkai.organs.permissions import has_role
 from gongkai.organs.workflow import Move
 from gongkai.sensitive import services as sensitive
 from gongkai.signoff.models import Signoff, SignoffStatus
+
+if TYPE_CHECKING:
+    from gongkai.sensitive.models import Finding
 
 TEXT_FIELDS = (
     "title", "body", "summary", "document_number", "keywords", "validity_note", "withholding_note",
@@ -217,7 +221,7 @@ def _next_number(item: Item) -> int:
     return (last or 0) + 1
 
 
-def findings_of(item: Item, version: int | None = None):
+def findings_of(item: Item, version: int | None = None) -> QuerySet[Finding]:
     return sensitive.findings_for(item, version)
 
 

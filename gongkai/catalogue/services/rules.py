@@ -184,7 +184,7 @@ def may_interpret(organ: Organ, policy: Item) -> bool:
     return policy.is_public and organ.path.startswith(policy.organ.path)
 
 
-def interpretable_policies(organ: Organ):
+def interpretable_policies(organ: Organ) -> models.QuerySet[Item]:
     """The policy documents an interpretation drafted in ``organ`` may explain (see ``may_interpret``)."""
     return (
         Item.objects.filter(category__is_policy=True)

@@ -150,6 +150,18 @@ def test_the_reply_goes_through_the_sign_off_chain(message, clerk, head, deputy)
     assert message.status == Status.APPROVED
 
 
+def test_the_reply_goes_through_the_organs_own_chain_when_it_has_one(message, clerk, office, head):
+    from gongkai.signoff.services import set_chain
+
+    set_chain(message.organ, services.SIGNOFF_KIND, [("disclosure_office", False)], by=office)
+    message = services.accept(message, by=clerk)
+    message = services.draft_reply(message, by=clerk, text="答复内容")
+    message = services.submit_reply(message, by=clerk)
+    assert [step.role for step in message.signoff.steps.all()] == ["disclosure_office"]
+    assert not services.may_decide(message, head)
+    assert services.decide_reply(message, by=office, decision="approve").status == Status.APPROVED
+
+
 def test_a_returned_reply_is_handled_again(message, clerk, head):
     message = services.accept(message, by=clerk)
     message = services.draft_reply(message, by=clerk, text="答复内容")

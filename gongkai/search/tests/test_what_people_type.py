@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from gongkai.catalogue.tests.factories import ItemFactory
 from gongkai.factories import OrganFactory
-from gongkai.portal.tests.factories import ItemFactory
 from gongkai.search import query as qp
 from gongkai.search import synonyms
 from gongkai.search.models import SynonymGroup

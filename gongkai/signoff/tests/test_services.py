@@ -105,3 +105,15 @@ def test_a_return_in_the_middle_names_the_step_that_returned_it():
     event = AuditEvent.objects.filter(action="signoff.return", target_id=str(signoff.pk)).get()
     assert event.data == {"step": 2, "role": Role.CONFIDENTIALITY_REVIEWER}
     assert event.reason == "删去身份证号"
+
+
+def test_every_kind_of_subject_has_a_default_chain_set_up_on_first_use():
+    organ = OrganFactory()
+    clerk = member(organ, Role.CLERK)
+    for kind in SubjectKind.values:
+        subject = OrganFactory()  # any record can be signed off; one per kind, each opened once
+        signoff = services.open_signoff(subject, organ=organ, kind=kind, by=clerk, title=kind, version=1,
+                                        content_hash=kind, important=True)
+        assert [s.role for s in signoff.steps.all()] == [role for role, _ in services.DEFAULT_CHAINS[SubjectKind(kind)]]
+    message_chain = services.chain_for(organ, SubjectKind.MESSAGE)
+    assert list(message_chain.steps.values_list("role", flat=True)) == [Role.DEPARTMENT_HEAD, Role.DEPUTY_LEADER]
