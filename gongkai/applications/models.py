@@ -14,7 +14,7 @@ The annual report counts from these names: ``received_on``,
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -427,7 +427,7 @@ class Reply(NoDeleteModel):
         return f"{self.application.tracking_number} " + _("v%(n)s") % {"n": self.version}
 
 
-def released_file_path(instance, filename):
+def released_file_path(instance: ReleasedFile, filename: str) -> str:
     """A random name in a folder per organ and year; the original name is ``ReleasedFile.name``."""
     from gongkai.core.files import random_name
 
@@ -435,7 +435,7 @@ def released_file_path(instance, filename):
 
 
 class ReleasedFileQuerySet(NoDeleteQuerySet):
-    def current(self):
+    def current(self) -> ReleasedFileQuerySet:
         """The files still part of the reply (a removed one is kept, with who removed it and why)."""
         return self.filter(removed_at__isnull=True)
 
@@ -502,7 +502,7 @@ class ReleasedFile(NoDeleteModel):
             return True
         return self.check_state == FileCheck.CLEAN and (not self.has_redacted_copy or self.redacted_check_state == FileCheck.CLEAN)
 
-    def outgoing(self):
+    def outgoing(self) -> tuple[Any, str, str, int]:
         """(stored file, name, SHA-256, size) of what the applicant receives: the redacted copy when there is one."""
         if self.has_redacted_copy:
             return self.redacted_file, self.redacted_name, self.redacted_sha256, self.redacted_size

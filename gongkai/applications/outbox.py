@@ -202,8 +202,32 @@ def reply_sent(application: Application, *, via: str) -> None:
         tell_applicant(application, "applicant.reply", channels=others, via=via)
 
 
-    application: Application, event: str, *, channels: list[str] | None = None, attachment: str = "", attachment_name: str = "",
-    more_attachments: list[tuple[str, str]] | None = None, **extra: Any,
+def released_by_email(application: Application) -> None:
+    """The files released with the reply, by e-mail: attached while together within
+    ``APPLICATIONS_RELEASE_EMAIL_MAX_BYTES``, else the e-mail says they are on the case page (until when)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from gongkai.applications.models import ReleasedFile
+
+    files = list(ReleasedFile.objects.current().filter(application=application, released_at__isnull=False).order_by("added_at", "pk"))
+    if not files:
+        return
+    stored = [f.outgoing() for f in files if not f.is_item]
+    lines = [f"{n}. {f.name}" if f.is_item else f"{n}. {f.outgoing()[1]}" for n, f in enumerate(files, start=1)]
+    until = timezone.localtime(files[0].available_until).date()
+    fits = sum(size for _field, _name, _sha, size in stored) <= int(settings.APPLICATIONS_RELEASE_EMAIL_MAX_BYTES)
+    if fits:
+        how = _("The files are attached; they can also be downloaded on your case page until %(day)s.") % {"day": until}
+        attached = [(field.name, name) for field, name, _sha, _size in stored]
+    else:
+        how = _("The files are too large to attach; download them on your case page until %(day)s.") % {"day": until}
+        attached = []
+    tell_applicant(application, "applicant.released_files", channels=["email"], more_attachments=attached,
+                   files="\n".join(lines), how=how)
+
+
+def messages_about(application: Application) -> QuerySet[Notification]:
     """Every notification about the case (to staff and to the applicant), newest first."""
     from gongkai.notify.models import Notification
 

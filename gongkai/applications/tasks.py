@@ -51,7 +51,7 @@ def check_pending_attachments() -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def check_released_file_job(self, released_id: int) -> str:
+def check_released_file_job(self: Task, released_id: int) -> str:
     """Virus and sensitive-content check of a file to be released with a reply (retried while clamd is down)."""
     from gongkai.applications.services.released import check_released_file
     from gongkai.core.virus_scan import run_check

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +45,7 @@ RELEASING_OUTCOMES = frozenset({Outcome.DISCLOSED, Outcome.PARTIAL})
 ORIGINAL, REDACTED = 1, 2  # the versions the sensitive-content findings of each copy are recorded under
 
 
-def _sha256(uploaded) -> str:
+def _sha256(uploaded: File) -> str:
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in uploaded.chunks() if hasattr(uploaded, "chunks") else iter(lambda: uploaded.read(65536), b""):
@@ -51,7 +54,7 @@ def _sha256(uploaded) -> str:
     return digest.hexdigest()
 
 
-def _stored_sha256(field) -> str:
+def _stored_sha256(field: FieldFile) -> str:
     digest = hashlib.sha256()
     with field.storage.open(field.name, "rb") as stream:
         while chunk := stream.read(65536):
@@ -86,7 +89,7 @@ def _check_later(released: ReleasedFile) -> None:
     enqueue(check_released_file_job, released.pk)
 
 
-def add_file(application: Application, *, uploaded, by: User, needs_redaction: bool = False) -> ReleasedFile:
+def add_file(application: Application, *, uploaded: File, by: User, needs_redaction: bool = False) -> ReleasedFile:
     """Attach a file to be released with the reply; it is checked (virus, sensitive content) in the background."""
     _may(application, by, "edit_released_files")
     if uploaded is None:
@@ -96,7 +99,7 @@ def add_file(application: Application, *, uploaded, by: User, needs_redaction: b
     with transaction.atomic():
         application = _editing(application, by)
         released = ReleasedFile.objects.create(
-            application=application, file=uploaded, name=uploaded.name[:200], kind=kind.code, size=uploaded.size,
+            application=application, file=uploaded, name=(uploaded.name or "")[:200], kind=kind.code, size=uploaded.size,
             sha256=digest, needs_redaction=needs_redaction, added_by=by, check_state=FileCheck.PENDING,
         )
         log_action(application, "applications.released_file_added", by=by, organ=application.organ, data={
@@ -106,7 +109,7 @@ def add_file(application: Application, *, uploaded, by: User, needs_redaction: b
     return released
 
 
-def add_redacted_copy(released: ReleasedFile, *, uploaded, by: User) -> ReleasedFile:
+def add_redacted_copy(released: ReleasedFile, *, uploaded: File, by: User) -> ReleasedFile:
     """The redacted copy (部分公开) released in place of the original, which never reaches the applicant."""
     _may(released.application, by, "edit_released_files")
     if uploaded is None:
@@ -123,7 +126,7 @@ def add_redacted_copy(released: ReleasedFile, *, uploaded, by: User) -> Released
         # the findings of a redacted copy it replaces no longer concern what goes out
         _findings(released, REDACTED).filter(status=FindingStatus.OPEN).update(status=FindingStatus.SUPERSEDED)
         released.redacted_file = uploaded
-        released.redacted_name, released.redacted_kind = uploaded.name[:200], kind.code
+        released.redacted_name, released.redacted_kind = (uploaded.name or "")[:200], kind.code
         released.redacted_size, released.redacted_sha256 = uploaded.size, digest
         released.redacted_check_state, released.redacted_check_note = FileCheck.PENDING, ""
         released.needs_redaction = True
@@ -251,12 +254,12 @@ def pinned_hash(fields_hash: str, files: list[dict]) -> str:
     return hashlib.sha256((fields_hash + json.dumps(files, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
 
 
-def _findings(released: ReleasedFile, version: int):
+def _findings(released: ReleasedFile, version: int) -> QuerySet[Finding]:
     return Finding.objects.filter(subject_type=ContentType.objects.get_for_model(ReleasedFile), subject_id=str(released.pk),
                                   version=version)
 
 
-def findings_of(released: ReleasedFile):
+def findings_of(released: ReleasedFile) -> QuerySet[Finding]:
     """The sensitive-content findings of the copy that goes out."""
     return _findings(released, released.scan_version)
 

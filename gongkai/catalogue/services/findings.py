@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,7 +170,7 @@ def mask_finding(finding: Finding, *, by: User, note: str = "") -> ItemVersion:
     return version
 
 
-def findings_to_return(item: Item):
+def findings_to_return(item: Item) -> QuerySet[Finding]:
     """The findings a return would carry: those of the version in review still open or marked for the author."""
     signoff = pending_signoff(item)
     version = signoff.version if signoff is not None else getattr(latest_submitted(item), "number", None)
