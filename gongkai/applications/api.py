@@ -7,6 +7,7 @@ organ to confirm receipt, like online ones (Art. 31)."""
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -21,6 +22,9 @@ from gongkai.core.errors import DomainError
 from gongkai.credentials.authentication import CredentialActor, CredentialAuthentication, HasCredential
 from gongkai.credentials.models import Credential, Purpose
 from gongkai.organs.models import Organ
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
 
 
 class ApplicationInSerializer(serializers.Serializer):
@@ -68,7 +72,7 @@ class ApplicationCreateView(APIView):
 
     @extend_schema(request=ApplicationInSerializer, responses={201: ApplicationOutSerializer, 200: ApplicationOutSerializer},
                    summary="File an application from another channel (依申请公开 intake)")
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         channel: Credential = request.auth
         serializer = ApplicationInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -94,7 +98,7 @@ class ApplicationStatusView(APIView):
     credential_purpose = Purpose.APPLICATION_CHANNEL
 
     @extend_schema(responses=ApplicationOutSerializer, summary="Status of an application this channel filed")
-    def get(self, request, tracking_number):
+    def get(self, request: Request, tracking_number: str) -> Response:
         application = Application.objects.filter(tracking_number=tracking_number, api_channel=request.auth).first()
         if application is None:
             return Response({"detail": _("Not found."), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)

@@ -5,10 +5,16 @@ longer active gets a 401 like an unknown one."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, permissions
 
 from gongkai.credentials.models import Credential, Purpose, hash_key
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 KEYWORDS = ("Token", "Channel")
 KEYWORD_OF_PURPOSE = {Purpose.OA_PUSH: "Token", Purpose.APPLICATION_CHANNEL: "Channel"}
@@ -22,20 +28,20 @@ class CredentialActor:
     is_superuser = False
     pk = None
 
-    def __init__(self, credential: Credential):
+    def __init__(self, credential: Credential) -> None:
         self.credential = credential
 
     def __str__(self) -> str:
         return self.credential.actor_name
 
 
-def _purpose(request) -> str | None:
+def _purpose(request: Request) -> str | None:
     view = (getattr(request, "parser_context", None) or {}).get("view")
     return getattr(view, "credential_purpose", None)
 
 
 class CredentialAuthentication(authentication.BaseAuthentication):
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[Any, Credential] | None:
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].decode(errors="replace").lower() not in {k.lower() for k in KEYWORDS}:
             return None
@@ -59,14 +65,14 @@ class CredentialAuthentication(authentication.BaseAuthentication):
         credential.mark_used()
         return (credential.user if credential.user_id else CredentialActor(credential)), credential
 
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: Request) -> str:
         return KEYWORD_OF_PURPOSE.get(_purpose(request), "Token")  # type: ignore[call-overload]
 
 
 class HasCredential(permissions.BasePermission):
     """The request came with a key of the view's purpose (a signed-in session alone is not enough)."""
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         credential = request.auth
         return isinstance(credential, Credential) and credential.purpose == getattr(view, "credential_purpose", None)
 
@@ -79,11 +85,11 @@ try:
         name = ["ApiClientToken", "ChannelKey"]
         SCHEME_OF_PURPOSE = {Purpose.OA_PUSH: "ApiClientToken", Purpose.APPLICATION_CHANNEL: "ChannelKey"}
 
-        def get_security_requirement(self, auto_schema):
-            scheme = self.SCHEME_OF_PURPOSE.get(getattr(auto_schema.view, "credential_purpose", None))
+        def get_security_requirement(self, auto_schema: Any) -> dict[str, list[Any]] | list[dict[str, list[Any]]]:
+            scheme = self.SCHEME_OF_PURPOSE.get(getattr(auto_schema.view, "credential_purpose", None))  # type: ignore[arg-type]
             return {scheme: []} if scheme else [{name: []} for name in self.name]
 
-        def get_security_definition(self, auto_schema):
+        def get_security_definition(self, auto_schema: Any) -> list[dict[str, str]]:
             return [
                 {"type": "apiKey", "in": "header", "name": "Authorization",
                  "description": "Token gk_…（每个机关一把密钥，可吊销）"},

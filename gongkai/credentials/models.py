@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -20,6 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.audit import log_action
 from gongkai.core.models import NoDeleteModel, NoDeleteQuerySet
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Organ
 
 KEY_PREFIX = "gk_"
 
@@ -38,10 +44,10 @@ class Purpose(models.TextChoices):
 
 
 class CredentialQuerySet(NoDeleteQuerySet):
-    def active(self):
+    def active(self) -> CredentialQuerySet:
         return self.filter(revoked_at__isnull=True)
 
-    def for_purpose(self, purpose: str):
+    def for_purpose(self, purpose: str) -> CredentialQuerySet:
         return self.filter(purpose=purpose)
 
 
@@ -101,7 +107,7 @@ class Credential(NoDeleteModel):
         """How the audit trail names a key that acts for no person."""
         return f"channel:{self.name}"
 
-    def clean(self):
+    def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if self.purpose == Purpose.OA_PUSH:
@@ -113,7 +119,7 @@ class Credential(NoDeleteModel):
             if errors:
                 raise ValidationError(errors)
 
-    def may_act_for(self, organ) -> bool:
+    def may_act_for(self, organ: Organ | None) -> bool:
         """Whether the key may act for ``organ``: its own organ, one it lists, or any if it may file everywhere."""
         if organ is None:
             return False
@@ -128,8 +134,8 @@ class Credential(NoDeleteModel):
         return ""
 
     @classmethod
-    def issue(cls, *, name: str, purpose: str, organ=None, user=None, organs=(), all_organs: bool = False,
-              by=None) -> tuple[Credential, str]:
+    def issue(cls, *, name: str, purpose: str, organ: Organ | None = None, user: User | None = None,
+              organs: Iterable[Organ] = (), all_organs: bool = False, by: User | None = None) -> tuple[Credential, str]:
         """A new credential and its key (the only time the key is seen)."""
         key = new_key()
         with transaction.atomic():
@@ -143,7 +149,7 @@ class Credential(NoDeleteModel):
                        data={"purpose": purpose, "user": user.get_username() if user else ""})
         return credential, key
 
-    def rotate(self, *, by, reason: str = "") -> str:
+    def rotate(self, *, by: User | None, reason: str = "") -> str:
         """Replace the key (shown once); the old one stops working at once."""
         if self.revoked_at is not None:
             raise ValueError("a revoked key is not replaced")
@@ -154,7 +160,7 @@ class Credential(NoDeleteModel):
             log_action(self, "api.client_rotated", by=by, organ=self.organ, reason=reason)
         return key
 
-    def revoke(self, *, by, reason: str = "") -> None:
+    def revoke(self, *, by: User | None, reason: str = "") -> None:
         if self.revoked_at is not None:
             return
         with transaction.atomic():

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.forms import ContactDetailsForm
 from gongkai.interaction.models import Channel, MessageType, Rating, RefusalReason
 from gongkai.interaction.services import LIMITS, MAX_EXTENSION_DAYS
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Department, Organ
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -17,7 +25,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if isinstance(data, (list, tuple)):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
@@ -49,11 +57,11 @@ class RegisterForm(MessageForm):
 
     field_order = ["organ", "channel", "received_on", *MessageForm.field_order]
 
-    def __init__(self, *args, organs=None, **kwargs):
+    def __init__(self, *args: Any, organs: QuerySet[Organ] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["website"]
         del self.fields["attachments"]
-        self.fields["organ"].queryset = organs
+        self.fields["organ"].queryset = organs  # type: ignore[attr-defined]
 
 
 class LookupForm(forms.Form):
@@ -77,19 +85,20 @@ class TransferForm(forms.Form):
     to: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Transfer to"), queryset=None)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
-    def __init__(self, *args, organs=None, **kwargs):
+    def __init__(self, *args: Any, organs: QuerySet[Organ] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = organs
+        self.fields["to"].queryset = organs  # type: ignore[attr-defined]
 
 
 class AssignForm(forms.Form):
     department: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
     assignee: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Handler"), queryset=None, required=False)
 
-    def __init__(self, *args, departments=None, people=None, **kwargs):
+    def __init__(self, *args: Any, departments: QuerySet[Department] | None = None, people: QuerySet[User] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
-        self.fields["assignee"].queryset = people
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = people  # type: ignore[attr-defined]
 
 
 class ExtendForm(forms.Form):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,7 +63,7 @@ class Column:
         return self.is_empty or self.days_left <= 0
 
 
-def column_items(organ: Organ):
+def column_items(organ: Organ) -> QuerySet[Item]:
     """The items the organ's public column shows: its own and, for a government, those of the organs below it
     marked for the portal."""
     published = Item.objects.published()

@@ -56,10 +56,10 @@ ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
 
 
 class RunQuerySet(NoDeleteQuerySet):
-    def active(self):
+    def active(self) -> RunQuerySet:
         return self.filter(state__in=ACTIVE_STATES)
 
-    def finished(self):
+    def finished(self) -> RunQuerySet:
         return self.filter(state=RunState.FINISHED)
 
 
@@ -127,11 +127,11 @@ ERROR_LABELS = {
 
 
 class BrokenLinkQuerySet(NoDeleteQuerySet):
-    def current(self):
+    def current(self) -> BrokenLinkQuerySet:
         """Broken at the last run that saw them, not fixed since, not marked as a false positive."""
         return self.filter(fixed_in_run__isnull=True, is_false_positive=False)
 
-    def false_positives(self):
+    def false_positives(self) -> BrokenLinkQuerySet:
         return self.filter(is_false_positive=True)
 
 

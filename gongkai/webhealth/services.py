@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 import threading
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -28,17 +29,23 @@ from gongkai.organs.permissions import has_role
 from gongkai.webhealth import checker
 from gongkai.webhealth.models import BrokenLink, ColumnSetting, Run, RunState, Site
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongkai.accounts.models import User
+    from gongkai.catalogue.models import Category
+
 log = logging.getLogger(__name__)
 
 MANAGERS = (Role.WEB_ADMIN,)  # who manages an organ's sites, runs, false positives and column thresholds
 PROGRESS_SECONDS = 2.0
 
 
-def may_manage(user, organ: Organ) -> bool:
+def may_manage(user: User | AnonymousUser, organ: Organ) -> bool:
     return has_role(user, organ, *MANAGERS)
 
 
-def require_manager(user, organ: Organ) -> None:
+def require_manager(user: User | AnonymousUser, organ: Organ) -> None:
     if not may_manage(user, organ):
         raise NotAllowed(_("Only the web administrator of %(organ)s may do this.") % {"organ": organ.name})
 
@@ -70,7 +77,7 @@ def sites_of(organ: Organ) -> list[Site]:
     return list(Site.objects.filter(organ=organ, is_active=True))
 
 
-def add_site(organ: Organ, *, by, name: str, url: str) -> Site:
+def add_site(organ: Organ, *, by: User, name: str, url: str) -> Site:
     """A further site the organ names (its old site, a subject site), checked like its column."""
     require_manager(by, organ)
     name, url = name.strip(), url.strip()
@@ -91,7 +98,7 @@ def add_site(organ: Organ, *, by, name: str, url: str) -> Site:
 # --- runs ---------------------------------------------------------------------------------------------------------
 
 
-def request_run(site: Site, *, by=None) -> Run:
+def request_run(site: Site, *, by: User | None = None) -> Run:
     """Queue a run of ``site`` (``by`` None: the schedule). Refused while another run of the site is queued or
     running: the database holds one active run per site."""
     if by is not None:
@@ -218,7 +225,7 @@ def schedule_runs(now: dt.datetime | None = None) -> int:
 # --- false positives ------------------------------------------------------------------------------------------------
 
 
-def mark_false_positive(link: BrokenLink, *, by, reason: str) -> BrokenLink:
+def mark_false_positive(link: BrokenLink, *, by: User, reason: str) -> BrokenLink:
     """误报: the address works (it refuses robots, needs a sign-in …); remembered for every later run."""
     require_manager(by, link.site.organ)
     reason = reason.strip()
@@ -234,7 +241,7 @@ def mark_false_positive(link: BrokenLink, *, by, reason: str) -> BrokenLink:
     return link
 
 
-def unmark_false_positive(link: BrokenLink, *, by, reason: str = "") -> BrokenLink:
+def unmark_false_positive(link: BrokenLink, *, by: User, reason: str = "") -> BrokenLink:
     require_manager(by, link.site.organ)
     with transaction.atomic():
         link = BrokenLink.objects.select_for_update().get(pk=link.pk)
@@ -248,7 +255,7 @@ def unmark_false_positive(link: BrokenLink, *, by, reason: str = "") -> BrokenLi
 # --- column thresholds ----------------------------------------------------------------------------------------------
 
 
-def set_threshold(organ: Organ, *, by, category, days: int) -> ColumnSetting:
+def set_threshold(organ: Organ, *, by: User, category: Category | None, days: int) -> ColumnSetting:
     """How many days a column (``category`` None: the column home page) may go without an update."""
     require_manager(by, organ)
     if not 1 <= days <= 3660:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gongkai.core.audit import log_action
 from gongkai.organs.models import Membership, Organ, OrganKind, Role
 from gongkai.webhealth import checker
-from gongkai.webhealth.freshness import WARN_DAYS, risks
+from gongkai.webhealth.freshness import WARN_DAYS, Risk, risks
 from gongkai.webhealth.models import Probe, VetoWarning
 from gongkai.webhealth.services import column_url, public_base
 
@@ -66,7 +66,7 @@ def _people(organ: Organ) -> list:
     return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("pk"))
 
 
-def claim_day(risk, today: dt.date) -> dt.date:
+def claim_day(risk: Risk, today: dt.date) -> dt.date:
     """The day a warning of ``risk`` is claimed under: its breach day when it is known; for a veto standing since an
     unknown day (an empty column, messages over three months, failed probes) the Monday of this week, so it is told
     again once a week while it lasts."""

@@ -63,7 +63,7 @@ VALIDITY_WORDS = {
 _HEADER_JUNK = re.compile(r"[\s*＊:：()（）\[\]【】]")
 
 
-def normalise_header(value) -> str:
+def normalise_header(value: object) -> str:
     return _HEADER_JUNK.sub("", str(value or "")).replace("\ufeff", "").lower()
 
 

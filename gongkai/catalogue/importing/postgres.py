@@ -10,11 +10,16 @@ what that costs is measured in docs/performance.md.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, connection, transaction
 
 from gongkai.catalogue.importing.writing import BATCH, _Writer
 from gongkai.catalogue.models import Item
 from gongkai.organs.models import Organ
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
 
 try:
     import psycopg
@@ -26,7 +31,7 @@ except ImportError:  # SQLite-only installs
 STAGING = "gongkai_import_staging"
 
 
-def _copy_escape(value) -> str:
+def _copy_escape(value: object) -> str:
     if value is None:
         return "\\N"
     if value is True:
@@ -42,7 +47,7 @@ def _copy_escape(value) -> str:
 class CopyWriter(_Writer):
     """Streams the rows into a staging table with COPY, then moves them into the catalogue in one statement."""
 
-    def __init__(self, organ: Organ, user):
+    def __init__(self, organ: Organ, user: User) -> None:
         super().__init__(organ, user)
         names = [f.attname for f in self.fields]
         defaults = {**self.defaults, **{name: None for name in self.VARIABLE}}

@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterator
+from typing import IO, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from gongkai.core.richtext import clean_html
 from gongkai.core.uploads import check_archive, is_zip
 
 
-def _decoded_lines(stream) -> Iterator[str]:
+def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
     """The text of a CSV in UTF-8 (with or without BOM) or GB18030, decoded as it streams."""
     head = stream.read(65536)
     encoding = "utf-8-sig"
@@ -45,11 +46,11 @@ def _decoded_lines(stream) -> Iterator[str]:
         yield pending
 
 
-def _csv_rows(stream) -> Iterator[list[str]]:
+def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
     yield from csv.reader(_decoded_lines(stream))
 
 
-def _xlsx_rows(stream, max_rows: int, max_cells: int) -> Iterator[list]:
+def _xlsx_rows(stream: IO[bytes], max_rows: int, max_cells: int) -> Iterator[list]:
     """Rows of the first sheet, counting the empty rows and cells a sheet's gaps expand to,
     so a small file declaring millions of rows stops at the limits (0: no limit)."""
     import openpyxl
@@ -78,7 +79,7 @@ def _xlsx_rows(stream, max_rows: int, max_cells: int) -> Iterator[list]:
         book.close()
 
 
-def open_rows(stream, name: str = "", *, max_rows: int | None = None, max_cells: int | None = None) -> Iterator[list]:
+def open_rows(stream: IO[bytes], name: str = "", *, max_rows: int | None = None, max_cells: int | None = None) -> Iterator[list]:
     """Rows of a spreadsheet: .xlsx (recognised by content, judged by its ZIP directory before
     it is opened, read up to ``max_rows``/``max_cells``, by default IMPORT_MAX_ROWS/CELLS) or CSV."""
     head = stream.read(4)
@@ -109,7 +110,7 @@ _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
-def parse_datetime(value) -> dt.datetime | None:
+def parse_datetime(value: Any) -> dt.datetime | None:
     """A date or date-time as agencies write it: 2024-03-05, 2024/3/5, 2024.3.5,
     2024年3月5日, 20240305, an Excel date cell or serial number. None when blank.
     Raises ValueError when it is not a real date."""

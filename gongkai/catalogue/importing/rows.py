@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import string
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ from gongkai.catalogue.models import Category, Item, Topic, Validity
 from gongkai.catalogue.services.rules import check_row
 from gongkai.core.richtext import html_to_text
 from gongkai.organs.models import Organ
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def index_pattern(organ: Organ) -> re.Pattern:
@@ -56,7 +60,7 @@ def format_index_number(organ: Organ, *, year: int, month: int, category_code: s
 class _Lookups:
     """Topics and categories by every name an agency might write."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.topics: dict[str, Topic] = {}
         for topic in Topic.objects.filter(is_active=True).select_related("parent"):
             for key in (topic.code, topic.name, str(topic)):
@@ -90,7 +94,7 @@ def _cell(row: list, position: int | None) -> str:
     return str(value).strip()
 
 
-def _raw(row: list, position: int | None):
+def _raw(row: list, position: int | None) -> Any:
     if position is None or position >= len(row):
         return None
     return row[position]
@@ -140,7 +144,7 @@ class _Validator:
         errors: list[str] = []
         values: dict = {}
 
-        def label(key):
+        def label(key: str) -> StrOrPromise:
             return COLUMN_LABELS[key]
 
         values["title"] = _cell(row, p.get("title"))
