@@ -18,7 +18,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -29,6 +29,10 @@ from gongkai.letters.defaults import DEFAULTS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+    from gongkai.organs.models import Organ
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 MAX_BODY = 20000
@@ -135,7 +139,7 @@ def check_template(title: str, body: str) -> None:
             raise DomainError(_("A placeholder is not written like {{applicant}}."), field=field)
 
 
-def template_for(kind: str, organ=None) -> LetterSource:
+def template_for(kind: str, organ: Organ | None = None) -> LetterSource:
     """The wording in force for ``kind`` at ``organ``."""
     from gongkai.letters.models import LetterTemplate
 
@@ -158,7 +162,7 @@ def format_date(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -168,17 +172,17 @@ def _text(value) -> str:
     return str(value)
 
 
-def reconsideration_body(organ) -> str:
+def reconsideration_body(organ: Organ) -> str:
     """The organ's own setting, else the people's government it belongs to (for a government, the one above)."""
     if getattr(organ, "reconsideration_body", ""):
         return organ.reconsideration_body
     government = organ.government
     if government is not None and government.pk == organ.pk:
-        government = organ.parent.government if organ.parent_id else None
+        government = organ.parent.government if organ.parent is not None else None
     return government.name if government is not None else DEFAULT_RECONSIDERATION
 
 
-def organ_context(organ) -> dict[str, str]:
+def organ_context(organ: Organ | None) -> dict[str, str]:
     if organ is None:
         return {}
     return {
@@ -191,7 +195,7 @@ def organ_context(organ) -> dict[str, str]:
     }
 
 
-def fill(source: LetterSource, *, organ, context: dict) -> FilledLetter:
+def fill(source: LetterSource, *, organ: Organ | None, context: dict) -> FilledLetter:
     """Substitute the placeholders. Every placeholder the wording uses must be
     in ``context`` (an empty string is a value); otherwise DomainError lists
     the missing ones, so no letter goes out with a gap."""
@@ -231,7 +235,7 @@ def fill(source: LetterSource, *, organ, context: dict) -> FilledLetter:
 # --- DOCX ---------------------------------------------------------------------
 
 
-def _docx_run_font(run, east_asia: str, size_pt: float, bold: bool = False) -> None:
+def _docx_run_font(run: Run, east_asia: str, size_pt: float, bold: bool = False) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -259,7 +263,8 @@ def render_docx(letter: FilledLetter) -> bytes:
     document.core_properties.title = letter.title
     document.core_properties.author = letter.organ_name
 
-    def paragraph(text: str, *, align=None, indent=False, font=DOCX_BODY_FONT, size=16, bold=False, space_after=0):
+    def paragraph(text: str, *, align: Any = None, indent: bool = False, font: str = DOCX_BODY_FONT, size: float = 16,
+                  bold: bool = False, space_after: float = 0) -> Paragraph:
         p = document.add_paragraph()
         fmt = p.paragraph_format
         fmt.line_spacing = Pt(28)
@@ -345,7 +350,7 @@ def render_pdf(letter: FilledLetter) -> bytes:
 # --- The interface ---------------------------------------------------------------
 
 
-def render_letter(kind: str, *, organ, context: dict, source: LetterSource | None = None) -> tuple[bytes, bytes, str]:
+def render_letter(kind: str, *, organ: Organ | None, context: dict, source: LetterSource | None = None) -> tuple[bytes, bytes, str]:
     """Render the letter ``kind`` for ``organ`` with ``context``.
 
     Returns ``(docx_bytes, pdf_bytes, text)``. ``context`` holds the

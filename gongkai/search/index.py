@@ -16,10 +16,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tantivy
 from django.conf import settings
@@ -27,6 +30,13 @@ from django.utils import timezone
 
 from gongkai.search.normalise import identifiers
 from gongkai.search.segment import index_tokens
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.db.models import QuerySet
+
+    from gongkai.catalogue.models import Item
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +183,7 @@ class IndexBusy(Exception):
 
 
 @contextlib.contextmanager
-def _file_lock(blocking: bool = True):
+def _file_lock(blocking: bool = True) -> Iterator[None]:
     """An exclusive OS lock shared by every process on this machine (tantivy
     allows one writer per index; a second one would fail with LockBusy).
     Not ``blocking``: raise IndexBusy at once when another holds it."""
@@ -191,7 +201,7 @@ def _file_lock(blocking: bool = True):
 
 
 @contextlib.contextmanager
-def writer(heap: int = WRITER_HEAP, threads: int = 1, *, blocking: bool = True):
+def writer(heap: int = WRITER_HEAP, threads: int = 1, *, blocking: bool = True) -> Iterator[tantivy.IndexWriter]:
     """The single writer, held under the file lock; commits on success. Not
     ``blocking``: IndexBusy at once when another process writes (web requests
     never wait for the index)."""
@@ -234,7 +244,8 @@ def columns_of(organ_id: int, organ_path: str, government_ids: set[int], on_port
 
 
 def item_fields(
-    item, *, government_ids: set[int], topic_parents: dict[int, int | None], synonym_pattern=None, names=None
+    item: Item, *, government_ids: set[int], topic_parents: dict[int, int | None], synonym_pattern: re.Pattern[str] | None = None,
+    names: dict[str, dict[int, str]] | None = None,
 ) -> dict:
     """The raw values of one item, before segmentation (picklable: the
     rebuild command segments them in worker processes). ``synonym_pattern``
@@ -269,7 +280,7 @@ def item_fields(
     }
 
 
-def _meta_text(names, item) -> str:
+def _meta_text(names: dict[str, dict[int, str]] | None, item: Item) -> str:
     if not names:
         return ""
     return " ".join(
@@ -277,7 +288,7 @@ def _meta_text(names, item) -> str:
     )
 
 
-def _found_words(pattern, item) -> set[str]:
+def _found_words(pattern: re.Pattern[str] | None, item: Item) -> set[str]:
     if pattern is None:
         return set()
     found = set()
@@ -287,7 +298,7 @@ def _found_words(pattern, item) -> set[str]:
     return found
 
 
-def stamp_of(updated_at) -> int:
+def stamp_of(updated_at: dt.datetime | None) -> int:
     """An item's version stamp in the index: its updated_at in microseconds."""
     return int(updated_at.timestamp() * 1_000_000) if updated_at else 0
 
@@ -342,7 +353,7 @@ def context_for_indexing() -> dict:
     }
 
 
-def indexable_items():
+def indexable_items() -> QuerySet[Item]:
     """The items the public may see, and so may find (主动公开, published)."""
     from gongkai.catalogue.models import Item
 
