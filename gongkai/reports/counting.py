@@ -26,11 +26,19 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 
 from gongkai.applications.taxonomy import APPLICANT_COLUMNS, AppealResult
 from gongkai.reports import structure
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from gongkai.applications.models import Appeal, Application
+    from gongkai.catalogue.models import Item
 
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
@@ -53,7 +61,7 @@ def published_in_year(year: int) -> Q:
 # --- models of other apps, imported lazily ----------------------------------------
 
 
-def application_models():
+def application_models() -> tuple[type[Application], type[Appeal]] | tuple[None, None]:
     """(Application, Appeal) or (None, None) while the applications app has no models."""
     try:
         from gongkai.applications.models import Appeal, Application
@@ -62,7 +70,7 @@ def application_models():
     return Application, Appeal
 
 
-def applications_base(organ_ids):
+def applications_base(organ_ids: Iterable[int]) -> QuerySet[Application] | None:
     Application, _ = application_models()
     if Application is None:
         return None
@@ -71,7 +79,7 @@ def applications_base(organ_ids):
     return qs.filter(organ_id__in=organ_ids)
 
 
-def appeals_base(organ_ids):
+def appeals_base(organ_ids: Iterable[int]) -> QuerySet[Appeal] | None:
     _, Appeal = application_models()
     if Appeal is None:
         return None
@@ -94,7 +102,7 @@ def t2_condition(row: str, column: str, year: int) -> Q:
     raise KeyError(column)
 
 
-def items_base(organ_ids, row: str | None = None):
+def items_base(organ_ids: Iterable[int], row: str | None = None) -> QuerySet[Item]:
     from gongkai.catalogue.models import Item, ItemState
 
     qs = Item.objects.filter(organ_id__in=organ_ids, state=ItemState.PUBLISHED)
@@ -122,7 +130,7 @@ def t3_column_condition(column: str) -> Q:
     return Q() if column == "total" else Q(applicant_type=column)
 
 
-def appeal_year_end_result(year: int):
+def appeal_year_end_result(year: int) -> Case:
     _, end = year_bounds(year)
     return Case(
         When(Q(decided_on__isnull=False, decided_on__lte=end), then=F("result")),
@@ -134,7 +142,7 @@ def appeal_year_end_result(year: int):
 # --- drill-down ----------------------------------------------------------------------
 
 
-def records_for(organ_ids, year: int, key: str):
+def records_for(organ_ids: Iterable[int], year: int, key: str) -> tuple[str, QuerySet[Any] | None]:
     """(kind, queryset) of the records a cell counts; kind is 'item', 'application',
     'appeal', or 'manual' (a figure entered by hand: no records on the platform)."""
     if key not in structure.ALL_KEY_SET:
@@ -162,7 +170,7 @@ def records_for(organ_ids, year: int, key: str):
 # --- counting --------------------------------------------------------------------------
 
 
-def count_table2(organ_ids, year: int) -> dict[int, dict[str, int]]:
+def count_table2(organ_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
     result: dict[int, dict[str, int]] = {oid: {} for oid in organ_ids}
     for oid in organ_ids:
         for row in ("rule", "normative"):
@@ -187,7 +195,7 @@ def count_table2(organ_ids, year: int) -> dict[int, dict[str, int]]:
     return result
 
 
-def count_table3(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
+def count_table3(organ_ids: Iterable[int], year: int) -> dict[int, dict[str, int]] | None:
     base = applications_base(organ_ids)
     if base is None:
         return None
@@ -195,7 +203,7 @@ def count_table3(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
         oid: {structure.t3_key(r, c): 0 for r in structure.T3_ROWS for c in structure.T3_COLUMNS} for oid in organ_ids
     }
 
-    def add(oid, row, applicant_type, n):
+    def add(oid: int, row: str, applicant_type: str, n: int) -> None:
         cells = result[oid]
         cells[structure.t3_key(row, "total")] += n
         if applicant_type in APPLICANT_COLUMNS:
@@ -222,7 +230,7 @@ def count_table3(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
     return result
 
 
-def count_table4(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
+def count_table4(organ_ids: Iterable[int], year: int) -> dict[int, dict[str, int]] | None:
     base = appeals_base(organ_ids)
     if base is None:
         return None
@@ -247,7 +255,7 @@ def count_table4(organ_ids, year: int) -> dict[int, dict[str, int]] | None:
     return result
 
 
-def count_tables(organ_ids, year: int) -> dict[int, dict]:
+def count_tables(organ_ids: Iterable[int], year: int) -> dict[int, dict]:
     """Every platform-held cell for each organ: {organ_id: {key: int}}.
     Tables whose source app has no models yet are left out (blank), never guessed."""
     organ_ids = list(organ_ids)

@@ -7,14 +7,19 @@ never invents a figure."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, Q, Sum
 
 from gongkai.reports import counting
 
+if TYPE_CHECKING:
+    from gongkai.reports.models import AnnualReport
 
-def _organ_ids(report) -> list[int]:
+
+def _organ_ids(report: AnnualReport) -> list[int]:
     from gongkai.reports.checks import report_organ_ids
 
     return report_organ_ids(report)
@@ -23,7 +28,7 @@ def _organ_ids(report) -> list[int]:
 WORK_PLANS_NAMED = 10  # the year's published work plans (工作要点) named in section 六
 
 
-def proactive_figures(organ_ids, year: int) -> dict:
+def proactive_figures(organ_ids: Iterable[int], year: int) -> dict:
     from gongkai.catalogue.models import Item, ItemState
 
     published = Item.objects.filter(counting.published_in_year(year), organ_id__in=organ_ids, state=ItemState.PUBLISHED)
@@ -44,7 +49,7 @@ def proactive_figures(organ_ids, year: int) -> dict:
     }
 
 
-def application_figures(organ_ids, year: int) -> dict | None:
+def application_figures(organ_ids: Iterable[int], year: int) -> dict | None:
     base = counting.applications_base(organ_ids)
     if base is None:
         return None
@@ -72,7 +77,7 @@ def application_figures(organ_ids, year: int) -> dict | None:
     return figures
 
 
-def consultation_figures(organ_ids, year: int) -> dict | None:
+def consultation_figures(organ_ids: Iterable[int], year: int) -> dict | None:
     """Consultations of third parties and other agencies (Art. 32, 34) sent in the year, and how many were
     answered (agreed or objected) by 31 December."""
     try:
@@ -85,7 +90,7 @@ def consultation_figures(organ_ids, year: int) -> dict | None:
     return {"sent": sent.count(), "answered": answered.count(), "third_party": sent.filter(kind="third_party").count()}
 
 
-def appeal_figures(organ_ids, year: int) -> dict | None:
+def appeal_figures(organ_ids: Iterable[int], year: int) -> dict | None:
     base = counting.appeals_base(organ_ids)
     if base is None:
         return None
@@ -98,7 +103,7 @@ def _percent(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}%" if whole else "—"
 
 
-def draft_sections(report) -> dict[str, str]:
+def draft_sections(report: AnnualReport) -> dict[str, str]:
     organ_ids = _organ_ids(report)
     year = report.year
     p = proactive_figures(organ_ids, year)
@@ -150,7 +155,7 @@ def draft_sections(report) -> dict[str, str]:
     return {"overview": "\n".join(overview), "problems": "\n".join(problems), "other": "\n".join(other)}
 
 
-def fill_empty_sections(report) -> None:
+def fill_empty_sections(report: AnnualReport) -> None:
     """Start empty sections from the draft; never overwrite what the organ wrote."""
     if report.overview and report.problems and report.other_matters:
         return

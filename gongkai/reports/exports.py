@@ -8,7 +8,9 @@ layout (``gongkai.reports.layout``), merged header cells included."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -20,6 +22,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from gongkai.reports import layout, structure
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+    from docx.table import _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
+
+    from gongkai.reports.models import AnnualReport
 
 CSS_PATH = Path(settings.BASE_DIR) / "static" / "css" / "reports.css"
 BODY_FONT = "宋体"
@@ -33,7 +43,9 @@ TABLE_PT = {"t2": 8.5, "t3": 8.5, "t4": 7.5}
 COLUMN_WIDTHS_MM = layout.COLUMN_WIDTHS_MM
 
 
-def report_context(report, link=None, flagged=frozenset()) -> dict:
+def report_context(
+    report: AnnualReport, link: Callable[[str], str] | None = None, flagged: Collection[str] = frozenset()
+) -> dict[str, Any]:
     values = report.values()
     return {
         "report": report,
@@ -49,19 +61,19 @@ def report_context(report, link=None, flagged=frozenset()) -> dict:
     }
 
 
-def render_html(report) -> str:
+def render_html(report: AnnualReport) -> str:
     """The standalone HTML the PDF is made from: the web page's report body and stylesheet."""
     css = CSS_PATH.read_text(encoding="utf-8")
     return render_to_string("reports/pdf.html", {**report_context(report), "css": css})
 
 
-def render_pdf(report) -> bytes:
+def render_pdf(report: AnnualReport) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=render_html(report), base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def _font(run, name: str, size: float | None = None, bold: bool = False) -> None:
+def _font(run: Run, name: str, size: float | None = None, bold: bool = False) -> None:
     run.font.name = name
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
     if size:
@@ -69,7 +81,8 @@ def _font(run, name: str, size: float | None = None, bold: bool = False) -> None
     run.bold = bold
 
 
-def _paragraph(document, text, *, size=12, bold=False, font=BODY_FONT, align=None, indent=True):
+def _paragraph(document: DocumentObject, text: str, *, size: float = 12, bold: bool = False, font: str = BODY_FONT,
+               align: Any = None, indent: bool = True) -> Paragraph:
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align
@@ -79,7 +92,7 @@ def _paragraph(document, text, *, size=12, bold=False, font=BODY_FONT, align=Non
     return paragraph
 
 
-def _repeat_as_header(row) -> None:
+def _repeat_as_header(row: _Row) -> None:
     """Word repeats this row at the top of every page the table runs onto (like <thead> in the PDF)."""
     tr_pr = row._tr.get_or_add_trPr()
     for tag in ("w:tblHeader", "w:cantSplit"):
@@ -88,7 +101,7 @@ def _repeat_as_header(row) -> None:
         tr_pr.append(element)
 
 
-def _table(document, rows, name: str) -> None:
+def _table(document: DocumentObject, rows: list[list[layout.Cell]], name: str) -> None:
     width, placed = layout.grid(rows)
     widths = COLUMN_WIDTHS_MM[name]
     table = document.add_table(rows=len(rows), cols=width)
@@ -119,7 +132,7 @@ def _table(document, rows, name: str) -> None:
         _repeat_as_header(row)
 
 
-def _page_setup(document) -> None:
+def _page_setup(document: DocumentObject) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
     section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
@@ -130,7 +143,7 @@ def _page_setup(document) -> None:
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
 
-def render_docx(report) -> bytes:
+def render_docx(report: AnnualReport) -> bytes:
     context = report_context(report)
     document = Document()
     _page_setup(document)

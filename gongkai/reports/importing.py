@@ -14,8 +14,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +30,10 @@ from gongkai.core.errors import DomainError
 from gongkai.core.uploads import REPORT_IMPORT, ArchiveLimits, check_archive, max_bytes_for
 from gongkai.reports import checks, structure
 from gongkai.reports.models import AnnualReport, ReportOrigin, ReportScope, ReportStatus
+
+if TYPE_CHECKING:
+    from gongkai.accounts.models import User
+    from gongkai.organs.models import Organ
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 BLANK_TOKENS = {"", "-", "—", "–", "/", "／", "——", "空白", "\\"}
@@ -85,7 +91,7 @@ def _label(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).replace("(", "（").replace(")", "）")
 
 
-def parse_number(text: str, *, amount: bool = False):
+def parse_number(text: str, *, amount: bool = False) -> int | Decimal | None:
     """'1,234' -> 1234; '１２' -> 12; '' / '—' / '/' -> None (blank); anything else raises ValueError."""
     token = normalise(text).replace(",", "").replace("件", "").replace("万元", "")
     if token in BLANK_TOKENS:
@@ -127,7 +133,7 @@ class Parsed:
 MAX_SPAN = 100  # rowspan/colspan beyond this are read as this
 
 
-def _grid(rows_of_cells) -> list[list[tuple[int, str]]]:
+def _grid(rows_of_cells: list[list[tuple[str, int, int]]]) -> list[list[tuple[int, str]]]:
     """rows_of_cells: [[(text, colspan, rowspan)]] -> rows of (cell id, text), merged cells placed in every slot."""
     occupied: dict[tuple[int, int], tuple[int, str]] = {}
     by_row: dict[int, list[int]] = {}
@@ -157,7 +163,7 @@ def _grid(rows_of_cells) -> list[list[tuple[int, str]]]:
     return result
 
 
-def _int_attr(element, name) -> int:
+def _int_attr(element: Any, name: str) -> int:
     try:
         return max(int(element.get(name, "1")), 1)
     except ValueError:
@@ -190,7 +196,7 @@ def html_blocks(content: bytes | str) -> list[tuple[str, object]]:
         bad.drop_tree()
     blocks: list[tuple[str, object]] = []
 
-    def walk(element):
+    def walk(element: Any) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "table":
             rows = []
@@ -220,7 +226,7 @@ def html_blocks(content: bytes | str) -> list[tuple[str, object]]:
     return blocks
 
 
-def _text_with_breaks(element) -> list[str]:
+def _text_with_breaks(element: Any) -> list[str]:
     for br in element.iter("br"):
         br.tail = "\n" + (br.tail or "")
     return [element.text_content()]
@@ -283,7 +289,7 @@ def docx_blocks(content: bytes) -> list[tuple[str, object]]:
 # --- recognising the report -----------------------------------------------------------------
 
 
-def _dedupe(row):
+def _dedupe(row: Iterable[tuple[int, str]]) -> list[str]:
     out, last = [], None
     for cell_id, text in row:
         if cell_id != last:
@@ -292,7 +298,7 @@ def _dedupe(row):
     return out
 
 
-def parse_blocks(blocks) -> Parsed:
+def parse_blocks(blocks: list[tuple[str, Any]]) -> Parsed:
     parsed = Parsed()
     paragraphs = [str(v) for kind, v in blocks if kind == "p"]
     rows = [_dedupe(row) for kind, v in blocks if kind == "table" for row in v]
@@ -309,7 +315,7 @@ def parse_blocks(blocks) -> Parsed:
 PAGE_CHROME = re.compile(r"^(主办|承办|协办|网站标识码|版权所有|Copyright|ICP|京ICP|联系我们|【?打印|【?关闭|分享到|【字体|扫一扫)")
 
 
-def _read_texts(blocks, parsed: Parsed) -> None:
+def _read_texts(blocks: list[tuple[str, Any]], parsed: Parsed) -> None:
     current = None
     texts: dict[str, list[str]] = {}
     for kind, value in blocks:
@@ -341,7 +347,7 @@ def _values_after_label(row: list[str]) -> tuple[str, list[str]]:
     return "".join(row[:i]), row[i:]
 
 
-def _read_table2(rows, parsed: Parsed) -> None:
+def _read_table2(rows: list[list[str]], parsed: Parsed) -> None:
     found = set()
     for row in rows:
         if not row:
@@ -382,7 +388,7 @@ def _t3_row_code(label: str) -> str | None:
     return None
 
 
-def _read_table3(rows, parsed: Parsed) -> None:
+def _read_table3(rows: list[list[str]], parsed: Parsed) -> None:
     found: set[str] = set()
     width = len(structure.T3_COLUMNS)
     for row in rows:
@@ -407,7 +413,7 @@ def _read_table3(rows, parsed: Parsed) -> None:
             parsed.problems.append(_("Table 三, row %(row)s was not found.") % {"row": structure.T3_ROW_LABELS[code]})
 
 
-def _read_table4(rows, parsed: Parsed) -> None:
+def _read_table4(rows: list[list[str]], parsed: Parsed) -> None:
     width = len(structure.T4_KINDS) * len(structure.T4_COLUMNS)
     seen_header = False
     for row in rows:
@@ -470,7 +476,7 @@ def read(content: bytes, filename: str = "") -> tuple[str, Parsed]:
     return kind, parsed
 
 
-def import_report(organ, year: int, *, by, content: bytes, filename: str = "", source: str = "") -> AnnualReport:
+def import_report(organ: Organ, year: int, *, by: User, content: bytes, filename: str = "", source: str = "") -> AnnualReport:
     """Import a published report as an imported copy for (organ, year), then run the checks.
     Only those who may prepare the organ's report may import one for it (reading
     an organ, as its supervising office does, is not enough)."""

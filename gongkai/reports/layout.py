@@ -6,7 +6,9 @@ look the same. A table is a list of rows; a row is a list of ``Cell``s whose
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 from gongkai.applications.taxonomy import OUTCOME_GROUPS
 from gongkai.reports import structure
@@ -56,13 +58,14 @@ class Cell:
         return bool(self.key)
 
 
-def _figure(values, key, link, colspan=1, flagged=frozenset()) -> Cell:
+def _figure(values: dict[str, Any], key: str, link: Callable[[str], str] | None, colspan: int = 1,
+            flagged: Collection[str] = frozenset()) -> Cell:
     value = values.get(key)
     css = "figure" + (" blank" if value is None else "") + (" flagged" if key in flagged else "")
     return Cell(structure.format_value(key, value), key=key, colspan=colspan, url=link(key) if link else "", css=css)
 
 
-def table2(values, link=None, flagged=frozenset()) -> list[list[Cell]]:
+def table2(values: dict[str, Any], link: Callable[[str], str] | None = None, flagged: Collection[str] = frozenset()) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     groups: dict[str, list] = {}
     for r in T2_ROWS:
@@ -82,10 +85,10 @@ def table2(values, link=None, flagged=frozenset()) -> list[list[Cell]]:
     return rows
 
 
-def table3(values, link=None, flagged=frozenset()) -> list[list[Cell]]:
+def table3(values: dict[str, Any], link: Callable[[str], str] | None = None, flagged: Collection[str] = frozenset()) -> list[list[Cell]]:
     columns = structure.T3_COLUMNS
 
-    def figures(row):
+    def figures(row: str) -> list[Cell]:
         return [_figure(values, t3_key(row, c), link, flagged=flagged) for c in columns]
 
     rows: list[list[Cell]] = [
@@ -123,7 +126,7 @@ def table3(values, link=None, flagged=frozenset()) -> list[list[Cell]]:
     return rows
 
 
-def table4(values, link=None, flagged=frozenset()) -> list[list[Cell]]:
+def table4(values: dict[str, Any], link: Callable[[str], str] | None = None, flagged: Collection[str] = frozenset()) -> list[list[Cell]]:
     kinds = structure.T4_KINDS
     results = structure.T4_COLUMNS
     rows = [
@@ -136,7 +139,9 @@ def table4(values, link=None, flagged=frozenset()) -> list[list[Cell]]:
     return rows
 
 
-def tables(values, link=None, flagged=frozenset()) -> dict[str, list[list[Cell]]]:
+def tables(
+    values: dict[str, Any], link: Callable[[str], str] | None = None, flagged: Collection[str] = frozenset()
+) -> dict[str, list[list[Cell]]]:
     return {"t2": table2(values, link, flagged), "t3": table3(values, link, flagged), "t4": table4(values, link, flagged)}
 
 

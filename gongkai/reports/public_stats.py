@@ -6,12 +6,17 @@ catalogue or the register. A selector: it writes nothing but the derived month c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 from django.utils import timezone
 
 from gongkai.reports import stats
+
+if TYPE_CHECKING:
+    from gongkai.organs.models import Organ
 
 
 @dataclass
@@ -50,7 +55,7 @@ class Statistics:
 MEASURES = ("received", "closed", "timed", "timely")
 
 
-def statistics(organs, year: int, *, per_organ: bool = False) -> Statistics:
+def statistics(organs: Iterable[Organ], year: int, *, per_organ: bool = False) -> Statistics:
     """The statistics of ``organs`` (Organ instances) for ``year``; with ``per_organ`` a row per organ too."""
     from gongkai.applications.taxonomy import Outcome
     from gongkai.reports.models import ApplicationMonthCount, ItemMonthCount
@@ -90,7 +95,7 @@ def statistics(organs, year: int, *, per_organ: bool = False) -> Statistics:
     )
 
 
-def cached_statistics(organs, year: int, *, per_organ: bool = False) -> Statistics:
+def cached_statistics(organs: Iterable[Organ], year: int, *, per_organ: bool = False) -> Statistics:
     """``statistics``, computed at most once per ``REPORTS_DASHBOARD_CACHE_SECONDS`` (default 300) for the same
     organs, year and language, like the staff dashboard: the page says when its figures were counted."""
     import hashlib

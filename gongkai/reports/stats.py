@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -14,6 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.reports import counting
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from gongkai.catalogue.models import Item
 
 
 @dataclass
@@ -28,14 +35,14 @@ class Chart:
     note: str = ""
 
     @property
-    def rows(self):
+    def rows(self) -> list[tuple[str, float]]:
         return list(zip(self.labels, self.values, strict=True))
 
     def as_json(self) -> dict:
         return {"code": self.code, "title": self.title, "kind": self.kind, "labels": self.labels, "values": self.values}
 
 
-def _published(organ_ids, year):
+def _published(organ_ids: Collection[int], year: int) -> QuerySet[Item]:
     from gongkai.catalogue.models import Item, ItemState
 
     return Item.objects.filter(counting.published_in_year(year), organ_id__in=organ_ids, state=ItemState.PUBLISHED)
@@ -49,7 +56,7 @@ def _published(organ_ids, year):
 # is published, one month of one organ (docs/annual-report.md › "Performance").
 
 
-def _month_key(moment) -> datetime.date:
+def _month_key(moment: datetime.datetime) -> datetime.date:
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     return datetime.date(local.year, local.month, 1)
 
@@ -58,7 +65,7 @@ def _year_months(year: int) -> list[datetime.date]:
     return [datetime.date(year, m, 1) for m in range(1, 13)]
 
 
-def items_changed(organ_id: int, moments=None) -> None:
+def items_changed(organ_id: int, moments: Iterable[datetime.datetime | None] | None = None) -> None:
     """The counts of these months of an organ (every month when ``moments`` is None) are no longer current."""
     from gongkai.reports.models import ItemMonth
 
@@ -102,7 +109,9 @@ def _recount(organ_id: int, months: list[datetime.date]) -> None:
         _mark_counted(ItemMonth, locked)
 
 
-def _current_months(model, recount, organ_ids, year: int) -> list[int]:
+def _current_months(
+    model: type[Model], recount: Callable[[int, list[datetime.date]], None], organ_ids: Collection[int], year: int
+) -> list[int]:
     """The ids of the ``model`` month rows (ItemMonth, ApplicationMonth) of ``year`` for ``organ_ids``,
     ``recount(organ_id, months)`` run first for the months not current (``counted`` ≠ ``changes``)."""
     months = _year_months(year)
@@ -114,21 +123,21 @@ def _current_months(model, recount, organ_ids, year: int) -> list[int]:
     return list(model.objects.filter(organ_id__in=organ_ids, month__in=months).values_list("pk", flat=True))
 
 
-def _mark_counted(model, locked: dict) -> None:
+def _mark_counted(model: type[Model], locked: dict[datetime.date, Any]) -> None:
     """The locked month rows are counted as of the ``changes`` they had when locked."""
     for row in locked.values():
         row.counted = row.changes
     model.objects.bulk_update(list(locked.values()), ["counted"])
 
 
-def current_item_months(organ_ids, year: int) -> list[int]:
+def current_item_months(organ_ids: Collection[int], year: int) -> list[int]:
     """The ids of the ItemMonth rows of ``year`` for ``organ_ids``, recounting those not current."""
     from gongkai.reports.models import ItemMonth
 
     return _current_months(ItemMonth, _recount, organ_ids, year)
 
 
-def item_charts(organ_ids, year: int) -> list[Chart]:
+def item_charts(organ_ids: Collection[int], year: int) -> list[Chart]:
     """Month, category, topic and department from the month counts, plus the policy/interpretation
     chart (policy documents from the month counts, their interpretations from the link table)."""
     from gongkai.catalogue.models import Category, Item, ItemState, Topic
@@ -199,7 +208,7 @@ def item_charts(organ_ids, year: int) -> list[Chart]:
 # after one application is closed, one or two months of one organ (docs/annual-report.md › "Performance").
 
 
-def applications_changed(organ_id: int | None, moments=None) -> None:
+def applications_changed(organ_id: int | None, moments: Iterable[datetime.date | None] | None = None) -> None:
     """The application counts of these months (any day of each; every month when None) of an organ
     (of every organ when None) are no longer current. Writers that bypass the models (raw SQL, the
     bench generators) call this themselves; the services' moves send ``applications_changed``."""
@@ -216,7 +225,7 @@ def applications_changed(organ_id: int | None, moments=None) -> None:
     months.update(changes=F("changes") + 1)
 
 
-def _ensure_months(model, organ_id: int, months: list[datetime.date]) -> None:
+def _ensure_months(model: type[Model], organ_id: int, months: list[datetime.date]) -> None:
     """Create the month rows not there yet, committed before the recount locks them: a change committed
     while the recount counts then finds the row and raises its ``changes`` (an uncommitted new row is
     invisible to it, and the month would be left counted without that change)."""
@@ -248,7 +257,7 @@ def _recount_applications(organ_id: int, months: list[datetime.date]) -> None:
         keys = ("channel", "applicant_type", "outcome")
         counts: dict[tuple, dict] = {}
 
-        def add(rows):
+        def add(rows: Iterable[dict[str, Any]]) -> None:
             for row in rows:
                 key = (row.pop("m"), *(row.pop(k) for k in keys))
                 if key[0] in locked:
@@ -279,14 +288,14 @@ def _recount_applications(organ_id: int, months: list[datetime.date]) -> None:
         _mark_counted(ApplicationMonth, locked)
 
 
-def current_application_months(organ_ids, year: int) -> list[int]:
+def current_application_months(organ_ids: Collection[int], year: int) -> list[int]:
     """The ids of the ApplicationMonth rows of ``year`` for ``organ_ids``, recounting those not current."""
     from gongkai.reports.models import ApplicationMonth
 
     return _current_months(ApplicationMonth, _recount_applications, organ_ids, year)
 
 
-def application_groups(organ_ids, year: int) -> list[dict] | None:
+def application_groups(organ_ids: Collection[int], year: int) -> list[dict] | None:
     """The organs' applications received or closed in the year by organ, channel, applicant type and
     outcome, with the counts every application chart is summed from, added up from the month counts
     (the months not current are recounted first). None while the applications app has no models."""
@@ -302,7 +311,7 @@ def application_groups(organ_ids, year: int) -> list[dict] | None:
              "outcome": row["outcome"], **{m: row[f"n_{m}"] for m in measures}} for row in rows]
 
 
-def application_charts(organ_ids, year: int, groups: list[dict] | None = None) -> list[Chart]:
+def application_charts(organ_ids: Collection[int], year: int, groups: list[dict] | None = None) -> list[Chart]:
     """Channel, applicant type, outcome and timeliness, summed from ``application_groups``."""
     from gongkai.applications.models import Channel
     from gongkai.applications.taxonomy import ApplicantType, Outcome
@@ -334,7 +343,7 @@ def application_charts(organ_ids, year: int, groups: list[dict] | None = None) -
         charts.append(Chart(code, title, "pie" if code != "apps_outcome" else "bar", header, _("Number of applications"),
                             [p[0] for p in ordered], [p[1] for p in ordered]))
 
-    def share(ok, total):
+    def share(ok: int, total: int) -> float:
         return round(ok * 100 / total, 1) if total else 0
 
     charts.append(
@@ -347,7 +356,7 @@ def application_charts(organ_ids, year: int, groups: list[dict] | None = None) -
     return charts
 
 
-def organ_charts(organ_ids, year: int, groups: list[dict] | None = None) -> list[Chart]:
+def organ_charts(organ_ids: Collection[int], year: int, groups: list[dict] | None = None) -> list[Chart]:
     """Across organs: items published (from the month counts) and applications received per organ."""
     from gongkai.organs.models import Organ
     from gongkai.reports.models import ItemMonthCount
@@ -368,7 +377,7 @@ def organ_charts(organ_ids, year: int, groups: list[dict] | None = None) -> list
     return charts
 
 
-def dashboard(organ_ids, year: int, *, across: bool) -> list[Chart]:
+def dashboard(organ_ids: Collection[int], year: int, *, across: bool) -> list[Chart]:
     groups = application_groups(organ_ids, year)
     charts = item_charts(organ_ids, year) + application_charts(organ_ids, year, groups)
     if across:
@@ -376,7 +385,7 @@ def dashboard(organ_ids, year: int, *, across: bool) -> list[Chart]:
     return charts
 
 
-def cached_dashboard(organ_ids, year: int, *, across: bool) -> tuple[list[Chart], object]:
+def cached_dashboard(organ_ids: Collection[int], year: int, *, across: bool) -> tuple[list[Chart], object]:
     """The dashboard, computed at most once per ``REPORTS_DASHBOARD_CACHE_SECONDS``
     (default 300) for the same organs, year and language: statistics need not be
     real-time, and the page says when they were computed. Returns (charts, computed_at)."""
