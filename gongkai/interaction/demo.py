@@ -5,6 +5,8 @@ One message is overdue whatever day the demo is loaded; one is published with it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,15 +14,19 @@ from django.utils import timezone
 from gongkai.interaction import services
 from gongkai.organs.models import Role
 
+if TYPE_CHECKING:
+    from gongkai.interaction.models import Message
+    from gongkai.interaction.services import Submitted
+
 ORGAN, OTHER = "gxj", "sthjj"
 
 
-def _data(kind: str, subject: str, content: str, **extra) -> dict:
+def _data(kind: str, subject: str, content: str, **extra: Any) -> dict[str, Any]:
     return {"type": kind, "subject": subject, "content": content, "name": "王先生", "phone": "13800138000",
             "publish_consent": True, **extra}
 
 
-def build(*, city, log=print):
+def build(*, city: Any, log: Callable[[str], object] = print) -> Submitted | None:
     if ORGAN not in city.organs:
         return None
     organ = city.organs[ORGAN]
@@ -28,13 +34,13 @@ def build(*, city, log=print):
     deputy, office = city.person(ORGAN, Role.DEPUTY_LEADER), city.person(ORGAN, Role.DISCLOSURE_OFFICE)
     today = timezone.localdate()
 
-    def submitted(data: dict, days_ago: int = 0):
+    def submitted(data: dict[str, Any], days_ago: int = 0) -> Submitted:
         return services.submit_message(organ=organ, data=data, received_on=today - dt.timedelta(days=days_ago))
 
-    def sent(data: dict, days_ago: int = 0):
+    def sent(data: dict[str, Any], days_ago: int = 0) -> Message:
         return submitted(data, days_ago).message
 
-    def answered(message, text: str):
+    def answered(message: Message, text: str) -> Message:
         message = services.accept(message, by=clerk)
         message = services.draft_reply(message, by=clerk, text=text)
         message = services.submit_reply(message, by=clerk)
