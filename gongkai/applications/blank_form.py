@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from gongkai.applications.forms import ApplicationForm
 from gongkai.letters.rendering import DOCX_BODY_FONT, DOCX_TITLE_FONT, PDF_FONT, _docx_run_font
+
+if TYPE_CHECKING:
+    from docx.text.paragraph import Paragraph
+
+    from gongkai.organs.models import Organ
 
 # Asked on paper by the signature line, or not at all (files are handed over with the form).
 LEFT_OUT = {"attachments"}
@@ -40,7 +46,7 @@ def rows() -> list[Row]:
     return out
 
 
-def _texts(organ) -> dict[str, str]:
+def _texts(organ: Organ) -> dict[str, str]:
     return {
         "title": _("Application for government information disclosure"),
         "to": _("To: %(organ)s") % {"organ": organ.name},
@@ -58,7 +64,7 @@ def _option_text(row: Row) -> str:
     return "　".join(f"□ {option}" for option in row.options)
 
 
-def render_docx(organ) -> bytes:
+def render_docx(organ: Organ) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
@@ -72,7 +78,8 @@ def render_docx(organ) -> bytes:
     document.core_properties.title = texts["title"]
     document.core_properties.author = organ.name
 
-    def paragraph(text, *, align=None, font=DOCX_BODY_FONT, size=12.0, bold=False):
+    def paragraph(text: str, *, align: Any = None, font: str = DOCX_BODY_FONT, size: float = 12.0,
+                  bold: bool = False) -> Paragraph:
         p = document.add_paragraph()
         if align is not None:
             p.alignment = align
@@ -112,7 +119,7 @@ p.small {{ font-size: 10pt; margin: 4pt 0; }}
 """
 
 
-def form_html(organ) -> str:
+def form_html(organ: Organ) -> str:
     texts = _texts(organ)
     body = []
     for row in rows():
@@ -128,7 +135,7 @@ def form_html(organ) -> str:
     )
 
 
-def render_pdf(organ) -> bytes:
+def render_pdf(organ: Organ) -> bytes:
     from weasyprint import HTML
 
     # No base_url and no external resources: nothing is fetched while rendering.

@@ -50,7 +50,7 @@ class Step:
     detail: str = ""
 
 
-def _day(value) -> str:
+def _day(value: dt.date | str | None) -> str:
     """A date as the reader's language writes it (2026年12月7日)."""
     if value is None or value == "":
         return ""

@@ -155,18 +155,18 @@ class InterpretationKind(models.TextChoices):
 
 
 class ItemQuerySet(NoDeleteQuerySet):
-    def published(self):
+    def published(self) -> ItemQuerySet:
         """What the public may see: published, proactively disclosed."""
         return self.filter(state=ItemState.PUBLISHED, disclosure=Disclosure.ACTIVE)
 
-    def withheld(self):
+    def withheld(self) -> ItemQuerySet:
         """The register of items not disclosed proactively (依申请公开/不予公开)."""
         return self.exclude(disclosure=Disclosure.ACTIVE).exclude(state__in=ENDED_STATES)
 
-    def unpublished_active(self):
+    def unpublished_active(self) -> ItemQuerySet:
         return self.filter(disclosure=Disclosure.ACTIVE).exclude(state__in=[ItemState.PUBLISHED, *ENDED_STATES])
 
-    def _art26(self, first_in_time: dt.date | None, last: dt.date):
+    def _art26(self, first_in_time: dt.date | None, last: dt.date) -> ItemQuerySet:
         """Art. 26 counts 20 working days from the day information is formed *or changed*:
         unpublished proactive items by ``date_formed``, revisions of published items under way by
         ``changed_on``; either day in [first_in_time, last)."""
@@ -179,25 +179,25 @@ class ItemQuerySet(NoDeleteQuerySet):
             changed &= models.Q(changed_on__gte=first_in_time)
         return self.filter((unpublished & formed) | (revising & changed))
 
-    def over_publication_limit(self, today=None):
+    def over_publication_limit(self, today: dt.date | None = None) -> ItemQuerySet:
         """Proactive items formed (or, for a revision under way, changed) more than 20 working days
         ago (Art. 26) and not yet published."""
         from gongkai.catalogue.deadlines import last_day_formed_in_time
 
         return self._art26(None, last_day_formed_in_time(today))
 
-    def near_publication_limit(self, today=None, within: int = 5):
+    def near_publication_limit(self, today: dt.date | None = None, within: int = 5) -> ItemQuerySet:
         """The same whose Art. 26 limit falls within ``within`` working days."""
         from gongkai.catalogue.deadlines import last_day_formed_in_time
 
         return self._art26(last_day_formed_in_time(today), last_day_formed_in_time(today, ahead=within))
 
-    def lacking_interpretation(self):
+    def lacking_interpretation(self) -> ItemQuerySet:
         """Published policy documents with no published interpretation (文件多，解读少)."""
         interpreted = Item.interprets.through.objects.filter(from_item__state=ItemState.PUBLISHED).values("to_item_id")
         return self.published().filter(category__is_policy=True).exclude(pk__in=interpreted)
 
-    def waiting_for_publication(self):
+    def waiting_for_publication(self) -> ItemQuerySet:
         """Approved proactive items, or approved revisions, that a publisher must publish."""
         return self.filter(
             models.Q(state=ItemState.APPROVED, disclosure=Disclosure.ACTIVE)

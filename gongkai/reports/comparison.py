@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gongkai.reports import layout, structure
+
+if TYPE_CHECKING:
+    from gongkai.reports.models import AnnualReport
 
 LARGE_CHANGE_RATIO = 0.5  # ±50 %
 LARGE_CHANGE_MIN = 5  # and at least 5 in absolute terms (so 1 -> 2 is not "large")
@@ -24,7 +28,7 @@ class Change:
     large: bool
 
 
-def figure_changes(older, newer) -> list[Change]:
+def figure_changes(older: AnnualReport, newer: AnnualReport) -> list[Change]:
     a, b = older.values(), newer.values()
     changes = []
     for key in structure.ALL_KEYS:
@@ -48,7 +52,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s\u3000]+", "", text)
 
 
-def identical_paragraphs(older, newer) -> list[dict]:
+def identical_paragraphs(older: AnnualReport, newer: AnnualReport) -> list[dict]:
     """Paragraphs of the newer report found word for word in the older one."""
     found = []
     for section in structure.TEXT_SECTIONS:
@@ -59,7 +63,7 @@ def identical_paragraphs(older, newer) -> list[dict]:
     return found
 
 
-def compare(older, newer) -> dict:
+def compare(older: AnnualReport, newer: AnnualReport) -> dict:
     changes = figure_changes(older, newer)
     similar = identical_paragraphs(older, newer)
     total = sum(len([p for p in layout.paragraphs(newer.text(s)) if len(_norm(p)) >= MIN_PARAGRAPH]) for s in structure.TEXT_SECTIONS)

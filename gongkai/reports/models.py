@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -68,7 +69,7 @@ def publication_deadline(year: int, scope: str = ReportScope.ORGAN) -> datetime.
     return datetime.date(year + 1, 3, 31) if scope == ReportScope.GOVERNMENT else datetime.date(year + 1, 1, 31)
 
 
-def report_file_path(instance, filename):
+def report_file_path(instance: AnnualReport, filename: str) -> str:
     """A random name in a folder per organ and year; the download name is built from the report."""
     from gongkai.core.files import random_name
 
@@ -76,14 +77,14 @@ def report_file_path(instance, filename):
 
 
 class AnnualReportQuerySet(NoDeleteQuerySet):
-    def for_year(self, year: int):
+    def for_year(self, year: int) -> AnnualReportQuerySet:
         return self.filter(year=year)
 
-    def official(self):
+    def official(self) -> AnnualReportQuerySet:
         """Reports made on the platform (one per organ, year and scope), not imported copies."""
         return self.exclude(origin=ReportOrigin.IMPORTED)
 
-    def published(self):
+    def published(self) -> AnnualReportQuerySet:
         return self.filter(status=ReportStatus.PUBLISHED)
 
 
@@ -173,7 +174,7 @@ class AnnualReport(NoDeleteModel):
     def is_imported(self) -> bool:
         return self.origin == ReportOrigin.IMPORTED
 
-    def value(self, key: str):
+    def value(self, key: str) -> int | Decimal | None:
         return structure.to_value(key, self.cells.get(key))
 
     def values(self) -> dict:

@@ -140,7 +140,7 @@ def cell_label(key: str) -> str:
     return f"表四 {T4_KIND_LABELS[row]} · {T4_RESULT_LABELS[column]}"
 
 
-def to_value(key: str, raw) -> int | Decimal | None:
+def to_value(key: str, raw: int | float | str | Decimal | None) -> int | Decimal | None:
     """Normalise a stored value: None stays None (blank), amounts are Decimal, counts int."""
     if raw is None or raw == "":
         return None
@@ -149,7 +149,7 @@ def to_value(key: str, raw) -> int | Decimal | None:
     return int(raw)
 
 
-def to_json(key: str, value) -> int | str | None:
+def to_json(key: str, value: int | Decimal | str | None) -> int | str | None:
     if value is None:
         return None
     if key in AMOUNT_KEYS:
@@ -157,7 +157,7 @@ def to_json(key: str, value) -> int | str | None:
     return int(value)
 
 
-def format_value(key: str, value) -> str:
+def format_value(key: str, value: int | Decimal | str | None) -> str:
     """Blank prints as empty, zero prints as 0."""
     if value is None:
         return ""

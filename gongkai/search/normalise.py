@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from typing import Any
 
 _converter = None
 _converter_lock = threading.Lock()
 
 
-def _t2s():
+def _t2s() -> Any:
     global _converter
     if _converter is None:
         with _converter_lock:

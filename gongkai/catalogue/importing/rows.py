@@ -111,7 +111,7 @@ SERIAL_SPAN = MAX_SERIAL + 1
 
 
 class _Validator:
-    def __init__(self, organ: Organ, header: list, report: ImportReport):
+    def __init__(self, organ: Organ, header: list, report: ImportReport) -> None:
         self.organ = organ
         self.report = report
         self.positions: dict[str, int] = {}
