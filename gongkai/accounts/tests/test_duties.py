@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 SYSTEM_PAGES = ["/admin/organs/organ/", "/admin/organs/department/", "/admin/signoff/chain/",
                 "/admin/workdays/calendaryear/", "/admin/catalogue/category/", "/admin/sensitive/sensitiveword/",
                 "/admin/letters/lettertemplate/"]
-SECURITY_PAGES = ["/admin/accounts/user/", "/admin/organs/membership/", "/admin/api/apiclient/",
+SECURITY_PAGES = ["/admin/accounts/user/", "/admin/organs/membership/", "/admin/credentials/credential/",
                   "/admin/axes/accessattempt/", "/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"]
 AUDIT_PAGES = ["/admin/core/auditevent/", "/admin/axes/accesslog/"]
 RECORD_PAGES = ["/admin/catalogue/item/", "/admin/applications/application/", "/admin/signoff/signoff/"]
