@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from gongkai.core.audit import log_action
 from gongkai.core.errors import DomainError, InvalidTransition, NotAllowed
 from gongkai.core.uploads import check_archive, is_zip
+from gongkai.notify.services import mark_done
 from gongkai.organs.models import Organ, OrganKind, Role
 from gongkai.reports import checks, counting, structure
 from gongkai.reports.models import (
@@ -475,10 +476,6 @@ def _people(organ: Organ, *roles: str) -> list[User]:
 
 def _tasks_done(report: AnnualReport) -> None:
     """The report is published: the notices that asked for work on it are done."""
-    try:
-        from gongkai.notify.services import mark_done
-    except ImportError:  # the notify app is optional for the report itself
-        return
     mark_done(f"report:{report.pk}")
 
 
